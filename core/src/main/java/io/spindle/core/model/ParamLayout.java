@@ -1,0 +1,29 @@
+package io.spindle.core.model;
+
+import java.util.List;
+
+/**
+ * Where each named parameter block lives in the flat buffer. The optimizer's state, the gradients,
+ * checkpoints and the all-reduce all share this one layout.
+ */
+public record ParamLayout(List<Block> blocks, long size) {
+
+    /** One block, e.g. layer 0 ({@code dense}) parameter {@code W}, at [offset, offset + length). */
+    public record Block(int layerIndex, String layerName, String param, long offset, long length, boolean regularized) {
+        public String label() {
+            return "layer " + layerIndex + " (" + layerName + ") " + param;
+        }
+    }
+
+    public ParamLayout {
+        blocks = List.copyOf(blocks);
+    }
+
+    /** The block holding flat index {@code i}, for messages such as "NaN in layer 2 (dense) W". */
+    public Block blockAt(long i) {
+        for (Block b : blocks) {
+            if (i >= b.offset && i < b.offset + b.length) return b;
+        }
+        throw new IndexOutOfBoundsException("index " + i + " outside the parameter buffer of " + size);
+    }
+}

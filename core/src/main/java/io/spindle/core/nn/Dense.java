@@ -1,0 +1,128 @@
+package io.spindle.core.nn;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.config.ConfigException;
+import io.spindle.core.config.ConfigNode;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fully connected layer, {@code y = x·W + b}.
+ * Shapes: x [B, in], W [in, units] (c-order), b [units], y [B, units].
+ * All three products go straight to sgemm with transpose flags into preallocated outputs:
+ * no transposed copies and no per-step allocation of the large arrays.
+ */
+public final class Dense implements Layer {
+
+    /** {@code {"type":"dense","units":N,"activation":"relu","kernel_init":"glorot_uniform","bias_init":"zeros","use_bias":true}}. */
+    public record Config(int units, ActivationFunction activation, double alpha,
+                         Initializer kernelInit, Initializer biasInit, boolean useBias) implements LayerConfig {
+        public Config {
+            if (units < 1) throw new ConfigException("units", units, "an integer >= 1");
+        }
+
+        public static Config of(int units, ActivationFunction activation) {
+            return new Config(units, activation, activation.defaultAlpha(), Initializer.GLOROT_UNIFORM, Initializer.ZEROS, true);
+        }
+
+        static Config fromJson(ConfigNode c) {
+            c.rejectUnknown("type", "units", "activation", "alpha", "kernel_init", "bias_init", "use_bias");
+            ActivationFunction act = ActivationFunction.parse(c.field("activation"), c.string("activation", "identity"));
+            return new Config(c.requireInt("units", 1, 1 << 24), act,
+                    c.number("alpha", act.defaultAlpha(), 0, false, Double.MAX_VALUE),
+                    Initializer.parse(c.field("kernel_init"), c.string("kernel_init", "glorot_uniform")),
+                    Initializer.parse(c.field("bias_init"), c.string("bias_init", "zeros")),
+                    c.bool("use_bias", true));
+        }
+
+        @Override
+        public String type() {
+            return "dense";
+        }
+
+        @Override
+        public List<Layer> build(long seed) {
+            List<Layer> layers = new ArrayList<>(2);
+            layers.add(new Dense(this));
+            if (activation != ActivationFunction.IDENTITY) layers.add(new ActivationLayer(activation, alpha));
+            return layers;
+        }
+
+        @Override
+        public ObjectNode toJson() {
+            ObjectNode n = JsonNodeFactory.instance.objectNode().put("type", type()).put("units", units)
+                    .put("activation", activation.jsonName());
+            if (activation == ActivationFunction.LEAKY_RELU || activation == ActivationFunction.ELU) n.put("alpha", alpha);
+            return n.put("kernel_init", kernelInit.jsonName()).put("bias_init", biasInit.jsonName()).put("use_bias", useBias);
+        }
+    }
+
+    private final Config config;
+    private INDArray weights, bias, weightGrad, biasGrad;
+    private INDArray input, output, inputGrad;
+
+    public Dense(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "dense";
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        if (inputShape.length != 1) {
+            throw new IllegalArgumentException("dense expects a flat input per sample but got shape "
+                    + java.util.Arrays.toString(inputShape) + "; add a flatten layer before it");
+        }
+        return new long[] {config.units};
+    }
+
+    @Override
+    public List<ParamSpec> params(long[] inputShape) {
+        long in = inputShape[0];
+        ParamSpec w = ParamSpec.weight("W", new long[] {in, config.units}, config.kernelInit, in, config.units);
+        return config.useBias ? List.of(w, ParamSpec.bias("b", config.units, config.biasInit)) : List.of(w);
+    }
+
+    @Override
+    public void bind(long[] inputShape, INDArray params, INDArray grads) {
+        long in = inputShape[0];
+        long nW = in * config.units;
+        weights = params.get(interval(0, nW)).reshape('c', in, config.units);
+        weightGrad = grads.get(interval(0, nW)).reshape('c', in, config.units);
+        if (config.useBias) {
+            bias = params.get(interval(nW, nW + config.units)).reshape(1, config.units);
+            biasGrad = grads.get(interval(nW, nW + config.units)).reshape(1, config.units);
+        }
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        input = x;
+        output = Buffers.reuse(output, x.dataType(), x.size(0), config.units);
+        Nd4j.gemm(x, weights, output, false, false, 1.0, 0.0);
+        if (config.useBias) output.addiRowVector(bias);
+        return output;
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
+        // dW += xᵀ·dY ; db += Σ_batch dY ; dX = dY·Wᵀ
+        Nd4j.gemm(input, gradOutput, weightGrad, true, false, 1.0, 1.0);
+        if (config.useBias) biasGrad.addi(gradOutput.sum(true, 0));
+        if (!needInputGradient) return null;
+        inputGrad = Buffers.reuse(inputGrad, gradOutput.dataType(), gradOutput.size(0), weights.size(0));
+        Nd4j.gemm(gradOutput, weights, inputGrad, false, true, 1.0, 0.0);
+        return inputGrad;
+    }
+
+    static org.nd4j.linalg.indexing.INDArrayIndex interval(long from, long to) {
+        return org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
+    }
+}

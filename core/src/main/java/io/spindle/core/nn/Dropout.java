@@ -1,0 +1,95 @@
+package io.spindle.core.nn;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.config.ConfigNode;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+/**
+ * Inverted dropout: in training each element is kept with probability {@code 1 - rate} and
+ * scaled by {@code 1 / (1 - rate)}; at inference it is the identity.
+ * Shapes: any [B, ...] in, the same shape out. The mask comes from a seeded native RNG.
+ */
+public final class Dropout implements Layer {
+
+    /** {@code {"type":"dropout","rate":0.2}}. */
+    public record Config(double rate) implements LayerConfig {
+        public Config {
+            if (!(rate >= 0 && rate < 1)) {
+                throw new io.spindle.core.config.ConfigException("rate", rate, "a number >= 0 and < 1");
+            }
+        }
+
+        static Config fromJson(ConfigNode c) {
+            c.rejectUnknown("type", "rate");
+            if (!c.has("rate")) throw new io.spindle.core.config.ConfigException(c.field("rate"), "required field is missing; a number >= 0 and < 1");
+            double rate = c.number("rate", 0, 0, false, 1);
+            if (rate >= 1) throw new io.spindle.core.config.ConfigException(c.field("rate"), rate, "a number >= 0 and < 1");
+            return new Config(rate);
+        }
+
+        @Override
+        public String type() {
+            return "dropout";
+        }
+
+        @Override
+        public List<Layer> build(long seed) {
+            return List.of(new Dropout(rate, seed));
+        }
+
+        @Override
+        public ObjectNode toJson() {
+            return JsonNodeFactory.instance.objectNode().put("type", type()).put("rate", rate);
+        }
+    }
+
+    private final double rate;
+    private final Random rng;
+    private INDArray mask, output, inputGrad;
+    private boolean masked;
+
+    public Dropout(double rate, long seed) {
+        this.rate = rate;
+        this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+    }
+
+    /** Restarts the mask sequence; the gradient check uses it to see the same mask on every forward. */
+    public void reseed(long seed) {
+        rng.setSeed(seed);
+    }
+
+    @Override
+    public String name() {
+        return "dropout";
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        return inputShape;
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        masked = training && rate > 0;
+        if (!masked) return x;
+        mask = Buffers.reuse(mask, x.dataType(), x.shape());
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - rate), rng);
+        mask.divi(1.0 - rate);
+        output = Buffers.reuse(output, x.dataType(), x.shape());
+        return output.assign(x).muli(mask);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
+        if (!needInputGradient) return null;
+        if (!masked) return gradOutput;
+        inputGrad = Buffers.reuse(inputGrad, gradOutput.dataType(), gradOutput.shape());
+        return inputGrad.assign(gradOutput).muli(mask);
+    }
+}

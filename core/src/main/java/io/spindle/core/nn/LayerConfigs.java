@@ -1,0 +1,31 @@
+package io.spindle.core.nn;
+
+import io.spindle.core.config.ConfigException;
+import io.spindle.core.config.ConfigNode;
+
+import java.util.List;
+
+/** Reads a layer description by its {@code type}; the one place that knows every layer type. */
+public final class LayerConfigs {
+    public static final List<String> TYPES = List.of("dense", "activation", "dropout", "flatten", "reshape");
+
+    private LayerConfigs() {
+    }
+
+    public static LayerConfig parse(ConfigNode c) {
+        String type = c.choice("type", null, TYPES);
+        try {
+            return switch (type) {
+                case "dense" -> Dense.Config.fromJson(c);
+                case "activation" -> ActivationLayer.Config.fromJson(c);
+                case "dropout" -> Dropout.Config.fromJson(c);
+                case "flatten" -> Flatten.Config.fromJson(c);
+                case "reshape" -> Reshape.Config.fromJson(c);
+                default -> throw new IllegalStateException(type);
+            };
+        } catch (ConfigException e) {
+            // Record constructors validate with bare field names; give them the full path.
+            throw e.under(c.path());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.spindle.core.nn;
+
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Forward and backward of one activation function, both as whole-array native ops.
+ * {@code forward} writes act(x) into {@code out}; {@code backward} returns dLoss/dx.
+ */
+interface Nonlinearity {
+    void forward(INDArray x, INDArray out, boolean training);
+
+    /** May overwrite {@code scratch} (same shape as x); returns dLoss/dx. */
+    INDArray backward(INDArray x, INDArray gradOut, INDArray scratch);
+
+    /** Adapts one of libnd4j's activations; their backprop overwrites its first argument, hence the scratch copy. */
+    static Nonlinearity of(IActivation a) {
+        return new Nonlinearity() {
+            public void forward(INDArray x, INDArray out, boolean training) {
+                out.assign(x);
+                INDArray y = a.getActivation(out, training);
+                if (y != out) out.assign(y);
+            }
+
+            public INDArray backward(INDArray x, INDArray gradOut, INDArray scratch) {
+                scratch.assign(x);
+                return a.backprop(scratch, gradOut).getFirst();
+            }
+        };
+    }
+
+    /**
+     * ELU: x for x > 0, α(eˣ − 1) otherwise; derivative 1 or αeˣ. Written here because libnd4j's
+     * elu backward ignores α ≠ 1 (our gradient check caught it).
+     */
+    static Nonlinearity elu(double alpha) {
+        return new Nonlinearity() {
+            public void forward(INDArray x, INDArray out, boolean training) {
+                INDArray neg = Transforms.exp(Transforms.min(x, 0.0, true), false).subi(1.0).muli(alpha);
+                out.assign(Transforms.max(x, 0.0, true)).addi(neg);
+            }
+
+            public INDArray backward(INDArray x, INDArray gradOut, INDArray scratch) {
+                INDArray step = Transforms.step(x);
+                INDArray negSlope = Transforms.exp(Transforms.min(x, 0.0, true), false).muli(alpha);
+                scratch.assign(step.rsub(1.0).muli(negSlope).addi(step));
+                return scratch.muli(gradOut);
+            }
+        };
+    }
+
+    /**
+     * GELU in its exact form, x·Φ(x) = ½x(1 + erf(x/√2)), as Keras and PyTorch default to;
+     * derivative Φ(x) + x·φ(x). (libnd4j's gelu derivative is of an approximation, off by ~1e-4.)
+     */
+    static Nonlinearity gelu() {
+        double invSqrt2 = 1.0 / Math.sqrt(2.0);
+        double invSqrt2Pi = 1.0 / Math.sqrt(2.0 * Math.PI);
+        return new Nonlinearity() {
+            public void forward(INDArray x, INDArray out, boolean training) {
+                out.assign(cdf(x)).muli(x);
+            }
+
+            public INDArray backward(INDArray x, INDArray gradOut, INDArray scratch) {
+                INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(invSqrt2Pi).muli(x);
+                scratch.assign(cdf(x)).addi(pdf);
+                return scratch.muli(gradOut);
+            }
+
+            private INDArray cdf(INDArray x) {
+                INDArray e = x.mul(invSqrt2);
+                Nd4j.exec(new Erf(e, e));
+                return e.addi(1.0).muli(0.5);
+            }
+        };
+    }
+}

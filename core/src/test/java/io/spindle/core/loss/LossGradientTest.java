@@ -1,0 +1,63 @@
+package io.spindle.core.loss;
+
+import io.spindle.core.gradcheck.GradientChecker;
+import io.spindle.core.testing.TestArrays;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every loss's gradient against central differences, and its value against a direct formula. */
+class LossGradientTest {
+    private static final GradientChecker CHECK = GradientChecker.standard();
+
+    @Test
+    void softmaxCrossEntropyGradient() {
+        INDArray logits = TestArrays.gaussian(1, DataType.DOUBLE, 6, 5).muli(3);
+        GradientChecker.Result r = CHECK.checkLoss(Loss.softmaxCrossEntropy(), logits, TestArrays.classes(2, DataType.DOUBLE, 6, 5));
+        assertTrue(r.passed(), r.toString());
+    }
+
+    @Test
+    void softmaxCrossEntropyValueIsStableForHugeLogits() {
+        INDArray logits = Nd4j.create(new double[][] {{1000, 0, -1000}, {0, 0, 0}});
+        INDArray labels = Nd4j.create(new double[][] {{1}, {2}});
+        double loss = Loss.softmaxCrossEntropy().compute(logits, labels).loss();
+        // row 1: logsumexp = 1000, picked 0 → 1000; row 2: log 3
+        assertEquals((1000 + Math.log(3)) / 2, loss, 1e-9);
+    }
+
+    @Test
+    void softmaxCrossEntropyRejectsOutOfRangeLabels() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Loss.softmaxCrossEntropy()
+                .compute(Nd4j.zeros(DataType.DOUBLE, 2, 3), Nd4j.create(new double[][] {{0}, {3}})));
+        assertTrue(e.getMessage().contains("[0, 2]"), e.getMessage());
+    }
+
+    @Test
+    void meanSquaredErrorGradientAndValue() {
+        INDArray out = TestArrays.gaussian(3, DataType.DOUBLE, 4, 3);
+        INDArray target = TestArrays.gaussian(4, DataType.DOUBLE, 4, 3);
+        assertTrue(CHECK.checkLoss(Loss.meanSquaredError(), out, target).passed());
+        double expected = out.sub(target).norm2Number().doubleValue();
+        assertEquals(expected * expected / 12, Loss.meanSquaredError().compute(out, target).loss(), 1e-12);
+    }
+
+    @Test
+    void binaryCrossEntropyGradientAndValue() {
+        INDArray logits = TestArrays.gaussian(5, DataType.DOUBLE, 4, 3).muli(4);
+        INDArray target = TestArrays.uniform(6, DataType.DOUBLE, 0, 1, 4, 3);
+        GradientChecker.Result r = CHECK.checkLoss(Loss.binaryCrossEntropy(), logits, target);
+        assertTrue(r.passed(), r.toString());
+        double direct = 0;
+        for (int i = 0; i < 12; i++) {
+            double z = logits.getDouble(i), t = target.getDouble(i), p = 1 / (1 + Math.exp(-z));
+            direct += -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
+        }
+        assertEquals(direct / 12, Loss.binaryCrossEntropy().compute(logits, target).loss(), 1e-9);
+    }
+}
