@@ -1,0 +1,69 @@
+package io.spindle.core.train;
+
+import io.spindle.core.data.Dataset;
+import io.spindle.core.nn.Buffers;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+/**
+ * Minibatches in a seeded order: each epoch is a fresh permutation drawn from (seed, epoch), so
+ * the same seed gives the same batches, also after a restart. Rows are gathered natively into
+ * arrays reused from step to step. The last batch of an epoch may be smaller.
+ */
+public final class BatchSampler {
+    private final Dataset data;
+    private final int batchSize;
+    private final long seed;
+    private final boolean shuffle;
+    private int[] order;
+    private INDArray features, labels;
+
+    /** One minibatch: features [b, ...sampleShape] and labels [b, labelWidth], valid until the next call. */
+    public record Batch(INDArray features, INDArray labels, int size) {
+    }
+
+    public BatchSampler(Dataset data, int batchSize, long seed, boolean shuffle) {
+        if (data.size() == 0) throw new IllegalArgumentException("the dataset is empty");
+        this.data = data;
+        this.batchSize = Math.min(batchSize, data.size());
+        this.seed = seed;
+        this.shuffle = shuffle;
+    }
+
+    public int batchesPerEpoch() {
+        return (data.size() + batchSize - 1) / batchSize;
+    }
+
+    public void startEpoch(int epoch) {
+        order = permutation(data.size(), shuffle ? new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1))) : null);
+    }
+
+    /** The identity order, or a Fisher–Yates shuffle of it. */
+    static int[] permutation(int n, SplittableRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        if (rng != null) {
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = p[i];
+                p[i] = p[j];
+                p[j] = t;
+            }
+        }
+        return p;
+    }
+
+    public Batch batch(int index) {
+        int from = index * batchSize;
+        int size = Math.min(batchSize, data.size() - from);
+        int[] rows = new int[size];
+        System.arraycopy(order, from, rows, 0, size);
+        features = Buffers.reuse(features, data.features().dataType(), size, data.features().size(1));
+        labels = Buffers.reuse(labels, data.labels().dataType(), size, data.labels().size(1));
+        Nd4j.pullRows(data.features(), features, 1, rows);
+        Nd4j.pullRows(data.labels(), labels, 1, rows);
+        return new Batch(features, labels, size);
+    }
+}

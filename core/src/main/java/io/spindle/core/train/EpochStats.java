@@ -1,0 +1,21 @@
+package io.spindle.core.train;
+
+/**
+ * One epoch's figures. Accuracy fields are NaN for regression; validation fields are NaN when
+ * there was no validation set.
+ */
+public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
+                         double validationAccuracy, double samplesPerSecond, double seconds, double learningRate) {
+
+    static final String CSV_HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,samples_per_sec,seconds,learning_rate";
+
+    String toCsv() {
+        return epoch + "," + num(trainLoss) + "," + num(trainAccuracy) + "," + num(validationLoss) + ","
+                + num(validationAccuracy) + "," + String.format(java.util.Locale.ROOT, "%.1f", samplesPerSecond) + ","
+                + String.format(java.util.Locale.ROOT, "%.3f", seconds) + "," + num(learningRate);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6g", v);
+    }
+}

@@ -1,0 +1,96 @@
+package io.spindle.core.train;
+
+import io.spindle.core.data.Dataset;
+import io.spindle.core.loss.Loss;
+import io.spindle.core.loss.LossResult;
+import io.spindle.core.model.Network;
+import io.spindle.core.optim.Optimizer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Single-process training: for each epoch a seeded shuffle, then per minibatch forward, loss,
+ * backward into the flat gradient buffer, one optimizer step on the flat parameter buffer;
+ * validation after each epoch and optional early stopping.
+ */
+public final class Trainer {
+    private final Network net;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final TrainingConfig config;
+
+    public Trainer(Network net, Loss loss, Optimizer optimizer, TrainingConfig config) {
+        this.net = net;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.config = config;
+    }
+
+    public History fit(Dataset train, Dataset validation, TrainingListener listener) {
+        Dataset rows = train.features().dataType() == net.dataType() ? train : train.as(net.dataType());
+        BatchSampler sampler = new BatchSampler(rows, config.batchSize(), config.seed(), config.shuffle());
+        History history = new History();
+        EarlyStopping es = config.earlyStopping();
+        double best = Double.NaN;
+        int bestEpoch = -1, sinceBest = 0;
+        INDArray bestParams = null;
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            EpochStats stats = runEpoch(sampler, epoch, listener);
+            if (validation != null) {
+                Evaluation v = Evaluator.evaluate(net, loss, validation, Math.max(config.batchSize(), 256));
+                stats = new EpochStats(epoch, stats.trainLoss(), stats.trainAccuracy(), v.loss(), v.accuracy(),
+                        stats.samplesPerSecond(), stats.seconds(), stats.learningRate());
+            }
+            history.add(stats);
+            listener.onEpochEnd(stats);
+            if (es == null) continue;
+            double value = es.valueOf(stats);
+            boolean improved = Double.isNaN(best) || (es.maximize() ? value > best + es.minDelta() : value < best - es.minDelta());
+            if (improved) {
+                best = value;
+                bestEpoch = epoch;
+                sinceBest = 0;
+                if (es.restoreBest()) bestParams = net.params().dup();
+            } else if (++sinceBest >= es.patience()) {
+                if (bestParams != null) net.params().assign(bestParams);
+                history.stoppedEarly(bestEpoch);
+                break;
+            }
+        }
+        return history;
+    }
+
+    private EpochStats runEpoch(BatchSampler sampler, int epoch, TrainingListener listener) {
+        sampler.startEpoch(epoch - 1);
+        int steps = sampler.batchesPerEpoch();
+        listener.onEpochStart(epoch, config.epochs(), steps);
+        long start = System.nanoTime();
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        for (int step = 0; step < steps; step++) {
+            BatchSampler.Batch batch = sampler.batch(step);
+            INDArray out = net.forward(batch.features(), true);
+            LossResult r = loss.compute(out, batch.labels());
+            if (!Double.isFinite(r.loss())) {
+                throw new TrainingDivergedException("the loss became " + r.loss() + " at epoch " + epoch + ", step "
+                        + (step + 1) + "; lower the learning rate or add gradient clipping (optimizer.clip_norm)");
+            }
+            if (loss.classification()) correct += countCorrect(out, batch.labels());
+            net.backward(r.gradient());
+            optimizer.step(net.params(), net.grads());
+            lossSum += r.loss() * batch.size();
+            seen += batch.size();
+            listener.onStep(epoch, step + 1, steps, r.loss(), seen / ((System.nanoTime() - start) / 1e9));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new EpochStats(epoch, lossSum / seen, loss.classification() ? (double) correct / seen : Double.NaN,
+                Double.NaN, Double.NaN, seen / seconds, seconds, optimizer.learningRate());
+    }
+
+    /** How many rows' arg-max equals their label. */
+    static long countCorrect(INDArray scores, INDArray labels) {
+        INDArray predicted = Nd4j.argMax(scores, 1).castTo(labels.dataType());
+        return predicted.eq(labels.reshape(labels.length())).castTo(DataType.INT32).sumNumber().longValue();
+    }
+}

@@ -1,0 +1,45 @@
+package io.spindle.core.train;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.config.ConfigException;
+import io.spindle.core.config.ConfigNode;
+
+/**
+ * How to train: epochs, global batch size, the seed of the data order and of every random draw,
+ * whether to shuffle each epoch, and optional early stopping (null when off).
+ */
+public record TrainingConfig(int epochs, int batchSize, long seed, boolean shuffle, EarlyStopping earlyStopping) {
+
+    public TrainingConfig {
+        if (epochs < 1) throw new ConfigException("training.epochs", epochs, "an integer >= 1");
+        if (batchSize < 1) throw new ConfigException("training.batch_size", batchSize, "an integer >= 1");
+    }
+
+    public static TrainingConfig of(int epochs, int batchSize, long seed) {
+        return new TrainingConfig(epochs, batchSize, seed, true, null);
+    }
+
+    public TrainingConfig withEarlyStopping(EarlyStopping es) {
+        return new TrainingConfig(epochs, batchSize, seed, shuffle, es);
+    }
+
+    /** Reads the {@code training} section; {@code extraFields} are fields other modules own (e.g. workers). */
+    public static TrainingConfig fromJson(ConfigNode c, String... extraFields) {
+        String[] known = {"epochs", "batch_size", "seed", "shuffle", "early_stopping"};
+        String[] all = new String[known.length + extraFields.length];
+        System.arraycopy(known, 0, all, 0, known.length);
+        System.arraycopy(extraFields, 0, all, known.length, extraFields.length);
+        c.rejectUnknown(all);
+        return new TrainingConfig(c.integer("epochs", 1, 1, 1_000_000), c.integer("batch_size", 32, 1, 1 << 24),
+                c.longValue("seed", 42), c.bool("shuffle", true),
+                c.has("early_stopping") ? EarlyStopping.fromJson(c.object("early_stopping")) : null);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode().put("epochs", epochs).put("batch_size", batchSize)
+                .put("seed", seed).put("shuffle", shuffle);
+        if (earlyStopping != null) n.set("early_stopping", earlyStopping.toJson());
+        return n;
+    }
+}

@@ -1,0 +1,97 @@
+package io.spindle.driver.cli;
+
+import io.spindle.core.Sequential;
+import io.spindle.core.config.ConfigException;
+import io.spindle.core.data.Dataset;
+import io.spindle.core.io.SavedModel;
+import io.spindle.core.nn.Buffers;
+import io.spindle.core.train.Evaluation;
+import io.spindle.core.train.History;
+import io.spindle.driver.data.DataLoader;
+import io.spindle.driver.job.JobConfig;
+import io.spindle.driver.run.ProgressBar;
+import io.spindle.driver.run.RunWriter;
+import io.spindle.driver.run.Storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code train JOB.json [--set key=value ...] [--out DIR]}: validate, load, train, evaluate, write the run directory. */
+final class TrainCommand {
+    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR]";
+
+    private final Storage storage;
+    private final PrintStream out;
+
+    TrainCommand(Storage storage, PrintStream out) {
+        this.storage = storage;
+        this.out = out;
+    }
+
+    int run(String[] argv) throws IOException {
+        Args args = Args.parse("train", argv, 1, List.of("set", "out"), List.of());
+        if (args.positional.size() != 1) throw new ConfigException("train", "expects one job file: " + USAGE);
+        JobConfig job = readJob(args.positional.get(0), args.all("set"));
+        if (args.option("out") != null) job = job.withOutputDir(args.option("out"));
+        DataLoader loader = new DataLoader(storage);
+        loader.checkExists(job.data());
+
+        long start = System.nanoTime();
+        Dataset train = loader.train(job.data());
+        Dataset test = loader.test(job.data());
+        checkDataFitsModel(job, train, "data.train");
+        if (test != null) checkDataFitsModel(job, test, "data.test");
+
+        Sequential model = Sequential.of(job.model(), job.loss(), job.optimizer(), job.training().seed());
+        out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s, batch %d, %d epoch(s), output %s%n",
+                job.name(), model.network().numParams(), train.size(),
+                test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.size()),
+                job.training().batchSize(), job.training().epochs(), job.outputDir());
+        History history = model.fit(train, test, job.training(), ProgressBar.console());
+        Evaluation eval = test == null ? null : model.evaluate(test);
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        RunWriter run = new RunWriter(storage, job.outputDir());
+        SavedModel saved = model.toSavedModel(1);
+        run.writeModel(saved);
+        run.writeHistory(history);
+        run.writeJob(job);
+        run.writeSummary(job, history, eval, saved, 1, seconds);
+        if (eval != null) {
+            out.printf(Locale.ROOT, "test: loss %.4f%s  (%,d rows)%n", eval.loss(),
+                    eval.confusion() != null ? String.format(Locale.ROOT, "  accuracy %.4f", eval.accuracy())
+                            : String.format(Locale.ROOT, "  mse %.5f  r2 %.4f", eval.regression().mse(), eval.regression().r2()),
+                    eval.samples());
+        }
+        out.printf(Locale.ROOT, "trained %,.0f samples/s; run directory %s (%.1f s)%n", history.samplesPerSecond(), job.outputDir(), seconds);
+        return 0;
+    }
+
+    JobConfig readJob(String path, List<String> overrides) throws IOException {
+        String text;
+        try (InputStream in = storage.open(path)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return JobConfig.parse(text, path, overrides);
+    }
+
+    /** Catches a model/data mismatch before training, naming both sides. */
+    static void checkDataFitsModel(JobConfig job, Dataset data, String field) {
+        long want = Buffers.product(job.model().inputShape());
+        if (data.features().size(1) != want) {
+            throw new ConfigException("model.input_shape", Arrays.toString(job.model().inputShape()),
+                    field + " rows hold " + data.features().size(1) + " values each (sample shape "
+                            + Arrays.toString(data.sampleShape()) + "), so the input shape must have that many");
+        }
+        long outputs = job.model().outputShape()[0];
+        if (job.loss().classification() && data.numClasses() > outputs) {
+            throw new ConfigException("model.layers[" + (job.model().layers().size() - 1) + "]", outputs + " outputs",
+                    field + " has " + data.numClasses() + " classes, so the last layer needs at least that many units");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.spindle.driver.data;
+
+import io.spindle.core.data.CsvOptions;
+import io.spindle.core.data.CsvReader;
+import io.spindle.core.data.Dataset;
+import io.spindle.core.data.IdxReader;
+import io.spindle.core.config.ConfigException;
+import io.spindle.driver.job.DataConfig;
+import io.spindle.driver.run.Storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+
+/** Loads a job's train or test rows through {@link Storage}, so any Hadoop URI works. */
+public final class DataLoader {
+    /** Where the Debian package {@code dataset-fashion-mnist} installs the data. */
+    public static final String FASHION_DIR = "/usr/share/datasets/fashion-mnist";
+
+    private final Storage storage;
+
+    public DataLoader(Storage storage) {
+        this.storage = storage;
+    }
+
+    public Dataset train(DataConfig c) throws IOException {
+        return load(c, c.train(), c.trainLabels(), "data.train", "data.train_labels");
+    }
+
+    /** The test rows, or null when the job names none. */
+    public Dataset test(DataConfig c) throws IOException {
+        return c.test() == null ? null : load(c, c.test(), c.testLabels(), "data.test", "data.test_labels");
+    }
+
+    /** Fails before any work when a data file is missing, with advice on how to get Fashion-MNIST. */
+    public void checkExists(DataConfig c) throws IOException {
+        requireFile(c.train(), "data.train");
+        if (c.test() != null) requireFile(c.test(), "data.test");
+        if (c.format().equals("idx")) {
+            requireFile(c.trainLabels() != null ? c.trainLabels() : IdxReader.labelsPathFor(c.train()),
+                    c.trainLabels() != null ? "data.train_labels" : "data.train (its labels file)");
+            if (c.test() != null) {
+                requireFile(c.testLabels() != null ? c.testLabels() : IdxReader.labelsPathFor(c.test()),
+                        c.testLabels() != null ? "data.test_labels" : "data.test (its labels file)");
+            }
+        }
+    }
+
+    private void requireFile(String uri, String field) throws IOException {
+        if (storage.exists(uri)) return;
+        String advice = uri.contains("fashion-mnist")
+                ? "; install Fashion-MNIST with `sudo apt-get install dataset-fashion-mnist` (it lands in " + FASHION_DIR
+                + "), or download the four *-ubyte.gz files from https://github.com/zalandoresearch/fashion-mnist and point "
+                + "the job at them with --set data.train=PATH/train-images-idx3-ubyte.gz --set data.test=PATH/t10k-images-idx3-ubyte.gz"
+                : "";
+        throw new ConfigException(field, uri + " does not exist" + advice);
+    }
+
+    private Dataset load(DataConfig c, String uri, String labelsUri, String field, String labelsField) throws IOException {
+        if (c.format().equals("csv")) {
+            CsvOptions opts = new CsvOptions(c.header(), c.labelColumn(), ',', c.task().equals("classification"));
+            try (Reader r = new InputStreamReader(storage.open(uri), StandardCharsets.UTF_8)) {
+                return CsvReader.read(r, uri, opts);
+            }
+        }
+        String labels = labelsUri != null ? labelsUri : IdxReader.labelsPathFor(uri);
+        try (InputStream images = storage.open(uri); InputStream lab = storage.open(labels)) {
+            return IdxReader.read(images, uri, lab, labels);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.spindle.driver.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.config.ConfigException;
+import io.spindle.core.config.ConfigNode;
+import io.spindle.core.loss.Loss;
+import io.spindle.core.model.ModelConfig;
+import io.spindle.core.optim.OptimizerConfig;
+import io.spindle.core.train.TrainingConfig;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A whole job file, validated before any work starts: {@code name}, {@code data}, {@code model},
+ * {@code loss}, {@code optimizer}, {@code training}, {@code output}. Every error names its field.
+ */
+public record JobConfig(String name, DataConfig data, ModelConfig model, Loss loss, OptimizerConfig optimizer,
+                        TrainingConfig training, String outputDir) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Parses job JSON text, applies {@code --set} overrides, then validates. */
+    public static JobConfig parse(String json, String source, List<String> overrides) {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new ConfigException(source, "is not valid JSON: " + e.getOriginalMessage()
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
+                    ? " (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")" : ""));
+        }
+        if (tree == null || !tree.isObject()) throw new ConfigException(source, "must hold one JSON object");
+        ObjectNode root = (ObjectNode) tree;
+        for (String o : overrides) JobOverrides.apply(root, o);
+        return fromJson(new ConfigNode(root, ""));
+    }
+
+    public static JobConfig fromJson(ConfigNode c) {
+        c.rejectUnknown("name", "data", "model", "loss", "optimizer", "training", "output");
+        if (!c.has("data")) throw new ConfigException("data", "required section is missing; e.g. {\"train\": \"PATH\", \"test\": \"PATH\"}");
+        if (!c.has("model")) throw new ConfigException("model", "required section is missing; e.g. {\"input_shape\": [784], \"layers\": [...]}");
+        DataConfig data = DataConfig.fromJson(c.object("data"));
+        ModelConfig model = ModelConfig.fromJson(c.object("model"));
+        Loss loss = Loss.parse("loss", c.string("loss", data.task().equals("regression") ? "mse" : "softmax_cross_entropy"));
+        OptimizerConfig optimizer = OptimizerConfig.fromJson(c.object("optimizer"));
+        TrainingConfig training = TrainingConfig.fromJson(c.object("training"));
+        ConfigNode out = c.object("output");
+        out.rejectUnknown("dir");
+        String name = c.string("name", "job");
+        return new JobConfig(name, data, model, loss, optimizer, training, out.string("dir", "runs/" + name));
+    }
+
+    public JobConfig withOutputDir(String dir) {
+        return new JobConfig(name, data, model, loss, optimizer, training, dir);
+    }
+
+    /** The resolved job, with every default written out, as saved in the run directory. */
+    public ObjectNode toJson() {
+        ObjectNode n = JSON.createObjectNode().put("name", name);
+        n.set("data", data.toJson());
+        n.set("model", model.toJson());
+        n.put("loss", loss.name());
+        n.set("optimizer", optimizer.toJson());
+        n.set("training", training.toJson());
+        n.putObject("output").put("dir", outputDir);
+        return n;
+    }
+}

@@ -1,0 +1,82 @@
+package io.spindle.driver.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.io.ModelFile;
+import io.spindle.core.io.SavedModel;
+import io.spindle.core.train.Evaluation;
+import io.spindle.core.train.History;
+import io.spindle.driver.job.JobConfig;
+
+import java.io.IOException;
+
+/**
+ * Writes a run directory: {@code model.spindle}, {@code history.csv}, {@code summary.json} and the
+ * resolved {@code job.json}, each atomically, on any Hadoop URI.
+ */
+public final class RunWriter {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Storage storage;
+    private final String dir;
+
+    public RunWriter(Storage storage, String dir) {
+        this.storage = storage;
+        this.dir = dir;
+    }
+
+    public String dir() {
+        return dir;
+    }
+
+    public void writeJob(JobConfig job) throws IOException {
+        storage.writeString(Storage.join(dir, "job.json"), JSON.writeValueAsString(job.toJson()));
+    }
+
+    public void writeModel(SavedModel model) throws IOException {
+        storage.writeAtomically(Storage.join(dir, "model.spindle"), out -> ModelFile.write(model, out));
+    }
+
+    public void writeHistory(History history) throws IOException {
+        storage.writeString(Storage.join(dir, "history.csv"), history.toCsv());
+    }
+
+    /** The summary a script reads: final metrics, throughput, and the run's provenance. */
+    public ObjectNode writeSummary(JobConfig job, History history, Evaluation test, SavedModel model,
+                                   int workers, double seconds) throws IOException {
+        ObjectNode s = JSON.createObjectNode().put("name", job.name());
+        if (test != null) {
+            s.put("test_loss", test.loss());
+            if (test.confusion() != null) {
+                s.put("test_accuracy", test.accuracy());
+                s.put("test_macro_f1", test.confusion().macroF1());
+            } else {
+                s.put("test_mse", test.regression().mse()).put("test_mae", test.regression().mae()).put("test_r2", test.regression().r2());
+            }
+            s.put("test_samples", test.samples());
+        }
+        s.put("final_train_loss", history.last().trainLoss());
+        if (!Double.isNaN(history.last().trainAccuracy())) s.put("final_train_accuracy", history.last().trainAccuracy());
+        s.put("train_samples_per_sec", history.samplesPerSecond());
+        s.put("epochs", history.epochs().size());
+        s.put("stopped_early", history.stoppedEarly());
+        s.put("workers", workers);
+        s.put("seconds", seconds);
+        s.put("steps", model.optimizerIteration());
+        s.put("params", model.params().length());
+        s.put("seed", model.provenance().seed());
+        s.put("data_fingerprint", model.provenance().dataFingerprint());
+        s.put("spindle_version", model.provenance().spindleVersion());
+        s.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        if (test != null && test.confusion() != null) {
+            ArrayNode rows = s.putArray("confusion_matrix");
+            for (long[] row : test.confusion().counts()) {
+                ArrayNode r = rows.addArray();
+                for (long v : row) r.add(v);
+            }
+        }
+        storage.writeString(Storage.join(dir, "summary.json"), JSON.writeValueAsString(s));
+        return s;
+    }
+}

@@ -1,0 +1,94 @@
+package io.spindle.driver.run;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.UUID;
+
+/**
+ * Files through the Hadoop FileSystem API, so every path may be a local path or any Hadoop URI
+ * ({@code file://}, {@code hdfs://}, {@code s3a://}). Writes are atomic: a temp file beside the
+ * target, then a rename, so a reader never sees half a file.
+ */
+public final class Storage {
+    private final Configuration conf;
+
+    /** Something that writes one file's bytes. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    public Storage(Configuration conf) {
+        this.conf = conf;
+    }
+
+    public static Storage withDefaults() {
+        return new Storage(new Configuration());
+    }
+
+    public Configuration conf() {
+        return conf;
+    }
+
+    private FileSystem fs(Path p) throws IOException {
+        FileSystem fs = p.getFileSystem(conf);
+        // The checksummed local FS would leave a .crc file beside every output; our formats carry their own.
+        return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;
+    }
+
+    public boolean exists(String uri) throws IOException {
+        Path p = new Path(uri);
+        return fs(p).exists(p);
+    }
+
+    public InputStream open(String uri) throws IOException {
+        Path p = new Path(uri);
+        try {
+            return fs(p).open(p);
+        } catch (FileNotFoundException e) {
+            throw new FileNotFoundException(uri + " does not exist");
+        }
+    }
+
+    public void mkdirs(String uri) throws IOException {
+        Path p = new Path(uri);
+        fs(p).mkdirs(p);
+    }
+
+    /** Writes {@code uri} via a temp file and a rename; on failure the target is untouched and the temp file removed. */
+    public void writeAtomically(String uri, Writer writer) throws IOException {
+        Path target = new Path(uri);
+        FileSystem fs = fs(target);
+        if (target.getParent() != null) fs.mkdirs(target.getParent());
+        Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (FSDataOutputStream out = fs.create(tmp, true)) {
+                writer.write(out);
+                out.hsync();
+            }
+            if (!fs.rename(tmp, target)) {
+                // HDFS refuses to rename onto an existing file; the local FS replaces it atomically.
+                fs.delete(target, false);
+                if (!fs.rename(tmp, target)) throw new IOException("could not rename " + tmp + " to " + target);
+            }
+        } finally {
+            if (fs.exists(tmp)) fs.delete(tmp, false);
+        }
+    }
+
+    public void writeString(String uri, String text) throws IOException {
+        writeAtomically(uri, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** Joins a directory URI and a file name. */
+    public static String join(String dir, String name) {
+        return new Path(dir, name).toString();
+    }
+}

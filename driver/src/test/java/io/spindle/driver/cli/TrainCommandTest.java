@@ -1,0 +1,79 @@
+package io.spindle.driver.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.core.Sequential;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The train, evaluate and predict verbs end to end on the shipped Fashion-MNIST subset. */
+class TrainCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static String[] trainArgs(String job, Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", CliRunner.REPO + "/deploy/configs/" + job, "--out", out.toString()));
+        a.addAll(List.of(CliRunner.miniData()));
+        a.addAll(List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void trainWritesARunDirectoryThenEvaluateAndPredictUseIt(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=3", "--set", "training.batch_size=64"));
+        assertEquals(0, r.exitCode(), r.err());
+        for (String f : List.of("model.spindle", "history.csv", "summary.json", "job.json")) {
+            assertTrue(Files.exists(run.resolve(f)), f + " missing; out: " + r.out());
+        }
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        for (String f : List.of("test_accuracy", "final_train_loss", "train_samples_per_sec", "epochs", "workers", "seconds")) {
+            assertTrue(summary.has(f), "summary.json lacks " + f);
+        }
+        assertEquals(3, summary.get("epochs").asInt());
+        // 2,000 training images, 3 epochs: far above the 10% of guessing.
+        assertTrue(summary.get("test_accuracy").asDouble() > 0.70, summary.toString());
+        assertEquals(4, Files.readAllLines(run.resolve("history.csv")).size());
+        assertTrue(r.out().contains("epoch 3/3"), r.out());
+
+        CliRunner eval = CliRunner.run("evaluate", run.toString(), "--data", CliRunner.MINI + "/t10k-images-idx3-ubyte.gz");
+        assertEquals(0, eval.exitCode(), eval.err());
+        JsonNode metrics = JSON.readTree(eval.out().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals(summary.get("test_accuracy").asDouble(), metrics.get("accuracy").asDouble(), 1e-9);
+
+        Path csv = dir.resolve("pred.csv");
+        CliRunner pred = CliRunner.run("predict", run.resolve("model.spindle").toString(), "--data",
+                CliRunner.MINI + "/t10k-images-idx3-ubyte.gz", "--out", csv.toString());
+        assertEquals(0, pred.exitCode(), pred.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(501, lines.size());
+        assertTrue(lines.get(0).startsWith("row,predicted,p_0,"), lines.get(0));
+        String[] first = lines.get(1).split(",");
+        double sum = 0;
+        for (int i = 2; i < first.length; i++) sum += Double.parseDouble(first[i]);
+        assertEquals(1.0, sum, 1e-4, "class probabilities sum to one");
+
+        // The saved model is the trained one: loading and evaluating reproduces the summary.
+        Sequential loaded = Sequential.load(run.resolve("model.spindle"));
+        assertEquals(summary.get("params").asLong(), loaded.network().numParams());
+    }
+
+    @Test
+    void linearRegressionLearnsSlopeAndNoiseMean(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("lin");
+        CliRunner r = CliRunner.run("train", CliRunner.REPO + "/deploy/configs/linear-regression.json", "--out", run.toString(),
+                "--set", "data.train=" + CliRunner.REPO + "/deploy/configs/data/linear.csv");
+        assertEquals(0, r.exitCode(), r.err());
+        Sequential model = Sequential.load(run.resolve("model.spindle"));
+        float[] p = model.network().params().toFloatVector();
+        assertEquals(3.0, p[0], 0.1, "slope");
+        assertEquals(2.5, p[1], 0.1, "intercept = 2 + mean of U[0,1) noise");
+    }
+}
