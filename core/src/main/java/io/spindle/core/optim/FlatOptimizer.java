@@ -1,0 +1,132 @@
+package io.spindle.core.optim;
+
+import io.spindle.core.model.ParamLayout;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
+
+/**
+ * What every optimizer shares: argument checks, penalties, clipping, weight decay, the step counter
+ * and one state buffer of {@code rows × numParams}. Subclasses supply only the update rule.
+ */
+abstract class FlatOptimizer implements Optimizer {
+    protected final OptimizerConfig config;
+    protected final long numParams;
+    private final DataType dataType;
+    private final INDArray state;
+    private final RegularizedBlocks regularized;
+    private final COrdered paramsView = new COrdered();
+    private final COrdered gradsView = new COrdered();
+    private long iteration;
+
+    FlatOptimizer(OptimizerConfig config, ParamLayout layout, DataType dataType, int stateRows) {
+        if (!dataType.isFPType()) throw new IllegalArgumentException("optimizer data type must be floating point, not " + dataType);
+        this.config = config;
+        this.numParams = layout.size();
+        this.dataType = dataType;
+        this.state = zeros(dataType, stateRows * numParams);
+        this.regularized = new RegularizedBlocks(layout, dataType);
+    }
+
+    /**
+     * Applies the update rule in place with the scheduled rate. {@code grads} is already penalised and
+     * clipped and may be overwritten; both buffers are c-ordered, like the state rows and {@link #scratch}.
+     */
+    protected abstract void update(INDArray params, INDArray grads, double lr, long iteration);
+
+    @Override
+    public final void step(INDArray params, INDArray grads) {
+        INDArray p = paramsView.of(check("params", params));
+        INDArray g = gradsView.of(check("grads", grads));
+        double lr = config.schedule().rate(iteration);
+        regularized.addPenalties(p, g, config.l1(), config.l2());
+        if (config.clipNorm() > 0) clipByGlobalNorm(g, config.clipNorm());
+        regularized.decay(p, lr * config.weightDecay());
+        update(p, g, lr, iteration);
+        iteration++;
+    }
+
+    private static void clipByGlobalNorm(INDArray grads, double clipNorm) {
+        // BLAS dot is one SIMD pass; norm2Number() measured ~4x slower on 235k floats.
+        double norm = Math.sqrt(Nd4j.getBlasWrapper().dot(grads, grads));
+        if (norm > clipNorm) grads.muli(clipNorm / norm);
+    }
+
+    /** Row {@code r} of the state buffer, a view. */
+    protected final INDArray stateRow(int r) {
+        return cOrdered(state.get(NDArrayIndex.interval(r * numParams, (r + 1) * numParams)));
+    }
+
+    /** A work buffer of one row; subclasses that need one allocate it once, in their constructor. */
+    protected final INDArray scratch() {
+        return zeros(dataType, numParams);
+    }
+
+    @Override
+    public final INDArray state() {
+        return state;
+    }
+
+    @Override
+    public final long iteration() {
+        return iteration;
+    }
+
+    @Override
+    public final void restore(INDArray saved, long iteration) {
+        if (iteration < 0) throw new IllegalArgumentException("iteration must be >= 0 but was " + iteration);
+        if (saved.length() != state.length()) {
+            throw new IllegalArgumentException("a " + config.type().jsonName() + " state for " + numParams
+                    + " parameters holds " + state.length() + " values but the checkpoint has " + saved.length());
+        }
+        if (state.length() > 0) state.assign(saved.reshape(state.length()));
+        this.iteration = iteration;
+    }
+
+    @Override
+    public final double learningRate() {
+        return config.schedule().rate(iteration);
+    }
+
+    private INDArray check(String name, INDArray a) {
+        if (a.rank() != 1 || a.length() != numParams || a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException(name + " must be a contiguous rank-1 buffer of " + numParams
+                    + " values but has shape " + Arrays.toString(a.shape()) + " and stride " + Arrays.toString(a.stride()));
+        }
+        if (a.dataType() != dataType) {
+            throw new IllegalArgumentException(name + " are " + a.dataType() + " but the optimizer was built for " + dataType);
+        }
+        return a;
+    }
+
+    private static INDArray zeros(DataType type, long length) {
+        return length == 0 ? Nd4j.create(type, 0) : Nd4j.zeros(type, length);
+    }
+
+    /**
+     * The same memory as a c-ordered view. libnd4j takes its fast (SIMD, no index arithmetic) loops only
+     * when all operands share one ordering, and rank-1 views from {@code get(interval)} (Network's buffers,
+     * our state rows) report 'f' while new arrays report 'c': mixed, adam_updater ran 2.3x slower.
+     */
+    static INDArray cOrdered(INDArray flat) {
+        if (flat.ordering() == 'c') return flat;
+        return Nd4j.create(flat.data(), flat.shape(), flat.stride(), flat.offset(), 'c');
+    }
+
+    /** {@link #cOrdered} of the last buffer seen, so the same caller's buffer costs no new view per step. */
+    private static final class COrdered {
+        private INDArray source;
+        private INDArray view;
+
+        INDArray of(INDArray flat) {
+            if (flat != source) {
+                view = cOrdered(flat);
+                source = flat;
+            }
+            return view;
+        }
+    }
+}

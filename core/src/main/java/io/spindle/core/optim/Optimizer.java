@@ -1,0 +1,43 @@
+package io.spindle.core.optim;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Updates one flat parameter buffer in place from its flat gradient; built by {@link OptimizerConfig#create}.
+ * Its state is one flat buffer of {@code k × numParams} values, row r holding one per-parameter
+ * quantity in the parameter layout: sgd k=0; momentum and nesterov k=1 (velocity v); rmsprop k=1
+ * (mean square s); adam and adamw k=2 (row 0 the first moment m, row 1 the second moment v).
+ *
+ * <p>Update rules, with {@code t = iteration() + 1} and {@code lr = schedule.rate(iteration())}:
+ * <pre>
+ * sgd       p -= lr·g
+ * momentum  v = μ·v - lr·g;  p += v
+ * nesterov  v = μ·v - lr·g;  p += μ·v - lr·g            (Keras form; the same as Sutskever's after a change of variable)
+ * rmsprop   s = ρ·s + (1-ρ)·g²;  p -= lr·g / sqrt(s + ε)  (Keras form, ε inside the root)
+ * adam      m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²;
+ *           p -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + ε)   (Keras form: ε is the paper's "ε hat";
+ *           PyTorch adds ε to sqrt(v/(1-β2^t)) instead, which differs only in how ε is scaled)
+ * adamw     adam after the decoupled weight decay p -= lr·wd·p on regularized blocks (weights, not biases)
+ * </pre>
+ */
+public interface Optimizer {
+
+    /**
+     * One update: penalties, clipping, weight decay and the update rule, then {@code iteration()}
+     * advances. {@code params} and {@code grads} are rank-1 buffers of the layout's size and the
+     * optimizer's data type; {@code grads} may be overwritten.
+     */
+    void step(INDArray params, INDArray grads);
+
+    /** The live state buffer (length k × numParams, zero for sgd); copy it to keep it across steps. */
+    INDArray state();
+
+    /** Number of steps taken (or restored); the next step is step {@code iteration()} of the schedule. */
+    long iteration();
+
+    /** Resumes from a checkpoint: afterwards every step gives the results an uninterrupted run would. */
+    void restore(INDArray state, long iteration);
+
+    /** The scheduled rate the next step will use. */
+    double learningRate();
+}
