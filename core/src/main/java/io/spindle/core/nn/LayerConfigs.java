@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Reads a layer description by its {@code type}; the one place that knows every layer type. */
 public final class LayerConfigs {
-    public static final List<String> TYPES = List.of("dense", "activation", "dropout", "flatten", "reshape");
+    public static final List<String> TYPES = List.of("dense", "activation", "dropout", "flatten", "reshape", "rescaling");
 
     private LayerConfigs() {
     }
@@ -21,6 +21,7 @@ public final class LayerConfigs {
                 case "dropout" -> Dropout.Config.fromJson(c);
                 case "flatten" -> Flatten.Config.fromJson(c);
                 case "reshape" -> Reshape.Config.fromJson(c);
+                case "rescaling" -> Rescaling.Config.fromJson(c);
                 default -> throw new IllegalStateException(type);
             };
         } catch (ConfigException e) {

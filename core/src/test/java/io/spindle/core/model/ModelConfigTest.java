@@ -21,7 +21,7 @@ class ModelConfigTest {
     void everyLayerTypeRoundTrips() throws Exception {
         ModelConfig m = parse("""
                 {"input_shape": [1, 28, 28], "layers": [
-                  {"type": "flatten"}, {"type": "reshape", "shape": [784]},
+                  {"type": "flatten"}, {"type": "reshape", "shape": [784]}, {"type": "rescaling", "scale": 2.0, "offset": -1.0},
                   {"type": "dense", "units": 32, "activation": "leaky_relu", "alpha": 0.2, "kernel_init": "he_normal"},
                   {"type": "dropout", "rate": 0.25}, {"type": "activation", "function": "elu", "alpha": 0.5},
                   {"type": "dense", "units": 10, "use_bias": false, "kernel_init": "xavier_normal"}]}""");

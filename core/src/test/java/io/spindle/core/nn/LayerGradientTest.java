@@ -76,6 +76,15 @@ class LayerGradientTest {
     }
 
     @Test
+    void rescaling() {
+        ModelConfig cfg = new ModelConfig(new long[] {3}, List.of(new Rescaling.Config(-2.5, 0.7),
+                Dense.Config.of(2, ActivationFunction.TANH)));
+        Network net = Network.initialized(cfg, 4, DataType.DOUBLE);
+        checkBoth(net, Loss.meanSquaredError(), TestArrays.gaussian(14, DataType.DOUBLE, 4, 3),
+                TestArrays.gaussian(15, DataType.DOUBLE, 4, 2), CHECK);
+    }
+
+    @Test
     void aWrongGradientIsCaught() {
         // The checker must be able to fail: scale one analytic gradient and expect a failure.
         ModelConfig cfg = new ModelConfig(new long[] {3}, List.of(Dense.Config.of(2, ActivationFunction.IDENTITY)));

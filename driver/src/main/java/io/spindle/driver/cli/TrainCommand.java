@@ -52,7 +52,7 @@ final class TrainCommand {
                 job.name(), model.network().numParams(), train.size(),
                 test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.size()),
                 job.training().batchSize(), job.training().epochs(), job.outputDir());
-        History history = model.fit(train, test, job.training(), ProgressBar.console());
+        History history = model.fit(train, test, job.training(), new ProgressBar(out, out == System.out && System.console() != null));
         Evaluation eval = test == null ? null : model.evaluate(test);
         double seconds = (System.nanoTime() - start) / 1e9;
 

@@ -10,7 +10,6 @@ import io.spindle.core.model.ModelConfig;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.TrainingConfig;
 
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -26,10 +25,9 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         JsonNode tree;
         try {
             tree = JSON.readTree(json);
-        } catch (IOException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ConfigException(source, "is not valid JSON: " + e.getOriginalMessage()
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
-                    ? " (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")" : ""));
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         }
         if (tree == null || !tree.isObject()) throw new ConfigException(source, "must hold one JSON object");
         ObjectNode root = (ObjectNode) tree;

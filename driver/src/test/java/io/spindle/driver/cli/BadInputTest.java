@@ -36,12 +36,12 @@ class BadInputTest {
         assertRejected(train(out, "training.batch_size=0"), out, "training.batch_size", "0", "integer in [1,");
         assertRejected(train(out, "training.epochs=-3"), out, "training.epochs", "-3");
         assertRejected(train(out, "optimizer.type=adamax"), out, "optimizer.type", "adamax", "adam");
-        assertRejected(train(out, "model.layers[0].activation=relux"), out, "model.layers[0].activation", "relux", "leaky_relu");
+        assertRejected(train(out, "model.layers[1].activation=relux"), out, "model.layers[1].activation", "relux", "leaky_relu");
         assertRejected(train(out, "model.layers[1].type=conv9d"), out, "model.layers[1].type", "conv9d", "dense");
         assertRejected(train(out, "loss=hinge"), out, "loss", "hinge", "softmax_cross_entropy");
         assertRejected(train(out, "training.epoch=2"), out, "training.epoch", "unknown field", "epochs");
-        assertRejected(train(out, "model.input_shape=[1,28,27]"), out, "model.input_shape", "784");
-        assertRejected(train(out, "model.layers[2].units=5"), out, "model.layers[2]", "10 classes");
+        assertRejected(train(out, "model.input_shape=[783]"), out, "model.input_shape", "784");
+        assertRejected(train(out, "model.layers[3].units=5"), out, "model.layers[3]", "10 classes");
         assertRejected(train(out, "data.train=/nonexistent/fashion-mnist/train-images-idx3-ubyte.gz"), out,
                 "data.train", "does not exist", "apt-get install dataset-fashion-mnist");
     }
