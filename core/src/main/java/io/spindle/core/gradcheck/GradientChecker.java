@@ -6,6 +6,9 @@ import io.spindle.core.model.Network;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.function.DoubleSupplier;
+import java.util.function.LongFunction;
+
 /**
  * Compares analytic gradients with central finite differences, (L(θ+ε) − L(θ−ε)) / 2ε, in double
  * precision: every parameter of a network, every input element, or every output of a loss.
@@ -47,56 +50,38 @@ public final class GradientChecker {
     public Result checkParameters(Network net, Loss loss, INDArray input, INDArray labels) {
         requireDouble(net.params());
         analytic(net, loss, input, labels, false);
-        INDArray analytic = net.grads().dup();
-        INDArray params = net.params();
-        Tally tally = new Tally();
-        for (long i = 0; i < params.length(); i++) {
-            double saved = params.getDouble(i);
-            params.putScalar(i, saved + epsilon);
-            double plus = lossAt(net, loss, input, labels);
-            params.putScalar(i, saved - epsilon);
-            double minus = lossAt(net, loss, input, labels);
-            params.putScalar(i, saved);
-            long at = i;
-            tally.add(analytic.getDouble(i), (plus - minus) / (2 * epsilon), () -> net.layout().blockAt(at).label() + " [" + at + "]");
-        }
-        return tally.result();
+        return compare(net.params(), net.grads().dup(), () -> lossAt(net, loss, input, labels),
+                i -> net.layout().blockAt(i).label() + " [" + i + "]");
     }
 
     /** Checks dLoss/dInput of a double-precision network. */
     public Result checkInput(Network net, Loss loss, INDArray input, INDArray labels) {
         requireDouble(input);
         INDArray analytic = analytic(net, loss, input, labels, true).dup();
-        INDArray flat = input.reshape(input.length());
-        Tally tally = new Tally();
-        for (long i = 0; i < flat.length(); i++) {
-            double saved = flat.getDouble(i);
-            flat.putScalar(i, saved + epsilon);
-            double plus = lossAt(net, loss, input, labels);
-            flat.putScalar(i, saved - epsilon);
-            double minus = lossAt(net, loss, input, labels);
-            flat.putScalar(i, saved);
-            long at = i;
-            tally.add(analytic.reshape(analytic.length()).getDouble(i), (plus - minus) / (2 * epsilon), () -> "input [" + at + "]");
-        }
-        return tally.result();
+        return compare(input.reshape(input.length()), analytic.reshape(analytic.length()),
+                () -> lossAt(net, loss, input, labels), i -> "input [" + i + "]");
     }
 
     /** Checks a loss's gradient with respect to the network output it is given. */
     public Result checkLoss(Loss loss, INDArray output, INDArray labels) {
         requireDouble(output);
         INDArray analytic = loss.compute(output, labels).gradient().dup();
-        INDArray flat = output.reshape(output.length());
+        return compare(output.reshape(output.length()), analytic.reshape(analytic.length()),
+                () -> loss.compute(output, labels).loss(), i -> "output [" + i + "]");
+    }
+
+    /** Nudges each element of {@code variable} (a view of the real one) by ±ε and compares the slope with {@code analytic}. */
+    private Result compare(INDArray variable, INDArray analytic, DoubleSupplier lossNow, LongFunction<String> where) {
         Tally tally = new Tally();
-        for (long i = 0; i < flat.length(); i++) {
-            double saved = flat.getDouble(i);
-            flat.putScalar(i, saved + epsilon);
-            double plus = loss.compute(output, labels).loss();
-            flat.putScalar(i, saved - epsilon);
-            double minus = loss.compute(output, labels).loss();
-            flat.putScalar(i, saved);
+        for (long i = 0; i < variable.length(); i++) {
+            double saved = variable.getDouble(i);
+            variable.putScalar(i, saved + epsilon);
+            double plus = lossNow.getAsDouble();
+            variable.putScalar(i, saved - epsilon);
+            double minus = lossNow.getAsDouble();
+            variable.putScalar(i, saved);
             long at = i;
-            tally.add(analytic.reshape(analytic.length()).getDouble(i), (plus - minus) / (2 * epsilon), () -> "output [" + at + "]");
+            tally.add(analytic.getDouble(i), (plus - minus) / (2 * epsilon), () -> where.apply(at));
         }
         return tally.result();
     }
