@@ -15,6 +15,16 @@ public final class ConfusionMatrix {
         this.counts = new long[classes][classes];
     }
 
+    /** Rebuilds a matrix from {@link #counts()} (a worker's partial result). */
+    public static ConfusionMatrix fromCounts(long[][] counts) {
+        ConfusionMatrix m = new ConfusionMatrix(counts.length);
+        for (int a = 0; a < counts.length; a++) {
+            if (counts[a].length != counts.length) throw new IllegalArgumentException("counts must be square");
+            System.arraycopy(counts[a], 0, m.counts[a], 0, counts.length);
+        }
+        return m;
+    }
+
     public int classes() {
         return counts.length;
     }

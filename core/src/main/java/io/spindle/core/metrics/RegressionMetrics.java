@@ -55,6 +55,23 @@ public final class RegressionMetrics {
         n = total;
     }
 
+    /** The accumulated sums as {n, mean, M2, Σ(y−ŷ)², Σ|y−ŷ|}: how a worker ships its partial result. */
+    public double[] toArray() {
+        return new double[] {n, mean, m2, squaredError, absoluteError};
+    }
+
+    /** Rebuilds a partial result written by {@link #toArray()}. */
+    public static RegressionMetrics fromArray(double[] sums) {
+        if (sums.length != 5) throw new IllegalArgumentException("expected 5 sums, got " + sums.length);
+        RegressionMetrics m = new RegressionMetrics();
+        m.n = (long) sums[0];
+        m.mean = sums[1];
+        m.m2 = sums[2];
+        m.squaredError = sums[3];
+        m.absoluteError = sums[4];
+        return m;
+    }
+
     /** Number of target values seen. */
     public long count() {
         return n;

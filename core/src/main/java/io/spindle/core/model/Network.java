@@ -74,6 +74,11 @@ public final class Network {
         return new Network(config, seed, params);
     }
 
+    /** How many parameters {@code config} has, without building it. */
+    public static long parameterCount(ModelConfig config) {
+        return sizeOf(config);
+    }
+
     private static long sizeOf(ModelConfig config) {
         long[] shape = config.inputShape();
         long size = 0;

@@ -9,6 +9,14 @@ public final class History {
     private boolean stoppedEarly;
     private int bestEpoch = -1;
 
+    /** A history assembled elsewhere (the distributed coordinator). */
+    public static History of(List<EpochStats> epochs, int bestEpochIfStoppedEarly) {
+        History h = new History();
+        epochs.forEach(h::add);
+        if (bestEpochIfStoppedEarly > 0) h.stoppedEarly(bestEpochIfStoppedEarly);
+        return h;
+    }
+
     void add(EpochStats stats) {
         epochs.add(stats);
     }

@@ -31,10 +31,7 @@ public final class Trainer {
         Dataset rows = train.features().dataType() == net.dataType() ? train : train.as(net.dataType());
         BatchSampler sampler = new BatchSampler(rows, config.batchSize(), config.seed(), config.shuffle());
         History history = new History();
-        EarlyStopping es = config.earlyStopping();
-        double best = Double.NaN;
-        int bestEpoch = -1, sinceBest = 0;
-        INDArray bestParams = null;
+        EarlyStoppingMonitor monitor = new EarlyStoppingMonitor(config.earlyStopping());
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             EpochStats stats = runEpoch(sampler, epoch, listener);
             if (validation != null) {
@@ -44,17 +41,9 @@ public final class Trainer {
             }
             history.add(stats);
             listener.onEpochEnd(stats);
-            if (es == null) continue;
-            double value = es.valueOf(stats);
-            boolean improved = Double.isNaN(best) || (es.maximize() ? value > best + es.minDelta() : value < best - es.minDelta());
-            if (improved) {
-                best = value;
-                bestEpoch = epoch;
-                sinceBest = 0;
-                if (es.restoreBest()) bestParams = net.params().dup();
-            } else if (++sinceBest >= es.patience()) {
-                if (bestParams != null) net.params().assign(bestParams);
-                history.stoppedEarly(bestEpoch);
+            if (!monitor.update(stats, net::params)) {
+                if (monitor.paramsToRestore() != null) net.params().assign(monitor.paramsToRestore());
+                history.stoppedEarly(monitor.bestEpoch());
                 break;
             }
         }
@@ -81,7 +70,7 @@ public final class Trainer {
             optimizer.step(net.params(), net.grads());
             lossSum += r.loss() * batch.size();
             seen += batch.size();
-            listener.onStep(epoch, step + 1, steps, r.loss(), seen / ((System.nanoTime() - start) / 1e9));
+            listener.onStep(epoch, step + 1, steps, lossSum / seen, seen / ((System.nanoTime() - start) / 1e9));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochStats(epoch, lossSum / seen, loss.classification() ? (double) correct / seen : Double.NaN,

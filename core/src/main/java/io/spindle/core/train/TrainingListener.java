@@ -8,7 +8,7 @@ public interface TrainingListener {
     default void onEpochStart(int epoch, int epochs, int steps) {
     }
 
-    /** After each step: the step's loss and the epoch's running throughput. */
+    /** After each step: the epoch's running mean loss and running throughput. */
     default void onStep(int epoch, int step, int steps, double loss, double samplesPerSecond) {
     }
 

@@ -1,6 +1,14 @@
 package io.spindle.driver.cli;
 
 import io.spindle.core.Sequential;
+import io.spindle.core.io.Provenance;
+import io.spindle.core.model.Network;
+import io.spindle.driver.spark.DistributedEvaluator;
+import io.spindle.driver.spark.DistributedTrainer;
+import io.spindle.driver.spark.SparkSessions;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.factory.Nd4j;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.io.SavedModel;
@@ -19,11 +27,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.time.Instant;
 import java.util.Locale;
 
 /** {@code train JOB.json [--set key=value ...] [--out DIR]}: validate, load, train, evaluate, write the run directory. */
 final class TrainCommand {
-    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR]";
+    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--master SPARK_MASTER]";
 
     private final Storage storage;
     private final PrintStream out;
@@ -34,7 +43,7 @@ final class TrainCommand {
     }
 
     int run(String[] argv) throws IOException {
-        Args args = Args.parse("train", argv, 1, List.of("set", "out"), List.of());
+        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master"), List.of());
         if (args.positional.size() != 1) throw new ConfigException("train", "expects one job file: " + USAGE);
         JobConfig job = readJob(args.positional.get(0), args.all("set"));
         if (args.option("out") != null) job = job.withOutputDir(args.option("out"));
@@ -47,21 +56,40 @@ final class TrainCommand {
         checkDataFitsModel(job, train, "data.train");
         if (test != null) checkDataFitsModel(job, test, "data.test");
 
-        Sequential model = Sequential.of(job.model(), job.loss(), job.optimizer(), job.training().seed());
-        out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s, batch %d, %d epoch(s), output %s%n",
-                job.name(), model.network().numParams(), train.size(),
+        int workers = job.distributed().workers();
+        out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s, %d worker(s) × batch %d, %d epoch(s), output %s%n",
+                job.name(), Network.parameterCount(job.model()), train.size(),
                 test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.size()),
-                job.training().batchSize(), job.training().epochs(), job.outputDir());
-        History history = model.fit(train, test, job.training(), new ProgressBar(out, out == System.out && System.console() != null));
-        Evaluation eval = test == null ? null : model.evaluate(test);
+                workers, job.training().batchSize() / workers, job.training().epochs(), job.outputDir());
+        boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), args.option("master"), workers);
+        try {
+            return trainOnSpark(spark, job, train, test, start);
+        } finally {
+            // spark-shell and Zeppelin own their session; a session we started ends with the command.
+            if (ownSession) spark.stop();
+        }
+    }
+
+    private int trainOnSpark(SparkSession spark, JobConfig job, Dataset train, Dataset test, long start) throws IOException {
+        int workers = job.distributed().workers();
+        DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).train(job, train, test,
+                new ProgressBar(out, out == System.out && System.console() != null));
+        History history = outcome.history();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Evaluation eval = test == null ? null
+                : DistributedEvaluator.evaluate(sc, job.model(), job.loss(), outcome.params(), test, workers);
         double seconds = (System.nanoTime() - start) / 1e9;
 
+        Provenance provenance = new Provenance(Sequential.VERSION, job.training().seed(), workers, train.fingerprint(),
+                Instant.now().toString(), outcome.iteration(), history.epochs().size());
+        SavedModel saved = new SavedModel(job.model(), job.loss().name(), job.optimizer().toJson(),
+                Nd4j.createFromArray(outcome.params()), Nd4j.createFromArray(outcome.optimizerState()), outcome.iteration(), provenance);
         RunWriter run = new RunWriter(storage, job.outputDir());
-        SavedModel saved = model.toSavedModel(1);
         run.writeModel(saved);
         run.writeHistory(history);
         run.writeJob(job);
-        run.writeSummary(job, history, eval, saved, 1, seconds);
+        run.writeSummary(job, history, eval, saved, workers, seconds);
         if (eval != null) {
             out.printf(Locale.ROOT, "test: loss %.4f%s  (%,d rows)%n", eval.loss(),
                     eval.confusion() != null ? String.format(Locale.ROOT, "  accuracy %.4f", eval.accuracy())

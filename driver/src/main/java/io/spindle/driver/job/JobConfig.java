@@ -17,7 +17,7 @@ import java.util.List;
  * {@code loss}, {@code optimizer}, {@code training}, {@code output}. Every error names its field.
  */
 public record JobConfig(String name, DataConfig data, ModelConfig model, Loss loss, OptimizerConfig optimizer,
-                        TrainingConfig training, String outputDir) {
+                        TrainingConfig training, DistributedConfig distributed, String outputDir) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Parses job JSON text, applies {@code --set} overrides, then validates. */
@@ -43,15 +43,16 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         ModelConfig model = ModelConfig.fromJson(c.object("model"));
         Loss loss = Loss.parse("loss", c.string("loss", data.task().equals("regression") ? "mse" : "softmax_cross_entropy"));
         OptimizerConfig optimizer = OptimizerConfig.fromJson(c.object("optimizer"));
-        TrainingConfig training = TrainingConfig.fromJson(c.object("training"));
+        TrainingConfig training = TrainingConfig.fromJson(c.object("training"), DistributedConfig.FIELDS);
+        DistributedConfig distributed = DistributedConfig.fromJson(c.object("training"), training.batchSize());
         ConfigNode out = c.object("output");
         out.rejectUnknown("dir");
         String name = c.string("name", "job");
-        return new JobConfig(name, data, model, loss, optimizer, training, out.string("dir", "runs/" + name));
+        return new JobConfig(name, data, model, loss, optimizer, training, distributed, out.string("dir", "runs/" + name));
     }
 
     public JobConfig withOutputDir(String dir) {
-        return new JobConfig(name, data, model, loss, optimizer, training, dir);
+        return new JobConfig(name, data, model, loss, optimizer, training, distributed, dir);
     }
 
     /** The resolved job, with every default written out, as saved in the run directory. */
@@ -61,7 +62,9 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         n.set("model", model.toJson());
         n.put("loss", loss.name());
         n.set("optimizer", optimizer.toJson());
-        n.set("training", training.toJson());
+        ObjectNode t = training.toJson();
+        distributed.writeTo(t);
+        n.set("training", t);
         n.putObject("output").put("dir", outputDir);
         return n;
     }

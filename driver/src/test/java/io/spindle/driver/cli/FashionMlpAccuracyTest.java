@@ -2,6 +2,7 @@ package io.spindle.driver.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * deploy/run-tests sets spindle.fashion.required when the data is installed, so in CI a
  * missing dataset fails instead of skipping.
  */
+@Tag("spark")
 class FashionMlpAccuracyTest {
     private static final Path TRAIN = Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 

@@ -3,6 +3,7 @@ package io.spindle.driver.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spindle.core.Sequential;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The train, evaluate and predict verbs end to end on the shipped Fashion-MNIST subset. */
+/** The train, evaluate and predict verbs end to end on the shipped Fashion-MNIST subset, on Spark local mode. */
+@Tag("spark")
 class TrainCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,7 +30,8 @@ class TrainCommandTest {
     @Test
     void trainWritesARunDirectoryThenEvaluateAndPredictUseIt(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=3", "--set", "training.batch_size=64"));
+        CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=3", "--set", "training.batch_size=64",
+                "--set", "training.workers=2"));
         assertEquals(0, r.exitCode(), r.err());
         for (String f : List.of("model.spindle", "history.csv", "summary.json", "job.json")) {
             assertTrue(Files.exists(run.resolve(f)), f + " missing; out: " + r.out());
@@ -37,6 +40,7 @@ class TrainCommandTest {
         for (String f : List.of("test_accuracy", "final_train_loss", "train_samples_per_sec", "epochs", "workers", "seconds")) {
             assertTrue(summary.has(f), "summary.json lacks " + f);
         }
+        assertEquals(2, summary.get("workers").asInt());
         assertEquals(3, summary.get("epochs").asInt());
         // 2,000 training images, 3 epochs: far above the 10% of guessing.
         assertTrue(summary.get("test_accuracy").asDouble() > 0.70, summary.toString());
@@ -63,6 +67,18 @@ class TrainCommandTest {
         // The saved model is the trained one: loading and evaluating reproduces the summary.
         Sequential loaded = Sequential.load(run.resolve("model.spindle"));
         assertEquals(summary.get("params").asLong(), loaded.network().numParams());
+    }
+
+    @Test
+    void coordinatorTransportWithParameterAveraging(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("avg");
+        CliRunner r = CliRunner.run(trainArgs("fashion-mlp-small.json", run, "--set", "training.epochs=2", "--set", "training.workers=2",
+                "--set", "training.transport=coordinator", "--set", "training.sync=average", "--set", "training.averaging_frequency=4"));
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertTrue(summary.get("test_accuracy").asDouble() > 0.6, summary.toString());
+        JsonNode job = JSON.readTree(run.resolve("job.json").toFile());
+        assertEquals("coordinator", job.get("training").get("transport").asText());
     }
 
     @Test

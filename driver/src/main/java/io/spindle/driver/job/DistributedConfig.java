@@ -1,0 +1,38 @@
+package io.spindle.driver.job;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.config.ConfigException;
+import io.spindle.core.config.ConfigNode;
+
+import java.util.List;
+
+/**
+ * The data-parallel part of the {@code training} section: how many workers, how they synchronise
+ * ({@code allreduce} gradients every step, or {@code average} parameters every k steps), over which
+ * transport (a TCP {@code ring} between executors, or a {@code coordinator} star through the
+ * driver), and the wire precision of the exchanged values.
+ */
+public record DistributedConfig(int workers, String sync, int averagingFrequency, String transport,
+                                String wireDtype, int timeoutSeconds) {
+    public static final String[] FIELDS = {"workers", "sync", "averaging_frequency", "transport", "wire_dtype", "timeout_seconds"};
+    public static final List<String> SYNC = List.of("allreduce", "average");
+    public static final List<String> TRANSPORTS = List.of("ring", "coordinator");
+    public static final List<String> WIRE = List.of("float32", "float16", "bfloat16");
+
+    public static DistributedConfig fromJson(ConfigNode training, int batchSize) {
+        int workers = training.integer("workers", 1, 1, 4096);
+        if (batchSize % workers != 0) {
+            throw new ConfigException(training.field("batch_size"), batchSize,
+                    "a multiple of training.workers (" + workers + "): each worker takes batch_size / workers rows per step; try "
+                            + (batchSize / workers) * workers + " or " + ((batchSize / workers) + 1) * workers);
+        }
+        return new DistributedConfig(workers, training.choice("sync", "allreduce", SYNC),
+                training.integer("averaging_frequency", 5, 1, 1_000_000), training.choice("transport", "ring", TRANSPORTS),
+                training.choice("wire_dtype", "float32", WIRE), training.integer("timeout_seconds", 120, 1, 86_400));
+    }
+
+    public void writeTo(ObjectNode training) {
+        training.put("workers", workers).put("sync", sync).put("averaging_frequency", averagingFrequency)
+                .put("transport", transport).put("wire_dtype", wireDtype).put("timeout_seconds", timeoutSeconds);
+    }
+}

@@ -1,0 +1,130 @@
+package io.spindle.driver.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.core.config.ConfigNode;
+import io.spindle.core.loss.Loss;
+import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.Network;
+import io.spindle.core.optim.Optimizer;
+import io.spindle.core.optim.OptimizerConfig;
+import io.spindle.core.train.EpochStats;
+import io.spindle.worker.Shard;
+import io.spindle.worker.StepReporter;
+import io.spindle.worker.TrainingPlan;
+import io.spindle.worker.WorkerLoop;
+import io.spindle.worker.collective.Collective;
+import io.spindle.worker.collective.CollectiveOptions;
+import io.spindle.worker.collective.CoordinatorAllReduce;
+import io.spindle.worker.collective.RingAllReduce;
+import io.spindle.worker.collective.WireFormat;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.BarrierTaskInfo;
+import org.nd4j.linalg.api.buffer.DataType;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The executor side of a training job: one task per worker in a Spark barrier stage. Each task
+ * builds the model, forms the collective with its peers (addresses exchanged through
+ * {@code allGather}), takes rank 0's initial parameters and runs the step loop on its shard.
+ * Rank 0 streams progress to the driver and returns the final parameters.
+ * Its fields are plain strings and numbers: the configs travel as JSON.
+ */
+final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Iterator<WorkerResult>> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String modelJson;
+    private final String lossName;
+    private final String optimizerJson;
+    private final long seed;
+    private final int epochs, localBatch, stepsPerEpoch, averagingFrequency, timeoutMillis;
+    private final boolean shuffle;
+    private final String sync, transport, wireDtype, metricsAddress, coordinatorAddress;
+    private final byte[] secret;
+
+    BarrierTrainingTask(String modelJson, String lossName, String optimizerJson, TrainingPlan plan, String transport,
+                        String wireDtype, int timeoutMillis, byte[] secret, String metricsAddress, String coordinatorAddress) {
+        this.modelJson = modelJson;
+        this.lossName = lossName;
+        this.optimizerJson = optimizerJson;
+        this.seed = plan.seed();
+        this.epochs = plan.epochs();
+        this.localBatch = plan.localBatch();
+        this.stepsPerEpoch = plan.stepsPerEpoch();
+        this.shuffle = plan.shuffle();
+        this.sync = plan.sync();
+        this.averagingFrequency = plan.averagingFrequency();
+        this.transport = transport;
+        this.wireDtype = wireDtype;
+        this.timeoutMillis = timeoutMillis;
+        this.secret = secret.clone();
+        this.metricsAddress = metricsAddress;
+        this.coordinatorAddress = coordinatorAddress;
+    }
+
+    @Override
+    public Iterator<WorkerResult> apply(Iterator<Shard> partition) {
+        BarrierTaskContext ctx = BarrierTaskContext.get();
+        int rank = ctx.partitionId();
+        int size = ctx.getTaskInfos().length;
+        Shard shard = partition.next();
+        ObjectMapper json = new ObjectMapper();
+        ModelConfig model;
+        OptimizerConfig optimizerConfig;
+        try {
+            model = ModelConfig.fromJson(new ConfigNode(json.readTree(modelJson), "model"));
+            optimizerConfig = OptimizerConfig.fromJson(new ConfigNode(json.readTree(optimizerJson), "optimizer"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // Other ranks' initial values are overwritten by rank 0's broadcast; only rank 0's seed matters.
+        Network net = Network.initialized(model, rank == 0 ? seed : seed + 7919L * rank, DataType.FLOAT);
+        Optimizer optimizer = optimizerConfig.create(net.layout(), DataType.FLOAT);
+        TrainingPlan plan = new TrainingPlan(epochs, localBatch, stepsPerEpoch, seed, shuffle, sync, averagingFrequency);
+        CollectiveOptions options = CollectiveOptions.defaults(secret).withTimeoutMillis(timeoutMillis)
+                .withWireFormat(WireFormat.valueOf(wireDtype.toUpperCase()));
+        try (Collective collective = openCollective(ctx, rank, size, options);
+             MetricsClient metrics = rank == 0 ? new MetricsClient(metricsAddress, secret, timeoutMillis) : null) {
+            WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", lossName), optimizer, collective,
+                    metrics == null ? StepReporter.NONE : metrics);
+            loop.synchronizeParameters();
+            List<EpochStats> history = loop.run(shard.toDataset(), plan);
+            if (rank != 0) return CollectionConverters.asScala(List.<WorkerResult>of().iterator());
+            double[][] figures = history.stream().map(s -> new double[] {s.trainLoss(), s.trainAccuracy(),
+                    s.samplesPerSecond(), s.seconds(), s.learningRate()}).toArray(double[][]::new);
+            WorkerResult result = new WorkerResult(net.params().toFloatVector(), optimizer.state().toFloatVector(),
+                    optimizer.iteration(), figures);
+            return CollectionConverters.asScala(List.of(result).iterator());
+        }
+    }
+
+    private Collective openCollective(BarrierTaskContext ctx, int rank, int size, CollectiveOptions options) {
+        if (transport.equals("coordinator")) {
+            return CoordinatorAllReduce.connect(coordinatorAddress, rank, size, options);
+        }
+        RingAllReduce.Endpoint endpoint = RingAllReduce.listen(rank, wildcard());
+        String port = endpoint.address().substring(endpoint.address().lastIndexOf(':') + 1);
+        BarrierTaskInfo[] infos = ctx.getTaskInfos();
+        String host = infos[rank].address();
+        if (host.contains(":")) host = host.substring(0, host.lastIndexOf(':'));
+        // allGather returns the messages ordered by partition id, i.e. by rank.
+        String[] addresses = ctx.allGather(host + ":" + port);
+        return RingAllReduce.connect(endpoint, Arrays.asList(addresses), options);
+    }
+
+    private static InetAddress wildcard() {
+        try {
+            return InetAddress.getByName("0.0.0.0");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

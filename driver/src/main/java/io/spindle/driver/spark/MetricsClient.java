@@ -1,0 +1,103 @@
+package io.spindle.driver.spark;
+
+import io.spindle.core.train.EpochStats;
+import io.spindle.worker.StepReporter;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Rank 0's side of the progress channel to the driver: a socket that opens with the job's secret,
+ * then carries framed step and epoch-end messages (see {@link MetricsServer} for the format).
+ * Step messages are throttled to ten a second.
+ */
+final class MetricsClient implements StepReporter, AutoCloseable {
+    static final byte[] MAGIC = "SPNDLMET".getBytes(StandardCharsets.US_ASCII);
+    static final byte STEP = 1, EPOCH_END = 2, BYE = 3;
+
+    private final Socket socket;
+    private final DataOutputStream out;
+    private long lastStep;
+
+    MetricsClient(String hostPort, byte[] secret, int timeoutMillis) {
+        try {
+            int colon = hostPort.lastIndexOf(':');
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+            out.write(MAGIC);
+            out.write(secret);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the driver's progress channel at " + hostPort + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void step(int epoch, int step, int steps, double loss, double samplesPerSecond) {
+        long now = System.nanoTime();
+        if (now - lastStep < 100_000_000L && step != steps && step != 1) return;
+        lastStep = now;
+        try {
+            out.writeByte(STEP);
+            out.writeInt(epoch);
+            out.writeInt(step);
+            out.writeInt(steps);
+            out.writeDouble(loss);
+            out.writeDouble(samplesPerSecond);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("lost the driver's progress channel: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean epochEnd(EpochStats s, float[] params, float[] optimizerState, long iteration) {
+        try {
+            out.writeByte(EPOCH_END);
+            out.writeInt(s.epoch());
+            for (double v : new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate()}) {
+                out.writeDouble(v);
+            }
+            writeFloats(params);
+            writeFloats(optimizerState);
+            out.writeLong(iteration);
+            out.flush();
+            // The driver answers 1 (go on) or 0 (stop: early stopping) once it has looked at the epoch.
+            int answer = socket.getInputStream().read();
+            if (answer < 0) throw new IOException("the driver closed the progress channel");
+            return answer == 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("lost the driver's progress channel: " + e.getMessage(), e);
+        }
+    }
+
+    private void writeFloats(float[] values) throws IOException {
+        out.writeInt(values.length);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(values.length * 4);
+        b.asFloatBuffer().put(values);
+        out.write(b.array());
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.writeByte(BYE);
+            out.flush();
+        } catch (IOException ignored) {
+            // the driver may already be gone; nothing left to tell it
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing is best effort
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.spindle.driver.spark;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.MessageDigest;
+
+/**
+ * The driver's end of the progress channel. A connection must open with "SPNDLMET" and the job's
+ * 32-byte secret within five seconds or it is dropped; then messages are a type byte and
+ * big-endian fields: STEP (int epoch, int step, int steps, double loss, double samples/s),
+ * EPOCH_END (int epoch, 5 doubles, int n + n floats params, int m + m floats state, long iteration), BYE.
+ */
+final class MetricsServer implements AutoCloseable {
+
+    /** What the coordinator does with each message; runs on the server's thread. */
+    interface Listener {
+        void step(int epoch, int step, int steps, double loss, double samplesPerSecond);
+
+        /** Returns false to stop training after this epoch. */
+        boolean epochEnd(int epoch, double[] figures, float[] params, float[] optimizerState, long iteration);
+    }
+
+    private final ServerSocket server;
+    private final byte[] secret;
+    private final Listener listener;
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+
+    MetricsServer(String advertisedHost, byte[] secret, Listener listener) throws IOException {
+        this.server = new ServerSocket();
+        server.bind(new InetSocketAddress(0));
+        this.secret = secret.clone();
+        this.listener = listener;
+        this.advertised = advertisedHost + ":" + server.getLocalPort();
+        this.thread = new Thread(this::serve, "spindle-metrics-server");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private final String advertised;
+
+    String address() {
+        return advertised;
+    }
+
+    /** A listener exception (e.g. a failed validation), if one happened. */
+    Throwable failure() {
+        return failure;
+    }
+
+    private void serve() {
+        while (!closed) {
+            try (Socket s = server.accept()) {
+                s.setSoTimeout(5_000);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+                if (!authenticated(in)) continue;
+                s.setSoTimeout(0);
+                readMessages(in, s.getOutputStream());
+            } catch (IOException e) {
+                // A stranger, a dropped connection or our own close: keep serving until closed.
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+    }
+
+    private boolean authenticated(DataInputStream in) {
+        try {
+            byte[] magic = new byte[MetricsClient.MAGIC.length];
+            byte[] key = new byte[secret.length];
+            in.readFully(magic);
+            in.readFully(key);
+            return MessageDigest.isEqual(magic, MetricsClient.MAGIC) && MessageDigest.isEqual(key, secret);
+        } catch (SocketTimeoutException | EOFException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void readMessages(DataInputStream in, java.io.OutputStream reply) throws IOException {
+        while (true) {
+            int type = in.read();
+            if (type < 0 || type == MetricsClient.BYE) return;
+            if (type == MetricsClient.STEP) {
+                listener.step(in.readInt(), in.readInt(), in.readInt(), in.readDouble(), in.readDouble());
+            } else if (type == MetricsClient.EPOCH_END) {
+                int epoch = in.readInt();
+                double[] figures = new double[5];
+                for (int i = 0; i < figures.length; i++) figures[i] = in.readDouble();
+                float[] params = readFloats(in);
+                float[] state = readFloats(in);
+                boolean go = listener.epochEnd(epoch, figures, params, state, in.readLong());
+                reply.write(go ? 1 : 0);
+                reply.flush();
+            } else {
+                return;   // not our protocol: drop the connection
+            }
+        }
+    }
+
+    private static float[] readFloats(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (1 << 28)) throw new IOException("implausible array length " + n);
+        byte[] bytes = new byte[n * 4];
+        in.readFully(bytes);
+        float[] out = new float[n];
+        java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing is best effort
+        }
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.spindle.driver.spark;
+
+import io.spindle.core.data.Dataset;
+import io.spindle.worker.Shard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Splits rows into exactly {@code workers} balanced shards (sizes differ by at most one). With
+ * {@code shuffle} the rows are first permuted by a seeded shuffle so every shard sees every
+ * class; without it shard k is the k-th contiguous block.
+ */
+public final class ShardPlanner {
+    private ShardPlanner() {
+    }
+
+    public static List<Shard> split(Dataset data, int workers, long seed, boolean shuffle) {
+        int n = data.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        if (shuffle) {
+            SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        List<Shard> shards = new ArrayList<>(workers);
+        for (int k = 0; k < workers; k++) {
+            int from = (int) ((long) k * n / workers), to = (int) ((long) (k + 1) * n / workers);
+            int[] rows = new int[to - from];
+            System.arraycopy(order, from, rows, 0, rows.length);
+            shards.add(Shard.of(k, data, rows));
+        }
+        return shards;
+    }
+}

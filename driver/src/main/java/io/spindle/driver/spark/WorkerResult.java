@@ -1,0 +1,23 @@
+package io.spindle.driver.spark;
+
+/**
+ * What rank 0 hands back when the barrier stage ends: the final parameters and optimizer state
+ * and the per-epoch figures. Plain arrays only, so Kryo moves it without reflection tricks.
+ */
+public final class WorkerResult {
+    float[] params;
+    float[] optimizerState;
+    long iteration;
+    /** Per epoch: train loss, train accuracy, samples/s, seconds, learning rate. */
+    double[][] epochs;
+
+    WorkerResult() {
+    }
+
+    WorkerResult(float[] params, float[] optimizerState, long iteration, double[][] epochs) {
+        this.params = params;
+        this.optimizerState = optimizerState;
+        this.iteration = iteration;
+        this.epochs = epochs;
+    }
+}

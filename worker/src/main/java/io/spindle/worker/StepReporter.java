@@ -1,0 +1,24 @@
+package io.spindle.worker;
+
+import io.spindle.core.train.EpochStats;
+
+/**
+ * Where rank 0 sends progress while a stage runs (the driver's coordinator, through a socket).
+ * Calls happen on the training thread; implementations must be quick.
+ */
+public interface StepReporter {
+    StepReporter NONE = new StepReporter() {
+    };
+
+    /** After a step: this rank's running mean loss of the epoch and the global throughput. */
+    default void step(int epoch, int step, int steps, double loss, double samplesPerSecond) {
+    }
+
+    /**
+     * End of an epoch: global statistics and a snapshot of the parameters and optimizer state.
+     * Returns false when training should stop now (early stopping decided on the driver).
+     */
+    default boolean epochEnd(EpochStats stats, float[] params, float[] optimizerState, long iteration) {
+        return true;
+    }
+}

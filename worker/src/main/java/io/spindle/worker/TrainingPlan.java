@@ -1,0 +1,24 @@
+package io.spindle.worker;
+
+import java.util.List;
+
+/**
+ * What every worker runs, identical on all ranks: epochs, the local batch (global batch ÷ workers),
+ * steps per epoch (the same on every rank, so collectives line up), the data-order seed, and the
+ * sync mode — {@code allreduce} (gradients every step) or {@code average} (local SGD, parameters
+ * averaged every {@code averagingFrequency} steps).
+ */
+public record TrainingPlan(int epochs, int localBatch, int stepsPerEpoch, long seed, boolean shuffle,
+                           String sync, int averagingFrequency) {
+    public static final List<String> SYNC_MODES = List.of("allreduce", "average");
+
+    public TrainingPlan {
+        if (!SYNC_MODES.contains(sync)) throw new IllegalArgumentException("sync must be one of " + SYNC_MODES + ", got " + sync);
+        if (stepsPerEpoch < 1) throw new IllegalArgumentException("every worker needs at least one step per epoch");
+    }
+
+    /** Steps per epoch when the smallest shard holds {@code minShardRows}: whole local batches only. */
+    public static int stepsFor(int minShardRows, int localBatch) {
+        return minShardRows / localBatch;
+    }
+}

@@ -1,0 +1,104 @@
+package io.spindle.worker;
+
+import io.spindle.core.data.Dataset;
+import io.spindle.core.loss.Loss;
+import io.spindle.core.loss.LossResult;
+import io.spindle.core.model.Network;
+import io.spindle.core.optim.Optimizer;
+import io.spindle.core.train.BatchSampler;
+import io.spindle.core.train.EpochStats;
+import io.spindle.core.train.TrainingDivergedException;
+import io.spindle.worker.collective.Collective;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One rank's training loop, the same on every worker (DESIGN.md "One training step"): next local
+ * batch from the seeded shard order; forward, loss, backward into the flat gradient buffer;
+ * all-reduce the gradients; one optimizer step — so every replica applies the same update.
+ * In {@code average} mode the replicas step alone and average their parameters every k steps.
+ */
+public final class WorkerLoop {
+    private final Network net;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final Collective collective;
+    private final StepReporter reporter;
+
+    public WorkerLoop(Network net, Loss loss, Optimizer optimizer, Collective collective, StepReporter reporter) {
+        this.net = net;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.collective = collective;
+        this.reporter = collective.rank() == 0 ? reporter : StepReporter.NONE;
+    }
+
+    /** Makes every rank start from rank 0's parameters. */
+    public void synchronizeParameters() {
+        collective.broadcast(net.params(), 0);
+    }
+
+    public List<EpochStats> run(Dataset shard, TrainingPlan plan) {
+        Dataset rows = shard.features().dataType() == net.dataType() ? shard : shard.as(net.dataType());
+        // Each rank walks its own shard in its own seeded order; same seed and rank ⇒ same order after a restart.
+        BatchSampler sampler = new BatchSampler(rows, plan.localBatch(), plan.seed() + 1_000_003L * collective.rank(), plan.shuffle());
+        List<EpochStats> history = new ArrayList<>();
+        INDArray totals = Nd4j.zeros(DataType.FLOAT, 3);
+        INDArray decision = Nd4j.zeros(DataType.FLOAT, 1);
+        long globalStep = 0;
+        for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
+            sampler.startEpoch(epoch - 1);
+            long start = System.nanoTime();
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            for (int step = 0; step < plan.stepsPerEpoch(); step++, globalStep++) {
+                BatchSampler.Batch batch = sampler.batch(step);
+                INDArray out = net.forward(batch.features(), true);
+                LossResult r = loss.compute(out, batch.labels());
+                if (!Double.isFinite(r.loss())) {
+                    throw new TrainingDivergedException("the loss became " + r.loss() + " on worker " + collective.rank()
+                            + " at epoch " + epoch + ", step " + (step + 1) + "; lower the learning rate or set optimizer.clip_norm");
+                }
+                if (loss.classification()) correct += countCorrect(out, batch.labels());
+                net.backward(r.gradient());
+                if (plan.sync().equals("allreduce")) {
+                    collective.allReduceMean(net.grads());
+                    optimizer.step(net.params(), net.grads());
+                } else {
+                    optimizer.step(net.params(), net.grads());
+                    boolean lastOfEpoch = step == plan.stepsPerEpoch() - 1;
+                    if ((globalStep + 1) % plan.averagingFrequency() == 0 || lastOfEpoch) collective.allReduceMean(net.params());
+                }
+                lossSum += r.loss() * batch.size();
+                seen += batch.size();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                reporter.step(epoch, step + 1, plan.stepsPerEpoch(), lossSum / seen, seen * collective.size() / seconds);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // Global epoch figures: sum each rank's totals (mean × size), the same bits on every rank.
+            totals.putScalar(0, lossSum).putScalar(1, correct).putScalar(2, seen);
+            collective.allReduceMean(totals);
+            totals.muli(collective.size());
+            double n = totals.getDouble(2);
+            EpochStats stats = new EpochStats(epoch, totals.getDouble(0) / n,
+                    loss.classification() ? totals.getDouble(1) / n : Double.NaN, Double.NaN, Double.NaN,
+                    n / seconds, seconds, optimizer.learningRate());
+            history.add(stats);
+            boolean go = reporter.epochEnd(stats, net.params().toFloatVector(), optimizer.state().toFloatVector(), optimizer.iteration());
+            // Rank 0 heard the driver's decision; every rank must stop at the same epoch or the collectives desync.
+            decision.putScalar(0, go ? 1 : 0);
+            collective.broadcast(decision, 0);
+            if (decision.getFloat(0) == 0) break;
+        }
+        return history;
+    }
+
+    static long countCorrect(INDArray scores, INDArray labels) {
+        INDArray predicted = Nd4j.argMax(scores, 1).castTo(labels.dataType());
+        return predicted.eq(labels.reshape(labels.length())).castTo(DataType.INT32).sumNumber().longValue();
+    }
+}
