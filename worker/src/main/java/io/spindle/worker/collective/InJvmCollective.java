@@ -1,0 +1,106 @@
+package io.spindle.worker.collective;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * N ranks as threads of one JVM, exchanging through shared memory: for tests and the single-process
+ * path. Each rank reduces one chunk of every operation, summing ranks 0..N-1 in order and dividing by N,
+ * into a shared result that every rank then copies, so all ranks hold the same bits. The wire format
+ * and secret are not used; a rank that does not arrive within the timeout is named in the error.
+ */
+public final class InJvmCollective implements Collective {
+
+    private final int rank;
+    private final InJvmGroup group;
+    private final CallSequence calls = new CallSequence();
+
+    private InJvmCollective(int rank, InJvmGroup group) {
+        this.rank = rank;
+        this.group = group;
+    }
+
+    /** N connected ranks; hand element r to the thread that plays rank r. */
+    public static List<Collective> create(int n, CollectiveOptions options) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1, got " + n);
+        }
+        InJvmGroup group = new InJvmGroup(n, options.timeoutMillis());
+        List<Collective> ranks = new ArrayList<>(n);
+        for (int r = 0; r < n; r++) {
+            ranks.add(new InJvmCollective(r, group));
+        }
+        return List.copyOf(ranks);
+    }
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public int size() {
+        return group.size();
+    }
+
+    @Override
+    public void allReduceMean(INDArray buffer) {
+        WorkBuffer work = WorkBuffer.of(buffer);
+        OpHeader header = begin(Operation.ALL_REDUCE, work.length(), -1);
+        group.start(rank, header, work);
+        int size = group.size();
+        long n = work.length();
+        long from = n * rank / size;
+        long to = n * (rank + 1) / size;
+        if (from < to) {
+            INDArray mine = group.result().get(NDArrayIndex.interval(from, to));
+            mine.assign(slice(group.published(0), from, to));
+            for (int r = 1; r < size; r++) {
+                mine.addi(slice(group.published(r), from, to));
+            }
+            mine.divi(size);
+        }
+        group.finish(rank, header);
+        if (n > 0) {
+            work.array().assign(group.result());
+        }
+        work.writeBack();
+    }
+
+    @Override
+    public void broadcast(INDArray buffer, int root) {
+        if (root < 0 || root >= group.size()) {
+            throw new IllegalArgumentException("root must be in [0, " + group.size() + "), got " + root);
+        }
+        WorkBuffer work = WorkBuffer.of(buffer);
+        OpHeader header = begin(Operation.BROADCAST, work.length(), root);
+        group.start(rank, header, work);
+        if (rank != root && work.length() > 0) {
+            work.array().assign(group.published(root).array());
+        }
+        group.finish(rank, header);   // the root must not change its buffer while others still copy it
+        work.writeBack();
+    }
+
+    @Override
+    public void barrier() {
+        group.start(rank, begin(Operation.BARRIER, 0, -1), null);
+    }
+
+    @Override
+    public void close() {
+        if (calls.close()) {
+            group.close(rank);
+        }
+    }
+
+    private OpHeader begin(Operation op, long count, int root) {
+        return calls.next(op, WireFormat.FLOAT32, count, root, 0);   // no wire, no pieces
+    }
+
+    private static INDArray slice(WorkBuffer work, long from, long to) {
+        return work.array().get(NDArrayIndex.interval(from, to));
+    }
+}

@@ -1,0 +1,137 @@
+package io.spindle.worker.collective;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What the ranks of one {@link InJvmCollective} share: a rendezvous that times out naming the ranks that
+ * did not arrive, the buffers published for the current operation, and the shared all-reduce result.
+ * Once broken (a timeout, a disagreement, a rank closed) every later call fails.
+ */
+final class InJvmGroup {
+
+    private final int size;
+    private final long timeoutMillis;
+    private final WorkBuffer[] published;
+    private final OpHeader[] headers;
+    private final boolean[] arrived;
+    private int arrivals;
+    private long generation;
+    private INDArray result;
+    private String brokenReason;
+
+    InJvmGroup(int size, long timeoutMillis) {
+        this.size = size;
+        this.timeoutMillis = timeoutMillis;
+        this.published = new WorkBuffer[size];
+        this.headers = new OpHeader[size];
+        this.arrived = new boolean[size];
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Publishes this rank's call and buffer and waits for all ranks; fails if they made different calls. */
+    void start(int rank, OpHeader header, WorkBuffer work) {
+        synchronized (this) {
+            published[rank] = work;
+            headers[rank] = header;
+        }
+        arrive(rank, header, "reach", this::checkCallsAndPrepare);
+    }
+
+    /** Waits until every rank has finished reading the others' buffers. */
+    void finish(int rank, OpHeader header) {
+        arrive(rank, header, "finish", () -> { });
+    }
+
+    synchronized WorkBuffer published(int rank) {
+        return published[rank];
+    }
+
+    /** The array all ranks reduce into during the current all-reduce. */
+    synchronized INDArray result() {
+        return result;
+    }
+
+    /** Marks a rank closed; ranks waiting for it, now or later, fail at once instead of timing out. */
+    synchronized void close(int rank) {
+        breakGroup("rank " + rank + " (in-JVM) closed the collective");
+    }
+
+    /** Runs under the lock, by the last rank to arrive, before anyone is released. */
+    private void checkCallsAndPrepare() {
+        for (int r = 1; r < size; r++) {
+            headers[0].requireSame(headers[r], "rank " + r + " (in-JVM)", "rank 0 (in-JVM)");
+        }
+        long n = headers[0].count();
+        if (headers[0].op() == Operation.ALL_REDUCE && n > 0 && (result == null || result.length() != n)) {
+            result = Nd4j.createUninitialized(DataType.FLOAT, n);
+        }
+    }
+
+    private synchronized void arrive(int rank, OpHeader header, String verb, Runnable lastArrival) {
+        throwIfBroken();
+        arrived[rank] = true;
+        if (++arrivals == size) {
+            try {
+                lastArrival.run();
+            } catch (CollectiveException e) {
+                breakGroup(e.getMessage());
+                throw e;
+            }
+            arrivals = 0;
+            Arrays.fill(arrived, false);
+            generation++;
+            notifyAll();
+            return;
+        }
+        long myGeneration = generation;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (generation == myGeneration) {
+            throwIfBroken();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                breakGroup(missing() + " did not " + verb + " " + header.describe() + " within "
+                        + PeerFailures.seconds(timeoutMillis));
+                throwIfBroken();
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                breakGroup("rank " + rank + " (in-JVM) was interrupted " + header.op().during());
+                throwIfBroken();
+            }
+        }
+    }
+
+    private void breakGroup(String reason) {
+        if (brokenReason == null) {
+            brokenReason = reason;
+        }
+        notifyAll();
+    }
+
+    private void throwIfBroken() {
+        if (brokenReason != null) {
+            throw new CollectiveException(brokenReason);
+        }
+    }
+
+    private String missing() {
+        List<String> ranks = new ArrayList<>();
+        for (int r = 0; r < size; r++) {
+            if (!arrived[r]) {
+                ranks.add(String.valueOf(r));
+            }
+        }
+        return (ranks.size() == 1 ? "rank " : "ranks ") + String.join(", ", ranks) + " (in-JVM)";
+    }
+}

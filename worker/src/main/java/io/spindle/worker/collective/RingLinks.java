@@ -1,0 +1,200 @@
+package io.spindle.worker.collective;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One rank's two ring connections (out to rank+1, in from rank-1) and the steps of each operation over
+ * them. The caller thread receives and reduces; a {@link FrameSender} thread sends, so pieces flow
+ * through the ring while each rank is still receiving.
+ */
+final class RingLinks {
+
+    private static final Runnable NOTHING = () -> { };
+
+    private final int rank;
+    private final String self;
+    private final int size;
+    private final CollectiveOptions options;
+    private final HandshakeAcceptor acceptor;
+    private final TimedSocket toNext;
+    private final TimedSocket fromPrev;
+    private final FrameSender sender;
+    private final FrameReader reader;
+    private final WireCodec sendCodec;      // used on the sender thread only
+    private final WireCodec receiveCodec;   // used on the caller thread only
+
+    private RingLinks(int rank, String self, int size, CollectiveOptions options, HandshakeAcceptor acceptor,
+                      TimedSocket toNext, String nextPeer, TimedSocket fromPrev, String prevPeer) {
+        this.rank = rank;
+        this.self = self;
+        this.size = size;
+        this.options = options;
+        this.acceptor = acceptor;
+        this.toNext = toNext;
+        this.fromPrev = fromPrev;
+        this.reader = new FrameReader(fromPrev, prevPeer, options.timeoutMillis());
+        // A failed send must wake the caller, who is usually blocked receiving from the other side.
+        this.sender = FrameSender.start(toNext, nextPeer, options.timeoutMillis(),
+                "spindle-ring-r" + rank + "-to-r" + next(rank, size), true, fromPrev::interruptReads);
+        this.sendCodec = new WireCodec(options.wireFormat(), options.pieceValues());
+        this.receiveCodec = new WireCodec(options.wireFormat(), options.pieceValues());
+    }
+
+    /** Dials rank+1 and admits rank-1 on {@code server}; on failure everything opened is closed again. */
+    static RingLinks open(int rank, ServerSocketChannel server, List<HostPort> addresses, CollectiveOptions options) {
+        int size = addresses.size();
+        int next = next(rank, size);
+        int prev = (rank - 1 + size) % size;
+        String nextPeer = "rank " + next + " (" + addresses.get(next) + ")";
+        String prevPeer = "rank " + prev + " (" + addresses.get(prev) + ")";
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis());
+        Handshake handshake = new Handshake(Handshake.RING_MAGIC, options.secret(), size);
+        HandshakeAcceptor acceptor = HandshakeAcceptor.start(server, handshake, rank, List.of(prev),
+                options.handshakeTimeoutMillis(), "spindle-ring-r" + rank);
+        TimedSocket toNext = null;
+        TimedSocket fromPrev = null;
+        try {
+            try {
+                toNext = handshake.connect(addresses.get(next), rank, next, nextPeer, options.timeoutMillis());
+            } catch (CollectiveException e) {
+                // A misconfigured job fails both ways; what this side refused tells the user why.
+                throw new CollectiveException(e.getMessage() + acceptor.dropSummary(), e);
+            }
+            fromPrev = acceptor.await(prev, prevPeer, deadline, options.timeoutMillis());
+            // The acceptor keeps running: late strangers are dropped there, never reach the ring.
+            String self = "rank " + rank + " (" + addresses.get(rank) + ")";
+            return new RingLinks(rank, self, size, options, acceptor, toNext, nextPeer, fromPrev, prevPeer);
+        } catch (RuntimeException e) {
+            TimedSocket.closeQuietly(toNext);
+            TimedSocket.closeQuietly(fromPrev);
+            acceptor.close();
+            throw e;
+        }
+    }
+
+    /** Runs one operation; on failure tells rank+1 why (so the news travels round the ring) and rethrows. */
+    void run(OpHeader header, Consumer<OpHeader> body) {
+        sender.guard(header.op(), rank, () -> body.accept(header));
+    }
+
+    /**
+     * Reduce-scatter: in step s this rank adds the chunk rank-s-1 arriving from rank-1 to its own and
+     * passes it on, so chunk c is summed in the fixed order c, c+1, ..., c-1 (mod N) and ends, complete,
+     * at rank c-1, which divides it by N. All-gather: each owner's mean travels round the ring and is
+     * copied, so every rank ends with the owner's bits.
+     */
+    void allReduceMean(WorkBuffer work, OpHeader header) {
+        Partition chunks = new Partition(work.length(), size, options.pieceValues());
+        sender.sendOpHeader(header);
+        for (Partition.Span piece : chunks.pieces(rank)) {
+            send(work, piece, sendCodec);
+        }
+        header.requireSame(reader.readOpHeader(Operation.ALL_REDUCE), reader.peer(), self);
+        for (int step = 0; step < size - 1; step++) {
+            boolean owned = step == size - 2;
+            for (Partition.Span piece : chunks.pieces(chunk(rank - step - 1))) {
+                reader.readData(receiveCodec.slot(piece.length()), Operation.ALL_REDUCE);
+                receiveCodec.addInto(work, piece);
+                if (owned) {
+                    work.view(piece).divi(size);
+                    receiveCodec.roundInPlace(work, piece);
+                }
+                send(work, piece, sendCodec);   // next reduce step, or the first all-gather step when owned
+            }
+        }
+        for (int step = 0; step < size - 1; step++) {
+            boolean forward = step < size - 2;
+            for (Partition.Span piece : chunks.pieces(chunk(rank - step))) {
+                reader.readData(receiveCodec.copyTarget(work, piece), Operation.ALL_REDUCE);
+                receiveCodec.finishCopy(work, piece);
+                if (forward) {
+                    send(work, piece, sendCodec);
+                }
+            }
+        }
+        sender.flush();   // the caller may overwrite the buffer as soon as this returns
+    }
+
+    /**
+     * The root's pieces travel round the ring as exact float32, sent and received in place; the rank
+     * before the root then tells it everyone has them.
+     */
+    void broadcast(WorkBuffer work, OpHeader header) {
+        int root = header.root();
+        boolean nextIsRoot = next(rank, size) == root;
+        List<Partition.Span> pieces = new Partition(work.length(), 1, options.exactPieceValues()).pieces(0);
+        sender.sendOpHeader(header);
+        if (rank == root) {
+            for (Partition.Span piece : pieces) {
+                sender.sendData(() -> work.bytes(piece), NOTHING);
+            }
+        }
+        header.requireSame(reader.readOpHeader(Operation.BROADCAST), reader.peer(), self);
+        if (rank == root) {
+            reader.readData(ByteBuffer.allocate(0), Operation.BROADCAST);
+        } else {
+            for (Partition.Span piece : pieces) {
+                reader.readData(work.bytes(piece), Operation.BROADCAST);
+                if (!nextIsRoot) {
+                    sender.sendData(() -> work.bytes(piece), NOTHING);
+                }
+            }
+            if (nextIsRoot) {
+                sender.sendToken();
+            }
+        }
+        sender.flush();
+    }
+
+    /**
+     * Round 0 passes each rank's operation header one hop; each later round passes a token one more hop
+     * after the previous one arrived. After N-1 rounds every rank has heard, through its predecessors,
+     * from every other rank.
+     */
+    void barrier(OpHeader header) {
+        sender.sendOpHeader(header);
+        header.requireSame(reader.readOpHeader(Operation.BARRIER), reader.peer(), self);
+        for (int round = 1; round < size - 1; round++) {
+            sender.sendToken();
+            reader.readData(ByteBuffer.allocate(0), Operation.BARRIER);
+        }
+        sender.flush();
+    }
+
+    long bytesSent() {
+        return toNext.bytesWritten() + fromPrev.bytesWritten();
+    }
+
+    long bytesReceived() {
+        return toNext.bytesRead() + fromPrev.bytesRead();
+    }
+
+    int droppedConnections() {
+        return acceptor.droppedConnections();
+    }
+
+    /** Closes everything; after a failure the pending abort gets a moment to reach rank+1 first. */
+    void close(boolean failed) {
+        acceptor.close();
+        sender.stop(failed ? Math.min(options.timeoutMillis(), 1_000) : 0);
+        toNext.close();
+        fromPrev.close();
+        sender.close();
+    }
+
+    private void send(WorkBuffer work, Partition.Span piece, WireCodec codec) {
+        sender.sendData(() -> codec.encode(work, piece), NOTHING);
+    }
+
+    private int chunk(int i) {
+        return Math.floorMod(i, size);
+    }
+
+    private static int next(int rank, int size) {
+        return (rank + 1) % size;
+    }
+}

@@ -1,0 +1,86 @@
+package io.spindle.worker.collective;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Moves pieces of a float32 buffer to and from one wire format through a reusable native staging
+ * array; the arithmetic (cast, add) runs in libnd4j. Not thread-safe: each thread owns its codec.
+ */
+final class WireCodec {
+
+    private final WireFormat format;
+    private final int pieceValues;
+    private INDArray staging;          // allocated on first use: a FLOAT32 codec that only copies never needs it
+    private ByteBuffer stagingBytes;
+
+    WireCodec(WireFormat format, int pieceValues) {
+        this.format = format;
+        this.pieceValues = pieceValues;
+    }
+
+    /** The wire bytes of {@code work[span]}; valid until this codec's next call. FLOAT32 sends in place. */
+    ByteBuffer encode(WorkBuffer work, Partition.Span span) {
+        if (format == WireFormat.FLOAT32) {
+            return work.bytes(span);
+        }
+        stagingView(span.length()).assign(work.view(span));
+        return stagingSlice(span.length());
+    }
+
+    /** Where to receive a piece of {@code length} values that will be added or copied in afterwards. */
+    ByteBuffer slot(int length) {
+        return stagingSlice(length);
+    }
+
+    /** {@code work[span] += received} (the piece last read into {@link #slot}). */
+    void addInto(WorkBuffer work, Partition.Span span) {
+        work.view(span).addi(stagingView(span.length()));
+    }
+
+    /** Where to receive a piece that replaces {@code work[span]}: the buffer itself for FLOAT32. */
+    ByteBuffer copyTarget(WorkBuffer work, Partition.Span span) {
+        return format == WireFormat.FLOAT32 ? work.bytes(span) : slot(span.length());
+    }
+
+    /** Completes a copy received into {@link #copyTarget}. */
+    void finishCopy(WorkBuffer work, Partition.Span span) {
+        if (format != WireFormat.FLOAT32) {
+            work.view(span).assign(stagingView(span.length()));
+        }
+    }
+
+    /**
+     * Rounds {@code work[span]} to the nearest value the wire can carry, so the rank that owns a reduced
+     * chunk keeps exactly the bits every other rank will receive.
+     */
+    void roundInPlace(WorkBuffer work, Partition.Span span) {
+        if (format != WireFormat.FLOAT32) {
+            INDArray view = work.view(span);
+            INDArray wire = stagingView(span.length());
+            wire.assign(view);
+            view.assign(wire);
+        }
+    }
+
+    private INDArray stagingView(int length) {
+        allocate();
+        return length == staging.length() ? staging : staging.get(NDArrayIndex.interval(0, length));
+    }
+
+    private ByteBuffer stagingSlice(int length) {
+        allocate();
+        stagingBytes.clear().limit(length * format.bytesPerValue);
+        return stagingBytes;
+    }
+
+    private void allocate() {
+        if (staging == null) {
+            staging = Nd4j.createUninitialized(format.dataType, pieceValues);
+            stagingBytes = staging.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.spindle.worker.collective;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** 2-byte wire formats: within their rounding bound, still identical on every rank, half the bytes. */
+class WireFormatTest {
+
+    private static final int N = 3;
+    private static final int LENGTH = 100_003;
+
+    @ParameterizedTest
+    @EnumSource(value = Ranks.Kind.class, names = {"RING", "COORDINATOR"})
+    void halfPrecisionFormatsStayWithinTheirBoundAndHalveTheBytes(Ranks.Kind kind) {
+        long float32Bytes = run(kind, WireFormat.FLOAT32, 0);
+        // Values in [-1, 1): a ring rounds each value N times (its own, N-2 partial sums and the mean's
+        // sum), each time by at most 2^-p of a partial sum below N; the mean divides that by N.
+        long float16Bytes = run(kind, WireFormat.FLOAT16, (N + 1) * Math.pow(2, -11));
+        long bfloat16Bytes = run(kind, WireFormat.BFLOAT16, (N + 1) * Math.pow(2, -8));
+        double expected = kind == Ranks.Kind.RING ? 2.0 * (N - 1) / N * 4 * LENGTH : 4.0 * LENGTH;
+        assertEquals(expected, float32Bytes, expected * 0.01, "float32 bytes sent per rank");
+        assertEquals(0.5, (double) float16Bytes / float32Bytes, 0.005);
+        assertEquals(0.5, (double) bfloat16Bytes / float32Bytes, 0.005);
+    }
+
+    /** One all-reduce in {@code format}; returns the bytes rank 0 sent, after checking the result. */
+    private static long run(Ranks.Kind kind, WireFormat format, double tolerance) {
+        CollectiveOptions options = Ranks.options().withWireFormat(format).withChunkBytes(16 * 1024);
+        try (Ranks group = Ranks.open(kind, N, options)) {
+            List<float[]> inputs = new ArrayList<>();
+            for (int r = 0; r < N; r++) {
+                inputs.add(Ranks.inputs(3, r, LENGTH));
+            }
+            List<long[]> sent = new ArrayList<>();
+            List<INDArray> results = group.onAll(c -> {
+                INDArray buffer = Ranks.array(inputs.get(c.rank()));
+                long before = bytesSent(c);
+                c.allReduceMean(buffer);
+                synchronized (sent) {
+                    sent.add(new long[] {c.rank(), bytesSent(c) - before});
+                }
+                return buffer;
+            });
+            int[] bits = Ranks.bits(results.get(0));
+            for (INDArray result : results) {
+                assertArrayEquals(bits, Ranks.bits(result), format + ": ranks differ");
+            }
+            float[] got = results.get(0).toFloatVector();
+            double worst = 0;
+            for (int i = 0; i < LENGTH; i++) {
+                double sum = 0;
+                for (float[] in : inputs) {
+                    sum += in[i];
+                }
+                worst = Math.max(worst, Math.abs(got[i] - sum / N));
+            }
+            assertTrue(worst <= Math.max(tolerance, 1e-6), format + ": worst error " + worst + " > " + tolerance);
+            return sent.stream().filter(s -> s[0] == 0).findFirst().orElseThrow()[1];
+        }
+    }
+
+    private static long bytesSent(Collective c) {
+        return c instanceof RingAllReduce ring ? ring.bytesSent() : ((CoordinatorAllReduce) c).bytesSent();
+    }
+}
