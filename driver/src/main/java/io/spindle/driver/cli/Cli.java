@@ -47,6 +47,13 @@ public final class Cli {
         } catch (IOException e) {
             err.println("spindle: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            // A failed Spark stage wraps the worker's error; the innermost cause is the one that says what happened.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            err.println("spindle: training failed: " + root);
+            if (System.getenv("SPINDLE_DEBUG") != null) e.printStackTrace(err);
+            return 1;
         }
     }
 }

@@ -84,7 +84,7 @@ final class TrainCommand {
         Provenance provenance = new Provenance(Sequential.VERSION, job.training().seed(), workers, train.fingerprint(),
                 Instant.now().toString(), outcome.iteration(), history.epochs().size());
         SavedModel saved = new SavedModel(job.model(), job.loss().name(), job.optimizer().toJson(),
-                Nd4j.createFromArray(outcome.params()), Nd4j.createFromArray(outcome.optimizerState()), outcome.iteration(), provenance);
+                flat(outcome.params()), flat(outcome.optimizerState()), outcome.iteration(), provenance);
         RunWriter run = new RunWriter(storage, job.outputDir());
         run.writeModel(saved);
         run.writeHistory(history);
@@ -98,6 +98,12 @@ final class TrainCommand {
         }
         out.printf(Locale.ROOT, "trained %,.0f samples/s; run directory %s (%.1f s)%n", history.samplesPerSecond(), job.outputDir(), seconds);
         return 0;
+    }
+
+    /** A rank-1 float array; ND4J cannot wrap an empty Java array, so that case is made explicitly. */
+    private static org.nd4j.linalg.api.ndarray.INDArray flat(float[] values) {
+        return values.length == 0 ? Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, new long[] {0}, 'c')
+                : Nd4j.createFromArray(values);
     }
 
     JobConfig readJob(String path, List<String> overrides) throws IOException {

@@ -18,7 +18,6 @@ import io.spindle.worker.collective.CoordinatorAllReduce;
 import io.spindle.worker.collective.RingAllReduce;
 import io.spindle.worker.collective.WireFormat;
 import org.apache.spark.BarrierTaskContext;
-import org.apache.spark.BarrierTaskInfo;
 import org.nd4j.linalg.api.buffer.DataType;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
@@ -110,19 +109,18 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         if (transport.equals("coordinator")) {
             return CoordinatorAllReduce.connect(coordinatorAddress, rank, size, options);
         }
-        RingAllReduce.Endpoint endpoint = RingAllReduce.listen(rank, wildcard());
-        String port = endpoint.address().substring(endpoint.address().lastIndexOf(':') + 1);
-        BarrierTaskInfo[] infos = ctx.getTaskInfos();
-        String host = infos[rank].address();
+        // Listen on the address Spark knows this executor by: the one its peers can reach.
+        String host = ctx.getTaskInfos()[rank].address();
         if (host.contains(":")) host = host.substring(0, host.lastIndexOf(':'));
+        RingAllReduce.Endpoint endpoint = RingAllReduce.listen(rank, resolve(host));
         // allGather returns the messages ordered by partition id, i.e. by rank.
-        String[] addresses = ctx.allGather(host + ":" + port);
+        String[] addresses = ctx.allGather(endpoint.address());
         return RingAllReduce.connect(endpoint, Arrays.asList(addresses), options);
     }
 
-    private static InetAddress wildcard() {
+    private static InetAddress resolve(String host) {
         try {
-            return InetAddress.getByName("0.0.0.0");
+            return InetAddress.getByName(host);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
