@@ -15,10 +15,11 @@ public interface StepReporter {
     }
 
     /**
-     * End of an epoch: global statistics and a snapshot of the parameters and optimizer state.
+     * End of an epoch: global statistics, the seconds rank 0 spent in the collective, and a snapshot
+     * of the parameters and optimizer state.
      * Returns false when training should stop now (early stopping decided on the driver).
      */
-    default boolean epochEnd(EpochStats stats, float[] params, float[] optimizerState, long iteration) {
+    default boolean epochEnd(EpochStats stats, double collectiveSeconds, float[] params, float[] optimizerState, long iteration) {
         return true;
     }
 }

@@ -28,6 +28,7 @@ public final class WorkerLoop {
     private final Optimizer optimizer;
     private final Collective collective;
     private final StepReporter reporter;
+    private final List<Double> collectiveSeconds = new ArrayList<>();
 
     public WorkerLoop(Network net, Loss loss, Optimizer optimizer, Collective collective, StepReporter reporter) {
         this.net = net;
@@ -54,7 +55,7 @@ public final class WorkerLoop {
             sampler.startEpoch(epoch - 1);
             long start = System.nanoTime();
             double lossSum = 0;
-            long correct = 0, seen = 0;
+            long correct = 0, seen = 0, syncNanos = 0;
             for (int step = 0; step < plan.stepsPerEpoch(); step++, globalStep++) {
                 BatchSampler.Batch batch = sampler.batch(step);
                 INDArray out = net.forward(batch.features(), true);
@@ -65,13 +66,17 @@ public final class WorkerLoop {
                 }
                 if (loss.classification()) correct += countCorrect(out, batch.labels());
                 net.backward(r.gradient());
+                long syncStart = System.nanoTime();
                 if (plan.sync().equals("allreduce")) {
                     collective.allReduceMean(net.grads());
+                    syncNanos += System.nanoTime() - syncStart;
                     optimizer.step(net.params(), net.grads());
                 } else {
                     optimizer.step(net.params(), net.grads());
                     boolean lastOfEpoch = step == plan.stepsPerEpoch() - 1;
+                    syncStart = System.nanoTime();
                     if ((globalStep + 1) % plan.averagingFrequency() == 0 || lastOfEpoch) collective.allReduceMean(net.params());
+                    syncNanos += System.nanoTime() - syncStart;
                 }
                 lossSum += r.loss() * batch.size();
                 seen += batch.size();
@@ -88,13 +93,20 @@ public final class WorkerLoop {
                     loss.classification() ? totals.getDouble(1) / n : Double.NaN, Double.NaN, Double.NaN,
                     n / seconds, seconds, optimizer.learningRate());
             history.add(stats);
-            boolean go = reporter.epochEnd(stats, net.params().toFloatVector(), optimizer.state().toFloatVector(), optimizer.iteration());
+            collectiveSeconds.add(syncNanos / 1e9);
+            boolean go = reporter.epochEnd(stats, syncNanos / 1e9, net.params().toFloatVector(), optimizer.state().toFloatVector(),
+                    optimizer.iteration());
             // Rank 0 heard the driver's decision; every rank must stop at the same epoch or the collectives desync.
             decision.putScalar(0, go ? 1 : 0);
             collective.broadcast(decision, 0);
             if (decision.getFloat(0) == 0) break;
         }
         return history;
+    }
+
+    /** Per epoch, the seconds this rank spent inside the collective (sending, reducing and waiting for peers). */
+    public List<Double> collectiveSeconds() {
+        return List.copyOf(collectiveSeconds);
     }
 
     static long countCorrect(INDArray scores, INDArray labels) {

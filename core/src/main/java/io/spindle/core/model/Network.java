@@ -54,7 +54,7 @@ public final class Network {
                     + " values but this architecture needs " + offset);
         }
         this.params = params;
-        this.grads = Nd4j.zeros(params.dataType(), Math.max(offset, 1)).get(NDArrayIndex.interval(0, offset));
+        this.grads = flatZeros(params.dataType(), offset);
         bindLayers();
         this.specs = specs;
     }
@@ -64,7 +64,7 @@ public final class Network {
     /** A network with fresh parameters drawn from each layer's initialiser, seeded. */
     public static Network initialized(ModelConfig config, long seed, DataType dataType) {
         long size = sizeOf(config);
-        Network n = new Network(config, seed, Nd4j.zeros(dataType, Math.max(size, 1)).get(NDArrayIndex.interval(0, size)));
+        Network n = new Network(config, seed, flatZeros(dataType, size));
         n.initialize(seed);
         return n;
     }
@@ -72,6 +72,14 @@ public final class Network {
     /** A network over existing parameters (a loaded model or a broadcast); the buffer is used, not copied. */
     public static Network withParams(ModelConfig config, INDArray params, long seed) {
         return new Network(config, seed, params);
+    }
+
+    /**
+     * A plain rank-1 array that owns its memory (not a view): the collective sends such a buffer in
+     * place, where a view would cost a copy in and out on every step.
+     */
+    private static INDArray flatZeros(DataType type, long size) {
+        return size > 0 ? Nd4j.zeros(type, size) : Nd4j.createUninitialized(type, new long[] {0}, 'c');
     }
 
     /** How many parameters {@code config} has, without building it. */

@@ -89,14 +89,15 @@ final class TrainCommand {
         run.writeModel(saved);
         run.writeHistory(history);
         run.writeJob(job);
-        run.writeSummary(job, history, eval, saved, workers, seconds);
+        run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), seconds);
         if (eval != null) {
             out.printf(Locale.ROOT, "test: loss %.4f%s  (%,d rows)%n", eval.loss(),
                     eval.confusion() != null ? String.format(Locale.ROOT, "  accuracy %.4f", eval.accuracy())
                             : String.format(Locale.ROOT, "  mse %.5f  r2 %.4f", eval.regression().mse(), eval.regression().r2()),
                     eval.samples());
         }
-        out.printf(Locale.ROOT, "trained %,.0f samples/s; run directory %s (%.1f s)%n", history.samplesPerSecond(), job.outputDir(), seconds);
+        out.printf(Locale.ROOT, "trained %,.0f samples/s (%.0f%% of step time in the all-reduce); run directory %s (%.1f s)%n",
+                history.samplesPerSecond(), 100 * outcome.collectiveShare(), job.outputDir(), seconds);
         return 0;
     }
 

@@ -9,14 +9,15 @@ import java.util.List;
 /**
  * The data-parallel part of the {@code training} section: how many workers, how they synchronise
  * ({@code allreduce} gradients every step, or {@code average} parameters every k steps), over which
- * transport (a TCP {@code ring} between executors, or a {@code coordinator} star through the
- * driver), and the wire precision of the exchanged values.
+ * transport (a TCP {@code ring} between executors, a {@code coordinator} star through the driver,
+ * or shared memory ({@code in_jvm}) when all tasks are threads of one JVM; {@code auto} picks
+ * {@code in_jvm} in Spark local mode and {@code ring} elsewhere), and the wire precision.
  */
 public record DistributedConfig(int workers, String sync, int averagingFrequency, String transport,
                                 String wireDtype, int timeoutSeconds) {
     public static final String[] FIELDS = {"workers", "sync", "averaging_frequency", "transport", "wire_dtype", "timeout_seconds"};
     public static final List<String> SYNC = List.of("allreduce", "average");
-    public static final List<String> TRANSPORTS = List.of("ring", "coordinator");
+    public static final List<String> TRANSPORTS = List.of("auto", "ring", "coordinator", "in_jvm");
     public static final List<String> WIRE = List.of("float32", "float16", "bfloat16");
 
     public static DistributedConfig fromJson(ConfigNode training, int batchSize) {
@@ -27,8 +28,19 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
                             + (batchSize / workers) * workers + " or " + ((batchSize / workers) + 1) * workers);
         }
         return new DistributedConfig(workers, training.choice("sync", "allreduce", SYNC),
-                training.integer("averaging_frequency", 5, 1, 1_000_000), training.choice("transport", "ring", TRANSPORTS),
+                training.integer("averaging_frequency", 5, 1, 1_000_000), training.choice("transport", "auto", TRANSPORTS),
                 training.choice("wire_dtype", "float32", WIRE), training.integer("timeout_seconds", 120, 1, 86_400));
+    }
+
+    /** The transport actually used under {@code master}: resolves {@code auto}; {@code in_jvm} needs local mode. */
+    public String transportFor(String master) {
+        boolean local = master.startsWith("local") && !master.startsWith("local-cluster");
+        if (transport.equals("auto")) return local ? "in_jvm" : "ring";
+        if (transport.equals("in_jvm") && !local) {
+            throw new ConfigException("training.transport", transport, "in_jvm only works in Spark local mode (master " + master
+                    + "); use ring, or coordinator when executors cannot reach each other");
+        }
+        return transport;
     }
 
     public void writeTo(ObjectNode training) {

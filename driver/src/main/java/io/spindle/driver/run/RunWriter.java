@@ -44,7 +44,7 @@ public final class RunWriter {
 
     /** The summary a script reads: final metrics, throughput, and the run's provenance. */
     public ObjectNode writeSummary(JobConfig job, History history, Evaluation test, SavedModel model,
-                                   int workers, double seconds) throws IOException {
+                                   int workers, double collectiveShare, double seconds) throws IOException {
         ObjectNode s = JSON.createObjectNode().put("name", job.name());
         if (test != null) {
             s.put("test_loss", test.loss());
@@ -62,6 +62,7 @@ public final class RunWriter {
         s.put("epochs", history.epochs().size());
         s.put("stopped_early", history.stoppedEarly());
         s.put("workers", workers);
+        s.put("collective_share", collectiveShare);
         s.put("seconds", seconds);
         s.put("steps", model.optimizerIteration());
         s.put("params", model.params().length());

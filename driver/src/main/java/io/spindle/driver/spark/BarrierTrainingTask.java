@@ -15,6 +15,7 @@ import io.spindle.worker.WorkerLoop;
 import io.spindle.worker.collective.Collective;
 import io.spindle.worker.collective.CollectiveOptions;
 import io.spindle.worker.collective.CoordinatorAllReduce;
+import io.spindle.worker.collective.InJvmRendezvous;
 import io.spindle.worker.collective.RingAllReduce;
 import io.spindle.worker.collective.WireFormat;
 import org.apache.spark.BarrierTaskContext;
@@ -97,8 +98,12 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             loop.synchronizeParameters();
             List<EpochStats> history = loop.run(shard.toDataset(), plan);
             if (rank != 0) return CollectionConverters.asScala(List.<WorkerResult>of().iterator());
-            double[][] figures = history.stream().map(s -> new double[] {s.trainLoss(), s.trainAccuracy(),
-                    s.samplesPerSecond(), s.seconds(), s.learningRate()}).toArray(double[][]::new);
+            List<Double> sync = loop.collectiveSeconds();
+            double[][] figures = new double[history.size()][];
+            for (int e = 0; e < figures.length; e++) {
+                EpochStats s = history.get(e);
+                figures[e] = new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), sync.get(e)};
+            }
             WorkerResult result = new WorkerResult(net.params().toFloatVector(), optimizer.state().toFloatVector(),
                     optimizer.iteration(), figures);
             return CollectionConverters.asScala(List.of(result).iterator());
@@ -108,6 +113,10 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
     private Collective openCollective(BarrierTaskContext ctx, int rank, int size, CollectiveOptions options) {
         if (transport.equals("coordinator")) {
             return CoordinatorAllReduce.connect(coordinatorAddress, rank, size, options);
+        }
+        if (transport.equals("in_jvm")) {
+            // Local mode: every task is a thread of this JVM; the job's secret doubles as the group id.
+            return InJvmRendezvous.join(java.util.HexFormat.of().formatHex(secret), rank, size, options);
         }
         // Listen on the address Spark knows this executor by: the one its peers can reach.
         String host = ctx.getTaskInfos()[rank].address();

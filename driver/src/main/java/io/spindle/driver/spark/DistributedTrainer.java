@@ -38,7 +38,7 @@ public final class DistributedTrainer {
     private final SparkSession spark;
 
     /** The final parameters and optimizer state, and the per-epoch history. */
-    public record Outcome(float[] params, float[] optimizerState, long iteration, History history) {
+    public record Outcome(float[] params, float[] optimizerState, long iteration, History history, double collectiveShare) {
     }
 
     public DistributedTrainer(SparkSession spark) {
@@ -65,16 +65,17 @@ public final class DistributedTrainer {
         String driverHost = spark.sparkContext().getConf().get("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress());
         int timeoutMillis = job.distributed().timeoutSeconds() * 1000;
         Progress progress = new Progress(job, validation, listener);
+        String transport = job.distributed().transportFor(spark.sparkContext().master());
         CoordinatorServer averaging = null;
         try (MetricsServer metrics = new MetricsServer(driverHost, secret, progress)) {
             String coordinatorAddress = "";
-            if (job.distributed().transport().equals("coordinator")) {
+            if (transport.equals("coordinator")) {
                 averaging = CoordinatorServer.start(workers, InetAddress.getByName("0.0.0.0"), CollectiveOptions.defaults(secret)
                         .withTimeoutMillis(timeoutMillis).withWireFormat(WireFormat.valueOf(job.distributed().wireDtype().toUpperCase())));
                 coordinatorAddress = driverHost + averaging.address().substring(averaging.address().lastIndexOf(':'));
             }
             BarrierTrainingTask task = new BarrierTrainingTask(job.model().toJson().toString(), job.loss().name(),
-                    job.optimizer().toJson().toString(), plan, job.distributed().transport(), job.distributed().wireDtype(),
+                    job.optimizer().toJson().toString(), plan, transport, job.distributed().wireDtype(),
                     timeoutMillis, secret, metrics.address(), coordinatorAddress);
             sc.setJobDescription("spindle " + job.name() + ": " + workers + " workers × " + plan.epochs() + " epochs");
             List<WorkerResult> results = rdd.rdd().barrier()
@@ -85,7 +86,12 @@ public final class DistributedTrainer {
             History history = progress.history(rank0);
             float[] params = progress.monitor.paramsToRestore() != null
                     ? progress.monitor.paramsToRestore().toFloatVector() : rank0.params;
-            return new Outcome(params, rank0.optimizerState, rank0.iteration, history);
+            double sync = 0, total = 0;
+            for (double[] f : rank0.epochs) {
+                sync += f[5];
+                total += f[3];
+            }
+            return new Outcome(params, rank0.optimizerState, rank0.iteration, history, total == 0 ? 0 : sync / total);
         } finally {
             if (averaging != null) averaging.close();
             rdd.unpersist(false);

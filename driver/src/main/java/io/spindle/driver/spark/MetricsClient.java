@@ -58,11 +58,11 @@ final class MetricsClient implements StepReporter, AutoCloseable {
     }
 
     @Override
-    public boolean epochEnd(EpochStats s, float[] params, float[] optimizerState, long iteration) {
+    public boolean epochEnd(EpochStats s, double collectiveSeconds, float[] params, float[] optimizerState, long iteration) {
         try {
             out.writeByte(EPOCH_END);
             out.writeInt(s.epoch());
-            for (double v : new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate()}) {
+            for (double v : new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), collectiveSeconds}) {
                 out.writeDouble(v);
             }
             writeFloats(params);

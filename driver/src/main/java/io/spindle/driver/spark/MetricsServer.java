@@ -14,7 +14,7 @@ import java.security.MessageDigest;
  * The driver's end of the progress channel. A connection must open with "SPNDLMET" and the job's
  * 32-byte secret within five seconds or it is dropped; then messages are a type byte and
  * big-endian fields: STEP (int epoch, int step, int steps, double loss, double samples/s),
- * EPOCH_END (int epoch, 5 doubles, int n + n floats params, int m + m floats state, long iteration), BYE.
+ * EPOCH_END (int epoch, 6 doubles: loss, accuracy, samples/s, seconds, learning rate, collective seconds; int n + n floats params, int m + m floats state, long iteration), BYE.
  */
 final class MetricsServer implements AutoCloseable {
 
@@ -93,7 +93,7 @@ final class MetricsServer implements AutoCloseable {
                 listener.step(in.readInt(), in.readInt(), in.readInt(), in.readDouble(), in.readDouble());
             } else if (type == MetricsClient.EPOCH_END) {
                 int epoch = in.readInt();
-                double[] figures = new double[5];
+                double[] figures = new double[6];
                 for (int i = 0; i < figures.length; i++) figures[i] = in.readDouble();
                 float[] params = readFloats(in);
                 float[] state = readFloats(in);

@@ -8,7 +8,7 @@ public final class WorkerResult {
     float[] params;
     float[] optimizerState;
     long iteration;
-    /** Per epoch: train loss, train accuracy, samples/s, seconds, learning rate. */
+    /** Per epoch: train loss, train accuracy, samples/s, seconds, learning rate, seconds in the collective. */
     double[][] epochs;
 
     WorkerResult() {

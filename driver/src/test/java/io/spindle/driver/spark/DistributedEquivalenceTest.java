@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * DESIGN.md's invariant on a real Spark (local[2], barrier stage, TCP ring): N workers with local
+ * DESIGN.md's invariant on a real Spark (local[2], barrier stage, the TCP ring between tasks): N workers with local
  * batch b give the parameters of 1 worker with batch N·b on the same rows; and the same seed gives
  * bit-identical parameters run after run.
  */
@@ -38,6 +38,8 @@ class DistributedEquivalenceTest {
     private static SparkSession spark;
     // 2 shards × 640 rows, local batch 64: 10 steps per epoch, 5 epochs = 50 steps.
     private static final int ROWS = 1280;
+    /** Local mode would pick the in-JVM transport; these tests want the real sockets between tasks. */
+    private static final String RING = ", \"transport\": \"ring\"";
 
     @BeforeAll
     static void startSpark() {
@@ -72,7 +74,7 @@ class DistributedEquivalenceTest {
     @Test
     void twoWorkersMatchOneWorkerOnTheSameGlobalBatches() throws Exception {
         Dataset rows = FashionMini.train().rows(0, ROWS);
-        float[] twoWorkers = train(job(2, ""), rows);
+        float[] twoWorkers = train(job(2, RING), rows);
 
         // The rows of global batch t are shard 0's batch t plus shard 1's batch t; lay them out so a
         // single worker reading in order sees exactly those rows together.
@@ -102,11 +104,13 @@ class DistributedEquivalenceTest {
     @Test
     void sameSeedTwoWorkersIsBitIdentical() throws Exception {
         Dataset rows = FashionMini.train().rows(0, ROWS);
-        JobConfig j = job(2, true, "");
+        JobConfig j = job(2, true, RING);
         float[] a = train(j, rows);
         float[] b = train(j, rows);
         assertArrayEquals(a, b);
-        float[] c = train(job(2, true, ", \"wire_dtype\": \"bfloat16\""), rows);
+        // Local mode's default transport (shared memory) sums the two ranks in the same order: the same bits.
+        assertArrayEquals(a, train(job(2, true, ""), rows), "in-JVM transport = TCP ring");
+        float[] c = train(job(2, true, RING + ", \"wire_dtype\": \"bfloat16\""), rows);
         assertEquals(a.length, c.length);
         assertTrue(relativeDifference(a, c) < 0.05, "bf16 on the wire stays close: " + relativeDifference(a, c));
     }

@@ -40,6 +40,7 @@ public final class CoordinatorServer implements AutoCloseable {
         ServerSocketChannel server = null;
         try {
             server = ServerSocketChannel.open();
+            TimedSocket.sizeBuffers(server);
             server.bind(new InetSocketAddress(bindAddress, 0), 64);
             HostPort address = HostPort.advertised(bindAddress,
                     ((InetSocketAddress) server.getLocalAddress()).getPort());

@@ -69,6 +69,7 @@ public final class RingAllReduce implements Collective {
         try {
             ServerSocketChannel server = ServerSocketChannel.open();
             try {
+                TimedSocket.sizeBuffers(server);
                 server.bind(new InetSocketAddress(bindAddress, 0), 64);
                 int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
                 return new Endpoint(rank, server, HostPort.advertised(bindAddress, port));
@@ -123,6 +124,11 @@ public final class RingAllReduce implements Collective {
 
     @Override
     public void allReduceMean(INDArray buffer) {
+        if (links == null) {
+            // The mean over one rank is the buffer itself: no staging copy.
+            run(Operation.ALL_REDUCE, options.wireFormat(), buffer.length(), -1, options.pieceValues(), header -> { });
+            return;
+        }
         WorkBuffer work = WorkBuffer.of(buffer);
         run(Operation.ALL_REDUCE, options.wireFormat(), work.length(), -1, options.pieceValues(), header -> links.allReduceMean(work, header));
         work.writeBack();
