@@ -3,6 +3,7 @@ package io.spindle.worker;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.loss.Loss;
 import io.spindle.core.loss.LossResult;
+import io.spindle.core.metrics.Accuracy;
 import io.spindle.core.model.Network;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.train.BatchSampler;
@@ -64,7 +65,7 @@ public final class WorkerLoop {
                     throw new TrainingDivergedException("the loss became " + r.loss() + " on worker " + collective.rank()
                             + " at epoch " + epoch + ", step " + (step + 1) + "; lower the learning rate or set optimizer.clip_norm");
                 }
-                if (loss.classification()) correct += countCorrect(out, batch.labels());
+                if (loss.classification()) correct += Accuracy.countCorrect(out, batch.labels());
                 net.backward(r.gradient());
                 long syncStart = System.nanoTime();
                 if (plan.sync().equals("allreduce")) {
@@ -107,10 +108,5 @@ public final class WorkerLoop {
     /** Per epoch, the seconds this rank spent inside the collective (sending, reducing and waiting for peers). */
     public List<Double> collectiveSeconds() {
         return List.copyOf(collectiveSeconds);
-    }
-
-    static long countCorrect(INDArray scores, INDArray labels) {
-        INDArray predicted = Nd4j.argMax(scores, 1).castTo(labels.dataType());
-        return predicted.eq(labels.reshape(labels.length())).castTo(DataType.INT32).sumNumber().longValue();
     }
 }

@@ -3,11 +3,10 @@ package io.spindle.core.train;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.loss.Loss;
 import io.spindle.core.loss.LossResult;
+import io.spindle.core.metrics.Accuracy;
 import io.spindle.core.model.Network;
 import io.spindle.core.optim.Optimizer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Single-process training: for each epoch a seeded shuffle, then per minibatch forward, loss,
@@ -65,7 +64,7 @@ public final class Trainer {
                 throw new TrainingDivergedException("the loss became " + r.loss() + " at epoch " + epoch + ", step "
                         + (step + 1) + "; lower the learning rate or add gradient clipping (optimizer.clip_norm)");
             }
-            if (loss.classification()) correct += countCorrect(out, batch.labels());
+            if (loss.classification()) correct += Accuracy.countCorrect(out, batch.labels());
             net.backward(r.gradient());
             optimizer.step(net.params(), net.grads());
             lossSum += r.loss() * batch.size();
@@ -75,11 +74,5 @@ public final class Trainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochStats(epoch, lossSum / seen, loss.classification() ? (double) correct / seen : Double.NaN,
                 Double.NaN, Double.NaN, seen / seconds, seconds, optimizer.learningRate());
-    }
-
-    /** How many rows' arg-max equals their label. */
-    static long countCorrect(INDArray scores, INDArray labels) {
-        INDArray predicted = Nd4j.argMax(scores, 1).castTo(labels.dataType());
-        return predicted.eq(labels.reshape(labels.length())).castTo(DataType.INT32).sumNumber().longValue();
     }
 }
