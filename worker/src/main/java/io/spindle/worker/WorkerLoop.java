@@ -85,13 +85,17 @@ public final class WorkerLoop {
                 reporter.step(epoch, step + 1, plan.stepsPerEpoch(), lossSum / seen, seen * collective.size() / seconds);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            // Global epoch figures: sum each rank's totals (mean × size), the same bits on every rank.
-            totals.putScalar(0, lossSum).putScalar(1, correct).putScalar(2, seen);
-            collective.allReduceMean(totals);
-            totals.muli(collective.size());
-            double n = totals.getDouble(2);
-            EpochStats stats = new EpochStats(epoch, totals.getDouble(0) / n,
-                    loss.classification() ? totals.getDouble(1) / n : Double.NaN, Double.NaN, Double.NaN,
+            // Global epoch figures, summed in rank order on every rank. Each rank's totals travel by broadcast,
+            // which is always exact float32: a 16-bit wire format would overflow a sum of 60,000 losses.
+            double[] global = new double[3];
+            for (int r = 0; r < collective.size(); r++) {
+                if (r == collective.rank()) totals.putScalar(0, lossSum).putScalar(1, correct).putScalar(2, seen);
+                collective.broadcast(totals, r);
+                for (int i = 0; i < 3; i++) global[i] += totals.getDouble(i);
+            }
+            double n = global[2];
+            EpochStats stats = new EpochStats(epoch, global[0] / n,
+                    loss.classification() ? global[1] / n : Double.NaN, Double.NaN, Double.NaN,
                     n / seconds, seconds, optimizer.learningRate());
             history.add(stats);
             collectiveSeconds.add(syncNanos / 1e9);

@@ -1,7 +1,6 @@
 package io.spindle.driver.cli;
 
 import io.spindle.core.config.ConfigException;
-import io.spindle.core.train.TrainingDivergedException;
 import io.spindle.driver.run.Storage;
 
 import java.io.IOException;
@@ -41,17 +40,12 @@ public final class Cli {
         } catch (ConfigException e) {
             err.println("spindle: invalid configuration: " + e.getMessage());
             return 2;
-        } catch (TrainingDivergedException e) {
-            err.println("spindle: training diverged: " + e.getMessage());
-            return 1;
         } catch (IOException e) {
             err.println("spindle: " + e.getMessage());
             return 1;
-        } catch (RuntimeException e) {
-            // A failed Spark stage wraps the worker's error; the innermost cause is the one that says what happened.
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            err.println("spindle: training failed: " + root);
+        } catch (Exception e) {
+            // A failed Spark stage (a checked SparkException) wraps the worker's error; report that one.
+            err.println("spindle: " + FailureMessage.describe(e));
             if (System.getenv("SPINDLE_DEBUG") != null) e.printStackTrace(err);
             return 1;
         }

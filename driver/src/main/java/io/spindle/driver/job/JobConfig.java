@@ -45,6 +45,14 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         OptimizerConfig optimizer = OptimizerConfig.fromJson(c.object("optimizer"));
         TrainingConfig training = TrainingConfig.fromJson(c.object("training"), DistributedConfig.FIELDS);
         DistributedConfig distributed = DistributedConfig.fromJson(c.object("training"), training.batchSize());
+        if (training.earlyStopping() != null && training.earlyStopping().monitor().startsWith("val_") && data.test() == null) {
+            throw new ConfigException("training.early_stopping.monitor", training.earlyStopping().monitor(),
+                    "loss or accuracy: val_* needs data.test to validate on");
+        }
+        if (training.earlyStopping() != null && training.earlyStopping().monitor().endsWith("accuracy") && !loss.classification()) {
+            throw new ConfigException("training.early_stopping.monitor", training.earlyStopping().monitor(),
+                    "val_loss or loss: accuracy is not measured for " + loss.name());
+        }
         ConfigNode out = c.object("output");
         out.rejectUnknown("dir");
         String name = c.string("name", "job");

@@ -73,11 +73,10 @@ public final class Storage {
                 writer.write(out);
                 out.hsync();
             }
-            if (!fs.rename(tmp, target)) {
-                // HDFS refuses to rename onto an existing file; the local FS replaces it atomically.
-                fs.delete(target, false);
-                if (!fs.rename(tmp, target)) throw new IOException("could not rename " + tmp + " to " + target);
-            }
+            // FileContext's OVERWRITE rename replaces the target atomically on HDFS and on local disks alike;
+            // FileSystem.rename would refuse an existing target on HDFS.
+            org.apache.hadoop.fs.FileContext.getFileContext(target.toUri(), conf)
+                    .rename(tmp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
         } finally {
             if (fs.exists(tmp)) fs.delete(tmp, false);
         }

@@ -115,8 +115,8 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             return CoordinatorAllReduce.connect(coordinatorAddress, rank, size, options);
         }
         if (transport.equals("in_jvm")) {
-            // Local mode: every task is a thread of this JVM; the job's secret doubles as the group id.
-            return InJvmRendezvous.join(java.util.HexFormat.of().formatHex(secret), rank, size, options);
+            // Local mode: every task is a thread of this JVM; the job's secret and the attempt name the group.
+            return InJvmRendezvous.join(java.util.HexFormat.of().formatHex(secret) + "/" + ctx.stageAttemptNumber(), rank, size, options);
         }
         // Listen on the address Spark knows this executor by: the one its peers can reach.
         String host = ctx.getTaskInfos()[rank].address();

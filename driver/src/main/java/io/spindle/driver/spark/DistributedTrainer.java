@@ -67,7 +67,13 @@ public final class DistributedTrainer {
         Progress progress = new Progress(job, validation, listener);
         String transport = job.distributed().transportFor(spark.sparkContext().master());
         CoordinatorServer averaging = null;
-        try (MetricsServer metrics = new MetricsServer(driverHost, secret, progress)) {
+        String jobGroup = "spindle-" + java.util.HexFormat.of().formatHex(secret, 0, 8);
+        // Spark would rerun a failed barrier stage from scratch; resuming belongs to the coordinator (from a
+        // checkpoint), so the first failed attempt ends the job with its own error.
+        StageFailureCanceller canceller = new StageFailureCanceller(sc, jobGroup);
+        spark.sparkContext().addSparkListener(canceller);
+        try (MetricsServer metrics = new MetricsServer(driverHost, secret, progress, timeoutMillis + 60_000,
+                () -> sc.cancelJobGroup(jobGroup, "the coordinator failed"))) {
             String coordinatorAddress = "";
             if (transport.equals("coordinator")) {
                 averaging = CoordinatorServer.start(workers, InetAddress.getByName("0.0.0.0"), CollectiveOptions.defaults(secret)
@@ -77,10 +83,19 @@ public final class DistributedTrainer {
             BarrierTrainingTask task = new BarrierTrainingTask(job.model().toJson().toString(), job.loss().name(),
                     job.optimizer().toJson().toString(), plan, transport, job.distributed().wireDtype(),
                     timeoutMillis, secret, metrics.address(), coordinatorAddress);
-            sc.setJobDescription("spindle " + job.name() + ": " + workers + " workers × " + plan.epochs() + " epochs");
-            List<WorkerResult> results = rdd.rdd().barrier()
-                    .mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
-                    .toJavaRDD().collect();
+            sc.setJobGroup(jobGroup, "spindle " + job.name() + ": " + workers + " workers × " + plan.epochs() + " epochs", true);
+            List<WorkerResult> results;
+            try {
+                results = rdd.rdd().barrier()
+                        .mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
+                        .toJavaRDD().collect();
+            } catch (RuntimeException e) {
+                // When the driver's side failed first (e.g. validation), that is the error to report.
+                if (metrics.failure() != null) throw new IllegalStateException("the coordinator failed: " + metrics.failure(), metrics.failure());
+                throw e;
+            } finally {
+                sc.clearJobGroup();
+            }
             if (metrics.failure() != null) throw new IllegalStateException("the coordinator failed: " + metrics.failure(), metrics.failure());
             WorkerResult rank0 = results.get(0);
             History history = progress.history(rank0);
@@ -93,6 +108,7 @@ public final class DistributedTrainer {
             }
             return new Outcome(params, rank0.optimizerState, rank0.iteration, history, total == 0 ? 0 : sync / total);
         } finally {
+            spark.sparkContext().removeSparkListener(canceller);
             if (averaging != null) averaging.close();
             rdd.unpersist(false);
         }

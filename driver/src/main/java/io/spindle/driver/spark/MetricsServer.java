@@ -33,7 +33,13 @@ final class MetricsServer implements AutoCloseable {
     private volatile boolean closed;
     private volatile Throwable failure;
 
-    MetricsServer(String advertisedHost, byte[] secret, Listener listener) throws IOException {
+    private final int readTimeoutMillis;
+    private final Runnable onFailure;
+
+    /** {@code onFailure} runs (on the server thread) when the listener throws, e.g. to cancel the stage. */
+    MetricsServer(String advertisedHost, byte[] secret, Listener listener, int readTimeoutMillis, Runnable onFailure) throws IOException {
+        this.readTimeoutMillis = readTimeoutMillis;
+        this.onFailure = onFailure;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(0));
         this.secret = secret.clone();
@@ -58,18 +64,23 @@ final class MetricsServer implements AutoCloseable {
     private void serve() {
         while (!closed) {
             try (Socket s = server.accept()) {
+                connection = s;
                 s.setSoTimeout(5_000);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
                 if (!authenticated(in)) continue;
-                s.setSoTimeout(0);
+                // Rank 0 speaks at least once per step; silence this long means it is gone.
+                s.setSoTimeout(readTimeoutMillis);
                 readMessages(in, s.getOutputStream());
             } catch (IOException e) {
                 // A stranger, a dropped connection or our own close: keep serving until closed.
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 failure = e;
+                onFailure.run();
             }
         }
     }
+
+    private volatile Socket connection;
 
     private boolean authenticated(DataInputStream in) {
         try {
@@ -121,6 +132,8 @@ final class MetricsServer implements AutoCloseable {
         closed = true;
         try {
             server.close();
+            Socket c = connection;
+            if (c != null) c.close();
         } catch (IOException ignored) {
             // closing is best effort
         }

@@ -82,6 +82,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void aDivergingWorkerStopsTheJobWithTheStepNamed(@TempDir Path dir) {
+        Path run = dir.resolve("nan");
+        CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=1", "--set", "training.workers=2",
+                "--set", "optimizer.learning_rate=1e30", "--set", "training.transport=ring"));
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("training diverged") && r.err().contains("step"), r.err());
+        assertTrue(!java.nio.file.Files.exists(run.resolve("model.spindle")), "no model from a failed run");
+    }
+
+    @Test
     void linearRegressionLearnsSlopeAndNoiseMean(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("lin");
         CliRunner r = CliRunner.run("train", CliRunner.REPO + "/deploy/configs/linear-regression.json", "--out", run.toString(),
