@@ -73,7 +73,7 @@ final class TrainCommand {
 
     private int trainOnSpark(SparkSession spark, JobConfig job, Dataset train, Dataset test, long start) throws IOException {
         int workers = job.distributed().workers();
-        DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).train(job, train, test,
+        DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).trainFromSource(job, train, test,
                 new ProgressBar(out, out == System.out && System.console() != null));
         History history = outcome.history();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

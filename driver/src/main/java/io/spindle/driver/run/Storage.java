@@ -43,6 +43,13 @@ public final class Storage {
         return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 
+    /** {@code uri} made absolute with its scheme ({@code data/x.csv} → {@code file:/cwd/data/x.csv}), so another JVM finds it. */
+    public String qualify(String uri) throws IOException {
+        if (uri == null) return null;
+        Path p = new Path(uri);
+        return p.getFileSystem(conf).makeQualified(p).toString();
+    }
+
     public boolean exists(String uri) throws IOException {
         Path p = new Path(uri);
         return fs(p).exists(p);

@@ -45,11 +45,30 @@ public final class DistributedTrainer {
         this.spark = spark;
     }
 
+    /** Trains on rows already in driver memory (the API, tests): the shards are shipped to the executors. */
     public Outcome train(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().seed(), job.training().shuffle());
+        return train(job, sc.parallelize(shards, job.distributed().workers()), train.size(), validation, listener);
+    }
+
+    /**
+     * Trains on the job's training source, read by the executors themselves (each keeps its shard);
+     * {@code train} is the driver's copy, used only for its size.
+     */
+    public Outcome trainFromSource(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int workers = job.distributed().workers();
+        List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
+        JavaRDD<Shard> shards = sc.parallelize(ranks, workers)
+                .map(new ShardSource(job.data(), workers, job.training().seed(), job.training().shuffle()));
+        return train(job, shards, train.size(), validation, listener);
+    }
+
+    private Outcome train(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
         int workers = job.distributed().workers();
         int localBatch = job.training().batchSize() / workers;
-        List<Shard> shards = ShardPlanner.split(train, workers, job.training().seed(), job.training().shuffle());
-        int minRows = shards.stream().mapToInt(Shard::rows).min().orElse(0);
+        int minRows = ShardPlanner.minShardRows(rows, workers);
         int steps = TrainingPlan.stepsFor(minRows, localBatch);
         if (steps < 1) {
             throw new ConfigException("training.batch_size", job.training().batchSize(), "at most " + minRows * workers
@@ -59,8 +78,8 @@ public final class DistributedTrainer {
                 job.training().shuffle(), job.distributed().sync(), job.distributed().averagingFrequency());
 
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        // One shard per partition, kept serialized in executor memory: a retried stage does not re-read the source.
-        JavaRDD<Shard> rdd = sc.parallelize(shards, workers).persist(StorageLevel.MEMORY_ONLY_SER());
+        // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
+        JavaRDD<Shard> rdd = shards.persist(StorageLevel.MEMORY_ONLY_SER());
         byte[] secret = CollectiveOptions.newSecret();
         String driverHost = spark.sparkContext().getConf().get("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress());
         int timeoutMillis = job.distributed().timeoutSeconds() * 1000;

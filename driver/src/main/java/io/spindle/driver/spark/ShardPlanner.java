@@ -17,7 +17,13 @@ public final class ShardPlanner {
     }
 
     public static List<Shard> split(Dataset data, int workers, long seed, boolean shuffle) {
-        int n = data.size();
+        List<Shard> shards = new ArrayList<>(workers);
+        for (int k = 0; k < workers; k++) shards.add(Shard.of(k, data, rowsOf(data.size(), workers, k, seed, shuffle)));
+        return shards;
+    }
+
+    /** The rows of shard {@code k}: the same on the driver and on any executor, given n, workers and seed. */
+    public static int[] rowsOf(int n, int workers, int k, long seed, boolean shuffle) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         if (shuffle) {
@@ -29,13 +35,14 @@ public final class ShardPlanner {
                 order[j] = t;
             }
         }
-        List<Shard> shards = new ArrayList<>(workers);
-        for (int k = 0; k < workers; k++) {
-            int from = (int) ((long) k * n / workers), to = (int) ((long) (k + 1) * n / workers);
-            int[] rows = new int[to - from];
-            System.arraycopy(order, from, rows, 0, rows.length);
-            shards.add(Shard.of(k, data, rows));
-        }
-        return shards;
+        int from = (int) ((long) k * n / workers), to = (int) ((long) (k + 1) * n / workers);
+        int[] rows = new int[to - from];
+        System.arraycopy(order, from, rows, 0, rows.length);
+        return rows;
+    }
+
+    /** The smallest shard's row count. */
+    public static int minShardRows(int n, int workers) {
+        return n / workers;
     }
 }
