@@ -17,7 +17,8 @@ public interface StepReporter {
     /**
      * End of an epoch: global statistics, the seconds rank 0 spent in the collective, and a snapshot
      * of the parameters and optimizer state.
-     * Returns false when training should stop now (early stopping decided on the driver).
+     * Returns false when training should stop now (early stopping decided on the driver); when the plan
+     * has no early stopping the answer is ignored and implementations need not wait for one.
      */
     default boolean epochEnd(EpochStats stats, double collectiveSeconds, float[] params, float[] optimizerState, long iteration) {
         return true;

@@ -6,10 +6,11 @@ import java.util.List;
  * What every worker runs, identical on all ranks: epochs, the local batch (global batch ÷ workers),
  * steps per epoch (the same on every rank, so collectives line up), the data-order seed, and the
  * sync mode — {@code allreduce} (gradients every step) or {@code average} (local SGD, parameters
- * averaged every {@code averagingFrequency} steps).
+ * averaged every {@code averagingFrequency} steps). With {@code stopOnRequest} (early stopping) the ranks
+ * wait at each epoch's end for the driver's go/stop; without it they never wait for the driver.
  */
 public record TrainingPlan(int epochs, int localBatch, int stepsPerEpoch, long seed, boolean shuffle,
-                           String sync, int averagingFrequency) {
+                           String sync, int averagingFrequency, boolean stopOnRequest) {
     public static final List<String> SYNC_MODES = List.of("allreduce", "average");
 
     public TrainingPlan {

@@ -101,6 +101,7 @@ public final class WorkerLoop {
             collectiveSeconds.add(syncNanos / 1e9);
             boolean go = reporter.epochEnd(stats, syncNanos / 1e9, net.params().toFloatVector(), optimizer.state().toFloatVector(),
                     optimizer.iteration());
+            if (!plan.stopOnRequest()) continue;
             // Rank 0 heard the driver's decision; every rank must stop at the same epoch or the collectives desync.
             decision.putScalar(0, go ? 1 : 0);
             collective.broadcast(decision, 0);

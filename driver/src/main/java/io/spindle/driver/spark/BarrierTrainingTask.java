@@ -46,7 +46,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
     private final String optimizerJson;
     private final long seed;
     private final int epochs, localBatch, stepsPerEpoch, averagingFrequency, timeoutMillis;
-    private final boolean shuffle;
+    private final boolean shuffle, stopOnRequest;
     private final String sync, transport, wireDtype, metricsAddress, coordinatorAddress;
     private final byte[] secret;
 
@@ -60,6 +60,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         this.localBatch = plan.localBatch();
         this.stepsPerEpoch = plan.stepsPerEpoch();
         this.shuffle = plan.shuffle();
+        this.stopOnRequest = plan.stopOnRequest();
         this.sync = plan.sync();
         this.averagingFrequency = plan.averagingFrequency();
         this.transport = transport;
@@ -88,11 +89,11 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         // Other ranks' initial values are overwritten by rank 0's broadcast; only rank 0's seed matters.
         Network net = Network.initialized(model, rank == 0 ? seed : seed + 7919L * rank, DataType.FLOAT);
         Optimizer optimizer = optimizerConfig.create(net.layout(), DataType.FLOAT);
-        TrainingPlan plan = new TrainingPlan(epochs, localBatch, stepsPerEpoch, seed, shuffle, sync, averagingFrequency);
+        TrainingPlan plan = new TrainingPlan(epochs, localBatch, stepsPerEpoch, seed, shuffle, sync, averagingFrequency, stopOnRequest);
         CollectiveOptions options = CollectiveOptions.defaults(secret).withTimeoutMillis(timeoutMillis)
                 .withWireFormat(WireFormat.valueOf(wireDtype.toUpperCase()));
         try (Collective collective = openCollective(ctx, rank, size, options);
-             MetricsClient metrics = rank == 0 ? new MetricsClient(metricsAddress, secret, timeoutMillis) : null) {
+             MetricsClient metrics = rank == 0 ? new MetricsClient(metricsAddress, secret, timeoutMillis, stopOnRequest) : null) {
             WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", lossName), optimizer, collective,
                     metrics == null ? StepReporter.NONE : metrics);
             loop.synchronizeParameters();

@@ -75,7 +75,8 @@ public final class DistributedTrainer {
                     + ": each of the " + workers + " workers holds only " + minRows + " rows, fewer than one local batch of " + localBatch);
         }
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
-                job.training().shuffle(), job.distributed().sync(), job.distributed().averagingFrequency());
+                job.training().shuffle(), job.distributed().sync(), job.distributed().averagingFrequency(),
+                job.training().earlyStopping() != null);
 
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
@@ -91,7 +92,7 @@ public final class DistributedTrainer {
         // checkpoint), so the first failed attempt ends the job with its own error.
         StageFailureCanceller canceller = new StageFailureCanceller(sc, jobGroup);
         spark.sparkContext().addSparkListener(canceller);
-        try (MetricsServer metrics = new MetricsServer(driverHost, secret, progress, timeoutMillis + 60_000,
+        try (MetricsServer metrics = new MetricsServer(driverHost, secret, progress, plan.stopOnRequest(), timeoutMillis + 60_000,
                 () -> sc.cancelJobGroup(jobGroup, "the coordinator failed"))) {
             String coordinatorAddress = "";
             if (transport.equals("coordinator")) {
@@ -114,6 +115,11 @@ public final class DistributedTrainer {
                 throw e;
             } finally {
                 sc.clearJobGroup();
+            }
+            try {
+                metrics.awaitFinished(timeoutMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             if (metrics.failure() != null) throw new IllegalStateException("the coordinator failed: " + metrics.failure(), metrics.failure());
             WorkerResult rank0 = results.get(0);

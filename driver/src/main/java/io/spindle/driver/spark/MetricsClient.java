@@ -24,7 +24,11 @@ final class MetricsClient implements StepReporter, AutoCloseable {
     private final DataOutputStream out;
     private long lastStep;
 
-    MetricsClient(String hostPort, byte[] secret, int timeoutMillis) {
+    private final boolean awaitAnswer;
+
+    /** With {@code awaitAnswer} (early stopping) epoch ends wait for the driver's go/stop; otherwise training never waits on the driver. */
+    MetricsClient(String hostPort, byte[] secret, int timeoutMillis, boolean awaitAnswer) {
+        this.awaitAnswer = awaitAnswer;
         try {
             int colon = hostPort.lastIndexOf(':');
             socket = new Socket();
@@ -69,6 +73,7 @@ final class MetricsClient implements StepReporter, AutoCloseable {
             writeFloats(optimizerState);
             out.writeLong(iteration);
             out.flush();
+            if (!awaitAnswer) return true;
             // The driver answers 1 (go on) or 0 (stop: early stopping) once it has looked at the epoch.
             int answer = socket.getInputStream().read();
             if (answer < 0) throw new IOException("the driver closed the progress channel");

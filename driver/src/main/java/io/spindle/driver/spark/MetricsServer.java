@@ -37,7 +37,12 @@ final class MetricsServer implements AutoCloseable {
     private final Runnable onFailure;
 
     /** {@code onFailure} runs (on the server thread) when the listener throws, e.g. to cancel the stage. */
-    MetricsServer(String advertisedHost, byte[] secret, Listener listener, int readTimeoutMillis, Runnable onFailure) throws IOException {
+    private final boolean answers;
+
+    /** {@code answers}: reply go/stop to each epoch end (early stopping); the client waits for it then. */
+    MetricsServer(String advertisedHost, byte[] secret, Listener listener, boolean answers, int readTimeoutMillis,
+                  Runnable onFailure) throws IOException {
+        this.answers = answers;
         this.readTimeoutMillis = readTimeoutMillis;
         this.onFailure = onFailure;
         this.server = new ServerSocket();
@@ -71,6 +76,7 @@ final class MetricsServer implements AutoCloseable {
                 // Rank 0 speaks at least once per step; silence this long means it is gone.
                 s.setSoTimeout(readTimeoutMillis);
                 readMessages(in, s.getOutputStream());
+                finished.countDown();
             } catch (IOException e) {
                 // A stranger, a dropped connection or our own close: keep serving until closed.
             } catch (Throwable e) {
@@ -81,6 +87,15 @@ final class MetricsServer implements AutoCloseable {
     }
 
     private volatile Socket connection;
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+
+    /**
+     * Waits until rank 0's messages have all been handled (it said BYE): the driver validates the last
+     * epoch while the stage may already have returned.
+     */
+    void awaitFinished(long timeoutMillis) throws InterruptedException {
+        finished.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
 
     private boolean authenticated(DataInputStream in) {
         try {
@@ -109,8 +124,10 @@ final class MetricsServer implements AutoCloseable {
                 float[] params = readFloats(in);
                 float[] state = readFloats(in);
                 boolean go = listener.epochEnd(epoch, figures, params, state, in.readLong());
-                reply.write(go ? 1 : 0);
-                reply.flush();
+                if (answers) {
+                    reply.write(go ? 1 : 0);
+                    reply.flush();
+                }
             } else {
                 return;   // not our protocol: drop the connection
             }

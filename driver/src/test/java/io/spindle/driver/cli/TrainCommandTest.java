@@ -82,6 +82,19 @@ class TrainCommandTest {
     }
 
     @Test
+    void earlyStoppingOnTheDriverStopsEveryWorker(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("es");
+        // min_delta so large that no epoch after the first improves: patience 1 ends the job after epoch 2.
+        CliRunner r = CliRunner.run(trainArgs("fashion-mlp-small.json", run, "--set", "training.epochs=6", "--set", "training.workers=2",
+                "--set", "training.early_stopping={\"monitor\": \"val_loss\", \"patience\": 1, \"min_delta\": 1e9}"));
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertEquals(2, summary.get("epochs").asInt(), summary.toString());
+        assertTrue(summary.get("stopped_early").asBoolean());
+        assertEquals(3, Files.readAllLines(run.resolve("history.csv")).size());
+    }
+
+    @Test
     void aDivergingWorkerStopsTheJobWithTheStepNamed(@TempDir Path dir) {
         Path run = dir.resolve("nan");
         CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=1", "--set", "training.workers=2",
