@@ -1,0 +1,86 @@
+package io.spindle.driver.hdfs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.core.Sequential;
+import io.spindle.core.io.ModelFile;
+import io.spindle.driver.cli.Cli;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * hdfs:// end to end on a real in-process HDFS: the job file, the training data (read by each
+ * worker for its shard) and the run directory all live on HDFS.
+ */
+@Tag("spark")
+class HdfsRunTest {
+    private static final String REPO = System.getProperty("user.dir") + "/..";
+    private static MiniDFSCluster cluster;
+    private static String root;
+
+    @BeforeAll
+    static void startHdfs() throws Exception {
+        Configuration conf = new Configuration();
+        java.nio.file.Path base = Files.createTempDirectory("minidfs");
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        cluster.waitActive();
+        root = "hdfs://localhost:" + cluster.getNameNodePort();
+        FileSystem fs = cluster.getFileSystem();
+        String mini = REPO + "/core/src/test/resources/fashion-mini/";
+        for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+            fs.copyFromLocalFile(new Path(mini + f), new Path("/data/" + f));
+        }
+        fs.copyFromLocalFile(new Path(REPO + "/deploy/configs/fashion-mlp.json"), new Path("/jobs/fashion-mlp.json"));
+    }
+
+    @AfterAll
+    static void stopHdfs() {
+        if (cluster != null) cluster.shutdown();
+    }
+
+    @Test
+    void jobDataAndRunDirectoryOnHdfs() throws Exception {
+        String run = root + "/runs/mlp";
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Cli.run(new String[] {"train", root + "/jobs/fashion-mlp.json", "--out", run,
+                "--set", "data.train=" + root + "/data/train-images-idx3-ubyte.gz", "--set", "data.test=" + root + "/data/t10k-images-idx3-ubyte.gz",
+                "--set", "training.epochs=2", "--set", "training.workers=2", "--set", "optimizer.schedule.total_steps=30"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+
+        FileSystem fs = cluster.getFileSystem();
+        for (String f : new String[] {"model.spindle", "history.csv", "summary.json", "job.json"}) {
+            assertTrue(fs.exists(new Path("/runs/mlp/" + f)), f);
+        }
+        JsonNode summary;
+        try (InputStream in = fs.open(new Path("/runs/mlp/summary.json"))) {
+            summary = new ObjectMapper().readTree(in);
+        }
+        assertTrue(summary.get("test_accuracy").asDouble() > 0.6, summary.toString());
+        try (InputStream in = fs.open(new Path("/runs/mlp/model.spindle"))) {
+            Sequential model = Sequential.fromSaved(ModelFile.read(in, "model.spindle"));
+            assertEquals(summary.get("params").asLong(), model.network().numParams());
+        }
+        // evaluate reads the model back from the HDFS run directory; the atomic writes left no temp files.
+        code = Cli.run(new String[] {"evaluate", run, "--data", root + "/data/t10k-images-idx3-ubyte.gz"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(fs.listStatus(new Path("/runs/mlp")).length == 4, "no temp files left behind");
+    }
+}
