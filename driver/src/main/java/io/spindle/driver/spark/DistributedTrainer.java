@@ -67,6 +67,7 @@ public final class DistributedTrainer {
 
     private Outcome train(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
         int workers = job.distributed().workers();
+        checkLocalSlots(spark.sparkContext().master(), workers);
         int localBatch = job.training().batchSize() / workers;
         int minRows = ShardPlanner.minShardRows(rows, workers);
         int steps = TrainingPlan.stepsFor(minRows, localBatch);
@@ -136,6 +137,20 @@ public final class DistributedTrainer {
             spark.sparkContext().removeSparkListener(canceller);
             if (averaging != null) averaging.close();
             rdd.unpersist(false);
+        }
+    }
+
+    /**
+     * A barrier stage needs all its tasks running at once; Spark would wait (minutes) for slots local
+     * mode can never have, so say it now. Clusters are checked by Spark itself.
+     */
+    static void checkLocalSlots(String master, int workers) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^local(?:\\[(\\*|\\d+)(?:,\\d+)?])?$").matcher(master);
+        if (!m.matches()) return;
+        int slots = m.group(1) == null ? 1 : m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
+        if (workers > slots) {
+            throw new ConfigException("training.workers", workers, "at most " + slots + " with Spark master " + master
+                    + ": every worker is a task of one barrier stage and all must run at once; use --master local[" + workers + "] or fewer workers");
         }
     }
 

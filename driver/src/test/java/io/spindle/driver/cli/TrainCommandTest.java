@@ -95,6 +95,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void moreWorkersThanLocalSlotsIsRefusedAtOnce(@TempDir Path dir) {
+        long start = System.nanoTime();
+        CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", dir.resolve("slots"), "--set", "training.workers=2", "--master", "local[1]"));
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("training.workers") && r.err().contains("local[2]"), r.err());
+        assertTrue((System.nanoTime() - start) / 1e9 < 30, "within seconds, not Spark's slot wait");
+    }
+
+    @Test
     void aDivergingWorkerStopsTheJobWithTheStepNamed(@TempDir Path dir) {
         Path run = dir.resolve("nan");
         CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=1", "--set", "training.workers=2",
