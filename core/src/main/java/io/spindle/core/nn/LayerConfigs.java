@@ -7,7 +7,8 @@ import java.util.List;
 
 /** Reads a layer description by its {@code type}; the one place that knows every layer type. */
 public final class LayerConfigs {
-    public static final List<String> TYPES = List.of("dense", "activation", "dropout", "flatten", "reshape", "rescaling");
+    public static final List<String> TYPES = List.of("dense", "activation", "dropout", "flatten", "reshape", "rescaling",
+            "conv2d", "max_pool2d", "avg_pool2d", "global_average_pool");
 
     private LayerConfigs() {
     }
@@ -22,6 +23,10 @@ public final class LayerConfigs {
                 case "flatten" -> Flatten.Config.fromJson(c);
                 case "reshape" -> Reshape.Config.fromJson(c);
                 case "rescaling" -> Rescaling.Config.fromJson(c);
+                case "conv2d" -> Conv2D.Config.fromJson(c);
+                case "max_pool2d" -> Pool2D.Config.fromJson(c, Pool2D.Kind.MAX);
+                case "avg_pool2d" -> Pool2D.Config.fromJson(c, Pool2D.Kind.AVG);
+                case "global_average_pool" -> GlobalAveragePool.Config.fromJson(c);
                 default -> throw new IllegalStateException(type);
             };
         } catch (ConfigException e) {

@@ -1,0 +1,119 @@
+package io.spindle.core.nn;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.config.ConfigNode;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * 2-D convolution over NCHW images with libnd4j's conv2d / conv2d_bp.
+ * Shapes: x [B, C, H, W], W [kH, kW, C, F] (libnd4j's weight format 0), b [F], y [B, F, H', W'].
+ */
+public final class Conv2D implements Layer {
+
+    /** {@code {"type":"conv2d","filters":32,"kernel_size":5,"strides":1,"padding":"same","dilation":1,"activation":"relu"}}. */
+    public record Config(int filters, ConvGeometry geometry, ActivationFunction activation, double alpha,
+                         Initializer kernelInit, boolean useBias) implements LayerConfig {
+        static Config fromJson(ConfigNode c) {
+            c.rejectUnknown("type", "filters", "kernel_size", "strides", "padding", "dilation", "activation", "alpha", "kernel_init", "use_bias");
+            ActivationFunction act = ActivationFunction.parse(c.field("activation"), c.string("activation", "identity"));
+            return new Config(c.requireInt("filters", 1, 1 << 16), ConvGeometry.fromJson(c, "kernel_size", 0, 1), act,
+                    c.number("alpha", act.defaultAlpha(), 0, false, Double.MAX_VALUE),
+                    Initializer.parse(c.field("kernel_init"), c.string("kernel_init", "glorot_uniform")), c.bool("use_bias", true));
+        }
+
+        @Override
+        public String type() {
+            return "conv2d";
+        }
+
+        @Override
+        public List<Layer> build(long seed) {
+            List<Layer> layers = new ArrayList<>(2);
+            layers.add(new Conv2D(this));
+            if (activation != ActivationFunction.IDENTITY) layers.add(new ActivationLayer(activation, alpha));
+            return layers;
+        }
+
+        @Override
+        public ObjectNode toJson() {
+            ObjectNode n = JsonNodeFactory.instance.objectNode().put("type", type()).put("filters", filters);
+            geometry.writeJson(n, "kernel_size");
+            n.put("activation", activation.jsonName());
+            if (activation == ActivationFunction.LEAKY_RELU || activation == ActivationFunction.ELU) n.put("alpha", alpha);
+            return n.put("kernel_init", kernelInit.jsonName()).put("use_bias", useBias);
+        }
+    }
+
+    private final Config config;
+    private INDArray weights, bias, weightGrad, biasGrad, zeroBias;
+    private INDArray input;
+
+    public Conv2D(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "conv2d";
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException("conv2d expects [channels, height, width] per sample but got " + Arrays.toString(in)
+                    + "; set model.input_shape to e.g. [1, 28, 28]");
+        }
+        ConvGeometry g = config.geometry;
+        long h = g.outH(in[1]), w = g.outW(in[2]);
+        if (h < 1 || w < 1) throw new IllegalArgumentException("conv2d's kernel does not fit a " + in[1] + "×" + in[2] + " input");
+        return new long[] {config.filters, h, w};
+    }
+
+    @Override
+    public List<ParamSpec> params(long[] in) {
+        ConvGeometry g = config.geometry;
+        long fanIn = in[0] * g.kernelH() * g.kernelW(), fanOut = (long) config.filters * g.kernelH() * g.kernelW();
+        ParamSpec w = ParamSpec.weight("W", new long[] {g.kernelH(), g.kernelW(), in[0], config.filters}, config.kernelInit, fanIn, fanOut);
+        return config.useBias ? List.of(w, ParamSpec.bias("b", config.filters, Initializer.ZEROS)) : List.of(w);
+    }
+
+    @Override
+    public void bind(long[] in, INDArray params, INDArray grads) {
+        ConvGeometry g = config.geometry;
+        long[] shape = {g.kernelH(), g.kernelW(), in[0], config.filters};
+        long nW = Buffers.product(shape);
+        weights = params.get(NDArrayIndex.interval(0, nW)).reshape('c', shape);
+        weightGrad = grads.get(NDArrayIndex.interval(0, nW)).reshape('c', shape);
+        if (config.useBias) {
+            bias = params.get(NDArrayIndex.interval(nW, nW + config.filters)).reshape(config.filters);
+            biasGrad = grads.get(NDArrayIndex.interval(nW, nW + config.filters)).reshape(config.filters);
+        } else {
+            zeroBias = Nd4j.zeros(params.dataType(), config.filters);
+        }
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        input = x;
+        return Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, config.useBias ? bias : zeroBias)
+                .addIntegerArguments(config.geometry.opArgs(0, 0)).build())[0];
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
+        INDArray[] g = Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(input, weights, config.useBias ? bias : zeroBias, gradOutput)
+                .addIntegerArguments(config.geometry.opArgs(0, 0)).build());
+        weightGrad.addi(g[1].reshape(weightGrad.shape()));
+        if (config.useBias) biasGrad.addi(g[2].reshape(config.filters));
+        return needInputGradient ? g[0] : null;
+    }
+}

@@ -1,0 +1,65 @@
+package io.spindle.core.nn;
+
+import io.spindle.core.config.ConfigException;
+import io.spindle.core.config.ConfigNode;
+
+import java.util.List;
+
+/**
+ * The spatial arithmetic shared by convolution and pooling (NCHW): kernel, stride, dilation and
+ * padding ({@code same}: output = ceil(in / stride); {@code valid}: no padding), and the integer
+ * arguments libnd4j's conv2d/maxpool2d/avgpool2d ops take.
+ */
+record ConvGeometry(int kernelH, int kernelW, int strideH, int strideW, int dilationH, int dilationW, boolean same) {
+    static final List<String> PADDINGS = List.of("same", "valid");
+
+    static ConvGeometry fromJson(ConfigNode c, String kernelField, int defaultKernel, int defaultStride) {
+        int[] k = pair(c, kernelField, defaultKernel);
+        int[] s = pair(c, "strides", defaultStride);
+        int[] d = pair(c, "dilation", 1);
+        return new ConvGeometry(k[0], k[1], s[0], s[1], d[0], d[1], c.choice("padding", "valid", PADDINGS).equals("same"));
+    }
+
+    /** A field given as one integer or as [h, w]. */
+    private static int[] pair(ConfigNode c, String field, int dflt) {
+        if (!c.has(field)) {
+            if (dflt < 1) throw new ConfigException(c.field(field), "required field is missing; an integer or [height, width]");
+            return new int[] {dflt, dflt};
+        }
+        long[] v = c.shape(field);
+        if (v.length > 2 || v[0] > 1024 || v[v.length - 1] > 1024) {
+            throw new ConfigException(c.field(field), java.util.Arrays.toString(v), "an integer or [height, width], each in [1, 1024]");
+        }
+        return new int[] {(int) v[0], (int) v[v.length - 1]};
+    }
+
+    void writeJson(com.fasterxml.jackson.databind.node.ObjectNode n, String kernelField) {
+        n.putArray(kernelField).add(kernelH).add(kernelW);
+        n.putArray("strides").add(strideH).add(strideW);
+        n.putArray("dilation").add(dilationH).add(dilationW);
+        n.put("padding", same ? "same" : "valid");
+    }
+
+    /** Output size along one axis. */
+    long out(long in, int kernel, int stride, int dilation) {
+        if (same) return (in + stride - 1) / stride;
+        long effective = (long) dilation * (kernel - 1) + 1;
+        return in < effective ? 0 : (in - effective) / stride + 1;
+    }
+
+    long outH(long h) {
+        return out(h, kernelH, strideH, dilationH);
+    }
+
+    long outW(long w) {
+        return out(w, kernelW, strideW, dilationW);
+    }
+
+    /** kH, kW, sH, sW, pH, pW, dH, dW, sameMode — the first nine arguments of every 2-D op. */
+    int[] opArgs(int... extra) {
+        int[] base = {kernelH, kernelW, strideH, strideW, 0, 0, dilationH, dilationW, same ? 1 : 0};
+        int[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+}

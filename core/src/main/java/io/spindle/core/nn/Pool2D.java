@@ -1,0 +1,99 @@
+package io.spindle.core.nn;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.config.ConfigNode;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Max or average pooling over NCHW images with libnd4j's maxpool2d/avgpool2d and their _bp ops.
+ * Shapes: x [B, C, H, W] → y [B, C, H', W']. Average pooling with {@code same} padding divides by
+ * the number of real (unpadded) inputs, as Keras does.
+ */
+public final class Pool2D implements Layer {
+
+    /** Which reduction. */
+    public enum Kind {
+        MAX("max_pool2d", "maxpool2d"), AVG("avg_pool2d", "avgpool2d");
+
+        final String jsonName;
+        final String op;
+
+        Kind(String jsonName, String op) {
+            this.jsonName = jsonName;
+            this.op = op;
+        }
+    }
+
+    /** {@code {"type":"max_pool2d","pool_size":2,"strides":2,"padding":"valid"}} (strides default to pool_size). */
+    public record Config(Kind kind, ConvGeometry geometry) implements LayerConfig {
+        static Config fromJson(ConfigNode c, Kind kind) {
+            c.rejectUnknown("type", "pool_size", "strides", "padding", "dilation");
+            long[] pool = c.shape("pool_size");
+            int defaultStride = pool == null ? 2 : (int) pool[0];
+            return new Config(kind, ConvGeometry.fromJson(c, "pool_size", 2, defaultStride));
+        }
+
+        @Override
+        public String type() {
+            return kind.jsonName;
+        }
+
+        @Override
+        public List<Layer> build(long seed) {
+            return List.of(new Pool2D(this));
+        }
+
+        @Override
+        public ObjectNode toJson() {
+            ObjectNode n = JsonNodeFactory.instance.objectNode().put("type", type());
+            geometry.writeJson(n, "pool_size");
+            return n;
+        }
+    }
+
+    private final Config config;
+    private INDArray input;
+
+    public Pool2D(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return config.kind.jsonName;
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException(name() + " expects [channels, height, width] per sample but got " + Arrays.toString(in));
+        }
+        long h = config.geometry.outH(in[1]), w = config.geometry.outW(in[2]);
+        if (h < 1 || w < 1) throw new IllegalArgumentException(name() + "'s window does not fit a " + in[1] + "×" + in[2] + " input");
+        return new long[] {in[0], h, w};
+    }
+
+    // extraParam0: for avg pooling 0 = divide by the real inputs only; isNHWC = 0.
+    private int[] args() {
+        return config.geometry.opArgs(0, 0);
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        input = x;
+        return Nd4j.exec(DynamicCustomOp.builder(config.kind.op).addInputs(x).addIntegerArguments(args()).build())[0];
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
+        if (!needInputGradient) return null;
+        return Nd4j.exec(DynamicCustomOp.builder(config.kind.op + "_bp").addInputs(input, gradOutput)
+                .addIntegerArguments(args()).build())[0];
+    }
+}
