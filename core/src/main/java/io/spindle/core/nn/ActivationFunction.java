@@ -3,7 +3,6 @@ package io.spindle.core.nn;
 import io.spindle.core.config.ConfigException;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
@@ -59,7 +58,7 @@ public enum ActivationFunction {
             case IDENTITY -> Nonlinearity.of(new ActivationIdentity());
             case SIGMOID -> Nonlinearity.of(new ActivationSigmoid());
             case TANH -> Nonlinearity.of(new ActivationTanH());
-            case RELU -> Nonlinearity.of(new ActivationReLU());
+            case RELU -> Nonlinearity.relu();
             case LEAKY_RELU -> Nonlinearity.of(new ActivationLReLU(alpha));
             case ELU -> Nonlinearity.elu(alpha);
             case GELU -> Nonlinearity.gelu();
