@@ -53,6 +53,17 @@ public enum ActivationFunction {
         return this == LEAKY_RELU ? 0.01 : this == ELU ? 1.0 : 0.0;
     }
 
+    /** {@code layer}, followed by this activation unless it is the identity: how dense and conv2d take "activation". */
+    java.util.List<Layer> after(Layer layer, double alpha) {
+        return this == IDENTITY ? java.util.List.of(layer) : java.util.List.of(layer, new ActivationLayer(this, alpha));
+    }
+
+    /** Writes {@code activation} (and {@code alpha} where the function has one) into a layer's JSON. */
+    void writeJson(com.fasterxml.jackson.databind.node.ObjectNode n, String field, double alpha) {
+        n.put(field, jsonName);
+        if (this == LEAKY_RELU || this == ELU) n.put("alpha", alpha);
+    }
+
     Nonlinearity create(double alpha) {
         return switch (this) {
             case IDENTITY -> Nonlinearity.of(new ActivationIdentity());

@@ -33,8 +33,8 @@ public final class ActivationLayer implements Layer {
 
         @Override
         public ObjectNode toJson() {
-            ObjectNode n = JsonNodeFactory.instance.objectNode().put("type", type()).put("function", function.jsonName());
-            if (function == ActivationFunction.LEAKY_RELU || function == ActivationFunction.ELU) n.put("alpha", alpha);
+            ObjectNode n = JsonNodeFactory.instance.objectNode().put("type", type());
+            function.writeJson(n, "function", alpha);
             return n;
         }
     }

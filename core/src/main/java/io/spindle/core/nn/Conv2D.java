@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -36,18 +35,14 @@ public final class Conv2D implements Layer {
 
         @Override
         public List<Layer> build(long seed) {
-            List<Layer> layers = new ArrayList<>(2);
-            layers.add(new Conv2D(this));
-            if (activation != ActivationFunction.IDENTITY) layers.add(new ActivationLayer(activation, alpha));
-            return layers;
+            return activation.after(new Conv2D(this), alpha);
         }
 
         @Override
         public ObjectNode toJson() {
             ObjectNode n = JsonNodeFactory.instance.objectNode().put("type", type()).put("filters", filters);
             geometry.writeJson(n, "kernel_size");
-            n.put("activation", activation.jsonName());
-            if (activation == ActivationFunction.LEAKY_RELU || activation == ActivationFunction.ELU) n.put("alpha", alpha);
+            activation.writeJson(n, "activation", alpha);
             return n.put("kernel_init", kernelInit.jsonName()).put("use_bias", useBias);
         }
     }

@@ -7,7 +7,6 @@ import io.spindle.core.config.ConfigNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,17 +45,13 @@ public final class Dense implements Layer {
 
         @Override
         public List<Layer> build(long seed) {
-            List<Layer> layers = new ArrayList<>(2);
-            layers.add(new Dense(this));
-            if (activation != ActivationFunction.IDENTITY) layers.add(new ActivationLayer(activation, alpha));
-            return layers;
+            return activation.after(new Dense(this), alpha);
         }
 
         @Override
         public ObjectNode toJson() {
-            ObjectNode n = JsonNodeFactory.instance.objectNode().put("type", type()).put("units", units)
-                    .put("activation", activation.jsonName());
-            if (activation == ActivationFunction.LEAKY_RELU || activation == ActivationFunction.ELU) n.put("alpha", alpha);
+            ObjectNode n = JsonNodeFactory.instance.objectNode().put("type", type()).put("units", units);
+            activation.writeJson(n, "activation", alpha);
             return n.put("kernel_init", kernelInit.jsonName()).put("bias_init", biasInit.jsonName()).put("use_bias", useBias);
         }
     }

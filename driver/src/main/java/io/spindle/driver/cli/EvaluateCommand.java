@@ -28,7 +28,7 @@ final class EvaluateCommand extends ModelCommand {
         if (args.positional.size() != 1) throw new ConfigException("evaluate", "expects one model: " + USAGE);
         Sequential model = loadModel(args.positional.get(0));
         Dataset data = load(dataConfig(args, "evaluate", model));
-        TrainCommandChecks.fits(model, data, "--data");
+        InputFit.inputFits(model.network().config().inputShape(), data, "--data", args.option("data"));
         Evaluation e = model.evaluate(data);
         ObjectNode json = new ObjectMapper().createObjectNode().put("samples", e.samples()).put("loss", e.loss());
         if (e.confusion() != null) {

@@ -17,7 +17,7 @@ import java.util.List;
  * directory) and the data options {@code --data --labels --format --label-column --no-header}.
  */
 abstract class ModelCommand {
-    static final List<String> DATA_OPTIONS = List.of("data", "labels", "format", "label-column", "task");
+    static final List<String> DATA_OPTIONS = List.of("data", "labels", "format", "label-column");
     protected final Storage storage;
 
     ModelCommand(Storage storage) {
@@ -40,7 +40,8 @@ abstract class ModelCommand {
         String format = args.option("format") != null ? args.option("format")
                 : data.toLowerCase().matches(".*\\.csv(\\.gz)?$") ? "csv" : "idx";
         if (!DataConfig.FORMATS.contains(format)) throw new ConfigException(verb + " --format", format, "one of " + DataConfig.FORMATS);
-        String task = args.option("task") != null ? args.option("task") : model.loss().classification() ? "classification" : "regression";
+        // The model's loss already says whether labels are classes or targets.
+        String task = model.loss().classification() ? "classification" : "regression";
         if (format.equals("csv") && args.option("label-column") == null) {
             throw new ConfigException(verb + " --label-column", "is required for CSV data: a column name, a 0-based index, or last");
         }

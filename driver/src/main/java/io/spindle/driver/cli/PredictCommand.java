@@ -37,7 +37,7 @@ final class PredictCommand extends ModelCommand {
         if (target == null) throw new ConfigException("predict --out", "is required: the CSV file to write");
         Sequential model = loadModel(args.positional.get(0));
         Dataset data = load(dataConfig(args, "predict", model));
-        TrainCommandChecks.fits(model, data, "--data");
+        InputFit.inputFits(model.network().config().inputShape(), data, "--data", args.option("data"));
         INDArray predictions = model.predict(data.features());
         boolean classification = model.loss().classification();
         storage.writeAtomically(target, o -> o.write(toCsv(predictions, classification).getBytes(StandardCharsets.UTF_8)));

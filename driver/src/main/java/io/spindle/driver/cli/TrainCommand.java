@@ -12,7 +12,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.io.SavedModel;
-import io.spindle.core.nn.Buffers;
 import io.spindle.core.train.Evaluation;
 import io.spindle.core.train.History;
 import io.spindle.driver.data.DataLoader;
@@ -25,7 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.time.Instant;
 import java.util.Locale;
@@ -117,12 +115,7 @@ final class TrainCommand {
 
     /** Catches a model/data mismatch before training, naming both sides. */
     static void checkDataFitsModel(JobConfig job, Dataset data, String field) {
-        long want = Buffers.product(job.model().inputShape());
-        if (data.features().size(1) != want) {
-            throw new ConfigException("model.input_shape", Arrays.toString(job.model().inputShape()),
-                    field + " rows hold " + data.features().size(1) + " values each (sample shape "
-                            + Arrays.toString(data.sampleShape()) + "), so the input shape must have that many");
-        }
+        InputFit.inputFits(job.model().inputShape(), data, "model.input_shape", field);
         long outputs = job.model().outputShape()[0];
         if (job.loss().classification() && data.numClasses() > outputs) {
             throw new ConfigException("model.layers[" + (job.model().layers().size() - 1) + "]", outputs + " outputs",

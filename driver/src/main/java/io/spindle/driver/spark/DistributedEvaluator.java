@@ -32,9 +32,13 @@ public final class DistributedEvaluator {
     public static Evaluation evaluate(JavaSparkContext sc, ModelConfig model, Loss loss, float[] params, Dataset data, int partitions) {
         List<Shard> shards = ShardPlanner.split(data, partitions, 0, false);
         Broadcast<float[]> weights = sc.broadcast(params);
-        List<EvaluationPartial> parts = sc.parallelize(shards, partitions)
-                .map(new EvaluateShard(model.toJson().toString(), loss.name(), weights)).collect();
-        weights.destroy();
+        List<EvaluationPartial> parts;
+        try {
+            parts = sc.parallelize(shards, partitions)
+                    .map(new EvaluateShard(model.toJson().toString(), loss.name(), weights)).collect();
+        } finally {
+            weights.destroy();
+        }
         double lossSum = 0;
         long rows = 0;
         ConfusionMatrix confusion = null;

@@ -1,0 +1,22 @@
+package io.spindle.driver.cli;
+
+import io.spindle.core.config.ConfigException;
+import io.spindle.core.data.Dataset;
+import io.spindle.core.nn.Buffers;
+
+import java.util.Arrays;
+
+/** Checks, before any work, that rows fit a model's input, naming the field or option at fault. */
+final class InputFit {
+    private InputFit() {
+    }
+
+    static void inputFits(long[] inputShape, Dataset data, String field, String source) {
+        long want = Buffers.product(inputShape);
+        if (data.features().size(1) != want) {
+            throw new ConfigException(field, Arrays.toString(inputShape), source + " rows hold " + data.features().size(1)
+                    + " values each (sample shape " + Arrays.toString(data.sampleShape()) + "), but this input shape has "
+                    + want + "; the two must match");
+        }
+    }
+}
