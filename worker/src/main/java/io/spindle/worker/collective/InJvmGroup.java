@@ -71,7 +71,8 @@ final class InJvmGroup {
             headers[0].requireSame(headers[r], "rank " + r + " (in-JVM)", "rank 0 (in-JVM)");
         }
         long n = headers[0].count();
-        if (headers[0].op() == Operation.ALL_REDUCE && n > 0 && (result == null || result.length() != n)) {
+        Operation op = headers[0].op();
+        if ((op == Operation.ALL_REDUCE || op == Operation.REDUCE_SCATTER) && n > 0 && (result == null || result.length() != n)) {
             result = Nd4j.createUninitialized(DataType.FLOAT, n);
         }
     }
