@@ -40,7 +40,7 @@ public final class Network {
                 layers.add(layer);
                 inputShapes.add(shape);
                 for (ParamSpec p : layer.params(shape)) {
-                    blocks.add(new ParamLayout.Block(i, layer.name(), p.name(), offset, p.length(), p.regularized()));
+                    blocks.add(new ParamLayout.Block(i, layer.name(), p.name(), offset, p.length(), p.regularized(), p.trainable()));
                     specs.add(p);
                     offset += p.length();
                 }

@@ -20,6 +20,12 @@ public final class Conv2D implements Layer {
     /** {@code {"type":"conv2d","filters":32,"kernel_size":5,"strides":1,"padding":"same","dilation":1,"activation":"relu"}}. */
     public record Config(int filters, ConvGeometry geometry, ActivationFunction activation, double alpha,
                          Initializer kernelInit, boolean useBias) implements LayerConfig {
+        /** A square kernel at stride 1 with bias and Glorot-uniform weights, for the Java builder. */
+        public static Config of(int filters, int kernelSize, String padding, ActivationFunction activation) {
+            return new Config(filters, ConvGeometry.square(kernelSize, 1, padding), activation, activation.defaultAlpha(),
+                    Initializer.GLOROT_UNIFORM, true);
+        }
+
         static Config fromJson(ConfigNode c) {
             c.rejectUnknown("type", "filters", "kernel_size", "strides", "padding", "dilation", "activation", "alpha", "kernel_init", "use_bias");
             ActivationFunction act = ActivationFunction.parse(c.field("activation"), c.string("activation", "identity"));

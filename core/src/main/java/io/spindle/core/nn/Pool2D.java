@@ -32,6 +32,11 @@ public final class Pool2D implements Layer {
 
     /** {@code {"type":"max_pool2d","pool_size":2,"strides":2,"padding":"valid"}} (strides default to pool_size). */
     public record Config(Kind kind, ConvGeometry geometry) implements LayerConfig {
+        /** {@code size}×{@code size} windows with stride {@code size} and valid padding, for the Java builder. */
+        public static Config of(Kind kind, int size) {
+            return new Config(kind, ConvGeometry.square(size, size, "valid"));
+        }
+
         static Config fromJson(ConfigNode c, Kind kind) {
             c.rejectUnknown("type", "pool_size", "strides", "padding", "dilation");
             long[] pool = c.shape("pool_size");
