@@ -9,13 +9,14 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Batch normalisation over axis 1 (channels of NCHW images, or features of [B, F]) with libnd4j's
- * batchnorm / batchnorm_bp. Training normalises with the batch's mean and (biased) variance and
+ * Batch normalisation over axis 1 (channels of NCHW images, or features of [B, F]) on native ND4J
+ * element-wise ops and reductions. Training normalises with the batch's mean and (biased) variance and
  * folds them into running averages; inference uses the running averages (Keras semantics).
  * Shapes: x [B, C, H, W] or [B, C]; gamma, beta, running mean, running variance [C]; y like x.
  * The running statistics are non-trainable blocks of the flat buffer, so they are saved with the model.
@@ -59,8 +60,8 @@ public final class BatchNorm implements Layer {
 
     private final Config config;
     private INDArray gamma, beta, runningMean, runningVar, gammaGrad, betaGrad;
-    private INDArray input, batchMean, batchVar;
-    private int[] reduceAxes;
+    private INDArray normalized, output, inputGrad, product, invStd;
+    private Channels channels;
 
     public BatchNorm(Config config) {
         this.config = config;
@@ -96,37 +97,107 @@ public final class BatchNorm implements Layer {
         runningVar = slice(params, 3, c);
         gammaGrad = slice(grads, 0, c);
         betaGrad = slice(grads, 1, c);
-        reduceAxes = in.length == 1 ? new int[] {0} : new int[] {0, 2, 3};
     }
 
     private static INDArray slice(INDArray flat, int block, long c) {
         return flat.get(NDArrayIndex.interval(block * c, (block + 1) * c)).reshape(c);
     }
 
+    // Forward: x̂ = (x − μ)·s with s = 1/sqrt(σ² + ε), y = γ·x̂ + β; μ, σ² from the batch in training
+    // (moments op, biased variance), the running averages at inference.
     @Override
     public INDArray forward(INDArray x, boolean training) {
-        if (!training) return normalize(x, runningMean, runningVar);
-        input = x;
-        batchMean = x.mean(reduceAxes);
-        batchVar = x.var(false, reduceAxes);
+        channels = new Channels(x);
+        output = Buffers.reuse(output, x.dataType(), x.shape());
+        INDArray y = channels.rows(output);
+        if (!training) {
+            // y = x·(γ·s) + (β − μ·γ·s): two passes
+            INDArray scale = inverseStd(runningVar).muli(gamma);
+            channels.mul(y.assign(channels.rows(x)), scale);
+            channels.add(y, beta.sub(runningMean.mul(scale)));
+            return output;
+        }
+        INDArray[] moments = Nd4j.exec(DynamicCustomOp.builder("moments").addInputs(x).addIntegerArguments(channels.reduceAxes()).build());
+        INDArray mean = moments[0].reshape(gamma.length()), var = moments[1].reshape(gamma.length());
         // running = momentum·running + (1 − momentum)·batch, as Keras does (with the biased batch variance).
-        Nd4j.exec(new Axpy(batchMean, runningMean.muli(config.momentum), runningMean, 1 - config.momentum));
-        Nd4j.exec(new Axpy(batchVar, runningVar.muli(config.momentum), runningVar, 1 - config.momentum));
-        return normalize(x, batchMean, batchVar);
+        Nd4j.exec(new Axpy(mean, runningMean.muli(config.momentum), runningMean, 1 - config.momentum));
+        Nd4j.exec(new Axpy(var, runningVar.muli(config.momentum), runningVar, 1 - config.momentum));
+        invStd = inverseStd(var);
+        normalized = Buffers.reuse(normalized, x.dataType(), x.shape());
+        INDArray xhat = channels.rows(normalized);
+        channels.add(xhat.assign(channels.rows(x)), mean.negi());
+        channels.mul(xhat, invStd);
+        channels.add(channels.mul(y.assign(xhat), gamma), beta);
+        return output;
     }
 
-    private INDArray normalize(INDArray x, INDArray mean, INDArray var) {
-        return Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(x, mean, var, gamma, beta)
-                .addIntegerArguments(1, 1, 1).addFloatingPointArguments(config.epsilon).build())[0];
+    private INDArray inverseStd(INDArray var) {
+        return Transforms.sqrt(var.add(config.epsilon), false).rdivi(1.0);
     }
 
-    /** batchnorm_bp differentiates through the batch mean and variance too; outputs [dx, dMean, dVar, dGamma, dBeta]. */
+    // Backward (sums over batch and positions, N of them): dβ = Σ dy, dγ = Σ dy·x̂,
+    // dx = γ·s · (dy − dβ/N − x̂·dγ/N). libnd4j's batchnorm_bp gives the same but took 22 ms on
+    // [32, 32, 28, 28] against ~3 ms for these passes.
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
-        INDArray[] g = Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp").addInputs(input, batchMean, batchVar, gamma, beta, gradOutput)
-                .addIntegerArguments(1, 1, 1).addFloatingPointArguments(config.epsilon).build());
-        gammaGrad.addi(g[3]);
-        betaGrad.addi(g[4]);
-        return needInputGradient ? g[0] : null;
+        INDArray dy = channels.rows(gradOutput.ordering() == 'c' ? gradOutput : gradOutput.dup('c'));
+        INDArray xhat = channels.rows(normalized);
+        product = Buffers.reuse(product, normalized.dataType(), normalized.shape());
+        INDArray dBeta = channels.sum(dy);
+        INDArray dGamma = channels.sum(channels.rows(product).assign(dy).muli(xhat));
+        gammaGrad.addi(dGamma);
+        betaGrad.addi(dBeta);
+        if (!needInputGradient) return null;
+        double n = channels.perChannel;
+        inputGrad = Buffers.reuse(inputGrad, normalized.dataType(), normalized.shape());
+        INDArray dx = channels.rows(inputGrad);
+        channels.mul(dx.assign(xhat), dGamma.div(-n));
+        dx.addi(dy);
+        channels.add(dx, dBeta.div(-n));
+        channels.mul(dx, invStd.mul(gamma));
+        return inputGrad;
+    }
+
+    /**
+     * The per-channel arithmetic on a 2-D view where it is fast: [B·C, H·W] for images (a channel's values
+     * are contiguous rows, so per-channel factors are column vectors) or [B, F] (per-feature row vectors).
+     * libnd4j's broadcast along axis 1 of a 4-D array walks strided slices and is several times slower.
+     */
+    private static final class Channels {
+        final boolean images;
+        final long batch, count, perChannel;
+
+        Channels(INDArray x) {
+            images = x.rank() == 4;
+            batch = x.size(0);
+            count = x.size(1);
+            perChannel = x.length() / count;
+        }
+
+        int[] reduceAxes() {
+            return images ? new int[] {0, 2, 3} : new int[] {0};
+        }
+
+        INDArray rows(INDArray a) {
+            return images ? a.reshape('c', batch * count, a.length() / (batch * count)) : a;
+        }
+
+        /** Σ over everything but the channel: [C]. */
+        INDArray sum(INDArray rows) {
+            return images ? rows.sum(1).reshape(batch, count).sum(0) : rows.sum(0);
+        }
+
+        INDArray mul(INDArray rows, INDArray perChannel) {
+            return images ? rows.muliColumnVector(tiled(perChannel)) : rows.muliRowVector(perChannel);
+        }
+
+        INDArray add(INDArray rows, INDArray perChannel) {
+            return images ? rows.addiColumnVector(tiled(perChannel)) : rows.addiRowVector(perChannel);
+        }
+
+        /** [C] → [B·C, 1]: row b·C + c holds value c. */
+        private INDArray tiled(INDArray v) {
+            return v.reshape(1, count).repeat(0, batch).reshape('c', batch * count, 1);
+        }
     }
 }

@@ -63,6 +63,19 @@ record ConvGeometry(int kernelH, int kernelW, int strideH, int strideW, int dila
         return out(w, kernelW, strideW, dilationW);
     }
 
+    /**
+     * The nine arguments with {@code same}'s top/left padding spelled out, for ops (im2col) that do not derive it:
+     * half the total padding, rounded down, the rest going bottom/right — as conv2d pads.
+     */
+    int[] explicitPaddingArgs(long inH, long inW) {
+        int[] a = opArgs();
+        if (same) {
+            a[4] = (int) Math.max(0, ((outH(inH) - 1) * strideH + (long) (kernelH - 1) * dilationH + 1 - inH) / 2);
+            a[5] = (int) Math.max(0, ((outW(inW) - 1) * strideW + (long) (kernelW - 1) * dilationW + 1 - inW) / 2);
+        }
+        return a;
+    }
+
     /** kH, kW, sH, sW, pH, pW, dH, dW, sameMode — the first nine arguments of every 2-D op. */
     int[] opArgs(int... extra) {
         int[] base = {kernelH, kernelW, strideH, strideW, 0, 0, dilationH, dilationW, same ? 1 : 0};
