@@ -10,10 +10,13 @@ import io.spindle.core.model.ModelConfig;
 import io.spindle.core.model.Network;
 import io.spindle.core.nn.ActivationFunction;
 import io.spindle.core.nn.ActivationLayer;
+import io.spindle.core.nn.BatchNorm;
+import io.spindle.core.nn.Conv2D;
 import io.spindle.core.nn.Dense;
 import io.spindle.core.nn.Dropout;
 import io.spindle.core.nn.Flatten;
 import io.spindle.core.nn.LayerConfig;
+import io.spindle.core.nn.Pool2D;
 import io.spindle.core.nn.Reshape;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
@@ -174,6 +177,21 @@ public final class Sequential {
         public Builder activation(String function) {
             ActivationFunction f = ActivationFunction.parse("function", function);
             return add(new ActivationLayer.Config(f, f.defaultAlpha()));
+        }
+
+        /** A stride-1 convolution with {@code same} or {@code valid} padding; see {@link Conv2D.Config} for the rest. */
+        public Builder conv2d(int filters, int kernelSize, String padding, String activation) {
+            return add(Conv2D.Config.of(filters, kernelSize, padding, ActivationFunction.parse("activation", activation)));
+        }
+
+        /** Max pooling over {@code size}×{@code size} windows with stride {@code size}, valid padding. */
+        public Builder maxPool2d(int size) {
+            return add(Pool2D.Config.of(Pool2D.Kind.MAX, size));
+        }
+
+        /** Batch normalisation with Keras' defaults (momentum 0.99, epsilon 1e-3). */
+        public Builder batchNorm() {
+            return add(BatchNorm.Config.defaults());
         }
 
         public Builder dropout(double rate) {

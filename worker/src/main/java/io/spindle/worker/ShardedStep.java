@@ -1,5 +1,6 @@
 package io.spindle.worker;
 
+import io.spindle.core.model.LayerState;
 import io.spindle.core.model.Network;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.worker.collective.Collective;
@@ -11,19 +12,24 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * One rank's part of a sharded all-reduce step: reduce-scatter the gradients, update this rank's shard of
  * the parameters with its shard of the optimizer, all-gather the parameters. The shard's optimizer state
  * lives in the whole optimizer's buffer, which {@link #gatherState} completes when someone needs all of it.
+ * Layer state in the parameter buffer (batch norm's running statistics) is each rank's own, as in the
+ * unsharded step: the all-gather must not replace it with the owner's, so it is set aside and put back.
  */
 final class ShardedStep {
     private final Collective collective;
     private final Shard shard;
     private final Optimizer shardOptimizer;
     private final long numParams;
+    private final LayerState localState;   // null when the model has none
     private INDArray paramsSource, gradsSource, paramShard, gradShard;
 
-    private ShardedStep(Collective collective, Shard shard, Optimizer shardOptimizer, long numParams) {
+    private ShardedStep(Collective collective, Shard shard, Optimizer shardOptimizer, Network net) {
         this.collective = collective;
         this.shard = shard;
         this.shardOptimizer = shardOptimizer;
-        this.numParams = numParams;
+        this.numParams = net.numParams();
+        LayerState state = new LayerState(net.layout());
+        this.localState = state.isEmpty() ? null : state;
     }
 
     /**
@@ -36,7 +42,7 @@ final class ShardedStep {
             return null;
         }
         Shard shard = collective.shardOf(net.numParams());
-        return new ShardedStep(collective, shard, optimizer.shard(shard.from(), shard.to()), net.numParams());
+        return new ShardedStep(collective, shard, optimizer.shard(shard.from(), shard.to()), net);
     }
 
     /** Runs the step on the flat buffers; returns the nanoseconds spent in the two collective calls. */
@@ -46,7 +52,9 @@ final class ShardedStep {
         long reduced = System.nanoTime();
         shardOptimizer.step(paramView(params), gradView(grads));
         long updated = System.nanoTime();
+        if (localState != null) localState.gather(params);
         collective.allGather(params);
+        if (localState != null) localState.scatter(params);
         return (reduced - start) + (System.nanoTime() - updated);
     }
 

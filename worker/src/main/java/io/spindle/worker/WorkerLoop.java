@@ -4,6 +4,7 @@ import io.spindle.core.data.Dataset;
 import io.spindle.core.loss.Loss;
 import io.spindle.core.loss.LossResult;
 import io.spindle.core.metrics.Accuracy;
+import io.spindle.core.model.LayerState;
 import io.spindle.core.model.Network;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.train.BatchSampler;
@@ -36,6 +37,7 @@ public final class WorkerLoop {
     private final Collective collective;
     private final StepReporter reporter;
     private final List<Double> collectiveSeconds = new ArrayList<>();
+    private final LayerState layerState;
 
     public WorkerLoop(Network net, Loss loss, Optimizer optimizer, Collective collective, StepReporter reporter) {
         this.net = net;
@@ -43,6 +45,7 @@ public final class WorkerLoop {
         this.optimizer = optimizer;
         this.collective = collective;
         this.reporter = collective.rank() == 0 ? reporter : StepReporter.NONE;
+        this.layerState = new LayerState(net.layout());
     }
 
     /** Makes every rank start from rank 0's parameters. */
@@ -92,6 +95,12 @@ public final class WorkerLoop {
                 seen += batch.size();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 reporter.step(epoch, step + 1, plan.stepsPerEpoch(), lossSum / seen, seen * collective.size() / seconds);
+            }
+            if (plan.sync().equals("allreduce") && !layerState.isEmpty()) {
+                // Running statistics (batch norm) come from each rank's own batches; the model keeps their mean.
+                // ('average' mode has just averaged the whole buffer at the epoch's last step.)
+                collective.allReduceMean(layerState.gather(net.params()));
+                layerState.scatter(net.params());
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             // Global epoch figures, summed in rank order on every rank. Each rank's totals travel by broadcast,
