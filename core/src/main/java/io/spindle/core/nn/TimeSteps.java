@@ -4,9 +4,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * A time-major work array [T, B, X] of a recurrent layer with its per-step [B, X] views, made once
  * per batch shape: each step's slice is contiguous, so a step's GEMM writes straight into it, and
@@ -15,7 +12,6 @@ import java.util.Map;
 final class TimeSteps {
     private final INDArray all;
     private final INDArray[] steps;
-    private final Map<Long, INDArray[]> columnViews = new HashMap<>();
 
     private TimeSteps(INDArray all) {
         this.all = all;
@@ -52,19 +48,5 @@ final class TimeSteps {
     /** Steps [from, to) as one matrix [(to − from)·B, X] (a contiguous view). */
     INDArray stepsFlat(long from, long to) {
         return steps(from, to).reshape('c', (to - from) * all.size(1), all.size(2));
-    }
-
-    /** Columns [from, to) of every step, [T, B, to − from] (a strided view). */
-    INDArray columns(long from, long to) {
-        return all.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to));
-    }
-
-    /** Columns [from, to) of each step, [B, to − from] per step; cached with this array. */
-    INDArray[] stepColumns(long from, long to) {
-        return columnViews.computeIfAbsent(from << 32 | to, k -> {
-            INDArray[] v = new INDArray[steps.length];
-            for (int t = 0; t < v.length; t++) v[t] = steps[t].get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
-            return v;
-        });
     }
 }

@@ -82,7 +82,7 @@ class RecurrentGradientTest {
     void lstmForgetBiasStartsAtOne() throws Exception {
         Network n = Network.initialized(ModelConfig.fromJson(new ConfigNode(new ObjectMapper().readTree(
                 "{\"input_shape\": [4, 3], \"layers\": [{\"type\": \"lstm\", \"units\": 2}]}"), "model")), 1, DataType.FLOAT);
-        // W [3, 8], U [2, 8], then b = [i, f, o, g] blocks of 2.
+        // W [4, 3, 2], U [4, 2, 2], then b = [i, f, o, g] blocks of 2.
         assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 0, 0}, n.params().get(NDArrayIndex.interval(40, 48)).toFloatVector());
     }
 
