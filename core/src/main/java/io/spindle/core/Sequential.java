@@ -17,6 +17,7 @@ import io.spindle.core.nn.Dropout;
 import io.spindle.core.nn.Flatten;
 import io.spindle.core.nn.LayerConfig;
 import io.spindle.core.nn.Pool2D;
+import io.spindle.core.nn.Recurrent;
 import io.spindle.core.nn.Reshape;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
@@ -204,6 +205,32 @@ public final class Sequential {
 
         public Builder reshape(long... shape) {
             return add(new Reshape.Config(shape));
+        }
+
+        /** An LSTM over [time, features] that outputs its last step [units]. */
+        public Builder lstm(int units) {
+            return lstm(units, false);
+        }
+
+        /** An LSTM; with {@code returnSequences} it outputs every step, [time, units]. */
+        public Builder lstm(int units, boolean returnSequences) {
+            return add(Recurrent.Config.of(Recurrent.Kind.LSTM, units, returnSequences));
+        }
+
+        public Builder gru(int units) {
+            return gru(units, false);
+        }
+
+        public Builder gru(int units, boolean returnSequences) {
+            return add(Recurrent.Config.of(Recurrent.Kind.GRU, units, returnSequences));
+        }
+
+        public Builder simpleRnn(int units) {
+            return simpleRnn(units, false);
+        }
+
+        public Builder simpleRnn(int units, boolean returnSequences) {
+            return add(Recurrent.Config.of(Recurrent.Kind.SIMPLE_RNN, units, returnSequences));
         }
 
         public Builder loss(String name) {
