@@ -16,6 +16,7 @@ import io.spindle.core.train.Evaluation;
 import io.spindle.core.train.History;
 import io.spindle.driver.data.DataLoader;
 import io.spindle.driver.job.JobConfig;
+import io.spindle.driver.report.ReportWriter;
 import io.spindle.driver.run.ProgressBar;
 import io.spindle.driver.run.RunWriter;
 import io.spindle.driver.run.Storage;
@@ -88,6 +89,7 @@ final class TrainCommand {
         run.writeHistory(history);
         run.writeJob(job);
         run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), seconds);
+        writeReport(job.outputDir());
         if (eval != null) {
             out.printf(Locale.ROOT, "test: loss %.4f%s  (%,d rows)%n", eval.loss(),
                     eval.confusion() != null ? String.format(Locale.ROOT, "  accuracy %.4f", eval.accuracy())
@@ -97,6 +99,15 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "trained %,.0f samples/s (%.0f%% of step time in the all-reduce); run directory %s (%.1f s)%n",
                 history.samplesPerSecond(), 100 * outcome.collectiveShare(), job.outputDir(), seconds);
         return 0;
+    }
+
+    /** The model is saved by now: a report that cannot be drawn is a warning, and `spindle report` can retry it. */
+    private void writeReport(String dir) {
+        try {
+            new ReportWriter(storage).write(dir);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            out.println("spindle: warning: report.html not written (" + e + "); retry with: spindle report " + dir);
+        }
     }
 
     /** A rank-1 float array; ND4J cannot wrap an empty Java array, so that case is made explicitly. */
