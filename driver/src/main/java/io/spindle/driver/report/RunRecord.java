@@ -50,7 +50,7 @@ public record RunRecord(String dir, List<EpochStats> epochs, JsonNode summary, J
     }
 
     /** Parses {@code history.csv} as {@link io.spindle.core.train.History#toCsv} writes it; empty cells are NaN. */
-    static List<EpochStats> parseHistory(String csv, String source) throws DataFormatException {
+    public static List<EpochStats> parseHistory(String csv, String source) throws DataFormatException {
         List<String> lines = csv.lines().filter(l -> !l.isBlank()).toList();
         if (lines.isEmpty() || !lines.get(0).trim().equals(HISTORY_HEADER)) {
             throw new DataFormatException(source, "not a Spindle history: the first line must be \"" + HISTORY_HEADER + "\", found \""
