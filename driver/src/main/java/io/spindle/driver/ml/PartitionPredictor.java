@@ -1,5 +1,6 @@
 package io.spindle.driver.ml;
 
+import io.spindle.driver.data.FeatureColumns;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spindle.core.config.ConfigNode;
 import io.spindle.core.loss.Loss;

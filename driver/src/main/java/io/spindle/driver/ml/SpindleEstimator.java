@@ -14,6 +14,8 @@ import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.History;
 import io.spindle.core.train.TrainingConfig;
 import io.spindle.core.train.TrainingListener;
+import io.spindle.driver.data.DataFrameShards;
+import io.spindle.driver.data.FeatureColumns;
 import io.spindle.driver.job.DataConfig;
 import io.spindle.driver.job.DistributedConfig;
 import io.spindle.driver.job.JobConfig;
@@ -188,12 +190,12 @@ public abstract class SpindleEstimator<M extends SpindleModel<M>, E extends Spin
                 col(getLabelCol()).cast("double").as("y"));
         long[] inputShape = job.model().inputShape();
         int classes = classesFor(job.model());
-        DataFrameShards.Stats stats = DataFrameShards.check(rows, getFeaturesCol(), getLabelCol(), Buffers.product(inputShape), classes);
+        DataFrameShards.Stats stats = DataFrameShards.check(rows, "featuresCol", getFeaturesCol(), "labelCol", getLabelCol(), Buffers.product(inputShape), classes);
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("dataset", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
         DistributedTrainer.Outcome outcome;
         try {
             outcome = new DistributedTrainer(spark).trainShards(job, DataFrameShards.pack(rows, getWorkers(), inputShape, classes),
-                    (int) stats.rows(), TrainingListener.NONE);
+                    (int) stats.rows(), null, TrainingListener.NONE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.spindle.driver.ml;
 
+import io.spindle.driver.data.FeatureColumns;
 import io.spindle.core.Sequential;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.train.History;

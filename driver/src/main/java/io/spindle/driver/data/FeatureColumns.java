@@ -1,4 +1,4 @@
-package io.spindle.driver.ml;
+package io.spindle.driver.data;
 
 import io.spindle.core.config.ConfigException;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -16,14 +16,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Column checks shared by the Estimators and Models (each names the param and the column at
- * fault), and the one place that reads a features cell: an ML {@code Vector} or an array of numbers.
+ * Column checks shared by the Spark ML API and the CLI's DataFrame sources (each names the param or
+ * job field and the column at fault), and the one place that reads a features cell: an ML
+ * {@code Vector} or an array of numbers.
  */
-final class FeatureColumns {
+public final class FeatureColumns {
     private FeatureColumns() {
     }
 
-    static StructField require(StructType schema, String param, String column) {
+    public static StructField require(StructType schema, String param, String column) {
         if (!Arrays.asList(schema.fieldNames()).contains(column)) {
             throw new ConfigException(param, column, "a column of the DataFrame, which has " + Arrays.toString(schema.fieldNames()));
         }
@@ -31,7 +32,7 @@ final class FeatureColumns {
     }
 
     /** The features column must be a Vector or an array of numbers. */
-    static void checkFeatures(StructType schema, String param, String column) {
+    public static void checkFeatures(StructType schema, String param, String column) {
         DataType t = require(schema, param, column).dataType();
         boolean ok = t.equals(SQLDataTypes.VectorType())
                 || t instanceof ArrayType a && a.elementType() instanceof NumericType;
@@ -41,7 +42,7 @@ final class FeatureColumns {
         }
     }
 
-    static void checkNumeric(StructType schema, String param, String column) {
+    public static void checkNumeric(StructType schema, String param, String column) {
         DataType t = require(schema, param, column).dataType();
         if (!(t instanceof NumericType)) {
             throw new ConfigException(param, column, "a numeric column; \"" + column + "\" is " + t.simpleString()
@@ -50,14 +51,14 @@ final class FeatureColumns {
     }
 
     /** An output column must not overwrite an input one. */
-    static void checkAbsent(StructType schema, String param, String column) {
+    public static void checkAbsent(StructType schema, String param, String column) {
         if (Arrays.asList(schema.fieldNames()).contains(column)) {
             throw new ConfigException(param, column, "a new column name: the DataFrame already has \"" + column + "\"");
         }
     }
 
     /** The features column as array&lt;float&gt;, whichever of the allowed types it has. */
-    static Column asFloatArray(StructType schema, String column) {
+    public static Column asFloatArray(StructType schema, String column) {
         Column c = org.apache.spark.sql.functions.col(column);
         return schema.apply(column).dataType().equals(SQLDataTypes.VectorType())
                 ? org.apache.spark.ml.functions.vector_to_array(c, "float32")
@@ -65,7 +66,7 @@ final class FeatureColumns {
     }
 
     /** Executor side: one features cell as floats (a Vector, or any array of numbers). */
-    static float[] values(Row row, int index) {
+    public static float[] values(Row row, int index) {
         Object cell = row.get(index);
         if (cell == null) throw new IllegalArgumentException("row has a null features value");
         if (cell instanceof Vector v) {

@@ -1,4 +1,4 @@
-package io.spindle.driver.ml;
+package io.spindle.driver.data;
 
 import io.spindle.core.config.ConfigException;
 import io.spindle.worker.Shard;
@@ -31,35 +31,39 @@ import static org.apache.spark.sql.functions.when;
  * aggregate pass before training (nulls, ragged rows, width, label range), then deals row i to
  * worker i mod N (balanced to within one row) and packs each worker's rows into one {@link Shard}.
  */
-final class DataFrameShards {
+public final class DataFrameShards {
     /** What the checking pass learned: row count, and an order-independent fingerprint of the rows. */
-    record Stats(long rows, String fingerprint) {
+    public record Stats(long rows, String fingerprint) {
     }
 
     private DataFrameShards() {
     }
 
-    /** {@code rows} must have columns {@code f} (array&lt;float&gt;) and {@code y} (double); {@code classes} 0 for regression. */
-    static Stats check(Dataset<Row> rows, String featuresCol, String labelCol, long width, int classes) {
+    /**
+     * {@code rows} must have columns {@code f} (array&lt;float&gt;) and {@code y} (double); {@code classes} 0 for
+     * regression. Errors name {@code featuresField}/{@code labelField} (a param or a job field) and the column.
+     */
+    public static Stats check(Dataset<Row> rows, String featuresField, String featuresCol, String labelField, String labelCol,
+                              long width, int classes) {
         Column isNullF = when(col("f").isNull(), 1).otherwise(0), isNullY = when(col("y").isNull(), 1).otherwise(0);
         Row s = rows.agg(count(lit(1)), sum(isNullF), sum(isNullY), min(size(col("f"))), max(size(col("f"))),
                 min(col("y")), max(col("y")), sum(when(col("y").notEqual(floor(col("y"))), 1).otherwise(0)),
                 expr("bit_xor(xxhash64(f, y))")).first();
         long n = s.getLong(0);
         if (n == 0) throw new ConfigException("dataset", "has no rows to train on");
-        if (s.getLong(1) > 0) throw new ConfigException("featuresCol", featuresCol, "a column without nulls; " + s.getLong(1) + " rows are null");
-        if (s.getLong(2) > 0) throw new ConfigException("labelCol", labelCol, "a column without nulls; " + s.getLong(2) + " rows are null");
+        if (s.getLong(1) > 0) throw new ConfigException(featuresField, featuresCol, "a column without nulls; " + s.getLong(1) + " rows are null");
+        if (s.getLong(2) > 0) throw new ConfigException(labelField, labelCol, "a column without nulls; " + s.getLong(2) + " rows are null");
         int minWidth = s.getInt(3), maxWidth = s.getInt(4);
         if (minWidth != maxWidth) {
-            throw new ConfigException("featuresCol", featuresCol, "rows of one width; they are ragged, holding " + minWidth + " to " + maxWidth + " values");
+            throw new ConfigException(featuresField, featuresCol, "rows of one width; they are ragged, holding " + minWidth + " to " + maxWidth + " values");
         }
         if (minWidth != width) {
-            throw new ConfigException("featuresCol", featuresCol, "rows of " + width + " values, the network's input size; they hold " + minWidth);
+            throw new ConfigException(featuresField, featuresCol, "rows of " + width + " values, the network's input size; they hold " + minWidth);
         }
         if (classes > 0) {
             double lo = s.getDouble(5), hi = s.getDouble(6);
             if (s.getLong(7) > 0 || lo < 0 || hi >= classes) {
-                throw new ConfigException("labelCol", labelCol, "class indices 0.." + (classes - 1) + " (the network's last layer has "
+                throw new ConfigException(labelField, labelCol, "class indices 0.." + (classes - 1) + " (the network's last layer has "
                         + classes + " units); labels range over [" + lo + ", " + hi + "]"
                         + (s.getLong(7) > 0 ? " and " + s.getLong(7) + " are not whole numbers" : ""));
             }
@@ -68,7 +72,7 @@ final class DataFrameShards {
     }
 
     /** Exactly {@code workers} partitions of one shard each; samples of {@code sampleShape}, labels as class indices or targets. */
-    static JavaRDD<Shard> pack(Dataset<Row> rows, int workers, long[] sampleShape, int classes) {
+    public static JavaRDD<Shard> pack(Dataset<Row> rows, int workers, long[] sampleShape, int classes) {
         return rows.javaRDD().zipWithIndex()
                 .mapToPair(new DealRow(workers))
                 .partitionBy(new HashPartitioner(workers))
