@@ -57,16 +57,10 @@ final class TrainCommand {
         loader.checkExists(job.data());
 
         long start = System.nanoTime();
-        int workers = job.distributed().workers();
+        JobConfig resolved = job;
         if (job.data().viaSpark()) {
             // Parquet, JSON and LibSVM need Spark's readers, so the session comes first.
-            boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-            SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), args.option("master"), workers);
-            try {
-                return trainOnDataFrames(spark, job, start);
-            } finally {
-                if (ownSession) spark.stop();
-            }
+            return inSession(job, args.option("master"), spark -> trainOnDataFrames(spark, resolved, start));
         }
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
@@ -74,11 +68,21 @@ final class TrainCommand {
         if (test != null) checkDataFitsModel(job, test, "data.test");
 
         printPlan(job, train.size(), test);
+        return inSession(job, args.option("master"), spark -> finish(spark, resolved,
+                new DistributedTrainer(spark).trainFromSource(resolved, train, test, progressBar()), test, train.fingerprint(), start));
+    }
+
+    /** Something trained in a Spark session. */
+    @FunctionalInterface
+    private interface SparkWork {
+        int run(SparkSession spark) throws IOException;
+    }
+
+    private static int inSession(JobConfig job, String master, SparkWork work) throws IOException {
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), args.option("master"), workers);
+        SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), master, job.distributed().workers());
         try {
-            DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).trainFromSource(job, train, test, progressBar());
-            return finish(spark, job, outcome, test, train.fingerprint(), start);
+            return work.run(spark);
         } finally {
             // spark-shell and Zeppelin own their session; a session we started ends with the command.
             if (ownSession) spark.stop();
