@@ -8,7 +8,8 @@ import java.util.List;
 /** Reads a layer description by its {@code type}; the one place that knows every layer type. */
 public final class LayerConfigs {
     public static final List<String> TYPES = List.of("dense", "activation", "dropout", "flatten", "reshape", "rescaling",
-            "conv2d", "max_pool2d", "avg_pool2d", "global_average_pool");
+            "conv2d", "max_pool2d", "avg_pool2d", "global_average_pool",
+            "embedding", "positional_encoding", "layer_norm", "multi_head_attention", "transformer_encoder", "sequence_pool");
 
     private LayerConfigs() {
     }
@@ -27,6 +28,12 @@ public final class LayerConfigs {
                 case "max_pool2d" -> Pool2D.Config.fromJson(c, Pool2D.Kind.MAX);
                 case "avg_pool2d" -> Pool2D.Config.fromJson(c, Pool2D.Kind.AVG);
                 case "global_average_pool" -> GlobalAveragePool.Config.fromJson(c);
+                case "embedding" -> Embedding.Config.fromJson(c);
+                case "positional_encoding" -> PositionalEncoding.Config.fromJson(c);
+                case "layer_norm" -> LayerNorm.Config.fromJson(c);
+                case "multi_head_attention" -> MultiHeadSelfAttention.Config.fromJson(c);
+                case "transformer_encoder" -> TransformerEncoderBlock.Config.fromJson(c);
+                case "sequence_pool" -> SequencePool.Config.fromJson(c);
                 default -> throw new IllegalStateException(type);
             };
         } catch (ConfigException e) {
