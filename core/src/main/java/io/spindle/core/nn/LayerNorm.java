@@ -48,7 +48,8 @@ public final class LayerNorm implements Layer {
 
     private final double epsilon;
     private INDArray gain, bias, gainGrad, biasGrad;
-    private INDArray normalized, invStd, output, work, inputGrad;
+    private final RowReductions rows = new RowReductions();
+    private INDArray normalized, rowStat, invStd, output, work, inputGrad;
     private long[] shape;
 
     public LayerNorm(double epsilon) {
@@ -86,15 +87,19 @@ public final class LayerNorm implements Layer {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         shape = x.shape();
-        long d = shape[shape.length - 1];
-        INDArray x2 = x.reshape('c', x.length() / d, d);
-        normalized = Buffers.reuse(normalized, x.dataType(), x2.shape());
-        output = Buffers.reuse(output, x.dataType(), x2.shape());
-        // x̂ = (x − μ)·rstd, with μ and rstd per row of [N, D]
-        normalized.assign(x2).subiColumnVector(x2.mean(true, 1));
-        INDArray variance = output.assign(normalized).muli(normalized).mean(true, 1);
-        invStd = Transforms.pow(variance.addi(epsilon), -0.5, false);
-        normalized.muliColumnVector(invStd);
+        long d = shape[shape.length - 1], n = x.length() / d;
+        INDArray x2 = x.reshape('c', n, d);
+        normalized = Buffers.reuse(normalized, x.dataType(), n, d);
+        output = Buffers.reuse(output, x.dataType(), n, d);
+        rowStat = Buffers.reuse(rowStat, x.dataType(), n, 1);
+        invStd = Buffers.reuse(invStd, x.dataType(), n, 1);
+        // x̂ = (x − μ)·rstd per row; μ, σ² as GEMVs, their broadcasts as rank-1 GEMMs (see RowReductions)
+        rows.rowSums(x2, rowStat, 1.0 / d);
+        rows.broadcastColumn(rowStat, normalized.assign(x2), -1.0, 1.0);
+        rows.rowSums(output.assign(normalized).muli(normalized), invStd, 1.0 / d);
+        Transforms.pow(invStd.addi(epsilon), -0.5, false);
+        rows.broadcastColumn(invStd, output, 1.0, 0.0);
+        normalized.muli(output);
         output.assign(normalized).muliRowVector(gain).addiRowVector(bias);
         return output.reshape('c', shape);
     }
@@ -102,18 +107,23 @@ public final class LayerNorm implements Layer {
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
         INDArray dY = gradOutput.reshape('c', normalized.shape());
+        long d = dY.size(1);
         // dg += Σ_rows dY·x̂ ; db += Σ_rows dY
         work = Buffers.reuse(work, dY.dataType(), dY.shape());
-        gainGrad.addi(work.assign(dY).muli(normalized).sum(true, 0));
-        biasGrad.addi(dY.sum(true, 0));
+        rows.addColumnSums(work.assign(dY).muli(normalized), gainGrad);
+        rows.addColumnSums(dY, biasGrad);
         if (!needInputGradient) return null;
         // dx = rstd · (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = dY·g, means over the row
         INDArray dxhat = work.assign(dY).muliRowVector(gain);
         inputGrad = Buffers.reuse(inputGrad, dY.dataType(), dY.shape());
-        INDArray meanDotX = inputGrad.assign(dxhat).muli(normalized).mean(true, 1);
-        INDArray meanD = dxhat.mean(true, 1);
-        inputGrad.assign(normalized).muliColumnVector(meanDotX);
-        inputGrad.rsubi(dxhat).subiColumnVector(meanD).muliColumnVector(invStd);
+        rows.rowSums(inputGrad.assign(dxhat).muli(normalized), rowStat, 1.0 / d);
+        rows.broadcastColumn(rowStat, inputGrad, 1.0, 0.0);
+        inputGrad.muli(normalized);
+        rows.rowSums(dxhat, rowStat, 1.0 / d);
+        rows.broadcastColumn(rowStat, inputGrad, 1.0, 1.0);
+        inputGrad.rsubi(dxhat);
+        rows.broadcastColumn(invStd, dxhat, 1.0, 0.0);
+        inputGrad.muli(dxhat);
         return inputGrad.reshape('c', shape);
     }
 }

@@ -66,7 +66,8 @@ public final class MultiHeadSelfAttention implements Layer {
     private long keySize, width;
     private INDArray wQkv, bQkv, wOut, bOut, wQkvGrad, bQkvGrad, wOutGrad, bOutGrad;
     private INDArray input, qkv, qkvHeads, scores, probs, attended, concat, output;
-    private INDArray dConcat, dAttended, dProbs, dQkvHeads, dQkv, inputGrad, mask;
+    private INDArray dConcat, dAttended, dProbs, rowDot, dQkvHeads, dQkv, inputGrad, mask;
+    private final RowReductions rows = new RowReductions();
     private long batch, steps;
 
     public MultiHeadSelfAttention(Config config) {
@@ -166,17 +167,17 @@ public final class MultiHeadSelfAttention implements Layer {
         INDArray dY = gradOutput.reshape('c', batch * steps, width);
         // dWo += concatᵀ·dY ; dbo += Σ dY ; dConcat = dY·Woᵀ
         Nd4j.gemm(concat, dY, wOutGrad, true, false, 1.0, 1.0);
-        if (config.useBias) bOutGrad.addi(dY.sum(true, 0));
+        if (config.useBias) rows.addColumnSums(dY, bOutGrad);
         Nd4j.gemm(dY, wOut, dConcat, false, true, 1.0, 0.0);
         dAttended.reshape('c', batch, heads, steps, keySize).assign(dConcat.reshape('c', batch, steps, heads, keySize).permute(0, 2, 1, 3));
         INDArray q = part(qkvHeads, 0), k = part(qkvHeads, 1), v = part(qkvHeads, 2);
         // dP = dA·vᵀ ; dv = Pᵀ·dA
         matmul(dAttended, v, dProbs, false, true, 1.0);
         matmul(probs, dAttended, part(dQkvHeads, 2), true, false, 1.0);
-        // softmax: dS = P ⊙ (dP − Σ_keys dP ⊙ P), rows of [B·H·T, T]
+        // softmax: dS = P ⊙ (dP − Σ_keys dP ⊙ P), rows of [B·H·T, T] (scores is free scratch by now)
         INDArray dP2 = dProbs.reshape('c', batch * heads * steps, steps);
-        INDArray rowDot = scores.assign(dProbs).muli(probs).reshape('c', batch * heads * steps, steps).sum(true, 1);
-        dP2.subiColumnVector(rowDot);
+        rows.rowSums(scores.assign(dProbs).muli(probs).reshape('c', batch * heads * steps, steps), rowDot, 1.0);
+        rows.broadcastColumn(rowDot, dP2, -1.0, 1.0);
         dProbs.muli(probs);
         // dq = dS·k / √K ; dk = dSᵀ·q / √K
         double scale = 1.0 / Math.sqrt(keySize);
@@ -185,7 +186,7 @@ public final class MultiHeadSelfAttention implements Layer {
         dQkv.reshape('c', batch, steps, 3, heads, keySize).assign(dQkvHeads.permute(1, 3, 0, 2, 4));
         // dWqkv += xᵀ·dQKV ; dbqkv += Σ dQKV ; dx = dQKV·Wqkvᵀ
         Nd4j.gemm(input, dQkv, wQkvGrad, true, false, 1.0, 1.0);
-        if (config.useBias) bQkvGrad.addi(dQkv.sum(true, 0));
+        if (config.useBias) rows.addColumnSums(dQkv, bQkvGrad);
         if (!needInputGradient) return null;
         Nd4j.gemm(dQkv, wQkv, inputGrad, false, true, 1.0, 0.0);
         return inputGrad.reshape('c', batch, steps, width);
@@ -217,6 +218,7 @@ public final class MultiHeadSelfAttention implements Layer {
         dConcat = Buffers.reuse(dConcat, type, batch * steps, hk);
         dAttended = Buffers.reuse(dAttended, type, bh, steps, keySize);
         dProbs = Buffers.reuse(dProbs, type, bh, steps, steps);
+        rowDot = Buffers.reuse(rowDot, type, bh * steps, 1);
         dQkvHeads = Buffers.reuse(dQkvHeads, type, 3, batch, heads, steps, keySize);
         dQkv = Buffers.reuse(dQkv, type, batch * steps, 3 * hk);
         inputGrad = Buffers.reuse(inputGrad, type, batch * steps, width);

@@ -54,6 +54,7 @@ public final class PositionalEncoding implements Layer {
 
     private final boolean learned;
     private final Initializer init;
+    private final RowReductions rows = new RowReductions();
     private INDArray table, tableGrad, output;
 
     public PositionalEncoding(boolean learned, Initializer init) {
@@ -110,7 +111,7 @@ public final class PositionalEncoding implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
-        if (learned) tableGrad.addi(gradOutput.reshape('c', gradOutput.size(0), table.length()).sum(true, 0));
+        if (learned) rows.addColumnSums(gradOutput.reshape('c', gradOutput.size(0), table.length()), tableGrad);
         return needInputGradient ? gradOutput : null;
     }
 }
