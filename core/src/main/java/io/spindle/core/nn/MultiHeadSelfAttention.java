@@ -11,7 +11,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -81,9 +80,7 @@ public final class MultiHeadSelfAttention implements Layer {
 
     @Override
     public long[] outputShape(long[] in) {
-        if (in.length != 2) {
-            throw new IllegalArgumentException("multi_head_attention expects [time, features] per sample but got " + Arrays.toString(in));
-        }
+        SequenceShape.require(name(), in);
         if (config.keySize == 0 && in[1] % config.heads != 0) {
             throw new IllegalArgumentException("multi_head_attention: " + in[1] + " features do not split into " + config.heads
                     + " heads; set key_size or choose heads dividing the features");

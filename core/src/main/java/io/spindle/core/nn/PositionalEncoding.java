@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -69,9 +68,7 @@ public final class PositionalEncoding implements Layer {
 
     @Override
     public long[] outputShape(long[] in) {
-        if (in.length != 2) {
-            throw new IllegalArgumentException("positional_encoding expects [time, features] per sample but got " + Arrays.toString(in));
-        }
+        SequenceShape.require(name(), in);
         return in;
     }
 

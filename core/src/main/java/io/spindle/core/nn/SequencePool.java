@@ -6,7 +6,6 @@ import io.spindle.core.config.ConfigNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,9 +57,7 @@ public final class SequencePool implements Layer {
 
     @Override
     public long[] outputShape(long[] in) {
-        if (in.length != 2) {
-            throw new IllegalArgumentException("sequence_pool expects [time, features] per sample but got " + Arrays.toString(in));
-        }
+        SequenceShape.require(name(), in);
         return new long[] {in[1]};
     }
 

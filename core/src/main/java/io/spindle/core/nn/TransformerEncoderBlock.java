@@ -7,7 +7,6 @@ import io.spindle.core.config.ConfigNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -89,9 +88,7 @@ public final class TransformerEncoderBlock implements Layer {
 
     /** The sub-layers need D (the second dense maps back to it), so they are made once the input shape is known. */
     private LayerChain parts(long[] in) {
-        if (in.length != 2) {
-            throw new IllegalArgumentException("transformer_encoder expects [time, features] per sample but got " + Arrays.toString(in));
-        }
+        SequenceShape.require(name(), in);
         if (parts != null && partsWidth == in[1]) return parts;
         int d = Math.toIntExact(in[1]);
         List<Layer> attention = new ArrayList<>(new MultiHeadSelfAttention.Config(config.heads, config.keySize, config.causal, true,
