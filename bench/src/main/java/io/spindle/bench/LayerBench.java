@@ -46,7 +46,15 @@ public final class LayerBench {
             new Case("avg_pool2d 2 on 32×28×28", "{\"type\":\"avg_pool2d\",\"pool_size\":2}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 2)),
             new Case("batch_norm on 32×28×28", "{\"type\":\"batch_norm\"}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 12)),
             new Case("batch_norm on 256", "{\"type\":\"batch_norm\"}", shape(256), Flops.elementwise(256, 12)),
-            new Case("relu on 32×28×28", "{\"type\":\"activation\",\"function\":\"relu\"}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 2))
+            new Case("relu on 32×28×28", "{\"type\":\"activation\",\"function\":\"relu\"}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 2)),
+            new Case("simple_rnn 128 over 28×28", "{\"type\":\"simple_rnn\",\"units\":128}", shape(28, 28), Flops.recurrent(28, 28, 128, 1)),
+            new Case("lstm 128 over 28×28", "{\"type\":\"lstm\",\"units\":128}", shape(28, 28), Flops.recurrent(28, 28, 128, 4)),
+            new Case("gru 128 over 28×28", "{\"type\":\"gru\",\"units\":128}", shape(28, 28), Flops.recurrent(28, 28, 128, 3)),
+            new Case("multi_head_attention 4 heads on 28×64", "{\"type\":\"multi_head_attention\",\"heads\":4}", shape(28, 64),
+                    Flops.attention(28, 64)),
+            new Case("transformer_encoder 4 heads, ff 128, on 28×64", "{\"type\":\"transformer_encoder\",\"heads\":4,\"ff_units\":128}",
+                    shape(28, 64), Flops.attention(28, 64) + Flops.dense(64, 128) * 28 + Flops.dense(128, 64) * 28),
+            new Case("layer_norm on 28×64", "{\"type\":\"layer_norm\"}", shape(28, 64), Flops.elementwise(28 * 64, 20))
     );
 
     /** Analytic FLOP counts per sample for forward + both backward products (a first layer skips dX: two thirds). */
@@ -62,6 +70,16 @@ public final class LayerBench {
         /** The same three products for a k×k convolution over {@code positions} output positions. */
         static long conv(long cin, long cout, long k, long positions) {
             return 3 * 2 * cin * cout * k * k * positions;
+        }
+
+        /** Per step an input and a recurrent product for each of {@code gates} gates, forward and both backward products. */
+        static long recurrent(long steps, long features, long units, long gates) {
+            return 3 * 2 * steps * gates * units * (features + units);
+        }
+
+        /** Q, K, V and output projections (4·D² per token) and the two T×T×D attention products, times three. */
+        static long attention(long steps, long width) {
+            return 3 * 2 * (4 * steps * width * width + 2 * steps * steps * width);
         }
 
         /** Element-wise layers: {@code perElement} operations per input element, forward and backward together. */

@@ -14,10 +14,18 @@ import io.spindle.core.nn.BatchNorm;
 import io.spindle.core.nn.Conv2D;
 import io.spindle.core.nn.Dense;
 import io.spindle.core.nn.Dropout;
+import io.spindle.core.nn.Embedding;
 import io.spindle.core.nn.Flatten;
+import io.spindle.core.nn.Initializer;
 import io.spindle.core.nn.LayerConfig;
 import io.spindle.core.nn.Pool2D;
+import io.spindle.core.nn.Recurrent;
+import io.spindle.core.nn.LayerNorm;
+import io.spindle.core.nn.MultiHeadSelfAttention;
+import io.spindle.core.nn.PositionalEncoding;
 import io.spindle.core.nn.Reshape;
+import io.spindle.core.nn.SequencePool;
+import io.spindle.core.nn.TransformerEncoderBlock;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.Evaluation;
@@ -204,6 +212,61 @@ public final class Sequential {
 
         public Builder reshape(long... shape) {
             return add(new Reshape.Config(shape));
+        }
+
+        /** An LSTM over [time, features] that outputs its last step [units]. */
+        public Builder lstm(int units) {
+            return lstm(units, false);
+        }
+
+        /** An LSTM; with {@code returnSequences} it outputs every step, [time, units]. */
+        public Builder lstm(int units, boolean returnSequences) {
+            return add(Recurrent.Config.of(Recurrent.Kind.LSTM, units, returnSequences));
+        }
+
+        public Builder gru(int units) {
+            return gru(units, false);
+        }
+
+        public Builder gru(int units, boolean returnSequences) {
+            return add(Recurrent.Config.of(Recurrent.Kind.GRU, units, returnSequences));
+        }
+
+        public Builder simpleRnn(int units) {
+            return simpleRnn(units, false);
+        }
+
+        public Builder simpleRnn(int units, boolean returnSequences) {
+            return add(Recurrent.Config.of(Recurrent.Kind.SIMPLE_RNN, units, returnSequences));
+        }
+
+        /** Token ids [T] → vectors [T, dim]. */
+        public Builder embedding(int vocabSize, int dim) {
+            return add(new Embedding.Config(vocabSize, dim, Initializer.GLOROT_UNIFORM));
+        }
+
+        /** {@code learned} or {@code sinusoidal} positions added to [T, D]. */
+        public Builder positionalEncoding(String mode) {
+            return add(new PositionalEncoding.Config(mode, Initializer.GLOROT_UNIFORM));
+        }
+
+        public Builder layerNorm() {
+            return add(new LayerNorm.Config(LayerNorm.Config.DEFAULT_EPSILON));
+        }
+
+        /** Self-attention over [T, D] with key size D / heads. */
+        public Builder multiHeadAttention(int heads, boolean causal) {
+            return add(MultiHeadSelfAttention.Config.of(heads, causal));
+        }
+
+        /** A pre-norm encoder block (relu feed-forward of {@code ffUnits}, no dropout); {@link #add} takes the full config. */
+        public Builder transformerEncoder(int heads, int ffUnits) {
+            return add(TransformerEncoderBlock.Config.of(heads, ffUnits));
+        }
+
+        /** [T, D] → [D] by {@code mean} or {@code last}. */
+        public Builder sequencePool(String mode) {
+            return add(new SequencePool.Config(mode));
         }
 
         public Builder loss(String name) {

@@ -1,5 +1,6 @@
 package io.spindle.core.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,6 +27,24 @@ public record ParamLayout(List<Block> blocks, long size) {
 
     public ParamLayout {
         blocks = List.copyOf(blocks);
+    }
+
+    /**
+     * The layout of the elements [from, to): the blocks that overlap it, cut to it, with offsets counted
+     * from {@code from} (a block cut in two keeps its name in both halves).
+     */
+    public ParamLayout slice(long from, long to) {
+        if (from < 0 || to > size || from > to) {
+            throw new IllegalArgumentException("a slice must lie within [0, " + size + "] but was [" + from + ", " + to + ")");
+        }
+        List<Block> cut = new ArrayList<>();
+        for (Block b : blocks) {
+            long start = Math.max(from, b.offset), end = Math.min(to, b.offset + b.length);
+            if (start < end) {
+                cut.add(new Block(b.layerIndex, b.layerName, b.param, start - from, end - start, b.regularized, b.trainable));
+            }
+        }
+        return new ParamLayout(cut, to - from);
     }
 
     /** The non-trainable blocks (layer state such as running statistics), in buffer order. */

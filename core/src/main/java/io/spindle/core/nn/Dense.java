@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Fully connected layer, {@code y = x·W + b}.
- * Shapes: x [B, in], W [in, units] (c-order), b [units], y [B, units].
+ * Shapes: x [B, in], W [in, units] (c-order), b [units], y [B, units]; a sequence x [B, T, in]
+ * (any rank) maps its last axis, as Keras does: it is viewed as [B·T, in] and y is [B, T, units].
  * All three products go straight to sgemm with transpose flags into preallocated outputs:
  * no transposed copies and no per-step allocation of the large arrays.
  */
@@ -58,7 +59,8 @@ public final class Dense implements Layer {
 
     private final Config config;
     private INDArray weights, bias, weightGrad, biasGrad;
-    private INDArray input, output, inputGrad;
+    private INDArray input, output, inputGrad, ones;
+    private long[] batchShape;
 
     public Dense(Config config) {
         this.config = config;
@@ -71,23 +73,22 @@ public final class Dense implements Layer {
 
     @Override
     public long[] outputShape(long[] inputShape) {
-        if (inputShape.length != 1) {
-            throw new IllegalArgumentException("dense expects a flat input per sample but got shape "
-                    + java.util.Arrays.toString(inputShape) + "; add a flatten layer before it");
-        }
-        return new long[] {config.units};
+        if (inputShape.length == 0) throw new IllegalArgumentException("dense needs at least one input axis");
+        long[] out = inputShape.clone();
+        out[out.length - 1] = config.units;
+        return out;
     }
 
     @Override
     public List<ParamSpec> params(long[] inputShape) {
-        long in = inputShape[0];
+        long in = inputShape[inputShape.length - 1];
         ParamSpec w = ParamSpec.weight("W", new long[] {in, config.units}, config.kernelInit, in, config.units);
         return config.useBias ? List.of(w, ParamSpec.bias("b", config.units, config.biasInit)) : List.of(w);
     }
 
     @Override
     public void bind(long[] inputShape, INDArray params, INDArray grads) {
-        long in = inputShape[0];
+        long in = inputShape[inputShape.length - 1];
         long nW = in * config.units;
         weights = params.get(interval(0, nW)).reshape('c', in, config.units);
         weightGrad = grads.get(interval(0, nW)).reshape('c', in, config.units);
@@ -99,22 +100,34 @@ public final class Dense implements Layer {
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
-        input = x;
-        output = Buffers.reuse(output, x.dataType(), x.size(0), config.units);
-        Nd4j.gemm(x, weights, output, false, false, 1.0, 0.0);
+        // Rank 2 is the MLP path, untouched; higher ranks run the same GEMMs on a [B·T, in] view.
+        batchShape = x.rank() == 2 ? null : x.shape();
+        input = batchShape == null ? x : x.reshape('c', x.length() / x.size(x.rank() - 1), x.size(x.rank() - 1));
+        output = Buffers.reuse(output, x.dataType(), input.size(0), config.units);
+        Nd4j.gemm(input, weights, output, false, false, 1.0, 0.0);
         if (config.useBias) output.addiRowVector(bias);
-        return output;
+        return batchShape == null ? output : output.reshape('c', withLast(batchShape, config.units));
     }
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
-        // dW += xᵀ·dY ; db += Σ_batch dY ; dX = dY·Wᵀ
-        Nd4j.gemm(input, gradOutput, weightGrad, true, false, 1.0, 1.0);
-        if (config.useBias) biasGrad.addi(gradOutput.sum(true, 0));
+        INDArray dY = batchShape == null ? gradOutput : gradOutput.reshape('c', input.size(0), config.units);
+        // dW += xᵀ·dY ; db += 1ᵀ·dY (a GEMM into the gradient: a third of sum-then-add's time) ; dX = dY·Wᵀ
+        Nd4j.gemm(input, dY, weightGrad, true, false, 1.0, 1.0);
+        if (config.useBias) {
+            ones = Buffers.onesRow(ones, dY.dataType(), dY.size(0));
+            Nd4j.gemm(ones, dY, biasGrad, false, false, 1.0, 1.0);
+        }
         if (!needInputGradient) return null;
-        inputGrad = Buffers.reuse(inputGrad, gradOutput.dataType(), gradOutput.size(0), weights.size(0));
-        Nd4j.gemm(gradOutput, weights, inputGrad, false, true, 1.0, 0.0);
-        return inputGrad;
+        inputGrad = Buffers.reuse(inputGrad, dY.dataType(), dY.size(0), weights.size(0));
+        Nd4j.gemm(dY, weights, inputGrad, false, true, 1.0, 0.0);
+        return batchShape == null ? inputGrad : inputGrad.reshape('c', batchShape);
+    }
+
+    private static long[] withLast(long[] shape, long last) {
+        long[] s = shape.clone();
+        s[s.length - 1] = last;
+        return s;
     }
 
     static org.nd4j.linalg.indexing.INDArrayIndex interval(long from, long to) {

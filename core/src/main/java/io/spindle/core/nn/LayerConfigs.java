@@ -8,7 +8,8 @@ import java.util.List;
 /** Reads a layer description by its {@code type}; the one place that knows every layer type. */
 public final class LayerConfigs {
     public static final List<String> TYPES = List.of("dense", "activation", "dropout", "flatten", "reshape", "rescaling",
-            "conv2d", "max_pool2d", "avg_pool2d", "global_average_pool", "batch_norm");
+            "conv2d", "max_pool2d", "avg_pool2d", "global_average_pool", "batch_norm", "simple_rnn", "lstm", "gru",
+            "embedding", "positional_encoding", "layer_norm", "multi_head_attention", "transformer_encoder", "sequence_pool");
 
     private LayerConfigs() {
     }
@@ -28,6 +29,15 @@ public final class LayerConfigs {
                 case "avg_pool2d" -> Pool2D.Config.fromJson(c, Pool2D.Kind.AVG);
                 case "global_average_pool" -> GlobalAveragePool.Config.fromJson(c);
                 case "batch_norm" -> BatchNorm.Config.fromJson(c);
+                case "simple_rnn" -> Recurrent.Config.fromJson(c, Recurrent.Kind.SIMPLE_RNN);
+                case "lstm" -> Recurrent.Config.fromJson(c, Recurrent.Kind.LSTM);
+                case "gru" -> Recurrent.Config.fromJson(c, Recurrent.Kind.GRU);
+                case "embedding" -> Embedding.Config.fromJson(c);
+                case "positional_encoding" -> PositionalEncoding.Config.fromJson(c);
+                case "layer_norm" -> LayerNorm.Config.fromJson(c);
+                case "multi_head_attention" -> MultiHeadSelfAttention.Config.fromJson(c);
+                case "transformer_encoder" -> TransformerEncoderBlock.Config.fromJson(c);
+                case "sequence_pool" -> SequencePool.Config.fromJson(c);
                 default -> throw new IllegalStateException(type);
             };
         } catch (ConfigException e) {

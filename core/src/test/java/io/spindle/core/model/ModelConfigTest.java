@@ -46,7 +46,8 @@ class ModelConfigTest {
         assertRejected("{\"input_shape\": [4], \"layers\": [{\"type\": \"dense\", \"unit\": 2}]}", "model.layers[0].unit", "unknown field");
         assertRejected("{\"input_shape\": [4], \"layers\": []}", "model.layers", "at least one layer");
         assertRejected("{\"input_shape\": [0], \"layers\": [{\"type\": \"flatten\"}]}", "model.input_shape");
-        assertRejected("{\"input_shape\": [2, 3], \"layers\": [{\"type\": \"dense\", \"units\": 2}]}", "model.layers[0]", "flatten");
+        // dense maps the last axis of a sequence (as Keras), so a shape error needs a layer that wants [time, features]
+        assertRejected("{\"input_shape\": [6], \"layers\": [{\"type\": \"sequence_pool\"}]}", "model.layers[0]", "[time, features]");
         assertRejected("{\"input_shape\": [6], \"layers\": [{\"type\": \"reshape\", \"shape\": [4]}]}", "model.layers[0]", "6 values");
     }
 }

@@ -14,8 +14,16 @@ import io.spindle.core.data.Dataset;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.train.Evaluation;
 import io.spindle.core.train.History;
+import io.spindle.core.nn.Buffers;
+import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.data.DataLoader;
+import io.spindle.driver.data.SparkRows;
+import io.spindle.driver.job.DataConfig;
+import io.spindle.worker.Shard;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
 import io.spindle.driver.job.JobConfig;
+import io.spindle.driver.report.ReportWriter;
 import io.spindle.driver.run.ProgressBar;
 import io.spindle.driver.run.RunWriter;
 import io.spindle.driver.run.Storage;
@@ -49,37 +57,83 @@ final class TrainCommand {
         loader.checkExists(job.data());
 
         long start = System.nanoTime();
+        JobConfig resolved = job;
+        if (job.data().viaSpark()) {
+            // Parquet, JSON and LibSVM need Spark's readers, so the session comes first.
+            return inSession(job, args.option("master"), spark -> trainOnDataFrames(spark, resolved, start));
+        }
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
         checkDataFitsModel(job, train, "data.train");
         if (test != null) checkDataFitsModel(job, test, "data.test");
 
-        int workers = job.distributed().workers();
-        out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s, %d worker(s) × batch %d, %d epoch(s), output %s%n",
-                job.name(), Network.parameterCount(job.model()), train.size(),
-                test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.size()),
-                workers, job.training().batchSize() / workers, job.training().epochs(), job.outputDir());
+        printPlan(job, train.size(), test);
+        return inSession(job, args.option("master"), spark -> finish(spark, resolved,
+                new DistributedTrainer(spark).trainFromSource(resolved, train, test, progressBar()), test, train.fingerprint(), start));
+    }
+
+    /** Something trained in a Spark session. */
+    @FunctionalInterface
+    private interface SparkWork {
+        int run(SparkSession spark) throws IOException;
+    }
+
+    private static int inSession(JobConfig job, String master, SparkWork work) throws IOException {
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), args.option("master"), workers);
+        SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), master, job.distributed().workers());
         try {
-            return trainOnSpark(spark, job, train, test, start);
+            return work.run(spark);
         } finally {
             // spark-shell and Zeppelin own their session; a session we started ends with the command.
             if (ownSession) spark.stop();
         }
     }
 
-    private int trainOnSpark(SparkSession spark, JobConfig job, Dataset train, Dataset test, long start) throws IOException {
+    /** Rows read by Spark's DataFrame readers: checked in one pass, then each worker packs its partition of them. */
+    private int trainOnDataFrames(SparkSession spark, JobConfig job, long start) throws IOException {
+        long[] shape = job.model().inputShape();
+        long width = Buffers.product(shape);
+        int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
+        DataConfig data = job.data();
+        org.apache.spark.sql.Dataset<Row> train = SparkRows.read(spark, data, data.train(), "data.train", width);
+        DataFrameShards.Stats stats = DataFrameShards.check(train, "data.features_column", SparkRows.describe(data),
+                "data.label_column", data.labelColumn(), width, classes);
+        Dataset test = null;
+        if (data.test() != null) {
+            org.apache.spark.sql.Dataset<Row> testRows = SparkRows.read(spark, data, data.test(), "data.test", width);
+            DataFrameShards.check(testRows, "data.features_column", SparkRows.describe(data), "data.label_column", data.labelColumn(), width, classes);
+            test = SparkRows.collect(testRows, shape, classes);
+        }
+        if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
+        printPlan(job, (int) stats.rows(), test);
+        JavaRDD<Shard> shards = DataFrameShards.pack(train, job.distributed().workers(), shape, classes);
+        DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).trainShards(job, shards, (int) stats.rows(), test, progressBar());
+        return finish(spark, job, outcome, test, stats.fingerprint(), start);
+    }
+
+    private ProgressBar progressBar() {
+        return new ProgressBar(out, out == System.out && System.console() != null);
+    }
+
+    private void printPlan(JobConfig job, int trainRows, Dataset test) {
         int workers = job.distributed().workers();
-        DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).trainFromSource(job, train, test,
-                new ProgressBar(out, out == System.out && System.console() != null));
+        out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s, %d worker(s) × batch %d, %d epoch(s), output %s%n",
+                job.name(), Network.parameterCount(job.model()), trainRows,
+                test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.size()),
+                workers, job.training().batchSize() / workers, job.training().epochs(), job.outputDir());
+    }
+
+    /** Evaluates on the test rows, writes the run directory and its report, and prints the result. */
+    private int finish(SparkSession spark, JobConfig job, DistributedTrainer.Outcome outcome, Dataset test, String trainFingerprint,
+                       long start) throws IOException {
+        int workers = job.distributed().workers();
         History history = outcome.history();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Evaluation eval = test == null ? null
                 : DistributedEvaluator.evaluate(sc, job.model(), job.loss(), outcome.params(), test, workers);
         double seconds = (System.nanoTime() - start) / 1e9;
 
-        Provenance provenance = new Provenance(Sequential.VERSION, job.training().seed(), workers, train.fingerprint(),
+        Provenance provenance = new Provenance(Sequential.VERSION, job.training().seed(), workers, trainFingerprint,
                 Instant.now().toString(), outcome.iteration(), history.epochs().size());
         SavedModel saved = new SavedModel(job.model(), job.loss().name(), job.optimizer().toJson(),
                 flat(outcome.params()), flat(outcome.optimizerState()), outcome.iteration(), provenance);
@@ -88,6 +142,7 @@ final class TrainCommand {
         run.writeHistory(history);
         run.writeJob(job);
         run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), seconds);
+        writeReport(job.outputDir());
         if (eval != null) {
             out.printf(Locale.ROOT, "test: loss %.4f%s  (%,d rows)%n", eval.loss(),
                     eval.confusion() != null ? String.format(Locale.ROOT, "  accuracy %.4f", eval.accuracy())
@@ -97,6 +152,15 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "trained %,.0f samples/s (%.0f%% of step time in the all-reduce); run directory %s (%.1f s)%n",
                 history.samplesPerSecond(), 100 * outcome.collectiveShare(), job.outputDir(), seconds);
         return 0;
+    }
+
+    /** The model is saved by now: a report that cannot be drawn is a warning, and `spindle report` can retry it. */
+    private void writeReport(String dir) {
+        try {
+            new ReportWriter(storage).write(dir);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            out.println("spindle: warning: report.html not written (" + e + "); retry with: spindle report " + dir);
+        }
     }
 
     /** A rank-1 float array; ND4J cannot wrap an empty Java array, so that case is made explicitly. */

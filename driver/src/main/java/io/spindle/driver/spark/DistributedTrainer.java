@@ -65,6 +65,15 @@ public final class DistributedTrainer {
         return train(job, shards, train.size(), validation, listener);
     }
 
+    /**
+     * Trains on shards the caller packed itself (the Spark ML Estimator packs a DataFrame): exactly
+     * {@code job.distributed().workers()} partitions of one shard each, {@code rows} rows in all;
+     * {@code validation} (may be null) is evaluated on the driver after every epoch.
+     */
+    public Outcome trainShards(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
+        return train(job, shards, rows, validation, listener);
+    }
+
     private Outcome train(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
         int workers = job.distributed().workers();
         checkLocalSlots(spark.sparkContext().master(), workers);

@@ -65,7 +65,7 @@ class HdfsRunTest {
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
 
         FileSystem fs = cluster.getFileSystem();
-        for (String f : new String[] {"model.spindle", "history.csv", "summary.json", "job.json"}) {
+        for (String f : new String[] {"model.spindle", "history.csv", "summary.json", "job.json", "report.html", "loss.png", "accuracy.png"}) {
             assertTrue(fs.exists(new Path("/runs/mlp/" + f)), f);
         }
         JsonNode summary;
@@ -81,6 +81,6 @@ class HdfsRunTest {
         code = Cli.run(new String[] {"evaluate", run, "--data", root + "/data/t10k-images-idx3-ubyte.gz"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        assertTrue(fs.listStatus(new Path("/runs/mlp")).length == 4, "no temp files left behind");
+        assertEquals(7, fs.listStatus(new Path("/runs/mlp")).length, "no temp files left behind");
     }
 }

@@ -1,0 +1,17 @@
+package io.spindle.core.nn;
+
+import java.util.Arrays;
+
+/** The per-sample shape check shared by the layers that take a sequence [time, features]. */
+final class SequenceShape {
+    private SequenceShape() {
+    }
+
+    /** Throws unless {@code in} is [time, features], naming the layer. */
+    static void require(String layer, long[] in) {
+        if (in.length != 2) {
+            throw new IllegalArgumentException(layer + " expects [time, features] per sample but got " + Arrays.toString(in)
+                    + "; e.g. reshape rows to [28, 28] or start with an embedding");
+        }
+    }
+}
