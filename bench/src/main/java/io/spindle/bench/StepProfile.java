@@ -69,14 +69,18 @@ public final class StepProfile {
         }
         // Whole steps, alternating with the old backward that computed every layer's input gradient (the
         // first conv's dX included), so the ratio is measured under the same load.
-        double now = Double.MAX_VALUE, before = Double.MAX_VALUE;
+        double now = Double.MAX_VALUE, before = Double.MAX_VALUE, cpu = Double.MAX_VALUE;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int round = 0; round < 6; round++) {
+            long c0 = threads.getCurrentThreadCpuTime();
             now = Math.min(now, stepMillis(net, loss, opt, x, labels, false));
+            cpu = Math.min(cpu, (threads.getCurrentThreadCpuTime() - c0) / 1e6 / 10);
             before = Math.min(before, stepMillis(net, loss, opt, x, labels, true));
         }
-        System.out.printf(Locale.ROOT, "layers %.2f ms; whole step (forward, loss, backward, Adam) %.2f ms = %,.0f samples/s;"
+        System.out.printf(Locale.ROOT, "layers %.2f ms; whole step (forward, loss, backward, Adam) %.2f ms = %,.0f samples/s"
+                + " (CPU time of this thread: %.2f ms/step, which a loaded machine inflates less);"
                 + " with every input gradient (before): %.2f ms = %,.0f samples/s (%.2fx)%n",
-                total, now, batch * 1000 / now, before, batch * 1000 / before, before / now);
+                total, now, batch * 1000 / now, cpu, before, batch * 1000 / before, before / now);
     }
 
     /** Best-of-10 mean step; {@code everyInputGradient} replays the old backward (all layers, dX everywhere but layer 0). */
