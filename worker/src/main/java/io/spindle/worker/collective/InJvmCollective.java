@@ -16,6 +16,7 @@ public final class InJvmCollective implements Collective {
     private final int rank;
     private final InJvmGroup group;
     private final CallSequence calls = new CallSequence();
+    private final ViewCache views = new ViewCache();
 
     private InJvmCollective(int rank, InJvmGroup group) {
         this.rank = rank;
@@ -59,7 +60,7 @@ public final class InJvmCollective implements Collective {
         long from = n * rank / size;
         long to = n * (rank + 1) / size;
         if (from < to) {
-            INDArray mine = group.result().get(NDArrayIndex.interval(from, to));
+            INDArray mine = views.of(group.result(), from, to);
             mine.assign(slice(group.published(0), from, to));
             for (int r = 1; r < size; r++) {
                 mine.addi(slice(group.published(r), from, to));
@@ -90,7 +91,7 @@ public final class InJvmCollective implements Collective {
         INDArray sum = null;
         if (mine.length() > 0) {
             // Into the shared result first: the other ranks still read this rank's buffer.
-            sum = group.result().get(NDArrayIndex.interval(mine.from(), mine.to()));
+            sum = views.of(group.result(), mine.from(), mine.to());
             sum.assign(slice(group.published(0), mine.from(), mine.to()));
             for (int r = 1; r < group.size(); r++) {
                 sum.addi(slice(group.published(r), mine.from(), mine.to()));
@@ -153,7 +154,7 @@ public final class InJvmCollective implements Collective {
         return calls.next(op, WireFormat.FLOAT32, count, root, 0);   // no wire, no pieces
     }
 
-    private static INDArray slice(WorkBuffer work, long from, long to) {
-        return work.array().get(NDArrayIndex.interval(from, to));
+    private INDArray slice(WorkBuffer work, long from, long to) {
+        return views.of(work.array(), from, to);
     }
 }
