@@ -18,7 +18,9 @@ import io.spindle.driver.data.DataLoader;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.run.ProgressBar;
 import io.spindle.driver.run.RunWriter;
+import io.spindle.driver.run.CheckpointStore;
 import io.spindle.driver.run.Storage;
+import io.spindle.core.io.Checkpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +30,13 @@ import java.util.List;
 import java.time.Instant;
 import java.util.Locale;
 
-/** {@code train JOB.json [--set key=value ...] [--out DIR]}: validate, load, train, evaluate, write the run directory. */
+/**
+ * {@code train JOB.json [--set key=value ...] [--out DIR]}: validate, load, train, evaluate, write the run directory;
+ * {@code train --resume RUN_DIR}: continue that run from its newest good checkpoint with its saved job.json.
+ */
 final class TrainCommand {
-    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--master SPARK_MASTER]";
+    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--master SPARK_MASTER]\n"
+            + "  train --resume RUN_DIR [--set key=value ...] [--master SPARK_MASTER]";
 
     private final Storage storage;
     private final PrintStream out;
@@ -41,10 +47,28 @@ final class TrainCommand {
     }
 
     int run(String[] argv) throws IOException {
-        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master"), List.of());
-        if (args.positional.size() != 1) throw new ConfigException("train", "expects one job file: " + USAGE);
-        JobConfig job = readJob(args.positional.get(0), args.all("set"));
-        if (args.option("out") != null) job = job.withOutputDir(args.option("out"));
+        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master", "resume"), List.of());
+        String resumeDir = args.option("resume");
+        JobConfig job;
+        if (resumeDir != null) {
+            if (!args.positional.isEmpty() || args.option("out") != null) {
+                throw new ConfigException("train --resume", "takes the run directory only (its job.json is the job): " + USAGE);
+            }
+            job = readJob(Storage.join(resumeDir, "job.json"), args.all("set")).withOutputDir(resumeDir);
+        } else {
+            if (args.positional.size() != 1) throw new ConfigException("train", "expects one job file: " + USAGE);
+            job = readJob(args.positional.get(0), args.all("set"));
+            if (args.option("out") != null) job = job.withOutputDir(args.option("out"));
+        }
+        CheckpointStore store = new CheckpointStore(storage, job.outputDir(), job.checkpoint().keep());
+        Checkpoint resumeFrom = null;
+        if (resumeDir != null) {
+            CheckpointStore.Found found = store.latestGood(out::println);
+            if (found == null) throw new ConfigException("train --resume " + resumeDir, "has no intact checkpoint in " + store.dir() + " to resume from");
+            resumeFrom = found.checkpoint();
+            out.printf(Locale.ROOT, "resuming from %s (epoch %d, step %d, global step %d)%n", found.path(),
+                    resumeFrom.epoch(), resumeFrom.step(), resumeFrom.globalStep());
+        }
         DataLoader loader = new DataLoader(storage);
         loader.checkExists(job.data());
 
@@ -62,17 +86,21 @@ final class TrainCommand {
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), args.option("master"), workers);
         try {
-            return trainOnSpark(spark, job, train, test, start);
+            return trainOnSpark(spark, job, train, test, start, store, resumeFrom);
         } finally {
             // spark-shell and Zeppelin own their session; a session we started ends with the command.
             if (ownSession) spark.stop();
         }
     }
 
-    private int trainOnSpark(SparkSession spark, JobConfig job, Dataset train, Dataset test, long start) throws IOException {
+    private int trainOnSpark(SparkSession spark, JobConfig job, Dataset train, Dataset test, long start,
+                             CheckpointStore store, Checkpoint resumeFrom) throws IOException {
         int workers = job.distributed().workers();
-        DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).trainFromSource(job, train, test,
-                new ProgressBar(out, out == System.out && System.console() != null));
+        RunWriter run = new RunWriter(storage, job.outputDir());
+        // Written first: train --resume needs the job of a run that never finished.
+        run.writeJob(job);
+        DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).withCheckpoints(store, resumeFrom, out::println)
+                .trainFromSource(job, train, test, new ProgressBar(out, out == System.out && System.console() != null));
         History history = outcome.history();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Evaluation eval = test == null ? null
@@ -83,11 +111,13 @@ final class TrainCommand {
                 Instant.now().toString(), outcome.iteration(), history.epochs().size());
         SavedModel saved = new SavedModel(job.model(), job.loss().name(), job.optimizer().toJson(),
                 flat(outcome.params()), flat(outcome.optimizerState()), outcome.iteration(), provenance);
-        RunWriter run = new RunWriter(storage, job.outputDir());
         run.writeModel(saved);
         run.writeHistory(history);
-        run.writeJob(job);
-        run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), seconds);
+        run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), seconds, outcome.attempts(), outcome.stepsRedone());
+        if (outcome.attempts() > 1) {
+            out.printf(Locale.ROOT, "recovered: %d attempts, %,d steps redone; checkpoints in %s%n",
+                    outcome.attempts(), outcome.stepsRedone(), store.dir());
+        }
         if (eval != null) {
             out.printf(Locale.ROOT, "test: loss %.4f%s  (%,d rows)%n", eval.loss(),
                     eval.confusion() != null ? String.format(Locale.ROOT, "  accuracy %.4f", eval.accuracy())

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class MetricsClient implements StepReporter, AutoCloseable {
     static final byte[] MAGIC = "SPNDLMET".getBytes(StandardCharsets.US_ASCII);
-    static final byte STEP = 1, EPOCH_END = 2, BYE = 3;
+    static final byte STEP = 1, EPOCH_END = 2, BYE = 3, CHECKPOINT = 4;
 
     private final Socket socket;
     private final DataOutputStream out;
@@ -78,6 +78,22 @@ final class MetricsClient implements StepReporter, AutoCloseable {
             int answer = socket.getInputStream().read();
             if (answer < 0) throw new IOException("the driver closed the progress channel");
             return answer == 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("lost the driver's progress channel: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void checkpoint(io.spindle.worker.StartPoint start, float[] params, float[] optimizerState, long iteration) {
+        try {
+            out.writeByte(CHECKPOINT);
+            out.writeInt(start.epoch());
+            out.writeInt(start.step());
+            for (double v : start.totals()) out.writeDouble(v);
+            writeFloats(params);
+            writeFloats(optimizerState);
+            out.writeLong(iteration);
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("lost the driver's progress channel: " + e.getMessage(), e);
         }

@@ -14,7 +14,8 @@ import java.security.MessageDigest;
  * The driver's end of the progress channel. A connection must open with "SPNDLMET" and the job's
  * 32-byte secret within five seconds or it is dropped; then messages are a type byte and
  * big-endian fields: STEP (int epoch, int step, int steps, double loss, double samples/s),
- * EPOCH_END (int epoch, 6 doubles: loss, accuracy, samples/s, seconds, learning rate, collective seconds; int n + n floats params, int m + m floats state, long iteration), BYE.
+ * EPOCH_END (int epoch, 6 doubles: loss, accuracy, samples/s, seconds, learning rate, collective seconds; int n + n floats params, int m + m floats state, long iteration),
+ * CHECKPOINT (int epoch, int step, 3 doubles epoch totals; the same params, state and iteration), BYE.
  */
 final class MetricsServer implements AutoCloseable {
 
@@ -24,6 +25,9 @@ final class MetricsServer implements AutoCloseable {
 
         /** Returns false to stop training after this epoch. */
         boolean epochEnd(int epoch, double[] figures, float[] params, float[] optimizerState, long iteration);
+
+        /** A mid-epoch checkpoint: training would resume at {@code start}. */
+        void checkpoint(io.spindle.worker.StartPoint start, float[] params, float[] optimizerState, long iteration);
     }
 
     private final ServerSocket server;
@@ -128,6 +132,12 @@ final class MetricsServer implements AutoCloseable {
                     reply.write(go ? 1 : 0);
                     reply.flush();
                 }
+            } else if (type == MetricsClient.CHECKPOINT) {
+                int epoch = in.readInt(), step = in.readInt();
+                double[] totals = {in.readDouble(), in.readDouble(), in.readDouble()};
+                float[] params = readFloats(in);
+                float[] state = readFloats(in);
+                listener.checkpoint(new io.spindle.worker.StartPoint(epoch, step, totals), params, state, in.readLong());
             } else {
                 return;   // not our protocol: drop the connection
             }
