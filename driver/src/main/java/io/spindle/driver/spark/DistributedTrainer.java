@@ -105,6 +105,9 @@ public final class DistributedTrainer {
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
                 job.training().shuffle(), job.distributed().sync(), job.distributed().averagingFrequency(),
                 job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
+        MemoryEstimate memory = MemoryEstimate.of(job, train.size());
+        log.accept(memory.describe(localBatch));
+        ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
         Checkpoint from = resumeFrom;
         if (from != null) ResumeCheck.compatible(from, job, plan);
         // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
@@ -149,7 +152,7 @@ public final class DistributedTrainer {
 
     /** One barrier stage: every worker trains from {@code from} (or the start) to the end; returns rank 0's result. */
     private WorkerResult runAttempt(JobConfig job, TrainingPlan plan, JavaRDD<Shard> rdd, Progress progress, int attempt,
-                                    Checkpoint from) throws IOException {
+                                    Checkpoint from) throws Exception {
         int workers = job.distributed().workers();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // A fresh secret per attempt: stragglers of a failed attempt cannot join the next one.
@@ -180,7 +183,13 @@ public final class DistributedTrainer {
                 results = rdd.rdd().barrier()
                         .mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
                         .toJavaRDD().collect();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Spark's SparkException is checked but undeclared. Rank 0's last messages (a checkpoint) may still be in flight: handle them before choosing where to resume.
+                try {
+                    metrics.awaitFinished(10_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 // When the driver's side failed first (e.g. validation, a checkpoint write), that is the error to report.
                 if (metrics.failure() != null) throw new AttemptFailure.CoordinatorFailed(metrics.failure());
                 throw e;
@@ -255,7 +264,7 @@ public final class DistributedTrainer {
             furthestStep = from == null ? 0 : from.globalStep();
         }
 
-        /** The furthest global step rank 0 reported in this attempt (progress messages are throttled: a lower bound). */
+        /** The furthest global step rank 0 reported finished in this attempt. */
         long furthestStep() {
             return furthestStep;
         }

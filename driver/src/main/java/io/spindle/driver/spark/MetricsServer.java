@@ -79,8 +79,12 @@ final class MetricsServer implements AutoCloseable {
                 if (!authenticated(in)) continue;
                 // Rank 0 speaks at least once per step; silence this long means it is gone.
                 s.setSoTimeout(readTimeoutMillis);
-                readMessages(in, s.getOutputStream());
-                finished.countDown();
+                try {
+                    readMessages(in, s.getOutputStream());
+                } finally {
+                    // Rank 0 said BYE or its connection broke (a killed executor): either way nothing more will come.
+                    finished.countDown();
+                }
             } catch (IOException e) {
                 // A stranger, a dropped connection or our own close: keep serving until closed.
             } catch (Throwable e) {
@@ -94,8 +98,8 @@ final class MetricsServer implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     /**
-     * Waits until rank 0's messages have all been handled (it said BYE): the driver validates the last
-     * epoch while the stage may already have returned.
+     * Waits until rank 0's messages have all been handled (it said BYE or its connection ended): the driver
+     * validates the last epoch, or writes the last checkpoint, while the stage may already have returned.
      */
     void awaitFinished(long timeoutMillis) throws InterruptedException {
         finished.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
