@@ -18,6 +18,11 @@ final class FailureMessage {
             root = root.getCause();
         }
         if (root instanceof TrainingDivergedException) return "training diverged: " + root.getMessage();
+        if (String.valueOf(root.getMessage()).contains("SPARK-24819") || root.getClass().getSimpleName().contains("BarrierJobSlots")) {
+            return "the cluster has fewer free task slots than training.workers: every worker is a task of one barrier stage and all "
+                    + "start together; lower training.workers or give the job more executor cores (spark.executor.instances, "
+                    + "--executor-cores, spark.cores.max)";
+        }
         String worker = AttemptFailure.workerError(root);
         if (worker == null) return "training failed: " + root;
         String diverged = TrainingDivergedException.class.getSimpleName() + ": ";

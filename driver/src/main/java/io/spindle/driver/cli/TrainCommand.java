@@ -60,6 +60,7 @@ final class TrainCommand {
             job = readJob(args.positional.get(0), args.all("set"));
             if (args.option("out") != null) job = job.withOutputDir(args.option("out"));
         }
+        NativeLibraryCheck.require();
         CheckpointStore store = new CheckpointStore(storage, job.outputDir(), job.checkpoint().keep());
         Checkpoint resumeFrom = null;
         if (resumeDir != null) {
