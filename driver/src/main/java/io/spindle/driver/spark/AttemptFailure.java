@@ -28,7 +28,10 @@ public final class AttemptFailure {
     }
 
     static boolean retryable(RuntimeException e) {
-        return !(e instanceof CoordinatorFailed || e instanceof TrainingDivergedException || e instanceof ConfigException);
+        if (e instanceof CoordinatorFailed || e instanceof TrainingDivergedException || e instanceof ConfigException) return false;
+        // An executor whose native library does not load fails the same way on every attempt.
+        String worker = workerError(e);
+        return worker == null || !(worker.startsWith("UnsatisfiedLinkError") || worker.startsWith("NoAvailableBackendException"));
     }
 
     /**
