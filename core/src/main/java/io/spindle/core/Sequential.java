@@ -10,10 +10,14 @@ import io.spindle.core.model.ModelConfig;
 import io.spindle.core.model.Network;
 import io.spindle.core.nn.ActivationFunction;
 import io.spindle.core.nn.ActivationLayer;
+import io.spindle.core.nn.BatchNorm;
+import io.spindle.core.nn.Conv2D;
 import io.spindle.core.nn.Dense;
 import io.spindle.core.nn.Dropout;
 import io.spindle.core.nn.Flatten;
 import io.spindle.core.nn.LayerConfig;
+import io.spindle.core.nn.Pool2D;
+import io.spindle.core.nn.Recurrent;
 import io.spindle.core.nn.Reshape;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
@@ -176,6 +180,21 @@ public final class Sequential {
             return add(new ActivationLayer.Config(f, f.defaultAlpha()));
         }
 
+        /** A stride-1 convolution with {@code same} or {@code valid} padding; see {@link Conv2D.Config} for the rest. */
+        public Builder conv2d(int filters, int kernelSize, String padding, String activation) {
+            return add(Conv2D.Config.of(filters, kernelSize, padding, ActivationFunction.parse("activation", activation)));
+        }
+
+        /** Max pooling over {@code size}×{@code size} windows with stride {@code size}, valid padding. */
+        public Builder maxPool2d(int size) {
+            return add(Pool2D.Config.of(Pool2D.Kind.MAX, size));
+        }
+
+        /** Batch normalisation with Keras' defaults (momentum 0.99, epsilon 1e-3). */
+        public Builder batchNorm() {
+            return add(BatchNorm.Config.defaults());
+        }
+
         public Builder dropout(double rate) {
             return add(new Dropout.Config(rate));
         }
@@ -186,6 +205,32 @@ public final class Sequential {
 
         public Builder reshape(long... shape) {
             return add(new Reshape.Config(shape));
+        }
+
+        /** An LSTM over [time, features] that outputs its last step [units]. */
+        public Builder lstm(int units) {
+            return lstm(units, false);
+        }
+
+        /** An LSTM; with {@code returnSequences} it outputs every step, [time, units]. */
+        public Builder lstm(int units, boolean returnSequences) {
+            return add(Recurrent.Config.of(Recurrent.Kind.LSTM, units, returnSequences));
+        }
+
+        public Builder gru(int units) {
+            return gru(units, false);
+        }
+
+        public Builder gru(int units, boolean returnSequences) {
+            return add(Recurrent.Config.of(Recurrent.Kind.GRU, units, returnSequences));
+        }
+
+        public Builder simpleRnn(int units) {
+            return simpleRnn(units, false);
+        }
+
+        public Builder simpleRnn(int units, boolean returnSequences) {
+            return add(Recurrent.Config.of(Recurrent.Kind.SIMPLE_RNN, units, returnSequences));
         }
 
         public Builder loss(String name) {

@@ -43,7 +43,7 @@ public final class Network {
                 inputShapes.add(shape);
                 configIndex.add(i);
                 for (ParamSpec p : layer.params(shape)) {
-                    blocks.add(new ParamLayout.Block(i, layer.name(), p.name(), offset, p.length(), p.regularized()));
+                    blocks.add(new ParamLayout.Block(i, layer.name(), p.name(), offset, p.length(), p.regularized(), p.trainable()));
                     specs.add(p);
                     offset += p.length();
                 }
@@ -51,6 +51,9 @@ public final class Network {
             }
         }
         this.outputShape = shape;
+        int first = 0;
+        while (first < layers.size() - 1 && layers.get(first).params(inputShapes.get(first)).isEmpty()) first++;
+        this.firstWithParams = first;
         this.layout = new ParamLayout(blocks, offset);
         if (params.length() != offset) {
             throw new IllegalArgumentException("the parameter buffer holds " + params.length()
@@ -63,6 +66,7 @@ public final class Network {
     }
 
     private final List<ParamSpec> specs;
+    private final int firstWithParams;
 
     /** A network with fresh parameters drawn from each layer's initialiser, seeded. */
     public static Network initialized(ModelConfig config, long seed, DataType dataType) {
@@ -145,10 +149,12 @@ public final class Network {
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
         grads.assign(0);
         INDArray g = gradOutput;
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            g = layers.get(i).backward(g, i > 0 || needInputGradient);
+        // Below the first layer with parameters nothing needs a gradient (e.g. rescaling before the first conv).
+        int last = needInputGradient ? 0 : firstWithParams;
+        for (int i = layers.size() - 1; i >= last; i--) {
+            g = layers.get(i).backward(g, i > last || needInputGradient);
         }
-        return g;
+        return needInputGradient ? g : null;
     }
 
     /**

@@ -20,6 +20,12 @@ public final class Conv2D implements Layer {
     /** {@code {"type":"conv2d","filters":32,"kernel_size":5,"strides":1,"padding":"same","dilation":1,"activation":"relu"}}. */
     public record Config(int filters, ConvGeometry geometry, ActivationFunction activation, double alpha,
                          Initializer kernelInit, boolean useBias) implements LayerConfig {
+        /** A square kernel at stride 1 with bias and Glorot-uniform weights, for the Java builder. */
+        public static Config of(int filters, int kernelSize, String padding, ActivationFunction activation) {
+            return new Config(filters, ConvGeometry.square(kernelSize, 1, padding), activation, activation.defaultAlpha(),
+                    Initializer.GLOROT_UNIFORM, true);
+        }
+
         static Config fromJson(ConfigNode c) {
             c.rejectUnknown("type", "filters", "kernel_size", "strides", "padding", "dilation", "activation", "alpha", "kernel_init", "use_bias");
             ActivationFunction act = ActivationFunction.parse(c.field("activation"), c.string("activation", "identity"));
@@ -49,7 +55,7 @@ public final class Conv2D implements Layer {
 
     private final Config config;
     private INDArray weights, bias, weightGrad, biasGrad, zeroBias;
-    private INDArray input;
+    private INDArray input, output, inputGrad, weightGradStep, biasGradStep, cols, perSample;
 
     public Conv2D(Config config) {
         this.config = config;
@@ -95,20 +101,50 @@ public final class Conv2D implements Layer {
         }
     }
 
+    // Outputs go into arrays reused across steps: a fresh multi-megabyte array per call costs page faults
+    // on first touch (measured ~1 ms per 3 MB), which is a large share of the first layer's time.
     @Override
     public INDArray forward(INDArray x, boolean training) {
         input = x;
-        return Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, config.useBias ? bias : zeroBias)
-                .addIntegerArguments(config.geometry.opArgs(0, 0)).build())[0];
+        output = Buffers.reuse(output, x.dataType(), Buffers.withBatch(x.size(0), outputShape(Arrays.copyOfRange(x.shape(), 1, 4))));
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, config.useBias ? bias : zeroBias)
+                .addOutputs(output).addIntegerArguments(config.geometry.opArgs(0, 0)).build());
+        return output;
     }
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
-        INDArray[] g = Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                .addInputs(input, weights, config.useBias ? bias : zeroBias, gradOutput)
-                .addIntegerArguments(config.geometry.opArgs(0, 0)).build());
-        weightGrad.addi(g[1].reshape(weightGrad.shape()));
-        if (config.useBias) biasGrad.addi(g[2].reshape(config.filters));
-        return needInputGradient ? g[0] : null;
+        if (!needInputGradient) {
+            weightGradientOnly(gradOutput);
+            return null;
+        }
+        inputGrad = Buffers.reuse(inputGrad, input.dataType(), input.shape());
+        weightGradStep = Buffers.reuse(weightGradStep, input.dataType(), weightGrad.shape());
+        biasGradStep = Buffers.reuse(biasGradStep, input.dataType(), config.filters);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(input, weights, config.useBias ? bias : zeroBias, gradOutput)
+                .addOutputs(inputGrad, weightGradStep, biasGradStep).addIntegerArguments(config.geometry.opArgs(0, 0)).build());
+        weightGrad.addi(weightGradStep);
+        if (config.useBias) biasGrad.addi(biasGradStep);
+        return inputGrad;
+    }
+
+    /**
+     * dW without dX, for a first layer: conv2d_bp always computes dX too, and with few input channels its
+     * oneDNN backward-data pass dominates (1 channel, batch 32: conv2d_bp 8.6 ms, this path ~4 ms).
+     * dWᵀ[F, C·kH·kW] = Σ_b dY_b[F, H'·W'] · cols_b[C·kH·kW, H'·W']ᵀ with cols = im2col(x): one batched GEMM.
+     */
+    private void weightGradientOnly(INDArray gradOutput) {
+        ConvGeometry g = config.geometry;
+        long b = input.size(0), c = input.size(1), k = c * g.kernelH() * g.kernelW();
+        long oH = gradOutput.size(2), oW = gradOutput.size(3);
+        cols = Buffers.reuse(cols, input.dataType(), b, c, g.kernelH(), g.kernelW(), oH, oW);
+        Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(input).addOutputs(cols)
+                .addIntegerArguments(g.explicitPaddingArgs(input.size(2), input.size(3))).build());
+        INDArray dy = (gradOutput.ordering() == 'c' ? gradOutput : gradOutput.dup('c')).reshape('c', b, config.filters, oH * oW);
+        perSample = Buffers.reuse(perSample, input.dataType(), b, config.filters, k);
+        Nd4j.matmul(dy, cols.reshape('c', b, k, oH * oW), perSample, false, true, false);
+        // Σ_b, then [F, C, kH, kW] → the weight layout [kH, kW, C, F]
+        weightGrad.addi(perSample.sum(0).reshape('c', config.filters, c, g.kernelH(), g.kernelW()).permute(2, 3, 1, 0));
+        if (config.useBias) biasGrad.addi(dy.sum(2).sum(0));   // contiguous axis first: ~4x faster than sum(0, 2, 3)
     }
 }

@@ -20,6 +20,14 @@ record ConvGeometry(int kernelH, int kernelW, int strideH, int strideW, int dila
         return new ConvGeometry(k[0], k[1], s[0], s[1], d[0], d[1], c.choice("padding", "valid", PADDINGS).equals("same"));
     }
 
+    /** A square kernel and stride, for the Java builder; {@code padding} is {@code same} or {@code valid}. */
+    static ConvGeometry square(int size, int stride, String padding) {
+        String p = ConfigNode.normalize(padding);
+        if (!PADDINGS.contains(p)) throw new ConfigException("padding", padding, "one of " + PADDINGS);
+        if (size < 1 || stride < 1) throw new ConfigException(size < 1 ? "kernel_size" : "strides", Math.min(size, stride), "an integer >= 1");
+        return new ConvGeometry(size, size, stride, stride, 1, 1, p.equals("same"));
+    }
+
     /** A field given as one integer or as [h, w]. */
     private static int[] pair(ConfigNode c, String field, int dflt) {
         if (!c.has(field)) {
@@ -53,6 +61,19 @@ record ConvGeometry(int kernelH, int kernelW, int strideH, int strideW, int dila
 
     long outW(long w) {
         return out(w, kernelW, strideW, dilationW);
+    }
+
+    /**
+     * The nine arguments with {@code same}'s top/left padding spelled out, for ops (im2col) that do not derive it:
+     * half the total padding, rounded down, the rest going bottom/right — as conv2d pads.
+     */
+    int[] explicitPaddingArgs(long inH, long inW) {
+        int[] a = opArgs();
+        if (same) {
+            a[4] = (int) Math.max(0, ((outH(inH) - 1) * strideH + (long) (kernelH - 1) * dilationH + 1 - inH) / 2);
+            a[5] = (int) Math.max(0, ((outW(inW) - 1) * strideW + (long) (kernelW - 1) * dilationW + 1 - inW) / 2);
+        }
+        return a;
     }
 
     /** kH, kW, sH, sW, pH, pW, dH, dW, sameMode — the first nine arguments of every 2-D op. */

@@ -8,7 +8,7 @@ import java.util.List;
 /** Reads a layer description by its {@code type}; the one place that knows every layer type. */
 public final class LayerConfigs {
     public static final List<String> TYPES = List.of("dense", "activation", "dropout", "flatten", "reshape", "rescaling",
-            "conv2d", "max_pool2d", "avg_pool2d", "global_average_pool");
+            "conv2d", "max_pool2d", "avg_pool2d", "global_average_pool", "batch_norm", "simple_rnn", "lstm", "gru");
 
     private LayerConfigs() {
     }
@@ -27,6 +27,10 @@ public final class LayerConfigs {
                 case "max_pool2d" -> Pool2D.Config.fromJson(c, Pool2D.Kind.MAX);
                 case "avg_pool2d" -> Pool2D.Config.fromJson(c, Pool2D.Kind.AVG);
                 case "global_average_pool" -> GlobalAveragePool.Config.fromJson(c);
+                case "batch_norm" -> BatchNorm.Config.fromJson(c);
+                case "simple_rnn" -> Recurrent.Config.fromJson(c, Recurrent.Kind.SIMPLE_RNN);
+                case "lstm" -> Recurrent.Config.fromJson(c, Recurrent.Kind.LSTM);
+                case "gru" -> Recurrent.Config.fromJson(c, Recurrent.Kind.GRU);
                 default -> throw new IllegalStateException(type);
             };
         } catch (ConfigException e) {

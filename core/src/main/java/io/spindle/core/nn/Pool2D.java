@@ -32,6 +32,11 @@ public final class Pool2D implements Layer {
 
     /** {@code {"type":"max_pool2d","pool_size":2,"strides":2,"padding":"valid"}} (strides default to pool_size). */
     public record Config(Kind kind, ConvGeometry geometry) implements LayerConfig {
+        /** {@code size}×{@code size} windows with stride {@code size} and valid padding, for the Java builder. */
+        public static Config of(Kind kind, int size) {
+            return new Config(kind, ConvGeometry.square(size, size, "valid"));
+        }
+
         static Config fromJson(ConfigNode c, Kind kind) {
             c.rejectUnknown("type", "pool_size", "strides", "padding", "dilation");
             long[] pool = c.shape("pool_size");
@@ -58,7 +63,7 @@ public final class Pool2D implements Layer {
     }
 
     private final Config config;
-    private INDArray input;
+    private INDArray input, output, inputGrad;
 
     public Pool2D(Config config) {
         this.config = config;
@@ -87,13 +92,18 @@ public final class Pool2D implements Layer {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         input = x;
-        return Nd4j.exec(DynamicCustomOp.builder(config.kind.op).addInputs(x).addIntegerArguments(args()).build())[0];
+        // Reused outputs: a fresh array per call costs page faults on first touch (see Conv2D).
+        output = Buffers.reuse(output, x.dataType(), Buffers.withBatch(x.size(0), outputShape(Arrays.copyOfRange(x.shape(), 1, 4))));
+        Nd4j.exec(DynamicCustomOp.builder(config.kind.op).addInputs(x).addOutputs(output).addIntegerArguments(args()).build());
+        return output;
     }
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
         if (!needInputGradient) return null;
-        return Nd4j.exec(DynamicCustomOp.builder(config.kind.op + "_bp").addInputs(input, gradOutput)
-                .addIntegerArguments(args()).build())[0];
+        inputGrad = Buffers.reuse(inputGrad, input.dataType(), input.shape());
+        Nd4j.exec(DynamicCustomOp.builder(config.kind.op + "_bp").addInputs(input, gradOutput).addOutputs(inputGrad)
+                .addIntegerArguments(args()).build());
+        return inputGrad;
     }
 }

@@ -14,8 +14,8 @@ final class Adam extends FlatOptimizer {
     private final INDArray firstMoment;
     private final INDArray secondMoment;
 
-    Adam(OptimizerConfig config, ParamLayout layout, DataType dataType) {
-        super(config, layout, dataType, 2);
+    Adam(OptimizerConfig config, ParamLayout layout, DataType dataType, StateSlice slice) {
+        super(config, layout, dataType, slice);
         this.firstMoment = stateRow(0);
         this.secondMoment = stateRow(1);
     }

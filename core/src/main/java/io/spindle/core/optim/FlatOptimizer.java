@@ -4,30 +4,32 @@ import io.spindle.core.model.ParamLayout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 
 /**
  * What every optimizer shares: argument checks, penalties, clipping, weight decay, the step counter
- * and one state buffer of {@code rows × numParams}. Subclasses supply only the update rule.
+ * and one state buffer of {@code rows × numParams}. Subclasses supply only the update rule, and a
+ * constructor of the same signature that {@link OptimizerConfig} calls for the whole buffer and for shards.
  */
 abstract class FlatOptimizer implements Optimizer {
     protected final OptimizerConfig config;
     protected final long numParams;
+    private final ParamLayout layout;
     private final DataType dataType;
-    private final INDArray state;
+    private final StateSlice slice;
     private final RegularizedBlocks regularized;
     private final COrdered paramsView = new COrdered();
     private final COrdered gradsView = new COrdered();
-    private long iteration;
 
-    FlatOptimizer(OptimizerConfig config, ParamLayout layout, DataType dataType, int stateRows) {
+    /** {@code layout} describes the parameters this instance updates: all of them, or a shard's. */
+    FlatOptimizer(OptimizerConfig config, ParamLayout layout, DataType dataType, StateSlice slice) {
         if (!dataType.isFPType()) throw new IllegalArgumentException("optimizer data type must be floating point, not " + dataType);
         this.config = config;
+        this.layout = layout;
         this.numParams = layout.size();
         this.dataType = dataType;
-        this.state = zeros(dataType, stateRows * numParams);
+        this.slice = slice;
         this.regularized = new RegularizedBlocks(layout, dataType);
     }
 
@@ -41,12 +43,26 @@ abstract class FlatOptimizer implements Optimizer {
     public final void step(INDArray params, INDArray grads) {
         INDArray p = paramsView.of(check("params", params));
         INDArray g = gradsView.of(check("grads", grads));
+        long iteration = slice.iteration();
         double lr = config.schedule().rate(iteration);
         regularized.addPenalties(p, g, config.l1(), config.l2());
         if (config.clipNorm() > 0) clipByGlobalNorm(g, config.clipNorm());
         regularized.decay(p, lr * config.weightDecay());
         update(p, g, lr, iteration);
-        iteration++;
+        slice.advance();
+    }
+
+    @Override
+    public final boolean shardable() {
+        return config.clipNorm() == 0;
+    }
+
+    @Override
+    public final Optimizer shard(long from, long to) {
+        if (!shardable()) {
+            throw new IllegalStateException("clipping by global norm needs every gradient, so this optimizer cannot be sharded");
+        }
+        return config.build(layout.slice(from, to), dataType, slice.sub(from, to));
     }
 
     private static void clipByGlobalNorm(INDArray grads, double clipNorm) {
@@ -55,9 +71,9 @@ abstract class FlatOptimizer implements Optimizer {
         if (norm > clipNorm) grads.muli(clipNorm / norm);
     }
 
-    /** Row {@code r} of the state buffer, a view. */
+    /** Row {@code r} of this optimizer's part of the state buffer, a view. */
     protected final INDArray stateRow(int r) {
-        return cOrdered(state.get(NDArrayIndex.interval(r * numParams, (r + 1) * numParams)));
+        return slice.row(r);
     }
 
     /** A work buffer of one row; subclasses that need one allocate it once, in their constructor. */
@@ -67,28 +83,29 @@ abstract class FlatOptimizer implements Optimizer {
 
     @Override
     public final INDArray state() {
-        return state;
+        return slice.buffer();
     }
 
     @Override
     public final long iteration() {
-        return iteration;
+        return slice.iteration();
     }
 
     @Override
     public final void restore(INDArray saved, long iteration) {
         if (iteration < 0) throw new IllegalArgumentException("iteration must be >= 0 but was " + iteration);
+        INDArray state = slice.buffer();
         if (saved.length() != state.length()) {
-            throw new IllegalArgumentException("a " + config.type().jsonName() + " state for " + numParams
+            throw new IllegalArgumentException("a " + config.type().jsonName() + " state for " + slice.length()
                     + " parameters holds " + state.length() + " values but the checkpoint has " + saved.length());
         }
         if (state.length() > 0) state.assign(saved.reshape(state.length()));
-        this.iteration = iteration;
+        slice.setIteration(iteration);
     }
 
     @Override
     public final double learningRate() {
-        return config.schedule().rate(iteration);
+        return config.schedule().rate(slice.iteration());
     }
 
     private INDArray check(String name, INDArray a) {

@@ -10,8 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class MomentumSgd extends FlatOptimizer {
     private final INDArray velocity;
 
-    MomentumSgd(OptimizerConfig config, ParamLayout layout, DataType dataType) {
-        super(config, layout, dataType, 1);
+    MomentumSgd(OptimizerConfig config, ParamLayout layout, DataType dataType, StateSlice slice) {
+        super(config, layout, dataType, slice);
         this.velocity = stateRow(0);
     }
 

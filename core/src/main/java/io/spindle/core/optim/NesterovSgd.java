@@ -14,8 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class NesterovSgd extends FlatOptimizer {
     private final INDArray velocity;
 
-    NesterovSgd(OptimizerConfig config, ParamLayout layout, DataType dataType) {
-        super(config, layout, dataType, 1);
+    NesterovSgd(OptimizerConfig config, ParamLayout layout, DataType dataType, StateSlice slice) {
+        super(config, layout, dataType, slice);
         this.velocity = stateRow(0);
     }
 

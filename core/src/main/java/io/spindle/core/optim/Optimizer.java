@@ -38,6 +38,21 @@ public interface Optimizer {
     /** Resumes from a checkpoint: afterwards every step gives the results an uninterrupted run would. */
     void restore(INDArray state, long iteration);
 
+    /**
+     * True when a step on a slice of the buffers gives exactly that slice of a whole step, so workers may
+     * each update one shard (false with {@code clip_norm}: the global norm needs every gradient).
+     */
+    boolean shardable();
+
+    /**
+     * An optimizer for the parameters [from, to) that works on this one's state and step counter: stepping
+     * it with {@code params[from, to)} and {@code grads[from, to)} updates that slice of this optimizer's
+     * state and advances its {@link #iteration()}. Its {@link #state()} is this optimizer's whole buffer.
+     *
+     * @throws IllegalStateException when not {@link #shardable()}
+     */
+    Optimizer shard(long from, long to);
+
     /** The scheduled rate the next step will use. */
     double learningRate();
 }

@@ -46,6 +46,15 @@ public final class OptimizerConfig {
             return defaultLearningRate;
         }
 
+        /** Per-parameter quantities the update rule keeps (see {@link Optimizer}). */
+        int stateRows() {
+            return switch (this) {
+                case SGD -> 0;
+                case MOMENTUM, NESTEROV, RMSPROP -> 1;
+                case ADAM, ADAMW -> 2;
+            };
+        }
+
         boolean usesMomentum() {
             return this == MOMENTUM || this == NESTEROV;
         }
@@ -185,12 +194,17 @@ public final class OptimizerConfig {
 
     /** The optimizer for a buffer of this layout; its state is allocated once, here, in {@code dataType}. */
     public Optimizer create(ParamLayout layout, DataType dataType) {
+        return build(layout, dataType, StateSlice.whole(dataType, type.stateRows(), layout.size()));
+    }
+
+    /** The optimizer for the parameters {@code layout} describes, over {@code slice} of a state buffer. */
+    Optimizer build(ParamLayout layout, DataType dataType, StateSlice slice) {
         return switch (type) {
-            case SGD -> new Sgd(this, layout, dataType);
-            case MOMENTUM -> new MomentumSgd(this, layout, dataType);
-            case NESTEROV -> new NesterovSgd(this, layout, dataType);
-            case RMSPROP -> new RmsProp(this, layout, dataType);
-            case ADAM, ADAMW -> new Adam(this, layout, dataType);
+            case SGD -> new Sgd(this, layout, dataType, slice);
+            case MOMENTUM -> new MomentumSgd(this, layout, dataType, slice);
+            case NESTEROV -> new NesterovSgd(this, layout, dataType, slice);
+            case RMSPROP -> new RmsProp(this, layout, dataType, slice);
+            case ADAM, ADAMW -> new Adam(this, layout, dataType, slice);
         };
     }
 

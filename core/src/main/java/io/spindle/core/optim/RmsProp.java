@@ -14,8 +14,8 @@ final class RmsProp extends FlatOptimizer {
     private final INDArray meanSquare;
     private final INDArray scratch;
 
-    RmsProp(OptimizerConfig config, ParamLayout layout, DataType dataType) {
-        super(config, layout, dataType, 1);
+    RmsProp(OptimizerConfig config, ParamLayout layout, DataType dataType, StateSlice slice) {
+        super(config, layout, dataType, slice);
         this.meanSquare = stateRow(0);
         this.scratch = scratch();
     }

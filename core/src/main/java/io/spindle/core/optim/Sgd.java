@@ -9,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Plain SGD, {@code p -= lr·g}; no state. */
 final class Sgd extends FlatOptimizer {
 
-    Sgd(OptimizerConfig config, ParamLayout layout, DataType dataType) {
-        super(config, layout, dataType, 0);
+    Sgd(OptimizerConfig config, ParamLayout layout, DataType dataType, StateSlice slice) {
+        super(config, layout, dataType, slice);
     }
 
     @Override

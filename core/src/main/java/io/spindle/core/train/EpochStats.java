@@ -7,7 +7,7 @@ package io.spindle.core.train;
 public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
                          double validationAccuracy, double samplesPerSecond, double seconds, double learningRate) {
 
-    static final String CSV_HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,samples_per_sec,seconds,learning_rate";
+    public static final String CSV_HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,samples_per_sec,seconds,learning_rate";
 
     String toCsv() {
         return epoch + "," + num(trainLoss) + "," + num(trainAccuracy) + "," + num(validationLoss) + ","

@@ -36,6 +36,21 @@ class LossGradientTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Loss.softmaxCrossEntropy()
                 .compute(Nd4j.zeros(DataType.DOUBLE, 2, 3), Nd4j.create(new double[][] {{0}, {3}})));
         assertTrue(e.getMessage().contains("[0, 2]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Loss.softmaxCrossEntropy()
+                .compute(Nd4j.zeros(DataType.DOUBLE, 2, 3), Nd4j.create(new double[] {-1, 0})));
+    }
+
+    @Test
+    void softmaxCrossEntropyReusedAcrossBatchSizesMatchesAFreshInstance() {
+        Loss reused = Loss.softmaxCrossEntropy();
+        for (int rows : new int[] {6, 4, 6}) {
+            INDArray logits = TestArrays.gaussian(rows, DataType.DOUBLE, rows, 5);
+            INDArray labels = TestArrays.classes(rows + 1, DataType.DOUBLE, rows, 5);
+            LossResult again = reused.compute(logits, labels);
+            LossResult fresh = Loss.softmaxCrossEntropy().compute(logits, labels);
+            assertEquals(fresh.loss(), again.loss(), 1e-12);
+            assertEquals(fresh.gradient(), again.gradient());
+        }
     }
 
     @Test

@@ -126,4 +126,12 @@ class ConfusionMatrixTest {
         }
         assertArrayEquals(direct, m.counts());
     }
+
+    @Test
+    void accuracyCountsRowsWhoseArgMaxIsTheLabel() {
+        // By hand from the table above: rows 0, 1, 3, 5, 6, 7 are right.
+        assertEquals(6, Accuracy.countCorrect(scores(0, 10), labels(0, 10, true)));
+        assertEquals(6, Accuracy.countCorrect(scores(0, 10), labels(0, 10, false)));
+        assertEquals(1, Accuracy.countCorrect(scores(7, 10), labels(7, 10, false)));
+    }
 }

@@ -56,6 +56,24 @@ class ConvGradientTest {
         check(n, 2, 2, 5, 5);
     }
 
+    /** A first conv layer skips dX and computes dW through im2col + GEMM; it must equal conv2d_bp's dW. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"type\": \"conv2d\", \"filters\": 4, \"kernel_size\": 5, \"padding\": \"same\"}",
+            "{\"type\": \"conv2d\", \"filters\": 3, \"kernel_size\": [3, 2], \"strides\": 2, \"padding\": \"same\"}",
+            "{\"type\": \"conv2d\", \"filters\": 2, \"kernel_size\": 2, \"dilation\": 2, \"use_bias\": false}"})
+    void weightOnlyGradientOfAFirstLayerMatchesTheFullOne(String layer) throws Exception {
+        Network n = net("[{\"type\": \"rescaling\", \"scale\": 2}, " + layer + "]", 3, 7, 6);
+        INDArray x = TestArrays.gaussian(5, DataType.DOUBLE, 4, 3, 7, 6);
+        INDArray dy = TestArrays.gaussian(6, DataType.DOUBLE, Buffers.withBatch(4, n.outputShape()));
+        n.forward(x, true);
+        n.backward(dy, true);
+        INDArray full = n.grads().dup();
+        n.forward(x, true);
+        n.backward(dy, false);
+        assertArrayEquals(full.toDoubleVector(), n.grads().toDoubleVector(), 1e-10);
+    }
+
     @Test
     void globalAveragePoolAndAStackedCnn() throws Exception {
         Network n = net("[{\"type\": \"conv2d\", \"filters\": 3, \"kernel_size\": 3, \"padding\": \"same\", \"activation\": \"relu\"},"

@@ -8,9 +8,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static io.spindle.core.optim.ReferenceOptimizer.LAYOUT;
@@ -115,6 +118,44 @@ class OptimizerTest {
         assertArrayEquals(straight.toDoubleVector(), resumed.toDoubleVector(), name);
         assertArrayEquals(uninterrupted.state().toDoubleVector(), second.state().toDoubleVector(), name);
         assertEquals(uninterrupted.iteration(), second.iteration());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void shardsSteppedApartGiveExactlyTheWholeStep(String name, OptimizerConfig config) {
+        if (!config.create(LAYOUT, DataType.DOUBLE).shardable()) {
+            assertThrows(IllegalStateException.class, () -> config.create(LAYOUT, DataType.DOUBLE).shard(0, 1), name);
+            return;
+        }
+        INDArray whole = initialParams();
+        Optimizer one = config.create(LAYOUT, DataType.DOUBLE);
+        // Three workers, each with its own optimizer stepping one shard; the cuts split blocks as the
+        // collective's chunks do. Writing into one shared params buffer stands in for the all-gather.
+        INDArray sharded = initialParams();
+        long[] cuts = {0, N / 3, 2 * N / 3 + 1, N};
+        List<Optimizer> workers = new ArrayList<>(), shards = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            workers.add(config.create(LAYOUT, DataType.DOUBLE));
+            shards.add(workers.get(s).shard(cuts[s], cuts[s + 1]));
+        }
+        for (int k = 0; k < STEPS; k++) {
+            INDArray g = gradient(k);
+            one.step(whole, g.dup());
+            for (int s = 0; s < 3; s++) {
+                INDArrayIndex span = NDArrayIndex.interval(cuts[s], cuts[s + 1]);
+                shards.get(s).step(sharded.get(span), g.get(span));
+            }
+        }
+        assertArrayEquals(whole.toDoubleVector(), sharded.toDoubleVector(), name);
+        int rows = (int) (one.state().length() / N);
+        for (int s = 0; s < 3; s++) {
+            assertEquals(STEPS, workers.get(s).iteration(), name + ": a shard's steps advance its parent");
+            for (int r = 0; r < rows; r++) {
+                INDArrayIndex span = NDArrayIndex.interval(r * N + cuts[s], r * N + cuts[s + 1]);
+                assertArrayEquals(one.state().get(span).toDoubleVector(), workers.get(s).state().get(span).toDoubleVector(),
+                        name + ": state row " + r + " of shard " + s);
+            }
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ public final class Cli {
             "  " + TrainCommand.USAGE,
             "  " + EvaluateCommand.USAGE,
             "  " + PredictCommand.USAGE,
+            "  " + ReportCommand.USAGE,
             "  help");
 
     private Cli() {
@@ -32,6 +33,7 @@ public final class Cli {
                 case "train" -> new TrainCommand(storage, out).run(args);
                 case "evaluate" -> new EvaluateCommand(storage, out).run(args);
                 case "predict" -> new PredictCommand(storage, out).run(args);
+                case "report" -> new ReportCommand(storage, out).run(args);
                 default -> {
                     err.println("spindle: unknown verb \"" + args[0] + "\"\n" + USAGE);
                     yield 2;

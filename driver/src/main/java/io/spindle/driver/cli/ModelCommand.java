@@ -39,7 +39,7 @@ abstract class ModelCommand {
         if (data == null) throw new ConfigException(verb + " --data", "is required: the images file (IDX) or a CSV file");
         String format = args.option("format") != null ? args.option("format")
                 : data.toLowerCase().matches(".*\\.csv(\\.gz)?$") ? "csv" : "idx";
-        if (!DataConfig.FORMATS.contains(format)) throw new ConfigException(verb + " --format", format, "one of " + DataConfig.FORMATS);
+        if (!DataConfig.LOCAL_FORMATS.contains(format)) throw new ConfigException(verb + " --format", format, "one of " + DataConfig.LOCAL_FORMATS);
         // The model's loss already says whether labels are classes or targets.
         String task = model.loss().classification() ? "classification" : "regression";
         if (format.equals("csv") && args.option("label-column") == null) {

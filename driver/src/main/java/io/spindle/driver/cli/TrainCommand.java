@@ -14,8 +14,16 @@ import io.spindle.core.data.Dataset;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.train.Evaluation;
 import io.spindle.core.train.History;
+import io.spindle.core.nn.Buffers;
+import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.data.DataLoader;
+import io.spindle.driver.data.SparkRows;
+import io.spindle.driver.job.DataConfig;
+import io.spindle.worker.Shard;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
 import io.spindle.driver.job.JobConfig;
+import io.spindle.driver.report.ReportWriter;
 import io.spindle.driver.run.ProgressBar;
 import io.spindle.driver.run.RunWriter;
 import io.spindle.driver.run.CheckpointStore;
@@ -70,55 +78,107 @@ final class TrainCommand {
             out.printf(Locale.ROOT, "resuming from %s (epoch %d, step %d, global step %d)%n", found.path(),
                     resumeFrom.epoch(), resumeFrom.step(), resumeFrom.globalStep());
         }
+        Checkpoint from = resumeFrom;
         DataLoader loader = new DataLoader(storage);
         loader.checkExists(job.data());
 
         long start = System.nanoTime();
+        JobConfig resolved = job;
+        // Written first: train --resume needs the job of a run that never finished.
+        new RunWriter(storage, job.outputDir()).writeJob(job);
+        if (job.data().viaSpark()) {
+            // Parquet, JSON and LibSVM need Spark's readers, so the session comes first.
+            return inSession(job, args.option("master"), spark -> trainOnDataFrames(spark, trainer(spark, store, from), resolved, start));
+        }
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
         checkDataFitsModel(job, train, "data.train");
         if (test != null) checkDataFitsModel(job, test, "data.test");
 
-        int workers = job.distributed().workers();
-        out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s, %d worker(s) × batch %d, %d epoch(s), output %s%n",
-                job.name(), Network.parameterCount(job.model()), train.size(),
-                test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.size()),
-                workers, job.training().batchSize() / workers, job.training().epochs(), job.outputDir());
+        printPlan(job, train.size(), test);
+        return inSession(job, args.option("master"), spark -> finish(spark, resolved,
+                trainer(spark, store, from).trainFromSource(resolved, train, test, progressBar()), test, train.fingerprint(), start));
+    }
+
+    /** The coordinator with this run's checkpoints: it writes them, resumes failed attempts from them, and starts at {@code from}. */
+    private DistributedTrainer trainer(SparkSession spark, CheckpointStore store, Checkpoint from) {
+        return new DistributedTrainer(spark).withCheckpoints(store, from, out::println);
+    }
+
+    /** Something trained in a Spark session. */
+    @FunctionalInterface
+    private interface SparkWork {
+        int run(SparkSession spark) throws IOException;
+    }
+
+    private static int inSession(JobConfig job, String master, SparkWork work) throws IOException {
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), args.option("master"), workers);
+        SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), master, job.distributed().workers());
         try {
-            return trainOnSpark(spark, job, train, test, start, store, resumeFrom);
+            return work.run(spark);
         } finally {
             // spark-shell and Zeppelin own their session; a session we started ends with the command.
             if (ownSession) spark.stop();
         }
     }
 
-    private int trainOnSpark(SparkSession spark, JobConfig job, Dataset train, Dataset test, long start,
-                             CheckpointStore store, Checkpoint resumeFrom) throws IOException {
+    /** Rows read by Spark's DataFrame readers: checked in one pass, then each worker packs its partition of them. */
+    private int trainOnDataFrames(SparkSession spark, DistributedTrainer trainer, JobConfig job, long start) throws IOException {
+        long[] shape = job.model().inputShape();
+        long width = Buffers.product(shape);
+        int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
+        DataConfig data = job.data();
+        org.apache.spark.sql.Dataset<Row> train = SparkRows.read(spark, data, data.train(), "data.train", width);
+        DataFrameShards.Stats stats = DataFrameShards.check(train, "data.features_column", SparkRows.describe(data),
+                "data.label_column", data.labelColumn(), width, classes);
+        Dataset test = null;
+        if (data.test() != null) {
+            org.apache.spark.sql.Dataset<Row> testRows = SparkRows.read(spark, data, data.test(), "data.test", width);
+            DataFrameShards.check(testRows, "data.features_column", SparkRows.describe(data), "data.label_column", data.labelColumn(), width, classes);
+            test = SparkRows.collect(testRows, shape, classes);
+        }
+        if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
+        printPlan(job, (int) stats.rows(), test);
+        JavaRDD<Shard> shards = DataFrameShards.pack(train, job.distributed().workers(), shape, classes);
+        DistributedTrainer.Outcome outcome = trainer.trainShards(job, shards, (int) stats.rows(), test, progressBar());
+        return finish(spark, job, outcome, test, stats.fingerprint(), start);
+    }
+
+    private ProgressBar progressBar() {
+        return new ProgressBar(out, out == System.out && System.console() != null);
+    }
+
+    private void printPlan(JobConfig job, int trainRows, Dataset test) {
         int workers = job.distributed().workers();
-        RunWriter run = new RunWriter(storage, job.outputDir());
-        // Written first: train --resume needs the job of a run that never finished.
-        run.writeJob(job);
-        DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).withCheckpoints(store, resumeFrom, out::println)
-                .trainFromSource(job, train, test, new ProgressBar(out, out == System.out && System.console() != null));
+        out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s, %d worker(s) × batch %d, %d epoch(s), output %s%n",
+                job.name(), Network.parameterCount(job.model()), trainRows,
+                test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.size()),
+                workers, job.training().batchSize() / workers, job.training().epochs(), job.outputDir());
+    }
+
+    /** Evaluates on the test rows, writes the run directory and its report, and prints the result. */
+    private int finish(SparkSession spark, JobConfig job, DistributedTrainer.Outcome outcome, Dataset test, String trainFingerprint,
+                       long start) throws IOException {
+        int workers = job.distributed().workers();
         History history = outcome.history();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Evaluation eval = test == null ? null
                 : DistributedEvaluator.evaluate(sc, job.model(), job.loss(), outcome.params(), test, workers);
         double seconds = (System.nanoTime() - start) / 1e9;
 
-        Provenance provenance = new Provenance(Sequential.VERSION, job.training().seed(), workers, train.fingerprint(),
+        Provenance provenance = new Provenance(Sequential.VERSION, job.training().seed(), workers, trainFingerprint,
                 Instant.now().toString(), outcome.iteration(), history.epochs().size());
         SavedModel saved = new SavedModel(job.model(), job.loss().name(), job.optimizer().toJson(),
                 flat(outcome.params()), flat(outcome.optimizerState()), outcome.iteration(), provenance);
+        RunWriter run = new RunWriter(storage, job.outputDir());
         run.writeModel(saved);
         run.writeHistory(history);
         run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), seconds, outcome.attempts(), outcome.stepsRedone());
         if (outcome.attempts() > 1) {
             out.printf(Locale.ROOT, "recovered: %d attempts, %,d steps redone; checkpoints in %s%n",
-                    outcome.attempts(), outcome.stepsRedone(), store.dir());
+                    outcome.attempts(), outcome.stepsRedone(), Storage.join(job.outputDir(), "checkpoints"));
         }
+        writeReport(job.outputDir());
         if (eval != null) {
             out.printf(Locale.ROOT, "test: loss %.4f%s  (%,d rows)%n", eval.loss(),
                     eval.confusion() != null ? String.format(Locale.ROOT, "  accuracy %.4f", eval.accuracy())
@@ -128,6 +188,15 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "trained %,.0f samples/s (%.0f%% of step time in the all-reduce); run directory %s (%.1f s)%n",
                 history.samplesPerSecond(), 100 * outcome.collectiveShare(), job.outputDir(), seconds);
         return 0;
+    }
+
+    /** The model is saved by now: a report that cannot be drawn is a warning, and `spindle report` can retry it. */
+    private void writeReport(String dir) {
+        try {
+            new ReportWriter(storage).write(dir);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            out.println("spindle: warning: report.html not written (" + e + "); retry with: spindle report " + dir);
+        }
     }
 
     /** A rank-1 float array; ND4J cannot wrap an empty Java array, so that case is made explicitly. */

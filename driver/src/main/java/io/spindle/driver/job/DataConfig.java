@@ -1,32 +1,82 @@
 package io.spindle.driver.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Where the rows come from. {@code train}/{@code test} are paths or Hadoop URIs; an IDX dataset is
  * named by its images file and its labels file is found beside it unless {@code train_labels} /
- * {@code test_labels} say otherwise. CSV needs {@code label_column}.
+ * {@code test_labels} say otherwise. CSV needs {@code label_column}. Parquet, JSON lines and LibSVM
+ * are read through Spark's DataFrame readers: features from {@code features_column} (one Vector or
+ * array column, or a list of numeric columns), labels from {@code label_column} (default {@code label}).
  */
 public record DataConfig(String format, String train, String trainLabels, String test, String testLabels,
-                         String labelColumn, boolean header, String task) {
-    public static final List<String> FORMATS = List.of("idx", "csv");
+                         String labelColumn, boolean header, String task, List<String> featuresColumns) {
+    public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "json", "libsvm");
+    /** Formats Spindle reads itself, without Spark: what evaluate and predict take. */
+    public static final List<String> LOCAL_FORMATS = List.of("idx", "csv");
     public static final List<String> TASKS = List.of("classification", "regression");
 
+    public DataConfig {
+        featuresColumns = List.copyOf(featuresColumns);
+    }
+
+    public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
+                      String labelColumn, boolean header, String task) {
+        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, List.of("features"));
+    }
+
+    /** Whether Spark's DataFrame readers load this format (the rest Spindle reads itself). */
+    public boolean viaSpark() {
+        return !LOCAL_FORMATS.contains(format);
+    }
+
     public static DataConfig fromJson(ConfigNode c) {
-        c.rejectUnknown("format", "train", "train_labels", "test", "test_labels", "label_column", "header", "task");
+        c.rejectUnknown("format", "train", "train_labels", "test", "test_labels", "label_column", "header", "task", "features_column");
         String train = c.requireString("train");
-        String format = c.choice("format", train.toLowerCase().matches(".*\\.csv(\\.gz)?$") ? "csv" : "idx", FORMATS);
-        String labelColumn = c.string("label_column", null);
+        String format = c.choice("format", formatOf(train), FORMATS);
+        boolean spark = !LOCAL_FORMATS.contains(format);
+        String labelColumn = c.string("label_column", spark ? "label" : null);
         if (format.equals("csv") && labelColumn == null) {
             throw new ConfigException(c.field("label_column"), "required for csv data: a column name (with header) or a 0-based index, or \"last\"");
         }
+        if (!spark && c.has("features_column")) {
+            throw new ConfigException(c.field("features_column"), "only for parquet, json and libsvm data; " + format + " rows are all features but the label");
+        }
         return new DataConfig(format, train, c.string("train_labels", null), c.string("test", null),
-                c.string("test_labels", null), labelColumn, c.bool("header", true), c.choice("task", "classification", TASKS));
+                c.string("test_labels", null), labelColumn, c.bool("header", true), c.choice("task", "classification", TASKS),
+                featuresColumns(c));
+    }
+
+    /** The format a path's extension suggests: {@code .csv}, {@code .parquet}, {@code .json}/{@code .jsonl}, {@code .libsvm}/{@code .svm}, else IDX. */
+    public static String formatOf(String path) {
+        String p = path.toLowerCase().replaceAll("/+$", "");
+        if (p.matches(".*\\.csv(\\.gz)?$")) return "csv";
+        if (p.endsWith(".parquet")) return "parquet";
+        if (p.matches(".*\\.jsonl?(\\.gz)?$")) return "json";
+        if (p.matches(".*\\.(libsvm|svm)(\\.gz)?$")) return "libsvm";
+        return "idx";
+    }
+
+    private static List<String> featuresColumns(ConfigNode c) {
+        JsonNode v = c.json().get("features_column");
+        if (v == null || v.isNull()) return List.of("features");
+        String allowed = "a column name (a Vector or array column) or a non-empty list of numeric column names";
+        if (v.isTextual()) return List.of(v.asText());
+        if (!v.isArray() || v.isEmpty()) throw new ConfigException(c.field("features_column"), v.toString(), allowed);
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : v) {
+            if (!n.isTextual()) throw new ConfigException(c.field("features_column"), v.toString(), allowed);
+            names.add(n.asText());
+        }
+        return names;
     }
 
     public ObjectNode toJson() {
@@ -35,6 +85,10 @@ public record DataConfig(String format, String train, String trainLabels, String
         if (test != null) n.put("test", test);
         if (testLabels != null) n.put("test_labels", testLabels);
         if (labelColumn != null) n.put("label_column", labelColumn);
+        if (viaSpark()) {
+            ArrayNode cols = n.putArray("features_column");
+            featuresColumns.forEach(cols::add);
+        }
         return n.put("header", header).put("task", task);
     }
 }

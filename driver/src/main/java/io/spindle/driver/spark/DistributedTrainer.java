@@ -92,11 +92,26 @@ public final class DistributedTrainer {
         return train(job, shards, train, validation, listener);
     }
 
+    /**
+     * Trains on shards the caller packed itself (the Spark ML Estimator packs a DataFrame): exactly
+     * {@code job.distributed().workers()} partitions of one shard each, {@code rows} rows in all;
+     * {@code validation} (may be null) is evaluated on the driver after every epoch.
+     */
+    public Outcome trainShards(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
+        return train(job, shards, rows, "unknown", validation, listener);
+    }
+
     private Outcome train(JobConfig job, JavaRDD<Shard> shards, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
+        return train(job, shards, train.size(), train.fingerprint(), validation, listener);
+    }
+
+    /** {@code dataFingerprint} goes into the checkpoints' provenance. */
+    private Outcome train(JobConfig job, JavaRDD<Shard> shards, int rows, String dataFingerprint, Dataset validation,
+                          TrainingListener listener) throws IOException {
         int workers = job.distributed().workers();
         checkLocalSlots(spark.sparkContext().master(), workers);
         int localBatch = job.training().batchSize() / workers;
-        int minRows = ShardPlanner.minShardRows(train.size(), workers);
+        int minRows = ShardPlanner.minShardRows(rows, workers);
         int steps = TrainingPlan.stepsFor(minRows, localBatch);
         if (steps < 1) {
             throw new ConfigException("training.batch_size", job.training().batchSize(), "at most " + minRows * workers
@@ -105,7 +120,7 @@ public final class DistributedTrainer {
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
                 job.training().shuffle(), job.distributed().sync(), job.distributed().averagingFrequency(),
                 job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
-        MemoryEstimate memory = MemoryEstimate.of(job, train.size());
+        MemoryEstimate memory = MemoryEstimate.of(job, rows);
         log.accept(memory.describe(localBatch));
         ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
         Checkpoint from = resumeFrom;
@@ -113,7 +128,7 @@ public final class DistributedTrainer {
         // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
         JavaRDD<Shard> rdd = shards.persist(StorageLevel.MEMORY_ONLY_SER());
         Progress progress = new Progress(job, validation, listener, plan,
-                checkpoints == null ? null : new CheckpointWriter(checkpoints, job, train.fingerprint()));
+                checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint));
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
         long redone = 0;
         try {

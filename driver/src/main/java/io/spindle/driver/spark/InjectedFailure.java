@@ -5,8 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * For tests of automatic resume only: with the executor system property
- * {@code spindle.test.fail=RANK:STEP}, rank RANK of the first attempt fails at its STEP-th all-reduce
- * (global step STEP in allreduce sync), the way a worker dies mid-step. Unset, nothing is wrapped.
+ * {@code spindle.test.fail=RANK:STEP}, rank RANK of the first attempt fails at its STEP-th gradient
+ * all-reduce or reduce-scatter (global step STEP in allreduce sync), the way a worker dies mid-step.
+ * Unset, nothing is wrapped.
  */
 final class InjectedFailure implements Collective {
     static final String PROPERTY = "spindle.test.fail";
@@ -26,10 +27,30 @@ final class InjectedFailure implements Collective {
         return Integer.parseInt(parts[0]) == c.rank() ? new InjectedFailure(c, Long.parseLong(parts[1])) : c;
     }
 
+    private void count() {
+        if (++calls == failAt) throw new IllegalStateException("injected failure (" + PROPERTY + ") on rank " + rank() + " at step " + calls);
+    }
+
     @Override
     public void allReduceMean(INDArray buffer) {
-        if (++calls == failAt) throw new IllegalStateException("injected failure (" + PROPERTY + ") on rank " + rank() + " at all-reduce " + calls);
+        count();
         inner.allReduceMean(buffer);
+    }
+
+    @Override
+    public void reduceScatterMean(INDArray buffer) {
+        count();
+        inner.reduceScatterMean(buffer);
+    }
+
+    @Override
+    public void allGather(INDArray buffer) {
+        inner.allGather(buffer);
+    }
+
+    @Override
+    public io.spindle.worker.collective.Shard shardOf(long n) {
+        return inner.shardOf(n);
     }
 
     @Override

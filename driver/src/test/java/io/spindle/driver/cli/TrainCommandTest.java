@@ -34,7 +34,7 @@ class TrainCommandTest {
         CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=3", "--set", "training.batch_size=64",
                 "--set", "training.workers=2"));
         assertEquals(0, r.exitCode(), r.err());
-        for (String f : List.of("model.spindle", "history.csv", "summary.json", "job.json")) {
+        for (String f : List.of("model.spindle", "history.csv", "summary.json", "job.json", "report.html", "loss.png", "accuracy.png")) {
             assertTrue(Files.exists(run.resolve(f)), f + " missing; out: " + r.out());
         }
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());

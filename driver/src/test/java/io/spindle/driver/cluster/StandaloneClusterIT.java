@@ -114,19 +114,19 @@ class StandaloneClusterIT {
     }
 
     /**
-     * Executor JVMs of this test's cluster: an executor's command line names CoarseGrainedExecutorBackend and its
-     * working directory lies under this cluster's work/ folder (read from /proc: ProcessHandle.Info leaves out long command lines).
+     * Live executor JVMs of this test's cluster: each executor's log (work/APP/ID/stderr) starts with Spark's
+     * "Started daemon with process name: PID@HOST".
      */
-    private static List<ProcessHandle> executors() {
-        return ProcessHandle.allProcesses().filter(p -> {
-            Path proc = Path.of("/proc", String.valueOf(p.pid()));
-            try {
-                String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
-                return cmdline.contains("CoarseGrainedExecutorBackend") && Files.readSymbolicLink(proc.resolve("cwd")).startsWith(HOME);
-            } catch (IOException | UnsupportedOperationException | SecurityException e) {
-                return false;
+    private static List<ProcessHandle> executors() throws IOException {
+        java.util.regex.Pattern started = java.util.regex.Pattern.compile("Started daemon with process name: (\\d+)@");
+        List<ProcessHandle> alive = new ArrayList<>();
+        try (var logs = Files.find(HOME.resolve("work"), 3, (p, a) -> p.getFileName().toString().equals("stderr"))) {
+            for (Path log : logs.toList()) {
+                java.util.regex.Matcher m = started.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+                if (m.find()) ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive).ifPresent(alive::add);
             }
-        }).toList();
+        }
+        return alive;
     }
 
     @Test

@@ -68,7 +68,7 @@ class HdfsRunTest {
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
 
         FileSystem fs = cluster.getFileSystem();
-        for (String f : new String[] {"model.spindle", "history.csv", "summary.json", "job.json"}) {
+        for (String f : new String[] {"model.spindle", "history.csv", "summary.json", "job.json", "report.html", "loss.png", "accuracy.png"}) {
             assertTrue(fs.exists(new Path("/runs/mlp/" + f)), f);
         }
         JsonNode summary;
@@ -84,7 +84,7 @@ class HdfsRunTest {
         code = Cli.run(new String[] {"evaluate", run, "--data", root + "/data/t10k-images-idx3-ubyte.gz"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        assertEquals(5, fs.listStatus(new Path("/runs/mlp")).length, "4 files and checkpoints/, no temp files left behind");
+        assertEquals(8, fs.listStatus(new Path("/runs/mlp")).length, "7 files and checkpoints/, no temp files left behind");
         assertEquals(2, fs.listStatus(new Path("/runs/mlp/checkpoints")).length, "the newest 2 (checkpoint.keep)");
     }
 

@@ -23,6 +23,36 @@ public interface Collective extends AutoCloseable {
     void allReduceMean(INDArray buffer);
 
     /**
+     * The part of an {@code n}-element buffer this rank owns after {@link #reduceScatterMean} and contributes
+     * to {@link #allGather}. The shards of all ranks tile [0, n). A transport without a sharded path owns
+     * the whole buffer on every rank, which makes the pair an all-reduce followed by nothing.
+     */
+    default Shard shardOf(long n) {
+        return new Shard(0, n);
+    }
+
+    /**
+     * Leaves in this rank's {@link #shardOf} part of {@code buffer} the element-wise mean over all ranks,
+     * with the same bits {@link #allReduceMean} would give there; the rest of the buffer is undefined.
+     * Half an all-reduce: with {@link #allGather} it lets each rank update only its shard (a sharded optimizer).
+     *
+     * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
+     */
+    default void reduceScatterMean(INDArray buffer) {
+        allReduceMean(buffer);
+    }
+
+    /**
+     * Copies every rank's {@link #shardOf} part of {@code buffer} into the other ranks' buffers, exactly
+     * (float32 whatever the wire format), so all ranks end with the same bits.
+     *
+     * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
+     */
+    default void allGather(INDArray buffer) {
+        // Every rank owns the whole buffer: there is nothing to gather.
+    }
+
+    /**
      * Copies {@code root}'s buffer, exactly, into every other rank's {@code buffer}.
      *
      * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call

@@ -74,6 +74,55 @@ public final class InJvmCollective implements Collective {
     }
 
     @Override
+    public Shard shardOf(long n) {
+        return new Shard(n * rank / group.size(), n * (rank + 1) / group.size());
+    }
+
+    @Override
+    public void reduceScatterMean(INDArray buffer) {
+        WorkBuffer work = WorkBuffer.of(buffer);
+        OpHeader header = begin(Operation.REDUCE_SCATTER, work.length(), -1);
+        if (group.size() == 1) {
+            return;
+        }
+        group.start(rank, header, work);
+        Shard mine = shardOf(work.length());
+        INDArray sum = null;
+        if (mine.length() > 0) {
+            // Into the shared result first: the other ranks still read this rank's buffer.
+            sum = group.result().get(NDArrayIndex.interval(mine.from(), mine.to()));
+            sum.assign(slice(group.published(0), mine.from(), mine.to()));
+            for (int r = 1; r < group.size(); r++) {
+                sum.addi(slice(group.published(r), mine.from(), mine.to()));
+            }
+            sum.divi(group.size());
+        }
+        group.finish(rank, header);
+        if (sum != null) {
+            slice(work, mine.from(), mine.to()).assign(sum);
+        }
+        work.writeBack();
+    }
+
+    @Override
+    public void allGather(INDArray buffer) {
+        WorkBuffer work = WorkBuffer.of(buffer);
+        OpHeader header = begin(Operation.ALL_GATHER, work.length(), -1);
+        if (group.size() == 1) {
+            return;
+        }
+        group.start(rank, header, work);
+        for (int r = 0; r < group.size(); r++) {
+            long from = work.length() * r / group.size(), to = work.length() * (r + 1) / group.size();
+            if (r != rank && from < to) {
+                slice(work, from, to).assign(slice(group.published(r), from, to));
+            }
+        }
+        group.finish(rank, header);   // an owner must not change its shard while others still copy it
+        work.writeBack();
+    }
+
+    @Override
     public void broadcast(INDArray buffer, int root) {
         if (root < 0 || root >= group.size()) {
             throw new IllegalArgumentException("root must be in [0, " + group.size() + "), got " + root);

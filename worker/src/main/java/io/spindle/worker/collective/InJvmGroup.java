@@ -20,10 +20,16 @@ final class InJvmGroup {
     private final WorkBuffer[] published;
     private final OpHeader[] headers;
     private final boolean[] arrived;
+    /**
+     * How long a rank spins before it sleeps. A peer on another core usually arrives within microseconds,
+     * while waking a sleeping thread takes tens of them — and a training step makes four of these rendezvous.
+     */
+    private static final long SPIN_NANOS = 50_000;
+
     private int arrivals;
-    private long generation;
+    private volatile long generation;    // read without the lock while spinning
     private INDArray result;
-    private String brokenReason;
+    private volatile String brokenReason;
 
     InJvmGroup(int size, long timeoutMillis) {
         this.size = size;
@@ -71,12 +77,26 @@ final class InJvmGroup {
             headers[0].requireSame(headers[r], "rank " + r + " (in-JVM)", "rank 0 (in-JVM)");
         }
         long n = headers[0].count();
-        if (headers[0].op() == Operation.ALL_REDUCE && n > 0 && (result == null || result.length() != n)) {
+        Operation op = headers[0].op();
+        if ((op == Operation.ALL_REDUCE || op == Operation.REDUCE_SCATTER) && n > 0 && (result == null || result.length() != n)) {
             result = Nd4j.createUninitialized(DataType.FLOAT, n);
         }
     }
 
-    private synchronized void arrive(int rank, OpHeader header, String verb, Runnable lastArrival) {
+    private void arrive(int rank, OpHeader header, String verb, Runnable lastArrival) {
+        long myGeneration = register(rank, lastArrival);
+        if (myGeneration < 0) {
+            return;
+        }
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (generation == myGeneration && brokenReason == null && System.nanoTime() < spinUntil) {
+            Thread.onSpinWait();
+        }
+        await(rank, header, verb, myGeneration);
+    }
+
+    /** Counts this rank in; the last one runs {@code lastArrival}, releases everyone and gets -1. */
+    private synchronized long register(int rank, Runnable lastArrival) {
         throwIfBroken();
         arrived[rank] = true;
         if (++arrivals == size) {
@@ -90,9 +110,13 @@ final class InJvmGroup {
             Arrays.fill(arrived, false);
             generation++;
             notifyAll();
-            return;
+            return -1;
         }
-        long myGeneration = generation;
+        return generation;
+    }
+
+    /** Sleeps until the generation moves on, the group breaks, or the timeout names the missing ranks. */
+    private synchronized void await(int rank, OpHeader header, String verb, long myGeneration) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (generation == myGeneration) {
             throwIfBroken();

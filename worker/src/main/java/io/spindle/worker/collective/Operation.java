@@ -5,6 +5,8 @@ enum Operation {
     ALL_REDUCE(1, "all-reduce"),
     BROADCAST(2, "broadcast"),
     BARRIER(3, "barrier"),
+    REDUCE_SCATTER(4, "reduce-scatter"),
+    ALL_GATHER(5, "all-gather"),
     /** Not an operation: a peer is between operations (or has not named its next one yet). */
     IDLE(0, "");
 

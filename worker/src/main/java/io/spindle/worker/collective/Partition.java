@@ -38,6 +38,11 @@ final class Partition {
         return pieces;
     }
 
+    /** The whole of chunk {@code chunk}: the same for every piece size. */
+    Shard chunk(int chunk) {
+        return new Shard(start(chunk), start(chunk + 1));
+    }
+
     private long start(int chunk) {
         return n * chunk / parts;   // n < 2^29 (see WorkBuffer), so this cannot overflow
     }

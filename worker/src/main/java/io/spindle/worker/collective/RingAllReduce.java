@@ -135,6 +135,35 @@ public final class RingAllReduce implements Collective {
     }
 
     @Override
+    public Shard shardOf(long n) {
+        return new Partition(n, size, 1).chunk(RingLinks.ownedChunk(rank, size));
+    }
+
+    @Override
+    public void reduceScatterMean(INDArray buffer) {
+        if (links == null) {
+            run(Operation.REDUCE_SCATTER, options.wireFormat(), buffer.length(), -1, options.pieceValues(), header -> { });
+            return;
+        }
+        WorkBuffer work = WorkBuffer.of(buffer);
+        run(Operation.REDUCE_SCATTER, options.wireFormat(), work.length(), -1, options.pieceValues(),
+                header -> links.reduceScatterMean(work, header));
+        work.writeBack();
+    }
+
+    @Override
+    public void allGather(INDArray buffer) {
+        if (links == null) {
+            run(Operation.ALL_GATHER, WireFormat.FLOAT32, buffer.length(), -1, options.exactPieceValues(), header -> { });
+            return;
+        }
+        WorkBuffer work = WorkBuffer.of(buffer);
+        run(Operation.ALL_GATHER, WireFormat.FLOAT32, work.length(), -1, options.exactPieceValues(),
+                header -> links.allGather(work, header));
+        work.writeBack();
+    }
+
+    @Override
     public void broadcast(INDArray buffer, int root) {
         if (root < 0 || root >= size) {
             throw new IllegalArgumentException("root must be in [0, " + size + "), got " + root);

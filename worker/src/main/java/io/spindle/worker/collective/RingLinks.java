@@ -123,6 +123,61 @@ final class RingLinks {
     }
 
     /**
+     * The reduce steps of {@link #allReduceMean} alone: chunk c ends, complete and divided by N, at rank
+     * c-1 ({@link #ownedChunk}), which keeps it instead of starting the all-gather.
+     */
+    void reduceScatterMean(WorkBuffer work, OpHeader header) {
+        Partition chunks = new Partition(work.length(), size, options.pieceValues());
+        sender.sendOpHeader(header);
+        for (Partition.Span piece : chunks.pieces(rank)) {
+            send(work, piece, sendCodec);
+        }
+        header.requireSame(reader.readOpHeader(Operation.REDUCE_SCATTER), reader.peer(), self);
+        for (int step = 0; step < size - 1; step++) {
+            boolean owned = step == size - 2;
+            for (Partition.Span piece : chunks.pieces(chunk(rank - step - 1))) {
+                reader.readData(receiveCodec.slot(piece.length()), Operation.REDUCE_SCATTER);
+                receiveCodec.addInto(work, piece);
+                if (owned) {
+                    work.view(piece).divi(size);
+                    receiveCodec.roundInPlace(work, piece);   // the bits allReduceMean would hand out
+                } else {
+                    send(work, piece, sendCodec);
+                }
+            }
+        }
+        sender.flush();
+    }
+
+    /**
+     * The all-gather steps of {@link #allReduceMean}, in exact float32 sent and received in place: each
+     * owner's chunk travels round the ring and every rank copies it.
+     */
+    void allGather(WorkBuffer work, OpHeader header) {
+        Partition chunks = new Partition(work.length(), size, options.exactPieceValues());
+        sender.sendOpHeader(header);
+        for (Partition.Span piece : chunks.pieces(ownedChunk(rank, size))) {
+            sender.sendData(() -> work.bytes(piece), NOTHING);
+        }
+        header.requireSame(reader.readOpHeader(Operation.ALL_GATHER), reader.peer(), self);
+        for (int step = 0; step < size - 1; step++) {
+            boolean forward = step < size - 2;
+            for (Partition.Span piece : chunks.pieces(chunk(rank - step))) {
+                reader.readData(work.bytes(piece), Operation.ALL_GATHER);
+                if (forward) {
+                    sender.sendData(() -> work.bytes(piece), NOTHING);
+                }
+            }
+        }
+        sender.flush();
+    }
+
+    /** The chunk that rank {@code rank} finishes reducing: the one its successor started. */
+    static int ownedChunk(int rank, int size) {
+        return next(rank, size);
+    }
+
+    /**
      * The root's pieces travel round the ring as exact float32, sent and received in place; the rank
      * before the root then tells it everyone has them.
      */

@@ -50,12 +50,13 @@ class FailureTest {
         try (Ranks group = Ranks.open(kind, 3, options)) {
             List<Object> outcomes = assertTimeoutPreemptively(Duration.ofSeconds(8), () -> Ranks.outcomes(3, r -> {
                 Collective c = group.ranks.get(r);
+                INDArray input = Ranks.array(Ranks.inputs(1, r, 1000));   // before the clock: ND4J may still be loading
                 long start = System.nanoTime();
                 try {
                     if (r == 1) {
                         othersGaveUp.await(5, TimeUnit.SECONDS);   // alive, but too late for this all-reduce
                     }
-                    c.allReduceMean(Ranks.array(Ranks.inputs(1, r, 1000)));
+                    c.allReduceMean(input);
                     return "finished";
                 } catch (CollectiveException e) {
                     double seconds = (System.nanoTime() - start) / 1e9;

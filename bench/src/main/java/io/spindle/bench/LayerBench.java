@@ -1,0 +1,135 @@
+package io.spindle.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.core.config.ConfigNode;
+import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.Network;
+import io.spindle.core.nn.Buffers;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Forward + backward (input and parameter gradients) of one layer of each family at a fixed shape,
+ * as samples/s, ms per batch and GFLOP/s against this machine's single-thread sgemm, measured in the
+ * same run. Run through {@code bench/run layers [filter]}; a filter keeps the cases whose name contains it.
+ */
+public final class LayerBench {
+
+    /**
+     * One benchmark case: a layer as written in a job file, its per-sample input shape, and the analytic
+     * FLOPs of one sample's forward + backward (multiply-add = 2 FLOPs; element-wise work counted once per op).
+     */
+    record Case(String name, String layerJson, long[] inputShape, long flopsPerSample, boolean inputGradient) {
+        Case(String name, String layerJson, long[] inputShape, long flopsPerSample) {
+            this(name, layerJson, inputShape, flopsPerSample, true);
+        }
+    }
+
+    /** The registry: add a layer family with one line. Shapes follow the example jobs (Fashion-MNIST, batch 64). */
+    static final List<Case> CASES = List.of(
+            new Case("dense 784→256", "{\"type\":\"dense\",\"units\":256}", shape(784), Flops.dense(784, 256)),
+            new Case("dense 3136→256", "{\"type\":\"dense\",\"units\":256}", shape(3136), Flops.dense(3136, 256)),
+            new Case("conv2d 5×5 1→32 28×28 same", "{\"type\":\"conv2d\",\"filters\":32,\"kernel_size\":5,\"padding\":\"same\"}",
+                    shape(1, 28, 28), Flops.conv(1, 32, 5, 28 * 28)),
+            new Case("conv2d 5×5 1→32 as first (no dX)", "{\"type\":\"conv2d\",\"filters\":32,\"kernel_size\":5,\"padding\":\"same\"}",
+                    shape(1, 28, 28), Flops.conv(1, 32, 5, 28 * 28) * 2 / 3, false),
+            new Case("conv2d 5×5 32→64 14×14 same", "{\"type\":\"conv2d\",\"filters\":64,\"kernel_size\":5,\"padding\":\"same\"}",
+                    shape(32, 14, 14), Flops.conv(32, 64, 5, 14 * 14)),
+            new Case("conv2d 3×3 32→32 28×28 same", "{\"type\":\"conv2d\",\"filters\":32,\"kernel_size\":3,\"padding\":\"same\"}",
+                    shape(32, 28, 28), Flops.conv(32, 32, 3, 28 * 28)),
+            new Case("max_pool2d 2 on 32×28×28", "{\"type\":\"max_pool2d\",\"pool_size\":2}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 2)),
+            new Case("avg_pool2d 2 on 32×28×28", "{\"type\":\"avg_pool2d\",\"pool_size\":2}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 2)),
+            new Case("batch_norm on 32×28×28", "{\"type\":\"batch_norm\"}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 12)),
+            new Case("batch_norm on 256", "{\"type\":\"batch_norm\"}", shape(256), Flops.elementwise(256, 12)),
+            new Case("relu on 32×28×28", "{\"type\":\"activation\",\"function\":\"relu\"}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 2))
+    );
+
+    /** Analytic FLOP counts per sample for forward + both backward products (a first layer skips dX: two thirds). */
+    static final class Flops {
+        private Flops() {
+        }
+
+        /** y = xW, dX = dY·Wᵀ, dW = xᵀ·dY: three products of in×out multiply-adds. */
+        static long dense(long in, long out) {
+            return 3 * 2 * in * out;
+        }
+
+        /** The same three products for a k×k convolution over {@code positions} output positions. */
+        static long conv(long cin, long cout, long k, long positions) {
+            return 3 * 2 * cin * cout * k * k * positions;
+        }
+
+        /** Element-wise layers: {@code perElement} operations per input element, forward and backward together. */
+        static long elementwise(long elements, long perElement) {
+            return elements * perElement;
+        }
+    }
+
+    private static long[] shape(long... s) {
+        return s;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int batch = Integer.getInteger("batch", 64);
+        String filter = args.length > 0 ? args[0] : "";
+        double sgemm = sgemmGflops(1024);
+        System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, batch %d, float32; sgemm 1024³ on this machine: %.1f GFLOP/s%n",
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), batch, sgemm);
+        System.out.printf(Locale.ROOT, "%-32s %12s %10s %10s %10s%n", "layer (forward + backward)", "samples/s", "ms/batch", "GFLOP/s", "÷ sgemm");
+        for (Case c : CASES) {
+            if (!c.name.contains(filter)) continue;
+            double ms = millisPerStep(c, batch);
+            double gflops = c.flopsPerSample * batch / ms / 1e6;
+            System.out.printf(Locale.ROOT, "%-32s %,12.0f %10.3f %10.1f %9.0f%%%n", c.name, batch * 1000 / ms, ms, gflops, 100 * gflops / sgemm);
+        }
+        System.out.printf(Locale.ROOT, "sgemm 1024³ again (drift check): %.1f GFLOP/s%n", sgemmGflops(1024));
+    }
+
+    /** Best of 5 rounds of forward(training) + backward(with input gradient) on random data. */
+    static double millisPerStep(Case c, int batch) throws Exception {
+        String json = "{\"input_shape\": " + Arrays.toString(c.inputShape) + ", \"layers\": [" + c.layerJson + "]}";
+        ModelConfig cfg = ModelConfig.fromJson(new ConfigNode(new ObjectMapper().readTree(json), "model"));
+        Network net = Network.initialized(cfg, 1, DataType.FLOAT);
+        INDArray x = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, c.inputShape));
+        INDArray dy = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, net.outputShape()));
+        Runnable step = () -> {
+            net.forward(x, true);
+            net.backward(dy, c.inputGradient);
+        };
+        int reps = repsFor(step);
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < reps; i++) step.run();
+            best = Math.min(best, (System.nanoTime() - t) / 1e6 / reps);
+        }
+        return best;
+    }
+
+    /** Enough repetitions for ~0.3 s per round, after a warm-up. */
+    private static int repsFor(Runnable step) {
+        for (int i = 0; i < 3; i++) step.run();
+        long t = System.nanoTime();
+        step.run();
+        double ms = Math.max(0.01, (System.nanoTime() - t) / 1e6);
+        return (int) Math.max(3, Math.min(2000, 300 / ms));
+    }
+
+    /** Square sgemm into a preallocated output, best of 5. */
+    static double sgemmGflops(int n) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n), b = Nd4j.rand(DataType.FLOAT, n, n), c = Nd4j.zeros(DataType.FLOAT, n, n);
+        for (int i = 0; i < 2; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < 3; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            best = Math.min(best, (System.nanoTime() - t) / 1e9 / 3);
+        }
+        return 2.0 * n * n * n / best / 1e9;
+    }
+}

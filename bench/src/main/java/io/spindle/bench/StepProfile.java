@@ -1,0 +1,99 @@
+package io.spindle.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.core.config.ConfigNode;
+import io.spindle.core.loss.Loss;
+import io.spindle.core.loss.LossResult;
+import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.Network;
+import io.spindle.core.nn.Buffers;
+import io.spindle.core.nn.Layer;
+import io.spindle.core.optim.Optimizer;
+import io.spindle.core.optim.OptimizerConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Where one training step of a job's model goes: forward and backward time of every runtime layer
+ * at a batch size, and the whole step (forward, loss, backward, Adam) as samples/s.
+ * Run through {@code bench/run profile JOB.json [batch]}.
+ */
+public final class StepProfile {
+
+    public static void main(String[] args) throws Exception {
+        JsonNode job = new ObjectMapper().readTree(Files.readString(Path.of(args[0])));
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        ModelConfig cfg = ModelConfig.fromJson(new ConfigNode(job.get("model"), "model"));
+        Network net = Network.initialized(cfg, 42, DataType.FLOAT);
+        List<Layer> layers = net.layers();
+        INDArray x = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, cfg.inputShape()));
+        INDArray labels = Nd4j.createFromArray(new float[batch]).reshape(batch, 1);
+        Loss loss = Loss.softmaxCrossEntropy();
+        Optimizer opt = OptimizerConfig.adam(1e-3).create(net.layout(), DataType.FLOAT);
+
+        int first = 0;   // as Network.backward: layers below the first one with parameters need no gradient
+        for (long[] shape = cfg.inputShape(); first < layers.size() - 1 && layers.get(first).params(shape).isEmpty(); first++) {
+            shape = layers.get(first).outputShape(shape);
+        }
+        int reps = 30;
+        double[] fwd = new double[layers.size()], bwd = new double[layers.size()];
+        for (int round = 0; round < reps + 5; round++) {
+            boolean measured = round >= 5;
+            INDArray h = x;
+            for (int i = 0; i < layers.size(); i++) {
+                long t = System.nanoTime();
+                h = layers.get(i).forward(h, true);
+                if (measured) fwd[i] += (System.nanoTime() - t) / 1e6 / reps;
+            }
+            INDArray g = loss.compute(h, labels).gradient();
+            for (int i = layers.size() - 1; i >= first; i--) {
+                long t = System.nanoTime();
+                g = layers.get(i).backward(g, i > first);
+                if (measured) bwd[i] += (System.nanoTime() - t) / 1e6 / reps;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s, batch %d, OMP_NUM_THREADS=%s (mean of %d steps)%n", args[0], batch,
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), reps);
+        System.out.printf(Locale.ROOT, "%-4s %-22s %10s %10s%n", "#", "layer", "fwd ms", "bwd ms");
+        double total = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            System.out.printf(Locale.ROOT, "%-4d %-22s %10.3f %10.3f%n", i, layers.get(i).name(), fwd[i], bwd[i]);
+            total += fwd[i] + bwd[i];
+        }
+        // Whole steps, alternating with the old backward that computed every layer's input gradient (the
+        // first conv's dX included), so the ratio is measured under the same load.
+        double now = Double.MAX_VALUE, before = Double.MAX_VALUE;
+        for (int round = 0; round < 6; round++) {
+            now = Math.min(now, stepMillis(net, loss, opt, x, labels, false));
+            before = Math.min(before, stepMillis(net, loss, opt, x, labels, true));
+        }
+        System.out.printf(Locale.ROOT, "layers %.2f ms; whole step (forward, loss, backward, Adam) %.2f ms = %,.0f samples/s;"
+                + " with every input gradient (before): %.2f ms = %,.0f samples/s (%.2fx)%n",
+                total, now, batch * 1000 / now, before, batch * 1000 / before, before / now);
+    }
+
+    /** Best-of-10 mean step; {@code everyInputGradient} replays the old backward (all layers, dX everywhere but layer 0). */
+    private static double stepMillis(Network net, Loss loss, Optimizer opt, INDArray x, INDArray labels, boolean everyInputGradient) {
+        long t = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            LossResult r = loss.compute(net.forward(x, true), labels);
+            if (everyInputGradient) {
+                net.grads().assign(0);
+                INDArray g = r.gradient();
+                List<Layer> layers = net.layers();
+                for (int l = layers.size() - 1; l >= 0; l--) g = layers.get(l).backward(g, l > 0);
+            } else {
+                net.backward(r.gradient());
+            }
+            opt.step(net.params(), net.grads());
+        }
+        return (System.nanoTime() - t) / 1e6 / 10;
+    }
+}

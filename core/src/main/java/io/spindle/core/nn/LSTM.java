@@ -1,0 +1,100 @@
+package io.spindle.core.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+
+/**
+ * Long short-term memory. Per step, with gates [i, f, o, g] and a_k = x_t·W_k + h_{t−1}·U_k + b_k:
+ * i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g), c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t); h₋₁ = c₋₁ = 0.
+ * Shapes: x [B, T, F], W [4, F, H], U [4, H, H], b [4, H]; y [B, H] (last step) or [B, T, H].
+ * Backward first computes, for all steps at once, each gate's derivative times the other factor of its
+ * product, which leaves four [B,H]×[H,H] GEMMs and seven element-wise ops per step.
+ */
+public final class LSTM extends Recurrent {
+    private static final int I = 0, F = 1, O = 2, G = 3;
+
+    /** c_{t−1} at step t: [T + 1, B, H], c₋₁ = 0 in slot 0. */
+    private TimeSteps cells;
+    /** tanh(c_t): [T, B, H]. */
+    private TimeSteps cellTanh;
+    /** Backward, per gate: dA_k = (dc or, for o, dh) ⊙ factor_k; and dc_t gets dh_t ⊙ o ⊙ (1 − tanh² c_t). */
+    private final TimeSteps[] factors = new TimeSteps[4];
+    private TimeSteps cellFactor;
+    private INDArray scratch, cellGrad;
+
+    LSTM(Config config) {
+        super(config);
+    }
+
+    /** Four blocks forming b: with unit_forget_bias (Keras' default) the forget gate starts at 1 so that memory is kept early on. */
+    @Override
+    protected List<ParamSpec> biasParams() {
+        Initializer forget = config.unitForgetBias() ? Initializer.ONES : config.biasInit();
+        return List.of(ParamSpec.bias("b_i", units, config.biasInit()), ParamSpec.bias("b_f", units, forget),
+                ParamSpec.bias("b_o", units, config.biasInit()), ParamSpec.bias("b_g", units, config.biasInit()));
+    }
+
+    @Override
+    protected boolean sigmoidGate(int g) {
+        return g != G;
+    }
+
+    @Override
+    protected void forwardSteps(int time, long batch, DataType type) {
+        cells = TimeSteps.reuse(cells, type, time + 1, batch, units);
+        cellTanh = TimeSteps.reuse(cellTanh, type, time, batch, units);
+        scratch = Buffers.reuse(scratch, type, batch, units);
+        cells.at(0).assign(0);
+        for (int t = 0; t < time; t++) {
+            for (int k = 0; k < 4; k++) {
+                INDArray a = gates[k].at(t);
+                addRecurrent(k, t, a);
+                if (k == G) GateMath.tanh(a, a); else GateMath.sigmoidFromHalf(a);
+            }
+            INDArray c = cells.at(t + 1);
+            gates[F].at(t).mul(cells.at(t), c);
+            c.addi(gates[I].at(t).mul(gates[G].at(t), scratch));
+            GateMath.tanh(c, cellTanh.at(t));
+            gates[O].at(t).mul(cellTanh.at(t), hidden.at(t + 1));
+        }
+    }
+
+    @Override
+    protected void backwardSteps(int time, long batch, DataType type) {
+        precomputeFactors(time, batch, type);
+        cellGrad = Buffers.reuse(cellGrad, type, batch, units);
+        cellGrad.assign(0);
+        for (int t = time - 1; t >= 0; t--) {
+            INDArray dh = hiddenGrad.at(t);
+            if (t < time - 1) {
+                for (int k = 0; k < 4; k++) addRecurrentGrad(k, gateGrads[k].at(t + 1), dh);
+            }
+            // dc_t = dc carried from t+1 (already ⊙ f_{t+1}) + dh_t ⊙ o ⊙ (1 − tanh² c_t)
+            cellGrad.addi(dh.mul(cellFactor.at(t), scratch));
+            cellGrad.mul(factors[I].at(t), gateGrads[I].at(t));
+            cellGrad.mul(factors[F].at(t), gateGrads[F].at(t));
+            cellGrad.mul(factors[G].at(t), gateGrads[G].at(t));
+            dh.mul(factors[O].at(t), gateGrads[O].at(t));
+            cellGrad.muli(gates[F].at(t));
+        }
+    }
+
+    /** For all steps at once: i: σ'·g, f: σ'·c_{t−1}, o: σ'·tanh(c_t), g: tanh'·i (σ' = s − s², tanh' = 1 − g²); o ⊙ (1 − tanh² c_t). */
+    private void precomputeFactors(int time, long batch, DataType type) {
+        for (int k = 0; k < 4; k++) {
+            factors[k] = TimeSteps.reuse(factors[k], type, time, batch, units);
+            INDArray a = gates[k].all(), d = factors[k].all();
+            a.mul(a, d);
+            if (k == G) d.rsubi(1.0); else a.sub(d, d);
+        }
+        factors[I].all().muli(gates[G].all());
+        factors[F].all().muli(cells.steps(0, time));
+        factors[O].all().muli(cellTanh.all());
+        factors[G].all().muli(gates[I].all());
+        cellFactor = TimeSteps.reuse(cellFactor, type, time, batch, units);
+        INDArray tc = cellTanh.all();
+        tc.mul(tc, cellFactor.all()).rsubi(1.0).muli(gates[O].all());
+    }
+}

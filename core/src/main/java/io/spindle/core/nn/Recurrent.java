@@ -1,0 +1,249 @@
+package io.spindle.core.nn;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.config.ConfigException;
+import io.spindle.core.config.ConfigNode;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+/**
+ * What the recurrent layers share: the input projection of all steps in one GEMM, the last step or
+ * the whole sequence as output, and after back-propagation through time the weight and input
+ * gradients of all steps in one GEMM each. A subclass supplies the cell's recurrence.
+ *
+ * <p>Shapes: x [B, T, F] → y [B, H] (last step) or [B, T, H] (return_sequences); kernel W [G, F, H],
+ * recurrent kernel U [G, H, H], bias b [G, H]: one [F, H], [H, H] and [H] block per gate (G gates).
+ * Inside, each gate has its own time-major array [T, B, H]: every step of every gate is a contiguous
+ * [B, H] slice, because libnd4j's element-wise ops on strided views are an order of magnitude slower.
+ */
+public abstract class Recurrent implements Layer {
+
+    /** Which cell; {@code gates} is how many H-wide blocks its kernels have. */
+    public enum Kind {
+        SIMPLE_RNN("simple_rnn", 1, SimpleRNN::new), LSTM("lstm", 4, LSTM::new), GRU("gru", 3, GRU::new);
+
+        final String jsonName;
+        final int gates;
+        private final Function<Config, Recurrent> factory;
+
+        Kind(String jsonName, int gates, Function<Config, Recurrent> factory) {
+            this.jsonName = jsonName;
+            this.gates = gates;
+            this.factory = factory;
+        }
+    }
+
+    /**
+     * {@code {"type":"lstm","units":128,"return_sequences":false,"kernel_init":"glorot_uniform",
+     * "recurrent_init":"glorot_uniform","bias_init":"zeros","unit_forget_bias":true}} ({@code unit_forget_bias}: lstm only).
+     */
+    public record Config(Kind kind, int units, boolean returnSequences, Initializer kernelInit,
+                         Initializer recurrentInit, Initializer biasInit, boolean unitForgetBias) implements LayerConfig {
+        public Config {
+            if (units < 1) throw new ConfigException("units", units, "an integer >= 1");
+            if (unitForgetBias && kind != Kind.LSTM) throw new ConfigException("unit_forget_bias", true, "false: only lstm has a forget gate");
+        }
+
+        /** Keras' defaults, except that the recurrent kernel starts glorot-uniform rather than orthogonal. */
+        public static Config of(Kind kind, int units, boolean returnSequences) {
+            return new Config(kind, units, returnSequences, Initializer.GLOROT_UNIFORM, Initializer.GLOROT_UNIFORM,
+                    Initializer.ZEROS, kind == Kind.LSTM);
+        }
+
+        static Config fromJson(ConfigNode c, Kind kind) {
+            List<String> known = new ArrayList<>(List.of("type", "units", "return_sequences", "kernel_init", "recurrent_init", "bias_init"));
+            if (kind == Kind.LSTM) known.add("unit_forget_bias");
+            c.rejectUnknown(known.toArray(new String[0]));
+            return new Config(kind, c.requireInt("units", 1, 1 << 20), c.bool("return_sequences", false),
+                    Initializer.parse(c.field("kernel_init"), c.string("kernel_init", "glorot_uniform")),
+                    Initializer.parse(c.field("recurrent_init"), c.string("recurrent_init", "glorot_uniform")),
+                    Initializer.parse(c.field("bias_init"), c.string("bias_init", "zeros")),
+                    kind == Kind.LSTM && c.bool("unit_forget_bias", true));
+        }
+
+        @Override
+        public String type() {
+            return kind.jsonName;
+        }
+
+        @Override
+        public List<Layer> build(long seed) {
+            return List.of(kind.factory.apply(this));
+        }
+
+        @Override
+        public ObjectNode toJson() {
+            ObjectNode n = JsonNodeFactory.instance.objectNode().put("type", type()).put("units", units)
+                    .put("return_sequences", returnSequences).put("kernel_init", kernelInit.jsonName())
+                    .put("recurrent_init", recurrentInit.jsonName()).put("bias_init", biasInit.jsonName());
+            return kind == Kind.LSTM ? n.put("unit_forget_bias", unitForgetBias) : n;
+        }
+    }
+
+    protected final Config config;
+    protected final long units;
+    private final int gateCount;
+    private INDArray[] kernels, recurrentKernels, biases, kernelGrads, recurrentGrads, biasGrads;
+    /** Per gate, the pre-activations x_t·W + b (halved for sigmoid gates), then, as the cell overwrites them, the activations. */
+    protected TimeSteps[] gates;
+    /** h_{t−1} at step t: [T + 1, B, H] with h₋₁ = 0 in slot 0, so slots 0..T−1 are every step's recurrent input. */
+    protected TimeSteps hidden;
+    /** dLoss/dh_t: [T, B, H], first the output's gradient, then the recurrent part added by the cell. */
+    protected TimeSteps hiddenGrad;
+    /** Per gate, dLoss/d(pre-activation): written by the cell. */
+    protected TimeSteps[] gateGrads;
+    private INDArray inputT, output, inputGradT, inputGrad;
+
+    protected Recurrent(Config config) {
+        this.config = config;
+        this.units = config.units;
+        this.gateCount = config.kind.gates;
+    }
+
+    @Override
+    public String name() {
+        return config.kind.jsonName;
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        if (in.length != 2) {
+            throw new IllegalArgumentException(name() + " expects [time, features] per sample but got " + Arrays.toString(in)
+                    + "; set model.input_shape to e.g. [28, 28] or add a reshape layer before it");
+        }
+        return config.returnSequences ? new long[] {in[0], units} : new long[] {units};
+    }
+
+    @Override
+    public List<ParamSpec> params(long[] in) {
+        // Fans as Keras counts them on its [F, G·H] and [H, G·H] kernels, so the initial scale matches.
+        long width = gateCount * units;
+        List<ParamSpec> p = new ArrayList<>();
+        p.add(ParamSpec.weight("W", new long[] {gateCount, in[1], units}, config.kernelInit, in[1], width));
+        p.add(ParamSpec.weight("U", new long[] {gateCount, units, units}, config.recurrentInit, units, width));
+        p.addAll(biasParams());
+        return p;
+    }
+
+    /** The bias blocks, laid out one after another; together they form b [G, H] (and any cell-specific extra). */
+    protected List<ParamSpec> biasParams() {
+        return List.of(ParamSpec.bias("b", gateCount * units, config.biasInit));
+    }
+
+    @Override
+    public void bind(long[] in, INDArray params, INDArray grads) {
+        long f = in[1], nW = gateCount * f * units, nU = gateCount * units * units, nB = gateCount * units;
+        kernels = blocks(params, 0, f, units);
+        kernelGrads = blocks(grads, 0, f, units);
+        recurrentKernels = blocks(params, nW, units, units);
+        recurrentGrads = blocks(grads, nW, units, units);
+        biases = blocks(params, nW + nU, 1, units);
+        biasGrads = blocks(grads, nW + nU, 1, units);
+        long end = nW + nU + nB;
+        if (params.length() > end) {
+            bindExtra(params.get(NDArrayIndex.interval(end, params.length())), grads.get(NDArrayIndex.interval(end, grads.length())));
+        }
+    }
+
+    /** G consecutive [rows, cols] views starting at {@code offset} of a flat buffer. */
+    private INDArray[] blocks(INDArray flat, long offset, long rows, long cols) {
+        return IntStream.range(0, gateCount).mapToObj(g -> flat.get(NDArrayIndex.interval(offset + g * rows * cols,
+                offset + (g + 1) * rows * cols)).reshape('c', rows, cols)).toArray(INDArray[]::new);
+    }
+
+    /** Binds parameters after b, if the cell has any. */
+    protected void bindExtra(INDArray params, INDArray grads) {
+    }
+
+    /** Whether gate g is a sigmoid gate, whose pre-activations are kept halved (see {@link GateMath}). */
+    protected abstract boolean sigmoidGate(int g);
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        long batch = x.size(0), time = x.size(1), features = x.size(2);
+        DataType type = x.dataType();
+        inputT = Buffers.reuse(inputT, type, time, batch, features);
+        inputT.assign(x.permute(1, 0, 2));
+        INDArray xFlat = inputT.reshape('c', time * batch, features);
+        if (gates == null) gates = new TimeSteps[gateCount];
+        for (int g = 0; g < gateCount; g++) {
+            // x_t·W + b for every step in one GEMM; the cell adds h_{t−1}·U step by step.
+            gates[g] = TimeSteps.reuse(gates[g], type, time, batch, units);
+            INDArray a = gates[g].flat();
+            Nd4j.gemm(xFlat, kernels[g], a, false, false, 1.0, 0.0);
+            a.addiRowVector(biases[g]);
+            if (sigmoidGate(g)) a.muli(0.5);
+        }
+        hidden = TimeSteps.reuse(hidden, type, time + 1, batch, units);
+        hidden.at(0).assign(0);
+        forwardSteps((int) time, batch, type);
+        if (!config.returnSequences) return hidden.at((int) time);
+        output = Buffers.reuse(output, type, batch, time, units);
+        return output.assign(hidden.steps(1, time + 1).permute(1, 0, 2));
+    }
+
+    /** {@code target += h_{t−1}·U_g}, halved for a sigmoid gate. */
+    protected void addRecurrent(int g, int t, INDArray target) {
+        Nd4j.gemm(hidden.at(t), recurrentKernels[g], target, false, false, sigmoidGate(g) ? 0.5 : 1.0, 1.0);
+    }
+
+    /** {@code dh += dq·U_gᵀ}: the gradient that reaches h_{t−1} through gate g's recurrent product. */
+    protected void addRecurrentGrad(int g, INDArray dq, INDArray dh) {
+        Nd4j.gemm(dq, recurrentKernels[g], dh, false, true, 1.0, 1.0);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
+        long time = inputT.size(0), batch = inputT.size(1), features = inputT.size(2);
+        DataType type = gradOutput.dataType();
+        hiddenGrad = TimeSteps.reuse(hiddenGrad, type, time, batch, units);
+        if (gateGrads == null) gateGrads = new TimeSteps[gateCount];
+        for (int g = 0; g < gateCount; g++) gateGrads[g] = TimeSteps.reuse(gateGrads[g], type, time, batch, units);
+        if (config.returnSequences) {
+            hiddenGrad.all().assign(gradOutput.permute(1, 0, 2));
+        } else {
+            hiddenGrad.all().assign(0);
+            hiddenGrad.at((int) time - 1).assign(gradOutput);
+        }
+        backwardSteps((int) time, batch, type);
+        // Weight gradients of all steps at once: dW_g += Xᵀ·dA_g, dU_g += H_prevᵀ·dq_g, db_g += Σ dA_g.
+        INDArray x = inputT.reshape('c', time * batch, features), hPrev = hidden.stepsFlat(0, time);
+        for (int g = 0; g < gateCount; g++) {
+            INDArray dA = gateGrads[g].flat();
+            Nd4j.gemm(x, dA, kernelGrads[g], true, false, 1.0, 1.0);
+            Nd4j.gemm(hPrev, recurrentPreActivationGrad(g).flat(), recurrentGrads[g], true, false, 1.0, 1.0);
+            biasGrads[g].addi(dA.sum(true, 0));
+        }
+        accumulateExtra();
+        if (!needInputGradient) return null;
+        inputGradT = Buffers.reuse(inputGradT, type, time, batch, features);
+        INDArray dx = inputGradT.reshape('c', time * batch, features);
+        for (int g = 0; g < gateCount; g++) Nd4j.gemm(gateGrads[g].flat(), kernels[g], dx, false, true, 1.0, g == 0 ? 0.0 : 1.0);
+        inputGrad = Buffers.reuse(inputGrad, type, batch, time, features);
+        return inputGrad.assign(inputGradT.permute(1, 0, 2));
+    }
+
+    /** dLoss/d(h_{t−1}·U_g) over all steps; the gate's gradient unless the cell separates them (GRU's candidate). */
+    protected TimeSteps recurrentPreActivationGrad(int g) {
+        return gateGrads[g];
+    }
+
+    /** Adds gradients of the parameters bound in {@link #bindExtra}. */
+    protected void accumulateExtra() {
+    }
+
+    /** Runs the recurrence: reads gates (x_t·W + b), writes hidden slots 1..T and anything backward needs. */
+    protected abstract void forwardSteps(int time, long batch, DataType type);
+
+    /** Back-propagates through time: reads hiddenGrad (adding the recurrent part to it), writes gateGrads. */
+    protected abstract void backwardSteps(int time, long batch, DataType type);
+}

@@ -1,0 +1,52 @@
+package io.spindle.core.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A time-major work array [T, B, X] of a recurrent layer with its per-step [B, X] views, made once
+ * per batch shape: each step's slice is contiguous, so a step's GEMM writes straight into it, and
+ * the whole array is one [T·B, X] matrix for the GEMMs that cover all steps at once.
+ */
+final class TimeSteps {
+    private final INDArray all;
+    private final INDArray[] steps;
+
+    private TimeSteps(INDArray all) {
+        this.all = all;
+        this.steps = new INDArray[(int) all.size(0)];
+        for (int t = 0; t < steps.length; t++) steps[t] = all.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    /** {@code current} when it already has this type and shape, else a new (uninitialised) one. */
+    static TimeSteps reuse(TimeSteps current, DataType type, long time, long batch, long width) {
+        INDArray a = Buffers.reuse(current == null ? null : current.all, type, time, batch, width);
+        return current != null && a == current.all ? current : new TimeSteps(a);
+    }
+
+    /** All steps, [T, B, X]. */
+    INDArray all() {
+        return all;
+    }
+
+    /** All steps as one matrix [T·B, X] (a view). */
+    INDArray flat() {
+        return all.reshape('c', all.size(0) * all.size(1), all.size(2));
+    }
+
+    /** Step t, [B, X] (a contiguous view). */
+    INDArray at(int t) {
+        return steps[t];
+    }
+
+    /** Steps [from, to), [to − from, B, X] (a contiguous view). */
+    INDArray steps(long from, long to) {
+        return all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    /** Steps [from, to) as one matrix [(to − from)·B, X] (a contiguous view). */
+    INDArray stepsFlat(long from, long to) {
+        return steps(from, to).reshape('c', (to - from) * all.size(1), all.size(2));
+    }
+}

@@ -1,0 +1,106 @@
+package io.spindle.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spindle.core.data.Dataset;
+import io.spindle.core.loss.Loss;
+import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.Network;
+import io.spindle.core.nn.ActivationFunction;
+import io.spindle.core.nn.Dense;
+import io.spindle.core.optim.Optimizer;
+import io.spindle.core.optim.OptimizerConfig;
+import io.spindle.core.train.EpochStats;
+import io.spindle.worker.collective.Collective;
+import io.spindle.worker.collective.CollectiveOptions;
+import io.spindle.worker.collective.InJvmCollective;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The sharded all-reduce step (each rank updates its shard, then all-gathers) against one rank doing the
+ * whole batch: the same parameters, the same gathered optimizer state and step count on every rank. With
+ * clip_norm the optimizer cannot be sharded and the replicated step must give the same answer too.
+ */
+class ShardedStepLoopTest {
+    private static final ModelConfig MODEL = new ModelConfig(new long[] {12},
+            List.of(Dense.Config.of(7, ActivationFunction.TANH), Dense.Config.of(3, ActivationFunction.IDENTITY)));
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, 1.0})
+    void twoShardedRanksMatchOneRankOnTheSameRows(double clipNorm) throws Exception {
+        OptimizerConfig adam = OptimizerConfig.adam(0.01).withClipNorm(clipNorm);
+        // One rank sees rows 0..63 in order as batches of 16; two ranks see rows split so that each global
+        // batch of 16 is the union of their local batches of 8 (no shuffle, interleaved shards).
+        Dataset rows = data(64);
+        int[] even = new int[32], odd = new int[32];
+        for (int i = 0; i < 32; i++) {
+            int batch = i / 8, k = i % 8;
+            even[i] = batch * 16 + k;
+            odd[i] = batch * 16 + 8 + k;
+        }
+        List<Run> one = train(List.of(rows), 16, adam);
+        List<Run> two = train(List.of(Shard.of(0, rows, even).toDataset(), Shard.of(1, rows, odd).toDataset()), 8, adam);
+        for (Run r : two) {
+            assertClose(one.get(0).params, r.params, "parameters");
+            assertClose(one.get(0).state, r.state, "optimizer state");
+            assertEquals(one.get(0).iteration, r.iteration);
+        }
+        assertEquals(8, one.get(0).iteration);
+    }
+
+    private record Run(float[] params, float[] state, long iteration) {
+    }
+
+    private static List<Run> train(List<Dataset> shards, int localBatch, OptimizerConfig optimizer) throws Exception {
+        int n = shards.size();
+        List<Collective> ranks = InJvmCollective.create(n, CollectiveOptions.defaults(CollectiveOptions.newSecret()));
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Run>> runs = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                Collective c = ranks.get(r);
+                Dataset shard = shards.get(r);
+                runs.add(pool.submit(() -> {
+                    Network net = Network.initialized(MODEL, 5, DataType.FLOAT);
+                    Optimizer opt = optimizer.create(net.layout(), DataType.FLOAT);
+                    WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
+                    loop.synchronizeParameters();
+                    loop.run(shard, new TrainingPlan(2, localBatch, shard.size() / localBatch, 1, false, "allreduce", 1, false));
+                    return new Run(net.params().toFloatVector(), opt.state().toFloatVector(), opt.iteration());
+                }));
+            }
+            List<Run> out = new ArrayList<>();
+            for (Future<Run> f : runs) out.add(f.get());
+            return out;
+        } finally {
+            pool.shutdownNow();
+            ranks.forEach(Collective::close);
+        }
+    }
+
+    private static Dataset data(int rows) {
+        INDArray x = Nd4j.rand(DataType.FLOAT, rows, 12).subi(0.5);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, rows, 1);
+        for (int i = 0; i < rows; i++) y.putScalar(i, 0, i % 3);
+        return new Dataset(x, y, new long[] {12}, 3);
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / Math.max(1e-3, Math.abs(expected[i])));
+        }
+        assertTrue(worst <= 1e-4, what + ": worst relative difference " + worst);
+    }
+}

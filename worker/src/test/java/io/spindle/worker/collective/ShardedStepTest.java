@@ -1,0 +1,83 @@
+package io.spindle.worker.collective;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Reduce-scatter and all-gather, the two halves of a sharded optimizer step, on every transport and 1 to
+ * 5 ranks: the shards tile the buffer (the coordinator, which has no sharded path, owns it whole on every rank); after the reduce-scatter each rank's shard holds the bits the
+ * all-reduce would have given it; after the all-gather every rank holds every owner's shard exactly.
+ */
+class ShardedStepTest {
+
+    private static final CollectiveOptions SMALL_PIECES = Ranks.options().withChunkBytes(64);
+
+    @ParameterizedTest
+    @EnumSource(Ranks.Kind.class)
+    void reduceScatterGivesTheAllReduceBitsOnEachShardAndAllGatherSharesThem(Ranks.Kind kind) {
+        for (int n = 1; n <= 5; n++) {
+            try (Ranks group = Ranks.open(kind, n, SMALL_PIECES)) {
+                for (int length : new int[] {1, n + 1, 3001, 10007}) {
+                    check(group, length);
+                }
+            }
+        }
+    }
+
+    private static void check(Ranks group, int length) {
+        int n = group.size();
+        List<float[]> inputs = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            inputs.add(Ranks.inputs(31, r, length));
+        }
+        int[] allReduced = Ranks.bits(group.onAll(c -> {
+            INDArray b = Ranks.array(inputs.get(c.rank()));
+            c.allReduceMean(b);
+            return b;
+        }).get(0));
+        List<Shard> shards = group.onAll(c -> c.shardOf(length));
+        assertTiles(shards, length);
+        // Reduce-scatter, then each owner scribbles a rank-specific value over everything it does not own
+        // (stale halves must not leak), then all-gather: every rank must end with the all-reduced bits.
+        List<INDArray> gathered = group.onAll(c -> {
+            INDArray b = Ranks.array(inputs.get(c.rank()));
+            c.reduceScatterMean(b);
+            Shard mine = c.shardOf(length);
+            int[] got = Ranks.bits(b);
+            for (long i = mine.from(); i < mine.to(); i++) {
+                assertEquals(allReduced[(int) i], got[(int) i], "rank " + c.rank() + " element " + i + " of " + length);
+            }
+            for (long i = 0; i < length; i++) {
+                if (i < mine.from() || i >= mine.to()) b.putScalar(i, -1000 - c.rank());
+            }
+            c.allGather(b);
+            return b;
+        });
+        for (int r = 0; r < n; r++) {
+            assertArrayEquals(allReduced, Ranks.bits(gathered.get(r)), "rank " + r + " after all-gather, n=" + length);
+        }
+    }
+
+    /** The shards tile [0, length), or (a transport without a sharded path) each is the whole buffer. */
+    private static void assertTiles(List<Shard> shards, long length) {
+        if (shards.stream().allMatch(s -> s.equals(new Shard(0, length)))) {
+            return;
+        }
+        List<Shard> sorted = new ArrayList<>(shards);
+        sorted.sort(Comparator.comparingLong(Shard::from).thenComparingLong(Shard::to));
+        long at = 0;
+        for (Shard s : sorted) {
+            assertEquals(at, s.from(), "shards " + Arrays.toString(shards.toArray()) + " must tile [0, " + length + ")");
+            at = s.to();
+        }
+        assertEquals(length, at);
+    }
+}
