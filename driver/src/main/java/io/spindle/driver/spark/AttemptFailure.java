@@ -62,7 +62,11 @@ public final class AttemptFailure {
     /** One line for the console: the worker's own exception when the text carries one. */
     static String summary(RuntimeException e) {
         String worker = workerError(e);
-        return worker != null ? worker : String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        if (worker != null) return worker;
+        // No worker exception (a lost executor): Spark's own reason, from the deepest cause.
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return String.valueOf(root.getMessage()).lines().filter(l -> !l.isBlank()).findFirst().orElse(root.toString());
     }
 
     /** "SimpleClassName: message" of the worker exception inside a failed stage's text, or null. */
