@@ -143,6 +143,16 @@ class StandaloneClusterIT {
         pb.redirectOutput(logFile.toFile());
         long start = System.nanoTime();
         Process submit = pb.start();
+        try {
+            killOneExecutorAndCheckTheResumedRun(submit, start, killed, undisturbed, logFile);
+        } finally {
+            // A failed assertion must not leave the job waiting for its cluster.
+            if (submit.isAlive()) submit.destroyForcibly();
+        }
+    }
+
+    private static void killOneExecutorAndCheckTheResumedRun(Process submit, long start, Path killed, Path undisturbed,
+                                                             Path logFile) throws Exception {
         // Kill one executor JVM (SIGKILL) once the first mid-epoch checkpoint exists: training is under way.
         Path checkpoints = killed.resolve("checkpoints");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
