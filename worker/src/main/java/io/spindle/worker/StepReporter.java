@@ -23,4 +23,11 @@ public interface StepReporter {
     default boolean epochEnd(EpochStats stats, double collectiveSeconds, float[] params, float[] optimizerState, long iteration) {
         return true;
     }
+
+    /**
+     * A mid-epoch checkpoint: training resumes at {@code start} with these parameters and optimizer state
+     * ({@code iteration} steps done). {@code start.totals()} are the epoch's figures so far over all ranks.
+     */
+    default void checkpoint(StartPoint start, float[] params, float[] optimizerState, long iteration) {
+    }
 }

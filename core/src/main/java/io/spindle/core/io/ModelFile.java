@@ -1,5 +1,6 @@
 package io.spindle.core.io;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,6 +43,7 @@ import java.util.zip.CheckedOutputStream;
  *                    "optimizer_iteration"   the optimizer's step count
  *                    "provenance"            {"spindle_version", "seed", "workers", "data_fingerprint",
  *                                             "created_at", "steps", "epochs"}
+ *                    "checkpoint"            only in checkpoints: where training resumes (see {@link CheckpointFile})
  * 16+H     P*w     parameters: IEEE-754 values of param_dtype (w = 4 or 8), the flat buffer in order
  * 16+H+P*w S*w     optimizer state: same type, same layout convention
  * end-8    8       trailer: CRC-32C (Castagnoli) of every byte before it, as an int64 (upper 32 bits zero)
@@ -68,11 +70,16 @@ public final class ModelFile {
      *                                  FLOAT/DOUBLE, optimizer state of another dtype than the parameters)
      */
     public static void write(SavedModel m, OutputStream out) throws IOException {
+        write(m, null, out);
+    }
+
+    /** Writes {@code m} with an extra header section {@code checkpoint} (see {@link CheckpointFile}). */
+    static void write(SavedModel m, ObjectNode checkpoint, OutputStream out) throws IOException {
         Objects.requireNonNull(m, "model to write");
         INDArray params = m.params();
         INDArray state = stateOf(m);
         checkWritable(m, state);
-        byte[] header = ModelHeader.encode(m, params.length(), state.length());
+        byte[] header = ModelHeader.encode(m, params.length(), state.length(), checkpoint);
 
         CRC32C crc = new CRC32C();
         BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
@@ -96,6 +103,14 @@ public final class ModelFile {
      * @throws ModelFileException when the bytes are not a model this build can load; the message says why
      */
     public static SavedModel read(InputStream in, String sourceName) throws IOException {
+        return readWithHeader(in, sourceName).model();
+    }
+
+    /** A verified model and its header, for readers of extra sections. */
+    record Read(SavedModel model, ModelHeader header) {
+    }
+
+    static Read readWithHeader(InputStream in, String sourceName) throws IOException {
         CRC32C crc = new CRC32C();
         CheckedInputStream body = new CheckedInputStream(in, crc);
         readMagic(body, sourceName);
@@ -113,7 +128,7 @@ public final class ModelFile {
         long stored = ByteBuffer.wrap(exactly(in, 8, "checksum trailer", sourceName)).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (stored != computed) throw ModelFileException.checksumMismatch(sourceName, stored, computed);
         if (in.read() != -1) throw ModelFileException.corrupt(sourceName, "unexpected data after the checksum trailer");
-        return header.toModel(params, state, sourceName);
+        return new Read(header.toModel(params, state, sourceName), header);
     }
 
     /**

@@ -42,6 +42,11 @@ final class ModelHeader {
 
     /** The header of {@code m}, whose params and optimizer state hold {@code paramCount} and {@code stateCount} values. */
     static byte[] encode(SavedModel m, long paramCount, long stateCount) {
+        return encode(m, paramCount, stateCount, null);
+    }
+
+    /** As above, plus a {@code checkpoint} section (null for a plain model) that model readers ignore. */
+    static byte[] encode(SavedModel m, long paramCount, long stateCount, ObjectNode checkpoint) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.set("model", m.model().toJson());
         n.put("loss", m.loss());
@@ -59,6 +64,7 @@ final class ModelHeader {
         pn.put("created_at", p.createdAt());
         pn.put("steps", p.steps());
         pn.put("epochs", p.epochs());
+        if (checkpoint != null) n.set("checkpoint", checkpoint);
         try {
             return JSON.writeValueAsBytes(n);
         } catch (IOException e) {
@@ -97,6 +103,11 @@ final class ModelHeader {
         } catch (ConfigException e) {
             throw ModelFileException.corruptHeader(source, e.getMessage());
         }
+    }
+
+    /** A top-level header object such as {@code checkpoint}, or null when absent. */
+    ConfigNode section(String key) {
+        return root.has(key) ? root.object(key) : null;
     }
 
     DataType dataType() {

@@ -23,6 +23,8 @@ public final class Network {
     private final ModelConfig config;
     private final List<Layer> layers = new ArrayList<>();
     private final List<long[]> inputShapes = new ArrayList<>();
+    /** For each runtime layer, the index of the config layer that built it (what messages and blocks call "layer i"). */
+    private final List<Integer> configIndex = new ArrayList<>();
     private final long[] outputShape;
     private final ParamLayout layout;
     private final INDArray params;
@@ -39,6 +41,7 @@ public final class Network {
             for (Layer layer : lc.build(seed * 1_000_003L + i)) {
                 layers.add(layer);
                 inputShapes.add(shape);
+                configIndex.add(i);
                 for (ParamSpec p : layer.params(shape)) {
                     blocks.add(new ParamLayout.Block(i, layer.name(), p.name(), offset, p.length(), p.regularized(), p.trainable()));
                     specs.add(p);
@@ -152,6 +155,19 @@ public final class Network {
             g = layers.get(i).backward(g, i > last || needInputGradient);
         }
         return needInputGradient ? g : null;
+    }
+
+    /**
+     * Runs the layers on {@code x} one by one and names the first whose output holds NaN or Inf, e.g.
+     * "layer 1 (dense)", or returns null. Slow (checks every output); for explaining a divergence.
+     */
+    public String firstNonFiniteOutput(INDArray x, boolean training) {
+        INDArray h = fitInput(x);
+        for (int i = 0; i < layers.size(); i++) {
+            h = layers.get(i).forward(h, training);
+            if (!io.spindle.core.train.Divergence.isFinite(h)) return "layer " + configIndex.get(i) + " (" + layers.get(i).name() + ")";
+        }
+        return null;
     }
 
     private INDArray fitInput(INDArray x) {

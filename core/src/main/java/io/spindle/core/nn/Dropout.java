@@ -51,12 +51,22 @@ public final class Dropout implements Layer {
 
     private final double rate;
     private final Random rng;
+    private final long seed;
     private INDArray mask, output, inputGrad;
     private boolean masked;
 
     public Dropout(double rate, long seed) {
         this.rate = rate;
         this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        this.seed = seed;
+    }
+
+    /**
+     * Makes the masks of global step {@code step} a function of (seed, step) alone, so a run resumed
+     * from a checkpoint draws the masks the uninterrupted run would have drawn.
+     */
+    public void seedForStep(long step) {
+        rng.setSeed(seed * 0x9E3779B97F4A7C15L + step);
     }
 
     /** Restarts the mask sequence; the gradient check uses it to see the same mask on every forward. */

@@ -60,12 +60,11 @@ public final class Trainer {
             BatchSampler.Batch batch = sampler.batch(step);
             INDArray out = net.forward(batch.features(), true);
             LossResult r = loss.compute(out, batch.labels());
-            if (!Double.isFinite(r.loss())) {
-                throw new TrainingDivergedException("the loss became " + r.loss() + " at epoch " + epoch + ", step "
-                        + (step + 1) + "; lower the learning rate or add gradient clipping (optimizer.clip_norm)");
-            }
+            String where = "at epoch " + epoch + ", step " + (step + 1);
+            if (!Double.isFinite(r.loss())) throw Divergence.explainLoss(net, r.loss(), batch.features(), where);
             if (loss.classification()) correct += Accuracy.countCorrect(out, batch.labels());
             net.backward(r.gradient());
+            Divergence.checkGradients(net, where);
             optimizer.step(net.params(), net.grads());
             lossSum += r.loss() * batch.size();
             seen += batch.size();

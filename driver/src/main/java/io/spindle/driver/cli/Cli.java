@@ -39,6 +39,9 @@ public final class Cli {
                     yield 2;
                 }
             };
+        } catch (NativeLibraryCheck.NativeLibraryException e) {
+            err.println("spindle: " + e.getMessage());
+            return 1;
         } catch (ConfigException e) {
             err.println("spindle: invalid configuration: " + e.getMessage());
             return 2;

@@ -1,9 +1,7 @@
 package io.spindle.driver.cli;
 
 import io.spindle.core.train.TrainingDivergedException;
-
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.spindle.driver.spark.AttemptFailure;
 
 /**
  * Turns a failed run into one line for the user. A failed Spark stage carries the worker's
@@ -11,8 +9,6 @@ import java.util.regex.Pattern;
  * so the worker's own class and message are dug out of it.
  */
 final class FailureMessage {
-    private static final Pattern WORKER_ERROR = Pattern.compile("^([\\w.$]+(?:Exception|Error)): (.*)$", Pattern.MULTILINE);
-
     private FailureMessage() {
     }
 
@@ -22,14 +18,15 @@ final class FailureMessage {
             root = root.getCause();
         }
         if (root instanceof TrainingDivergedException) return "training diverged: " + root.getMessage();
-        String text = String.valueOf(root.getMessage());
-        Matcher m = WORKER_ERROR.matcher(text);
-        if (m.find()) {
-            String cls = m.group(1);
-            String simple = cls.substring(cls.lastIndexOf('.') + 1);
-            return simple.equals("TrainingDivergedException") ? "training diverged: " + m.group(2)
-                    : "training failed on a worker: " + simple + ": " + m.group(2);
+        if (String.valueOf(root.getMessage()).contains("SPARK-24819") || root.getClass().getSimpleName().contains("BarrierJobSlots")) {
+            return "the cluster has fewer free task slots than training.workers: every worker is a task of one barrier stage and all "
+                    + "start together; lower training.workers or give the job more executor cores (spark.executor.instances, "
+                    + "--executor-cores, spark.cores.max)";
         }
-        return "training failed: " + root;
+        String worker = AttemptFailure.workerError(root);
+        if (worker == null) return "training failed: " + root;
+        String diverged = TrainingDivergedException.class.getSimpleName() + ": ";
+        return worker.startsWith(diverged) ? "training diverged: " + worker.substring(diverged.length())
+                : "training failed on a worker: " + worker;
     }
 }

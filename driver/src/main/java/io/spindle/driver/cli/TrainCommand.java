@@ -26,7 +26,9 @@ import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.report.ReportWriter;
 import io.spindle.driver.run.ProgressBar;
 import io.spindle.driver.run.RunWriter;
+import io.spindle.driver.run.CheckpointStore;
 import io.spindle.driver.run.Storage;
+import io.spindle.core.io.Checkpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,9 +38,13 @@ import java.util.List;
 import java.time.Instant;
 import java.util.Locale;
 
-/** {@code train JOB.json [--set key=value ...] [--out DIR]}: validate, load, train, evaluate, write the run directory. */
+/**
+ * {@code train JOB.json [--set key=value ...] [--out DIR]}: validate, load, train, evaluate, write the run directory;
+ * {@code train --resume RUN_DIR}: continue that run from its newest good checkpoint with its saved job.json.
+ */
 final class TrainCommand {
-    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--master SPARK_MASTER]";
+    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--master SPARK_MASTER]\n"
+            + "  train --resume RUN_DIR [--set key=value ...] [--master SPARK_MASTER]";
 
     private final Storage storage;
     private final PrintStream out;
@@ -49,18 +55,40 @@ final class TrainCommand {
     }
 
     int run(String[] argv) throws IOException {
-        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master"), List.of());
-        if (args.positional.size() != 1) throw new ConfigException("train", "expects one job file: " + USAGE);
-        JobConfig job = readJob(args.positional.get(0), args.all("set"));
-        if (args.option("out") != null) job = job.withOutputDir(args.option("out"));
+        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master", "resume"), List.of());
+        String resumeDir = args.option("resume");
+        JobConfig job;
+        if (resumeDir != null) {
+            if (!args.positional.isEmpty() || args.option("out") != null) {
+                throw new ConfigException("train --resume", "takes the run directory only (its job.json is the job): " + USAGE);
+            }
+            job = readJob(Storage.join(resumeDir, "job.json"), args.all("set")).withOutputDir(resumeDir);
+        } else {
+            if (args.positional.size() != 1) throw new ConfigException("train", "expects one job file: " + USAGE);
+            job = readJob(args.positional.get(0), args.all("set"));
+            if (args.option("out") != null) job = job.withOutputDir(args.option("out"));
+        }
+        NativeLibraryCheck.require();
+        CheckpointStore store = new CheckpointStore(storage, job.outputDir(), job.checkpoint().keep());
+        Checkpoint resumeFrom = null;
+        if (resumeDir != null) {
+            CheckpointStore.Found found = store.latestGood(out::println);
+            if (found == null) throw new ConfigException("train --resume " + resumeDir, "has no intact checkpoint in " + store.dir() + " to resume from");
+            resumeFrom = found.checkpoint();
+            out.printf(Locale.ROOT, "resuming from %s (epoch %d, step %d, global step %d)%n", found.path(),
+                    resumeFrom.epoch(), resumeFrom.step(), resumeFrom.globalStep());
+        }
+        Checkpoint from = resumeFrom;
         DataLoader loader = new DataLoader(storage);
         loader.checkExists(job.data());
 
         long start = System.nanoTime();
         JobConfig resolved = job;
+        // Written first: train --resume needs the job of a run that never finished.
+        new RunWriter(storage, job.outputDir()).writeJob(job);
         if (job.data().viaSpark()) {
             // Parquet, JSON and LibSVM need Spark's readers, so the session comes first.
-            return inSession(job, args.option("master"), spark -> trainOnDataFrames(spark, resolved, start));
+            return inSession(job, args.option("master"), spark -> trainOnDataFrames(spark, trainer(spark, store, from), resolved, start));
         }
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
@@ -69,7 +97,12 @@ final class TrainCommand {
 
         printPlan(job, train.size(), test);
         return inSession(job, args.option("master"), spark -> finish(spark, resolved,
-                new DistributedTrainer(spark).trainFromSource(resolved, train, test, progressBar()), test, train.fingerprint(), start));
+                trainer(spark, store, from).trainFromSource(resolved, train, test, progressBar()), test, train.fingerprint(), start));
+    }
+
+    /** The coordinator with this run's checkpoints: it writes them, resumes failed attempts from them, and starts at {@code from}. */
+    private DistributedTrainer trainer(SparkSession spark, CheckpointStore store, Checkpoint from) {
+        return new DistributedTrainer(spark).withCheckpoints(store, from, out::println);
     }
 
     /** Something trained in a Spark session. */
@@ -90,7 +123,7 @@ final class TrainCommand {
     }
 
     /** Rows read by Spark's DataFrame readers: checked in one pass, then each worker packs its partition of them. */
-    private int trainOnDataFrames(SparkSession spark, JobConfig job, long start) throws IOException {
+    private int trainOnDataFrames(SparkSession spark, DistributedTrainer trainer, JobConfig job, long start) throws IOException {
         long[] shape = job.model().inputShape();
         long width = Buffers.product(shape);
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
@@ -107,7 +140,7 @@ final class TrainCommand {
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
         printPlan(job, (int) stats.rows(), test);
         JavaRDD<Shard> shards = DataFrameShards.pack(train, job.distributed().workers(), shape, classes);
-        DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).trainShards(job, shards, (int) stats.rows(), test, progressBar());
+        DistributedTrainer.Outcome outcome = trainer.trainShards(job, shards, (int) stats.rows(), test, progressBar());
         return finish(spark, job, outcome, test, stats.fingerprint(), start);
     }
 
@@ -140,8 +173,11 @@ final class TrainCommand {
         RunWriter run = new RunWriter(storage, job.outputDir());
         run.writeModel(saved);
         run.writeHistory(history);
-        run.writeJob(job);
-        run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), seconds);
+        run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), seconds, outcome.attempts(), outcome.stepsRedone());
+        if (outcome.attempts() > 1) {
+            out.printf(Locale.ROOT, "recovered: %d attempts, %,d steps redone; checkpoints in %s%n",
+                    outcome.attempts(), outcome.stepsRedone(), Storage.join(job.outputDir(), "checkpoints"));
+        }
         writeReport(job.outputDir());
         if (eval != null) {
             out.printf(Locale.ROOT, "test: loss %.4f%s  (%,d rows)%n", eval.loss(),

@@ -14,10 +14,10 @@ import java.util.List;
 
 /**
  * A whole job file, validated before any work starts: {@code name}, {@code data}, {@code model},
- * {@code loss}, {@code optimizer}, {@code training}, {@code output}. Every error names its field.
+ * {@code loss}, {@code optimizer}, {@code training}, {@code checkpoint}, {@code output}. Every error names its field.
  */
 public record JobConfig(String name, DataConfig data, ModelConfig model, Loss loss, OptimizerConfig optimizer,
-                        TrainingConfig training, DistributedConfig distributed, String outputDir) {
+                        TrainingConfig training, DistributedConfig distributed, CheckpointConfig checkpoint, String outputDir) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Parses job JSON text, applies {@code --set} overrides, then validates. */
@@ -36,7 +36,7 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
     }
 
     public static JobConfig fromJson(ConfigNode c) {
-        c.rejectUnknown("name", "data", "model", "loss", "optimizer", "training", "output");
+        c.rejectUnknown("name", "data", "model", "loss", "optimizer", "training", "checkpoint", "output");
         if (!c.has("data")) throw new ConfigException("data", "required section is missing; e.g. {\"train\": \"PATH\", \"test\": \"PATH\"}");
         if (!c.has("model")) throw new ConfigException("model", "required section is missing; e.g. {\"input_shape\": [784], \"layers\": [...]}");
         DataConfig data = DataConfig.fromJson(c.object("data"));
@@ -56,11 +56,12 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         ConfigNode out = c.object("output");
         out.rejectUnknown("dir");
         String name = c.string("name", "job");
-        return new JobConfig(name, data, model, loss, optimizer, training, distributed, out.string("dir", "runs/" + name));
+        CheckpointConfig checkpoint = CheckpointConfig.fromJson(c.object("checkpoint"), distributed);
+        return new JobConfig(name, data, model, loss, optimizer, training, distributed, checkpoint, out.string("dir", "runs/" + name));
     }
 
     public JobConfig withOutputDir(String dir) {
-        return new JobConfig(name, data, model, loss, optimizer, training, distributed, dir);
+        return new JobConfig(name, data, model, loss, optimizer, training, distributed, checkpoint, dir);
     }
 
     /** The resolved job, with every default written out, as saved in the run directory. */
@@ -73,6 +74,7 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         ObjectNode t = training.toJson();
         distributed.writeTo(t);
         n.set("training", t);
+        n.set("checkpoint", checkpoint.toJson());
         n.putObject("output").put("dir", outputDir);
         return n;
     }

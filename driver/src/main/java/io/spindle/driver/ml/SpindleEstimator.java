@@ -16,6 +16,7 @@ import io.spindle.core.train.TrainingConfig;
 import io.spindle.core.train.TrainingListener;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.data.FeatureColumns;
+import io.spindle.driver.job.CheckpointConfig;
 import io.spindle.driver.job.DataConfig;
 import io.spindle.driver.job.DistributedConfig;
 import io.spindle.driver.job.JobConfig;
@@ -170,7 +171,7 @@ public abstract class SpindleEstimator<M extends SpindleModel<M>, E extends Spin
         String task = loss.classification() ? "classification" : "regression";
         return new JobConfig(getClass().getSimpleName(), new DataConfig("dataframe", "DataFrame", null, null, null, null, false, task),
                 model, loss, opt, new TrainingConfig(getEpochs(), getBatchSize(), getSeed(), true, null),
-                new DistributedConfig(getWorkers(), "allreduce", 5, "auto", "float32", 120), null);
+                new DistributedConfig(getWorkers(), "allreduce", 5, "auto", "float32", 120), CheckpointConfig.DEFAULTS, null);
     }
 
     /** Units of the last layer the labels must fit: classes for a classifier, targets for a regressor. */

@@ -44,7 +44,7 @@ public final class RunWriter {
 
     /** The summary a script reads: final metrics, throughput, and the run's provenance. */
     public ObjectNode writeSummary(JobConfig job, History history, Evaluation test, SavedModel model,
-                                   int workers, double collectiveShare, double seconds) throws IOException {
+                                   int workers, double collectiveShare, double seconds, int attempts, long stepsRedone) throws IOException {
         ObjectNode s = JSON.createObjectNode().put("name", job.name());
         if (test != null) {
             s.put("test_loss", test.loss());
@@ -64,6 +64,8 @@ public final class RunWriter {
         s.put("workers", workers);
         s.put("collective_share", collectiveShare);
         s.put("seconds", seconds);
+        s.put("attempts", attempts);
+        s.put("steps_redone", stepsRedone);
         s.put("steps", model.optimizerIteration());
         s.put("params", model.params().length());
         s.put("seed", model.provenance().seed());

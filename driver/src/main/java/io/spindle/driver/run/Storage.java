@@ -69,6 +69,23 @@ public final class Storage {
         fs(p).mkdirs(p);
     }
 
+    /** The names of the files directly in directory {@code uri}; empty when it does not exist. */
+    public java.util.List<String> list(String uri) throws IOException {
+        Path p = new Path(uri);
+        FileSystem fs = fs(p);
+        if (!fs.exists(p)) return java.util.List.of();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(p)) {
+            if (s.isFile()) names.add(s.getPath().getName());
+        }
+        return names;
+    }
+
+    public void delete(String uri) throws IOException {
+        Path p = new Path(uri);
+        fs(p).delete(p, false);
+    }
+
     /** Writes {@code uri} via a temp file and a rename; on failure the target is untouched and the temp file removed. */
     public void writeAtomically(String uri, Writer writer) throws IOException {
         Path target = new Path(uri);

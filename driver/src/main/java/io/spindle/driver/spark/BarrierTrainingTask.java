@@ -9,6 +9,7 @@ import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.EpochStats;
 import io.spindle.worker.Shard;
+import io.spindle.worker.StartPoint;
 import io.spindle.worker.StepReporter;
 import io.spindle.worker.TrainingPlan;
 import io.spindle.worker.WorkerLoop;
@@ -20,6 +21,7 @@ import io.spindle.worker.collective.RingAllReduce;
 import io.spindle.worker.collective.WireFormat;
 import org.apache.spark.BarrierTaskContext;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
@@ -45,13 +47,16 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
     private final String lossName;
     private final String optimizerJson;
     private final long seed;
-    private final int epochs, localBatch, stepsPerEpoch, averagingFrequency, timeoutMillis;
+    private final int epochs, localBatch, stepsPerEpoch, averagingFrequency, timeoutMillis, checkpointEverySteps, attempt;
     private final boolean shuffle, stopOnRequest;
     private final String sync, transport, wireDtype, metricsAddress, coordinatorAddress;
     private final byte[] secret;
+    /** Null on a fresh start; else the checkpoint this attempt resumes from. */
+    private final ResumeState resume;
 
     BarrierTrainingTask(String modelJson, String lossName, String optimizerJson, TrainingPlan plan, String transport,
-                        String wireDtype, int timeoutMillis, byte[] secret, String metricsAddress, String coordinatorAddress) {
+                        String wireDtype, int timeoutMillis, byte[] secret, String metricsAddress, String coordinatorAddress,
+                        int attempt, ResumeState resume) {
         this.modelJson = modelJson;
         this.lossName = lossName;
         this.optimizerJson = optimizerJson;
@@ -69,6 +74,9 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         this.secret = secret.clone();
         this.metricsAddress = metricsAddress;
         this.coordinatorAddress = coordinatorAddress;
+        this.checkpointEverySteps = plan.checkpointEverySteps();
+        this.attempt = attempt;
+        this.resume = resume;
     }
 
     @Override
@@ -89,15 +97,22 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         // Other ranks' initial values are overwritten by rank 0's broadcast; only rank 0's seed matters.
         Network net = Network.initialized(model, rank == 0 ? seed : seed + 7919L * rank, DataType.FLOAT);
         Optimizer optimizer = optimizerConfig.create(net.layout(), DataType.FLOAT);
-        TrainingPlan plan = new TrainingPlan(epochs, localBatch, stepsPerEpoch, seed, shuffle, sync, averagingFrequency, stopOnRequest);
+        if (resume != null) {
+            // Every rank starts from the checkpoint itself: no broadcast needed, and optimizer state is restored too.
+            net.params().assign(Nd4j.createFromArray(resume.params));
+            if (resume.optimizerState.length > 0) optimizer.restore(Nd4j.createFromArray(resume.optimizerState), resume.iteration);
+            else optimizer.restore(optimizer.state(), resume.iteration);
+        }
+        TrainingPlan plan = new TrainingPlan(epochs, localBatch, stepsPerEpoch, seed, shuffle, sync, averagingFrequency,
+                stopOnRequest, checkpointEverySteps);
         CollectiveOptions options = CollectiveOptions.defaults(secret).withTimeoutMillis(timeoutMillis)
                 .withWireFormat(WireFormat.valueOf(wireDtype.toUpperCase()));
-        try (Collective collective = openCollective(ctx, rank, size, options);
+        try (Collective collective = InjectedFailure.wrap(openCollective(ctx, rank, size, options), attempt);
              MetricsClient metrics = rank == 0 ? new MetricsClient(metricsAddress, secret, timeoutMillis, stopOnRequest) : null) {
             WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", lossName), optimizer, collective,
                     metrics == null ? StepReporter.NONE : metrics);
-            loop.synchronizeParameters();
-            List<EpochStats> history = loop.run(shard.toDataset(), plan);
+            if (resume == null) loop.synchronizeParameters();
+            List<EpochStats> history = loop.run(shard.toDataset(), plan, resume == null ? StartPoint.BEGINNING : resume.start());
             if (rank != 0) return CollectionConverters.asScala(List.<WorkerResult>of().iterator());
             List<Double> sync = loop.collectiveSeconds();
             double[][] figures = new double[history.size()][];
@@ -106,7 +121,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
                 figures[e] = new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), sync.get(e)};
             }
             WorkerResult result = new WorkerResult(net.params().toFloatVector(), optimizer.state().toFloatVector(),
-                    optimizer.iteration(), figures);
+                    optimizer.iteration(), figures, resume == null ? 1 : resume.epoch);
             return CollectionConverters.asScala(List.of(result).iterator());
         }
     }

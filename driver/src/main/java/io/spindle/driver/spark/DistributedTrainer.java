@@ -9,7 +9,10 @@ import io.spindle.core.train.Evaluation;
 import io.spindle.core.train.Evaluator;
 import io.spindle.core.train.History;
 import io.spindle.core.train.TrainingListener;
+import io.spindle.core.io.Checkpoint;
 import io.spindle.driver.job.JobConfig;
+import io.spindle.driver.run.CheckpointStore;
+import io.spindle.worker.StartPoint;
 import io.spindle.worker.Shard;
 import io.spindle.worker.TrainingPlan;
 import io.spindle.worker.collective.CollectiveOptions;
@@ -28,33 +31,57 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The coordinator on the driver (DESIGN.md "Coordinator"): shards and caches the rows, launches
  * one barrier stage in which every worker trains, turns rank 0's progress into the listener's
- * events, validates each epoch on the driver, decides early stopping, and returns the final state.
+ * events, validates each epoch on the driver, decides early stopping, writes checkpoints, resumes a
+ * failed stage from the newest good one (up to {@code checkpoint.max_attempts}), and returns the final state.
  */
 public final class DistributedTrainer {
     private final SparkSession spark;
+    private final CheckpointStore checkpoints;
+    private final Checkpoint resumeFrom;
+    private final Consumer<String> log;
 
-    /** The final parameters and optimizer state, and the per-epoch history. */
-    public record Outcome(float[] params, float[] optimizerState, long iteration, History history, double collectiveShare) {
+    /**
+     * The final parameters and optimizer state, the per-epoch history, the share of step time in the
+     * collective, how many barrier-stage attempts ran and how many steps were run again after failures.
+     */
+    public record Outcome(float[] params, float[] optimizerState, long iteration, History history, double collectiveShare,
+                          int attempts, long stepsRedone) {
     }
 
     public DistributedTrainer(SparkSession spark) {
+        this(spark, null, null, line -> { });
+    }
+
+    private DistributedTrainer(SparkSession spark, CheckpointStore checkpoints, Checkpoint resumeFrom, Consumer<String> log) {
         this.spark = spark;
+        this.checkpoints = checkpoints;
+        this.resumeFrom = resumeFrom;
+        this.log = log;
+    }
+
+    /**
+     * A trainer that writes checkpoints to {@code store}, resumes failed attempts from them (up to
+     * {@code checkpoint.max_attempts}), starts from {@code resumeFrom} when not null, and tells {@code log} about failures.
+     */
+    public DistributedTrainer withCheckpoints(CheckpointStore store, Checkpoint resumeFrom, Consumer<String> log) {
+        return new DistributedTrainer(spark, store, resumeFrom, log);
     }
 
     /** Trains on rows already in driver memory (the API, tests): the shards are shipped to the executors. */
     public Outcome train(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().seed(), job.training().shuffle());
-        return train(job, sc.parallelize(shards, job.distributed().workers()), train.size(), validation, listener);
+        return train(job, sc.parallelize(shards, job.distributed().workers()), train, validation, listener);
     }
 
     /**
      * Trains on the job's training source, read by the executors themselves (each keeps its shard);
-     * {@code train} is the driver's copy, used only for its size.
+     * {@code train} is the driver's copy, used only for its size and fingerprint.
      */
     public Outcome trainFromSource(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -62,7 +89,7 @@ public final class DistributedTrainer {
         List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
         JavaRDD<Shard> shards = sc.parallelize(ranks, workers)
                 .map(new ShardSource(job.data(), workers, job.training().seed(), job.training().shuffle()));
-        return train(job, shards, train.size(), validation, listener);
+        return train(job, shards, train, validation, listener);
     }
 
     /**
@@ -71,10 +98,16 @@ public final class DistributedTrainer {
      * {@code validation} (may be null) is evaluated on the driver after every epoch.
      */
     public Outcome trainShards(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
-        return train(job, shards, rows, validation, listener);
+        return train(job, shards, rows, "unknown", validation, listener);
     }
 
-    private Outcome train(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
+    private Outcome train(JobConfig job, JavaRDD<Shard> shards, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
+        return train(job, shards, train.size(), train.fingerprint(), validation, listener);
+    }
+
+    /** {@code dataFingerprint} goes into the checkpoints' provenance. */
+    private Outcome train(JobConfig job, JavaRDD<Shard> shards, int rows, String dataFingerprint, Dataset validation,
+                          TrainingListener listener) throws IOException {
         int workers = job.distributed().workers();
         checkLocalSlots(spark.sparkContext().master(), workers);
         int localBatch = job.training().batchSize() / workers;
@@ -86,20 +119,66 @@ public final class DistributedTrainer {
         }
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
                 job.training().shuffle(), job.distributed().sync(), job.distributed().averagingFrequency(),
-                job.training().earlyStopping() != null);
-
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+                job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
+        MemoryEstimate memory = MemoryEstimate.of(job, rows);
+        log.accept(memory.describe(localBatch));
+        ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
+        Checkpoint from = resumeFrom;
+        if (from != null) ResumeCheck.compatible(from, job, plan);
         // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
         JavaRDD<Shard> rdd = shards.persist(StorageLevel.MEMORY_ONLY_SER());
+        Progress progress = new Progress(job, validation, listener, plan,
+                checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint));
+        int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
+        long redone = 0;
+        try {
+            if (checkpoints != null) {
+                checkpoints.removeTempFiles();
+                checkpoints.discardAfter(from == null ? -1 : from.globalStep());
+            }
+            for (int attempt = 1; ; attempt++) {
+                progress.startAttempt(from);
+                try {
+                    WorkerResult rank0 = runAttempt(job, plan, rdd, progress, attempt, from);
+                    return outcome(rank0, progress, attempt, redone);
+                } catch (IOException e) {
+                    throw e;
+                } catch (Exception e) {
+                    // A failed stage surfaces as Spark's checked SparkException; keep it as the cause for the message.
+                    RuntimeException failure = AttemptFailure.explain(e instanceof RuntimeException r ? r
+                            : new IllegalStateException("training attempt " + attempt + " failed", e), checkpoints, log);
+                    if (attempt >= maxAttempts || !AttemptFailure.retryable(failure)) throw failure;
+                    CheckpointStore.Found found = checkpoints.latestGood(log);
+                    from = found == null ? null : found.checkpoint();
+                    if (from != null) ResumeCheck.compatible(from, job, plan);
+                    checkpoints.discardAfter(from == null ? -1 : from.globalStep());
+                    long resumeAt = from == null ? 0 : from.globalStep();
+                    redone += Math.max(0, progress.furthestStep() - resumeAt);
+                    log.accept(String.format(java.util.Locale.ROOT, "attempt %d of %d failed at global step %d: %s%n  resuming %s",
+                            attempt, maxAttempts, progress.furthestStep(), AttemptFailure.summary(failure),
+                            found == null ? "from the beginning (no checkpoint yet)"
+                                    : "from " + found.path() + " (epoch " + from.epoch() + ", step " + from.step() + ", global step " + resumeAt + ")"));
+                }
+            }
+        } finally {
+            rdd.unpersist(false);
+        }
+    }
+
+    /** One barrier stage: every worker trains from {@code from} (or the start) to the end; returns rank 0's result. */
+    private WorkerResult runAttempt(JobConfig job, TrainingPlan plan, JavaRDD<Shard> rdd, Progress progress, int attempt,
+                                    Checkpoint from) throws Exception {
+        int workers = job.distributed().workers();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // A fresh secret per attempt: stragglers of a failed attempt cannot join the next one.
         byte[] secret = CollectiveOptions.newSecret();
         String driverHost = spark.sparkContext().getConf().get("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress());
         int timeoutMillis = job.distributed().timeoutSeconds() * 1000;
-        Progress progress = new Progress(job, validation, listener);
         String transport = job.distributed().transportFor(spark.sparkContext().master());
         CoordinatorServer averaging = null;
         String jobGroup = "spindle-" + java.util.HexFormat.of().formatHex(secret, 0, 8);
         // Spark would rerun a failed barrier stage from scratch; resuming belongs to the coordinator (from a
-        // checkpoint), so the first failed attempt ends the job with its own error.
+        // checkpoint), so the first failed stage attempt ends this attempt with its own error.
         StageFailureCanceller canceller = new StageFailureCanceller(sc, jobGroup);
         spark.sparkContext().addSparkListener(canceller);
         try (MetricsServer metrics = new MetricsServer(driverHost, secret, progress, plan.stopOnRequest(), timeoutMillis + 60_000,
@@ -112,16 +191,22 @@ public final class DistributedTrainer {
             }
             BarrierTrainingTask task = new BarrierTrainingTask(job.model().toJson().toString(), job.loss().name(),
                     job.optimizer().toJson().toString(), plan, transport, job.distributed().wireDtype(),
-                    timeoutMillis, secret, metrics.address(), coordinatorAddress);
-            sc.setJobGroup(jobGroup, "spindle " + job.name() + ": " + workers + " workers × " + plan.epochs() + " epochs", true);
+                    timeoutMillis, secret, metrics.address(), coordinatorAddress, attempt, from == null ? null : new ResumeState(from));
+            sc.setJobGroup(jobGroup, "spindle " + job.name() + ": " + workers + " workers × " + plan.epochs() + " epochs, attempt " + attempt, true);
             List<WorkerResult> results;
             try {
                 results = rdd.rdd().barrier()
                         .mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerResult.class))
                         .toJavaRDD().collect();
-            } catch (RuntimeException e) {
-                // When the driver's side failed first (e.g. validation), that is the error to report.
-                if (metrics.failure() != null) throw new IllegalStateException("the coordinator failed: " + metrics.failure(), metrics.failure());
+            } catch (Exception e) {
+                // Spark's SparkException is checked but undeclared. Rank 0's last messages (a checkpoint) may still be in flight: handle them before choosing where to resume.
+                try {
+                    metrics.awaitFinished(10_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                // When the driver's side failed first (e.g. validation, a checkpoint write), that is the error to report.
+                if (metrics.failure() != null) throw new AttemptFailure.CoordinatorFailed(metrics.failure());
                 throw e;
             } finally {
                 sc.clearJobGroup();
@@ -131,22 +216,24 @@ public final class DistributedTrainer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (metrics.failure() != null) throw new IllegalStateException("the coordinator failed: " + metrics.failure(), metrics.failure());
-            WorkerResult rank0 = results.get(0);
-            History history = progress.history(rank0);
-            float[] params = progress.monitor.paramsToRestore() != null
-                    ? progress.monitor.paramsToRestore().toFloatVector() : rank0.params;
-            double sync = 0, total = 0;
-            for (double[] f : rank0.epochs) {
-                sync += f[5];
-                total += f[3];
-            }
-            return new Outcome(params, rank0.optimizerState, rank0.iteration, history, total == 0 ? 0 : sync / total);
+            if (metrics.failure() != null) throw new AttemptFailure.CoordinatorFailed(metrics.failure());
+            return results.get(0);
         } finally {
             spark.sparkContext().removeSparkListener(canceller);
             if (averaging != null) averaging.close();
-            rdd.unpersist(false);
         }
+    }
+
+    private static Outcome outcome(WorkerResult rank0, Progress progress, int attempts, long redone) {
+        History history = progress.history(rank0);
+        float[] params = progress.monitor.paramsToRestore() != null
+                ? progress.monitor.paramsToRestore().toFloatVector() : rank0.params;
+        double sync = 0, total = 0;
+        for (double[] f : rank0.epochs) {
+            sync += f[5];
+            total += f[3];
+        }
+        return new Outcome(params, rank0.optimizerState, rank0.iteration, history, total == 0 ? 0 : sync / total, attempts, redone);
     }
 
     /**
@@ -169,18 +256,43 @@ public final class DistributedTrainer {
         private final Dataset validation;
         private final TrainingListener listener;
         private final EarlyStoppingMonitor monitor;
-        private final List<EpochStats> epochs = new ArrayList<>();
+        private final TrainingPlan plan;
+        private final CheckpointWriter checkpoints;
+        private List<EpochStats> epochs = new ArrayList<>();
         private int currentEpoch;
+        private volatile long furthestStep;
 
-        Progress(JobConfig job, Dataset validation, TrainingListener listener) {
+        Progress(JobConfig job, Dataset validation, TrainingListener listener, TrainingPlan plan, CheckpointWriter checkpoints) {
             this.job = job;
             this.validation = validation;
             this.listener = listener;
             this.monitor = new EarlyStoppingMonitor(job.training().earlyStopping());
+            this.plan = plan;
+            this.checkpoints = checkpoints;
+        }
+
+        /** A new attempt starts at {@code from} (null: the beginning); the epochs after it will be reported again. */
+        void startAttempt(Checkpoint from) {
+            if (from != null) epochs = new ArrayList<>(from.history());
+            else epochs.clear();
+            currentEpoch = 0;
+            furthestStep = from == null ? 0 : from.globalStep();
+        }
+
+        /** The furthest global step rank 0 reported finished in this attempt. */
+        long furthestStep() {
+            return furthestStep;
+        }
+
+        @Override
+        public void checkpoint(StartPoint start, float[] params, float[] optimizerState, long iteration) {
+            furthestStep = Math.max(furthestStep, iteration);
+            if (checkpoints != null) checkpoints.write(start, params, optimizerState, iteration, epochs);
         }
 
         @Override
         public void step(int epoch, int step, int steps, double loss, double samplesPerSecond) {
+            furthestStep = Math.max(furthestStep, (long) (epoch - 1) * steps + step);
             if (epoch != currentEpoch) {
                 currentEpoch = epoch;
                 listener.onEpochStart(epoch, job.training().epochs(), steps);
@@ -201,16 +313,18 @@ public final class DistributedTrainer {
             EpochStats stats = new EpochStats(epoch, f[0], f[1], valLoss, valAccuracy, f[2], f[3], f[4]);
             epochs.add(stats);
             listener.onEpochEnd(stats);
+            furthestStep = Math.max(furthestStep, iteration);
+            if (checkpoints != null) checkpoints.write(new StartPoint(epoch + 1, 0, new double[3]), params, optimizerState, iteration, epochs);
             return monitor.update(stats, () -> weights);
         }
 
         History history(WorkerResult rank0) {
-            if (epochs.size() < rank0.epochs.length) {
-                // Progress messages are best effort; the stage's own result is authoritative.
-                epochs.clear();
+            if (epochs.size() < rank0.firstEpoch - 1 + rank0.epochs.length) {
+                // Progress messages are best effort; the stage's own result is authoritative for the epochs it ran.
+                epochs = new ArrayList<>(epochs.subList(0, Math.min(epochs.size(), rank0.firstEpoch - 1)));
                 for (int e = 0; e < rank0.epochs.length; e++) {
                     double[] f = rank0.epochs[e];
-                    epochs.add(new EpochStats(e + 1, f[0], f[1], Double.NaN, Double.NaN, f[2], f[3], f[4]));
+                    epochs.add(new EpochStats(rank0.firstEpoch + e, f[0], f[1], Double.NaN, Double.NaN, f[2], f[3], f[4]));
                 }
             }
             return History.of(epochs, monitor.stopped() ? monitor.bestEpoch() : -1);

@@ -14,7 +14,8 @@ import java.security.MessageDigest;
  * The driver's end of the progress channel. A connection must open with "SPNDLMET" and the job's
  * 32-byte secret within five seconds or it is dropped; then messages are a type byte and
  * big-endian fields: STEP (int epoch, int step, int steps, double loss, double samples/s),
- * EPOCH_END (int epoch, 6 doubles: loss, accuracy, samples/s, seconds, learning rate, collective seconds; int n + n floats params, int m + m floats state, long iteration), BYE.
+ * EPOCH_END (int epoch, 6 doubles: loss, accuracy, samples/s, seconds, learning rate, collective seconds; int n + n floats params, int m + m floats state, long iteration),
+ * CHECKPOINT (int epoch, int step, 3 doubles epoch totals; the same params, state and iteration), BYE.
  */
 final class MetricsServer implements AutoCloseable {
 
@@ -24,6 +25,9 @@ final class MetricsServer implements AutoCloseable {
 
         /** Returns false to stop training after this epoch. */
         boolean epochEnd(int epoch, double[] figures, float[] params, float[] optimizerState, long iteration);
+
+        /** A mid-epoch checkpoint: training would resume at {@code start}. */
+        void checkpoint(io.spindle.worker.StartPoint start, float[] params, float[] optimizerState, long iteration);
     }
 
     private final ServerSocket server;
@@ -75,8 +79,12 @@ final class MetricsServer implements AutoCloseable {
                 if (!authenticated(in)) continue;
                 // Rank 0 speaks at least once per step; silence this long means it is gone.
                 s.setSoTimeout(readTimeoutMillis);
-                readMessages(in, s.getOutputStream());
-                finished.countDown();
+                try {
+                    readMessages(in, s.getOutputStream());
+                } finally {
+                    // Rank 0 said BYE or its connection broke (a killed executor): either way nothing more will come.
+                    finished.countDown();
+                }
             } catch (IOException e) {
                 // A stranger, a dropped connection or our own close: keep serving until closed.
             } catch (Throwable e) {
@@ -90,8 +98,8 @@ final class MetricsServer implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     /**
-     * Waits until rank 0's messages have all been handled (it said BYE): the driver validates the last
-     * epoch while the stage may already have returned.
+     * Waits until rank 0's messages have all been handled (it said BYE or its connection ended): the driver
+     * validates the last epoch, or writes the last checkpoint, while the stage may already have returned.
      */
     void awaitFinished(long timeoutMillis) throws InterruptedException {
         finished.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -128,6 +136,12 @@ final class MetricsServer implements AutoCloseable {
                     reply.write(go ? 1 : 0);
                     reply.flush();
                 }
+            } else if (type == MetricsClient.CHECKPOINT) {
+                int epoch = in.readInt(), step = in.readInt();
+                double[] totals = {in.readDouble(), in.readDouble(), in.readDouble()};
+                float[] params = readFloats(in);
+                float[] state = readFloats(in);
+                listener.checkpoint(new io.spindle.worker.StartPoint(epoch, step, totals), params, state, in.readLong());
             } else {
                 return;   // not our protocol: drop the connection
             }

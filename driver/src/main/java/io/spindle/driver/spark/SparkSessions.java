@@ -24,6 +24,11 @@ public final class SparkSessions {
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName());
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        // Spark re-checks every 15 s, 40 times, for enough slots to start a barrier stage: 10 minutes before a
+        // job that cannot fit fails. Every 2 s for 2 minutes still lets executors (or a replacement for a lost one,
+        // which first fetches the fat jar) register, and a resumed attempt starts as soon as they have.
+        conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s");
+        conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "60");
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.ui.enabled", "false");
         }

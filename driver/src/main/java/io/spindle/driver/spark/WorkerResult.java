@@ -10,11 +10,14 @@ public final class WorkerResult {
     long iteration;
     /** Per epoch: train loss, train accuracy, samples/s, seconds, learning rate, seconds in the collective. */
     double[][] epochs;
+    /** The epoch {@code epochs[0]} describes: 1, or where a resumed attempt started. */
+    int firstEpoch;
 
     WorkerResult() {
     }
 
-    WorkerResult(float[] params, float[] optimizerState, long iteration, double[][] epochs) {
+    WorkerResult(float[] params, float[] optimizerState, long iteration, double[][] epochs, int firstEpoch) {
+        this.firstEpoch = firstEpoch;
         this.params = params;
         this.optimizerState = optimizerState;
         this.iteration = iteration;

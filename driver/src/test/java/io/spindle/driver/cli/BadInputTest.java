@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,8 +44,40 @@ class BadInputTest {
         assertRejected(train(out, "training.epoch=2"), out, "training.epoch", "unknown field", "epochs");
         assertRejected(train(out, "model.input_shape=[783]"), out, "model.input_shape", "784");
         assertRejected(train(out, "model.layers[3].units=5"), out, "model.layers[3]", "10 classes");
+        assertRejected(train(out, "training.workers=2", "training.batch_size=129"), out, "training.batch_size", "129",
+                "multiple of training.workers (2)", "128 or 130");
+        assertRejected(train(out, "checkpoint.keep=0"), out, "checkpoint.keep", "integer in [1,");
+        assertRejected(train(out, "checkpoint.every_step=5"), out, "checkpoint.every_step", "unknown field", "every_steps");
+        assertRejected(train(out, "training.sync=average", "training.averaging_frequency=4", "checkpoint.every_steps=6"), out,
+                "checkpoint.every_steps", "multiple of training.averaging_frequency (4)");
         assertRejected(train(out, "data.train=/nonexistent/fashion-mnist/train-images-idx3-ubyte.gz"), out,
                 "data.train", "does not exist", "apt-get install dataset-fashion-mnist");
+    }
+
+    @Test
+    void aModelTooLargeForThisMachineIsRefusedBeforeTraining(@TempDir Path dir) {
+        Path out = dir.resolve("big");
+        long start = System.nanoTime();
+        // 913 M parameters: 3.4 GiB each for parameters and gradients, twice that for Adam's state and the all-reduce, per worker.
+        CliRunner r = train(out, "model.layers[1].units=1000000", "training.workers=2");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("native memory for 2 workers") && r.err().contains("lower training.batch_size, training.workers or the model size"), r.err());
+        assertTrue(r.out().contains("native memory per worker (estimate): params 3482.8 MiB") && r.out().contains("spark.executor.memoryOverhead="), r.out());
+        assertFalse(Files.exists(out.resolve("model.spindle")));
+        assertTrue((System.nanoTime() - start) / 1e9 < 60, "before training, not after");
+    }
+
+    @Test
+    void aNativeLibraryThatCannotLoadStopsTheJobWithWhatToCheck(@TempDir Path dir) throws Exception {
+        // A platform whose natives the jar does not carry: what a wrong build or a foreign machine looks like.
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.bytedeco.javacpp.platform=linux-arm64", "-cp", System.getProperty("java.class.path"), "io.spindle.driver.Main"));
+        cmd.addAll(List.of(TrainCommandTest.trainArgs("fashion-mlp.json", dir.resolve("r"))));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), output);
+        assertTrue(output.contains("spindle: the native library (libnd4j via JavaCPP) did not load") && output.contains("org.bytedeco.javacpp.platform"), output);
     }
 
     @Test

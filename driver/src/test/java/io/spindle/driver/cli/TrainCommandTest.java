@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The train, evaluate and predict verbs end to end on the shipped Fashion-MNIST subset, on Spark local mode. */
@@ -107,9 +108,12 @@ class TrainCommandTest {
     void aDivergingWorkerStopsTheJobWithTheStepNamed(@TempDir Path dir) {
         Path run = dir.resolve("nan");
         CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=1", "--set", "training.workers=2",
-                "--set", "optimizer.learning_rate=1e30", "--set", "training.transport=ring"));
+                "--set", "optimizer.learning_rate=1e30", "--set", "training.transport=ring", "--set", "checkpoint.every_steps=1"));
         assertEquals(1, r.exitCode(), r.out() + r.err());
-        assertTrue(r.err().contains("training diverged") && r.err().contains("step"), r.err());
+        assertTrue(r.err().contains("training diverged") && r.err().contains("(global step 2)") && r.err().contains("layer "), r.err());
+        assertTrue(r.err().contains("the last good checkpoint is kept: ") && r.err().contains("ckpt-000000000001.spindle"), r.err());
+        assertFalse(r.out().contains("attempt 1 of"), "a divergence is not retried");
+        assertTrue(Files.exists(run.resolve("checkpoints/ckpt-000000000001.spindle")));
         assertTrue(!java.nio.file.Files.exists(run.resolve("model.spindle")), "no model from a failed run");
     }
 

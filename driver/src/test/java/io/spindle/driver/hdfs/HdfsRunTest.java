@@ -19,13 +19,16 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * hdfs:// end to end on a real in-process HDFS: the job file, the training data (read by each
- * worker for its shard) and the run directory all live on HDFS.
+ * worker for its shard), the run directory and its checkpoints all live on HDFS; a failed worker
+ * is resumed from them, and {@code train --resume} continues a finished run.
  */
 @Tag("spark")
 class HdfsRunTest {
@@ -81,6 +84,51 @@ class HdfsRunTest {
         code = Cli.run(new String[] {"evaluate", run, "--data", root + "/data/t10k-images-idx3-ubyte.gz"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        assertEquals(7, fs.listStatus(new Path("/runs/mlp")).length, "no temp files left behind");
+        assertEquals(8, fs.listStatus(new Path("/runs/mlp")).length, "7 files and checkpoints/, no temp files left behind");
+        assertEquals(2, fs.listStatus(new Path("/runs/mlp/checkpoints")).length, "the newest 2 (checkpoint.keep)");
+    }
+
+    private static JsonNode summary(String dir) throws Exception {
+        try (InputStream in = cluster.getFileSystem().open(new Path(dir + "/summary.json"))) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    @Test
+    void aFailedWorkerResumesFromCheckpointsOnHdfsAndTrainResumeContinuesTheRun() throws Exception {
+        String run = root + "/runs/resume";
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        // 2 workers × 1,000 rows, local batch 64: 15 steps per epoch. Rank 0 dies at step 12; the newest checkpoint is step 10.
+        System.setProperty("spindle.test.fail", "0:12");
+        int code;
+        try {
+            code = Cli.run(new String[] {"train", root + "/jobs/fashion-mlp.json", "--out", run,
+                    "--set", "data.train=" + root + "/data/train-images-idx3-ubyte.gz", "--set", "data.test=" + root + "/data/t10k-images-idx3-ubyte.gz",
+                    "--set", "training.epochs=2", "--set", "training.workers=2", "--set", "optimizer.schedule.total_steps=45",
+                    "--set", "checkpoint.every_steps=5"},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("spindle.test.fail");
+        }
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8));
+        String console = out.toString(StandardCharsets.UTF_8);
+        assertTrue(console.contains("attempt 1 of 3 failed") && console.contains("ckpt-000000000010.spindle"), console);
+        JsonNode first = summary("/runs/resume");
+        assertEquals(2, first.get("attempts").asInt());
+        assertTrue(first.get("steps_redone").asInt() >= 1, first.toString());
+        FileSystem fs = cluster.getFileSystem();
+        List<String> names = Arrays.stream(fs.listStatus(new Path("/runs/resume/checkpoints"))).map(s -> s.getPath().getName()).sorted().toList();
+        assertEquals(List.of("ckpt-000000000025.spindle", "ckpt-000000000030.spindle"), names, "the newest 2, no temp files");
+
+        // The run finished 2 epochs; --resume takes its job.json and newest checkpoint and trains a third.
+        out.reset();
+        code = Cli.run(new String[] {"train", "--resume", run, "--set", "training.epochs=3"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("resuming from " + run + "/checkpoints/ckpt-000000000030.spindle"), out.toString(StandardCharsets.UTF_8));
+        JsonNode second = summary("/runs/resume");
+        assertEquals(3, second.get("epochs").asInt(), second.toString());
+        assertEquals(45, second.get("steps").asInt());
+        assertTrue(second.get("test_accuracy").asDouble() > 0.6, second.toString());
     }
 }

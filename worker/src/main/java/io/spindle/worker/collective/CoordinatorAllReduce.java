@@ -45,7 +45,7 @@ public final class CoordinatorAllReduce implements Collective {
         HostPort server = HostPort.parse(serverAddress);
         String peer = "coordinator (" + server + ")";
         Handshake handshake = new Handshake(Handshake.COORDINATOR_MAGIC, options.secret(), size);
-        TimedSocket socket = handshake.connect(server, rank, -1, peer, options.timeoutMillis());
+        TimedSocket socket = handshake.connect(server, rank, -1, peer, options.timeoutMillis(), options.handshakeTimeoutMillis());
         return new CoordinatorAllReduce(rank, size, options, socket, peer);
     }
 

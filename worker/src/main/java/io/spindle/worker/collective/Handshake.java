@@ -75,13 +75,20 @@ final class Handshake {
 
     /**
      * Dials {@code target}, says hello as {@code rank} and waits for the reply from {@code expectedRank},
-     * retrying refused or dropped attempts until {@code timeoutMillis} have passed.
+     * retrying refused or dropped attempts until {@code timeoutMillis} have passed, or refused ones only
+     * for {@code refusedMillis}.
      */
-    TimedSocket connect(HostPort target, int rank, int expectedRank, String peer, long timeoutMillis) {
+    TimedSocket connect(HostPort target, int rank, int expectedRank, String peer, long timeoutMillis, long refusedMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         String lastProblem = "no attempt finished";
         int dropped = 0;
+        long refusedSince = -1;
         while (true) {
+            // Peers listen before they publish their address, so a refusal that lasts means a wrong or blocked address.
+            if (refusedSince >= 0 && System.nanoTime() - refusedSince > TimeUnit.MILLISECONDS.toNanos(refusedMillis)) {
+                throw new CollectiveException("could not connect to " + peer + ": connection refused for "
+                        + PeerFailures.seconds(refusedMillis) + " although it listens");
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 String why = dropped == 0 ? lastProblem : "it dropped our handshake " + dropped
@@ -107,6 +114,7 @@ final class Handshake {
                 TimedSocket.closeQuietly(socket);
                 lastProblem = e instanceof SocketTimeoutException ? "no handshake reply"
                         : e instanceof ConnectException ? "connection refused" : e.toString();
+                if (e instanceof ConnectException && refusedSince < 0) refusedSince = System.nanoTime();
             }
             pause(Math.min(50, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime()))));
         }

@@ -44,6 +44,9 @@ final class RingLinks {
         this.receiveCodec = new WireCodec(options.wireFormat(), options.pieceValues());
     }
 
+    static final String UNREACHABLE_ADVICE = "; the ring needs every executor to reach the others on ephemeral TCP ports: "
+            + "open them between executors, or set training.transport=coordinator (all traffic through the driver)";
+
     /** Dials rank+1 and admits rank-1 on {@code server}; on failure everything opened is closed again. */
     static RingLinks open(int rank, ServerSocketChannel server, List<HostPort> addresses, CollectiveOptions options) {
         int size = addresses.size();
@@ -59,10 +62,10 @@ final class RingLinks {
         TimedSocket fromPrev = null;
         try {
             try {
-                toNext = handshake.connect(addresses.get(next), rank, next, nextPeer, options.timeoutMillis());
+                toNext = handshake.connect(addresses.get(next), rank, next, nextPeer, options.timeoutMillis(), options.handshakeTimeoutMillis());
             } catch (CollectiveException e) {
                 // A misconfigured job fails both ways; what this side refused tells the user why.
-                throw new CollectiveException(e.getMessage() + acceptor.dropSummary(), e);
+                throw new CollectiveException(e.getMessage() + acceptor.dropSummary() + UNREACHABLE_ADVICE, e);
             }
             fromPrev = acceptor.await(prev, prevPeer, deadline, options.timeoutMillis());
             // The acceptor keeps running: late strangers are dropped there, never reach the ring.

@@ -61,12 +61,33 @@ class SetupTest {
             List<Object> outcomes = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> Ranks.outcomes(2,
                     r -> RingAllReduce.connect(endpoints.get(r), addresses, options)));
             String rank2 = "rank 2 (" + addresses.get(2) + ")";
-            assertEquals("could not connect to " + rank2 + " within 0.5 s: no handshake reply",
+            assertTrue(message(outcomes.get(1)).startsWith("could not connect to " + rank2 + " within 0.5 s: no handshake reply"),
                     message(outcomes.get(1)));
             assertTrue(message(outcomes.get(0)).startsWith(rank2 + " did not connect within 0.5 s"),
                     message(outcomes.get(0)));
         } finally {
             endpoints.forEach(RingAllReduce.Endpoint::close);
+        }
+        FailureTest.assertNoThreadsLeft();
+    }
+
+    @Test
+    void anUnreachablePeerFailsWithinSecondsAndSuggestsTheCoordinatorTransport() throws Exception {
+        // A long step timeout, but a port nobody listens on: refusals end setup after the handshake timeout.
+        CollectiveOptions options = Ranks.options().withTimeoutMillis(60_000);
+        RingAllReduce.Endpoint self = RingAllReduce.listen(0, Ranks.LOOPBACK);
+        String closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, Ranks.LOOPBACK)) {
+            closed = Ranks.LOOPBACK.getHostAddress() + ":" + s.getLocalPort();
+        }
+        try {
+            long start = System.nanoTime();
+            CollectiveException e = org.junit.jupiter.api.Assertions.assertThrows(CollectiveException.class,
+                    () -> RingAllReduce.connect(self, List.of(self.address(), closed), options));
+            assertTrue((System.nanoTime() - start) / 1e9 < 5, "within seconds, not the 60 s step timeout");
+            assertTrue(e.getMessage().contains("connection refused") && e.getMessage().contains("training.transport=coordinator"), e.getMessage());
+        } finally {
+            self.close();
         }
         FailureTest.assertNoThreadsLeft();
     }
