@@ -1,6 +1,7 @@
 package io.spindle.driver.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.core.NativeRuntime;
 import io.spindle.core.config.ConfigNode;
 import io.spindle.core.loss.Loss;
 import io.spindle.core.model.ModelConfig;
@@ -81,6 +82,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
 
     @Override
     public Iterator<WorkerResult> apply(Iterator<Shard> partition) {
+        NativeRuntime.configure();   // a fresh executor JVM has not loaded ND4J yet
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int rank = ctx.partitionId();
         int size = ctx.getTaskInfos().length;
