@@ -9,8 +9,6 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
-import org.json4s.JObject;
-import org.json4s.JValue;
 import scala.Option;
 
 import java.io.IOException;
@@ -33,7 +31,8 @@ final class SpindleModelWriter extends MLWriter {
 
     @Override
     public void saveImpl(String path) {
-        DefaultParamsWriter.saveMetadata(model, path, sc(), Option.<JObject>empty(), Option.<JValue>empty());
+        // Untyped empties: json4s moved JObject/JValue between the versions Spark 3.5 and 4 ship.
+        DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
         Storage storage = new Storage(sc().hadoopConfiguration());
         try {
             storage.writeAtomically(Storage.join(path, MODEL_FILE), out -> ModelFile.write(model.savedModel(), out));

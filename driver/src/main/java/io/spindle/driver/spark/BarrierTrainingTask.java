@@ -24,7 +24,6 @@ import org.apache.spark.BarrierTaskContext;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import scala.collection.Iterator;
-import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 import java.io.IOException;
@@ -115,7 +114,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
                     metrics == null ? StepReporter.NONE : metrics);
             if (resume == null) loop.synchronizeParameters();
             List<EpochStats> history = loop.run(shard.toDataset(), plan, resume == null ? StartPoint.BEGINNING : resume.start());
-            if (rank != 0) return CollectionConverters.asScala(List.<WorkerResult>of().iterator());
+            if (rank != 0) return noResult();
             List<Double> sync = loop.collectiveSeconds();
             double[][] figures = new double[history.size()][];
             for (int e = 0; e < figures.length; e++) {
@@ -124,7 +123,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             }
             WorkerResult result = new WorkerResult(net.params().toFloatVector(), optimizer.state().toFloatVector(),
                     optimizer.iteration(), figures, resume == null ? 1 : resume.epoch);
-            return CollectionConverters.asScala(List.of(result).iterator());
+            return scala.collection.Iterator$.MODULE$.single(result);
         }
     }
 
@@ -151,5 +150,11 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An empty Scala iterator; Scala 2.12 types {@code Iterator.empty} as {@code Iterator[Nothing]}, hence the cast. */
+    @SuppressWarnings("unchecked")
+    private static Iterator<WorkerResult> noResult() {
+        return (Iterator<WorkerResult>) (Iterator<?>) scala.collection.Iterator$.MODULE$.empty();
     }
 }

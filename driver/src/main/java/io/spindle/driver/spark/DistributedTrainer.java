@@ -182,7 +182,7 @@ public final class DistributedTrainer {
         StageFailureCanceller canceller = new StageFailureCanceller(sc, jobGroup);
         spark.sparkContext().addSparkListener(canceller);
         try (MetricsServer metrics = new MetricsServer(driverHost, secret, progress, plan.stopOnRequest(), timeoutMillis + 60_000,
-                () -> sc.cancelJobGroup(jobGroup, "the coordinator failed"))) {
+                () -> sc.cancelJobGroup(jobGroup))) {
             String coordinatorAddress = "";
             if (transport.equals("coordinator")) {
                 averaging = CoordinatorServer.start(workers, InetAddress.getByName("0.0.0.0"), CollectiveOptions.defaults(secret)

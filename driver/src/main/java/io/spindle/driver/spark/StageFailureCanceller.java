@@ -20,7 +20,7 @@ final class StageFailureCanceller extends SparkListener {
     @Override
     public void onStageCompleted(SparkListenerStageCompleted event) {
         if (event.stageInfo().failureReason().isDefined()) {
-            sc.cancelJobGroup(jobGroup, "a training worker failed: " + event.stageInfo().failureReason().get());
+            sc.cancelJobGroup(jobGroup);   // (the one-argument form: Spark 3.5 has no reason)
         }
     }
 }
