@@ -91,24 +91,7 @@ final class RingLinks {
      * copied, so every rank ends with the owner's bits.
      */
     void allReduceMean(WorkBuffer work, OpHeader header) {
-        Partition chunks = new Partition(work.length(), size, options.pieceValues());
-        sender.sendOpHeader(header);
-        for (Partition.Span piece : chunks.pieces(rank)) {
-            send(work, piece, sendCodec);
-        }
-        header.requireSame(reader.readOpHeader(Operation.ALL_REDUCE), reader.peer(), self);
-        for (int step = 0; step < size - 1; step++) {
-            boolean owned = step == size - 2;
-            for (Partition.Span piece : chunks.pieces(chunk(rank - step - 1))) {
-                reader.readData(receiveCodec.slot(piece.length()), Operation.ALL_REDUCE);
-                receiveCodec.addInto(work, piece);
-                if (owned) {
-                    work.view(piece).divi(size);
-                    receiveCodec.roundInPlace(work, piece);
-                }
-                send(work, piece, sendCodec);   // next reduce step, or the first all-gather step when owned
-            }
-        }
+        Partition chunks = reduceSteps(work, header, true);
         for (int step = 0; step < size - 1; step++) {
             boolean forward = step < size - 2;
             for (Partition.Span piece : chunks.pieces(chunk(rank - step))) {
@@ -127,26 +110,36 @@ final class RingLinks {
      * c-1 ({@link #ownedChunk}), which keeps it instead of starting the all-gather.
      */
     void reduceScatterMean(WorkBuffer work, OpHeader header) {
+        reduceSteps(work, header, false);
+        sender.flush();
+    }
+
+    /**
+     * The reduce-scatter both operations share. With {@code intoGather} the owner sends its finished chunk
+     * straight on, which is the all-gather's first step, so the two phases pipeline.
+     */
+    private Partition reduceSteps(WorkBuffer work, OpHeader header, boolean intoGather) {
         Partition chunks = new Partition(work.length(), size, options.pieceValues());
         sender.sendOpHeader(header);
         for (Partition.Span piece : chunks.pieces(rank)) {
             send(work, piece, sendCodec);
         }
-        header.requireSame(reader.readOpHeader(Operation.REDUCE_SCATTER), reader.peer(), self);
+        header.requireSame(reader.readOpHeader(header.op()), reader.peer(), self);
         for (int step = 0; step < size - 1; step++) {
             boolean owned = step == size - 2;
             for (Partition.Span piece : chunks.pieces(chunk(rank - step - 1))) {
-                reader.readData(receiveCodec.slot(piece.length()), Operation.REDUCE_SCATTER);
+                reader.readData(receiveCodec.slot(piece.length()), header.op());
                 receiveCodec.addInto(work, piece);
                 if (owned) {
                     work.view(piece).divi(size);
-                    receiveCodec.roundInPlace(work, piece);   // the bits allReduceMean would hand out
-                } else {
+                    receiveCodec.roundInPlace(work, piece);   // every rank hands out the owner's bits
+                }
+                if (!owned || intoGather) {
                     send(work, piece, sendCodec);
                 }
             }
         }
-        sender.flush();
+        return chunks;
     }
 
     /**
