@@ -36,6 +36,7 @@ import java.util.List;
 public final class WorkerLoop {
     private final Network net;
     private final Loss loss;
+    private final Accuracy accuracy = new Accuracy();
     private final Optimizer optimizer;
     private final Collective collective;
     private final StepReporter reporter;
@@ -88,7 +89,7 @@ public final class WorkerLoop {
                 if (!Double.isFinite(r.loss())) {
                     throw Divergence.explainLoss(net, r.loss(), batch.features(), where(epoch, step, globalStep) + " on worker " + collective.rank());
                 }
-                if (loss.classification()) correct += Accuracy.countCorrect(out, batch.labels());
+                if (loss.classification()) correct += accuracy.count(out, batch.labels());
                 net.backward(r.gradient());
                 long syncStart = System.nanoTime();
                 if (sharded != null) {

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Trainer {
     private final Network net;
     private final Loss loss;
+    private final Accuracy accuracy = new Accuracy();
     private final Optimizer optimizer;
     private final TrainingConfig config;
 
@@ -62,7 +63,7 @@ public final class Trainer {
             LossResult r = loss.compute(out, batch.labels());
             String where = "at epoch " + epoch + ", step " + (step + 1);
             if (!Double.isFinite(r.loss())) throw Divergence.explainLoss(net, r.loss(), batch.features(), where);
-            if (loss.classification()) correct += Accuracy.countCorrect(out, batch.labels());
+            if (loss.classification()) correct += accuracy.count(out, batch.labels());
             net.backward(r.gradient());
             Divergence.checkGradients(net, where);
             optimizer.step(net.params(), net.grads());

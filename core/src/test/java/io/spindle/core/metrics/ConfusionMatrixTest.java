@@ -133,5 +133,9 @@ class ConfusionMatrixTest {
         assertEquals(6, Accuracy.countCorrect(scores(0, 10), labels(0, 10, true)));
         assertEquals(6, Accuracy.countCorrect(scores(0, 10), labels(0, 10, false)));
         assertEquals(1, Accuracy.countCorrect(scores(7, 10), labels(7, 10, false)));
+        Accuracy reused = new Accuracy();   // kept arrays follow the batch size
+        assertEquals(6, reused.count(scores(0, 10), labels(0, 10, true)));
+        assertEquals(1, reused.count(scores(7, 10), labels(7, 10, false)));
+        assertEquals(6, reused.count(scores(0, 10), labels(0, 10, false)));
     }
 }
