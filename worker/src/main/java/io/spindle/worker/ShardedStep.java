@@ -17,17 +17,20 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class ShardedStep {
     private final Collective collective;
-    private final Shard shard;
+    private final Optimizer whole;
     private final Optimizer shardOptimizer;
-    private final long numParams;
+    private final INDArray params, grads, paramShard, gradShard;
     private final LayerState localState;   // null when the model has none
-    private INDArray paramsSource, gradsSource, paramShard, gradShard;
 
-    private ShardedStep(Collective collective, Shard shard, Optimizer shardOptimizer, Network net) {
+    private ShardedStep(Collective collective, Network net, Optimizer whole, Shard shard) {
         this.collective = collective;
-        this.shard = shard;
-        this.shardOptimizer = shardOptimizer;
-        this.numParams = net.numParams();
+        this.whole = whole;
+        this.shardOptimizer = whole.shard(shard.from(), shard.to());
+        // A network keeps its two flat buffers for life, so the shard views are made once.
+        this.params = net.params();
+        this.grads = net.grads();
+        this.paramShard = params.get(NDArrayIndex.interval(shard.from(), shard.to()));
+        this.gradShard = grads.get(NDArrayIndex.interval(shard.from(), shard.to()));
         LayerState state = new LayerState(net.layout());
         this.localState = state.isEmpty() ? null : state;
     }
@@ -41,16 +44,15 @@ final class ShardedStep {
         if (!plan.sync().equals("allreduce") || !optimizer.shardable() || net.numParams() < collective.size()) {
             return null;
         }
-        Shard shard = collective.shardOf(net.numParams());
-        return new ShardedStep(collective, shard, optimizer.shard(shard.from(), shard.to()), net);
+        return new ShardedStep(collective, net, optimizer, collective.shardOf(net.numParams()));
     }
 
-    /** Runs the step on the flat buffers; returns the nanoseconds spent in the two collective calls. */
-    long step(INDArray params, INDArray grads) {
+    /** Runs the step on the network's flat buffers; returns the nanoseconds spent in the two collective calls. */
+    long step() {
         long start = System.nanoTime();
         collective.reduceScatterMean(grads);
         long reduced = System.nanoTime();
-        shardOptimizer.step(paramView(params), gradView(grads));
+        shardOptimizer.step(paramShard, gradShard);
         long updated = System.nanoTime();
         if (localState != null) localState.gather(params);
         collective.allGather(params);
@@ -58,27 +60,12 @@ final class ShardedStep {
         return (reduced - start) + (System.nanoTime() - updated);
     }
 
-    /** Gathers every rank's shard of each optimizer state row, so {@code whole.state()} is complete on every rank. */
-    void gatherState(Optimizer whole) {
+    /** Gathers every rank's shard of each optimizer state row, so the whole optimizer's state is complete on every rank. */
+    void gatherState() {
         INDArray state = whole.state();
-        for (long at = 0; at < state.length(); at += numParams) {
-            collective.allGather(state.get(NDArrayIndex.interval(at, at + numParams)));
+        long rowLength = params.length();
+        for (long at = 0; at < state.length(); at += rowLength) {
+            collective.allGather(state.get(NDArrayIndex.interval(at, at + rowLength)));
         }
-    }
-
-    private INDArray paramView(INDArray params) {
-        if (params != paramsSource) {
-            paramShard = params.get(NDArrayIndex.interval(shard.from(), shard.to()));
-            paramsSource = params;
-        }
-        return paramShard;
-    }
-
-    private INDArray gradView(INDArray grads) {
-        if (grads != gradsSource) {
-            gradShard = grads.get(NDArrayIndex.interval(shard.from(), shard.to()));
-            gradsSource = grads;
-        }
-        return gradShard;
     }
 }

@@ -95,7 +95,7 @@ public final class WorkerLoop {
                 if (sharded != null) {
                     // Each rank sees only its shard of the mean gradient: check the local one (NaN anywhere poisons the mean).
                     Divergence.checkGradients(net, where(epoch, step, globalStep) + " on worker " + collective.rank());
-                    syncNanos += sharded.step(net.params(), net.grads());
+                    syncNanos += sharded.step();
                 } else if (plan.sync().equals("allreduce")) {
                     collective.allReduceMean(net.grads());
                     syncNanos += System.nanoTime() - syncStart;
@@ -117,7 +117,7 @@ public final class WorkerLoop {
                 boolean midEpoch = step < plan.stepsPerEpoch() - 1;
                 if (midEpoch && plan.checkpointEverySteps() > 0 && (globalStep + 1) % plan.checkpointEverySteps() == 0) {
                     double[] sofar = globalTotals(lossSum, correct, seen);
-                    if (sharded != null) sharded.gatherState(optimizer);
+                    if (sharded != null) sharded.gatherState();
                     reporter.checkpoint(new StartPoint(epoch, step + 1, sofar), net.params().toFloatVector(),
                             optimizer.state().toFloatVector(), optimizer.iteration());
                 }
@@ -136,7 +136,7 @@ public final class WorkerLoop {
                     (n - start.totals()[2] * (epoch == start.epoch() ? 1 : 0)) / seconds, seconds, optimizer.learningRate());
             history.add(stats);
             collectiveSeconds.add(syncNanos / 1e9);
-            if (sharded != null) sharded.gatherState(optimizer);
+            if (sharded != null) sharded.gatherState();
             boolean go = reporter.epochEnd(stats, syncNanos / 1e9, net.params().toFloatVector(), optimizer.state().toFloatVector(),
                     optimizer.iteration());
             if (!plan.stopOnRequest()) continue;
