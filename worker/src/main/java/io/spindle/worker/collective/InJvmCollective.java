@@ -55,20 +55,9 @@ public final class InJvmCollective implements Collective {
         WorkBuffer work = WorkBuffer.of(buffer);
         OpHeader header = begin(Operation.ALL_REDUCE, work.length(), -1);
         group.start(rank, header, work);
-        int size = group.size();
-        long n = work.length();
-        long from = n * rank / size;
-        long to = n * (rank + 1) / size;
-        if (from < to) {
-            INDArray mine = views.of(group.result(), from, to);
-            mine.assign(slice(group.published(0), from, to));
-            for (int r = 1; r < size; r++) {
-                mine.addi(slice(group.published(r), from, to));
-            }
-            mine.divi(size);
-        }
+        reduceOwnChunk(work.length());
         group.finish(rank, header);
-        if (n > 0) {
+        if (work.length() > 0) {
             work.array().assign(group.result());
         }
         work.writeBack();
@@ -76,7 +65,12 @@ public final class InJvmCollective implements Collective {
 
     @Override
     public Shard shardOf(long n) {
-        return new Shard(n * rank / group.size(), n * (rank + 1) / group.size());
+        return new Shard(chunkStart(n, rank), chunkStart(n, rank + 1));
+    }
+
+    /** Where rank r's chunk of an n-element buffer starts: chunks differ in length by at most one. */
+    private long chunkStart(long n, int r) {
+        return n * r / group.size();
     }
 
     @Override
@@ -87,22 +81,31 @@ public final class InJvmCollective implements Collective {
             return;
         }
         group.start(rank, header, work);
-        Shard mine = shardOf(work.length());
-        INDArray sum = null;
-        if (mine.length() > 0) {
-            // Into the shared result first: the other ranks still read this rank's buffer.
-            sum = views.of(group.result(), mine.from(), mine.to());
-            sum.assign(slice(group.published(0), mine.from(), mine.to()));
-            for (int r = 1; r < group.size(); r++) {
-                sum.addi(slice(group.published(r), mine.from(), mine.to()));
-            }
-            sum.divi(group.size());
-        }
+        // Into the shared result first: the other ranks still read this rank's buffer until finish.
+        INDArray sum = reduceOwnChunk(work.length());
         group.finish(rank, header);
         if (sum != null) {
+            Shard mine = shardOf(work.length());
             slice(work, mine.from(), mine.to()).assign(sum);
         }
         work.writeBack();
+    }
+
+    /**
+     * Sums this rank's chunk of every published buffer in rank order 0..N-1 and divides by N, into the
+     * shared result; returns that view, or null when the chunk is empty.
+     */
+    private INDArray reduceOwnChunk(long n) {
+        Shard mine = shardOf(n);
+        if (mine.length() == 0) {
+            return null;
+        }
+        INDArray sum = views.of(group.result(), mine.from(), mine.to());
+        sum.assign(slice(group.published(0), mine.from(), mine.to()));
+        for (int r = 1; r < group.size(); r++) {
+            sum.addi(slice(group.published(r), mine.from(), mine.to()));
+        }
+        return sum.divi(group.size());
     }
 
     @Override
@@ -114,7 +117,7 @@ public final class InJvmCollective implements Collective {
         }
         group.start(rank, header, work);
         for (int r = 0; r < group.size(); r++) {
-            long from = work.length() * r / group.size(), to = work.length() * (r + 1) / group.size();
+            long from = chunkStart(work.length(), r), to = chunkStart(work.length(), r + 1);
             if (r != rank && from < to) {
                 slice(work, from, to).assign(slice(group.published(r), from, to));
             }
