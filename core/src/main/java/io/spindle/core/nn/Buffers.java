@@ -19,12 +19,6 @@ public final class Buffers {
         return Nd4j.createUninitialized(type, shape, 'c');
     }
 
-    /** A [1, n] row of ones, reused while n and the type stay the same: sums over the batch become one GEMM. */
-    public static INDArray onesRow(INDArray current, DataType type, long n) {
-        INDArray row = reuse(current, type, 1, n);
-        return row == current ? row : row.assign(1);
-    }
-
     /** The batch shape: {@code batch} followed by the per-sample shape. */
     public static long[] withBatch(long batch, long[] sampleShape) {
         long[] s = new long[sampleShape.length + 1];

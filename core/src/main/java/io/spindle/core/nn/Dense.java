@@ -59,7 +59,8 @@ public final class Dense implements Layer {
 
     private final Config config;
     private INDArray weights, bias, weightGrad, biasGrad;
-    private INDArray input, output, inputGrad, ones;
+    private INDArray input, output, inputGrad;
+    private final RowReductions rows = new RowReductions();
     private long[] batchShape;
 
     public Dense(Config config) {
@@ -114,10 +115,7 @@ public final class Dense implements Layer {
         INDArray dY = batchShape == null ? gradOutput : gradOutput.reshape('c', input.size(0), config.units);
         // dW += xᵀ·dY ; db += 1ᵀ·dY (a GEMM into the gradient: a third of sum-then-add's time) ; dX = dY·Wᵀ
         Nd4j.gemm(input, dY, weightGrad, true, false, 1.0, 1.0);
-        if (config.useBias) {
-            ones = Buffers.onesRow(ones, dY.dataType(), dY.size(0));
-            Nd4j.gemm(ones, dY, biasGrad, false, false, 1.0, 1.0);
-        }
+        if (config.useBias) rows.addColumnSums(dY, biasGrad);
         if (!needInputGradient) return null;
         inputGrad = Buffers.reuse(inputGrad, dY.dataType(), dY.size(0), weights.size(0));
         Nd4j.gemm(dY, weights, inputGrad, false, true, 1.0, 0.0);
