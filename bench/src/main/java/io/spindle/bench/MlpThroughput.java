@@ -23,39 +23,82 @@ import java.util.Locale;
  * Single-process training throughput of fashion-mlp (784-256-128-10, ReLU, Adam, batch 128) on
  * the real Fashion-MNIST, and the time the step's eight GEMMs alone take at the same shapes, so the
  * report splits a step into GEMM and everything else. Run through {@code bench/run mlp}.
+ *
+ * <p>{@code MlpThroughput BATCH K} instead trains K independent copies at once, one per thread, with
+ * no communication at all: the ceiling K data-parallel workers in one JVM could reach on this machine
+ * (shared caches, memory bandwidth and the JVM's own threads included).
  */
 public final class MlpThroughput {
-    private static final int BATCH = 128;
+    private static int batch = 128;    // MlpThroughput BATCH K sets it
     private static final int[] WIDTHS = {784, 256, 128, 10};
 
     public static void main(String[] args) throws Exception {
         Dataset train = IdxReader.read(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"), null);
-        ModelConfig cfg = new ModelConfig(new long[] {784}, List.of(Dense.Config.of(256, ActivationFunction.RELU),
-                Dense.Config.of(128, ActivationFunction.RELU), Dense.Config.of(10, ActivationFunction.IDENTITY)));
-        Network net = Network.initialized(cfg, 42, DataType.FLOAT);
-        Trainer trainer = new Trainer(net, Loss.softmaxCrossEntropy(), OptimizerConfig.adam(1e-3).create(net.layout(), DataType.FLOAT),
-                TrainingConfig.of(1, BATCH, 42));
+        if (args.length == 2) {
+            batch = Integer.parseInt(args[0]);
+            independentCopies(train, Integer.parseInt(args[1]));
+            return;
+        }
+        Trainer trainer = trainer(network());
         trainer.fit(train.rows(0, 10_000), null, TrainingListener.NONE);           // warm-up: JIT, native caches
         double best = 0;
         for (int rep = 0; rep < 3; rep++) {
             best = Math.max(best, trainer.fit(train, null, TrainingListener.NONE).samplesPerSecond());
         }
-        double stepMs = 1000.0 * BATCH / best;
+        double stepMs = 1000.0 * batch / best;
         double gemmMs = gemmMillisPerStep();
         System.out.printf(Locale.ROOT, "fashion-mlp batch %d, OMP_NUM_THREADS=%s: %,.0f samples/s (best of 3 epochs) | step %.3f ms = GEMM %.3f ms (%.0f%%) + rest %.3f ms%n",
-                BATCH, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), best, stepMs, gemmMs,
+                batch, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), best, stepMs, gemmMs,
                 100 * gemmMs / stepMs, stepMs - gemmMs);
+    }
+
+    private static Trainer trainer(Network net) {
+        return new Trainer(net, Loss.softmaxCrossEntropy(), OptimizerConfig.adam(1e-3).create(net.layout(), DataType.FLOAT),
+                TrainingConfig.of(1, batch, 42));
+    }
+
+    private static Network network() {
+        ModelConfig cfg = new ModelConfig(new long[] {784}, List.of(Dense.Config.of(256, ActivationFunction.RELU),
+                Dense.Config.of(128, ActivationFunction.RELU), Dense.Config.of(10, ActivationFunction.IDENTITY)));
+        return Network.initialized(cfg, 42, DataType.FLOAT);
+    }
+
+    /** K trainers, one thread each, each over the whole training set; aggregate samples/s of the slowest. */
+    private static void independentCopies(Dataset train, int copies) throws Exception {
+        Trainer[] trainers = new Trainer[copies];
+        for (int i = 0; i < copies; i++) trainers[i] = trainer(network());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(copies);
+        double best = 0;
+        for (int rep = 0; rep < 4; rep++) {
+            Dataset part = rep == 0 ? train.rows(0, 10_000) : train;     // round 0 warms the JIT and native caches
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(copies);
+            List<java.util.concurrent.Future<Long>> done = new java.util.ArrayList<>();
+            for (Trainer t : trainers) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    long t0 = System.nanoTime();
+                    t.fit(part, null, TrainingListener.NONE);
+                    return System.nanoTime() - t0;
+                }));
+            }
+            long slowest = 0;
+            for (java.util.concurrent.Future<Long> f : done) slowest = Math.max(slowest, f.get());
+            if (rep > 0) best = Math.max(best, copies * (double) part.size() / (slowest / 1e9));
+        }
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "fashion-mlp, %d independent copies x batch %d, OMP_NUM_THREADS=%s: %,.0f samples/s together (best of 3 epochs)%n",
+                copies, batch, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), best);
     }
 
     /** The forward, weight-gradient and input-gradient products of one step (the first layer needs no input gradient). */
     static double gemmMillisPerStep() {
         INDArray[] w = new INDArray[3], dw = new INDArray[3], act = new INDArray[4], grad = new INDArray[4];
-        act[0] = Nd4j.rand(DataType.FLOAT, BATCH, WIDTHS[0]);
+        act[0] = Nd4j.rand(DataType.FLOAT, batch, WIDTHS[0]);
         for (int i = 0; i < 3; i++) {
             w[i] = Nd4j.rand(DataType.FLOAT, WIDTHS[i], WIDTHS[i + 1]);
             dw[i] = Nd4j.zeros(DataType.FLOAT, WIDTHS[i], WIDTHS[i + 1]);
-            act[i + 1] = Nd4j.zeros(DataType.FLOAT, BATCH, WIDTHS[i + 1]);
-            grad[i + 1] = Nd4j.rand(DataType.FLOAT, BATCH, WIDTHS[i + 1]);
+            act[i + 1] = Nd4j.zeros(DataType.FLOAT, batch, WIDTHS[i + 1]);
+            grad[i + 1] = Nd4j.rand(DataType.FLOAT, batch, WIDTHS[i + 1]);
         }
         double best = Double.MAX_VALUE;
         for (int rep = 0; rep < 5; rep++) {

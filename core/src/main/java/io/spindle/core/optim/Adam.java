@@ -23,7 +23,8 @@ final class Adam extends FlatOptimizer {
     @Override
     protected void update(INDArray params, INDArray grads, double lr, long iteration) {
         // libnd4j's adam_updater is exactly the Keras rule: bias corrections from iteration + 1, folded into
-        // the rate; it updates m and v in place and writes the step into grads.
+        // the rate; it updates m and v in place and writes the step into grads. Element-wise passes are no
+        // faster: libnd4j's sqrt transform alone is a scalar loop (~4 ns a value, 0.9 ms on 235k floats).
         int t = (int) Math.min(iteration, Integer.MAX_VALUE - 1);
         Nd4j.exec(new AdamUpdater(grads, secondMoment, firstMoment, lr, config.beta1(), config.beta2(), config.epsilon(), t));
         params.subi(grads);

@@ -3,6 +3,7 @@ package io.spindle.core.train;
 import io.spindle.core.model.Network;
 import io.spindle.core.model.ParamLayout;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -10,7 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Stops training at the first NaN or Inf and says where it came from: which parameter block's
  * gradient or value went bad, or which layer's output, and at which step. The per-step check is one
- * native sum over the flat gradient buffer; the search for the culprit runs only once it failed.
+ * BLAS dot over the flat gradient buffer; the search for the culprit runs only once it failed.
  */
 public final class Divergence {
     private static final String ADVICE = "; lower the learning rate (optimizer.learning_rate), set optimizer.clip_norm, or check the input data";
@@ -20,8 +21,18 @@ public final class Divergence {
 
     /** True when {@code x} holds no NaN and no infinity (a sum overflowing from finite values counts as finite). */
     public static boolean isFinite(INDArray x) {
-        if (x.length() == 0 || Double.isFinite(x.sumNumber().doubleValue())) return true;
+        if (x.length() == 0 || Double.isFinite(sumOfSquaresOrSum(x))) return true;
         return !BooleanIndexing.or(x, Conditions.isNan()) && !BooleanIndexing.or(x, Conditions.isInfinite());
+    }
+
+    /**
+     * A quick sum that is finite whenever every value is (unless it overflows, which the exact check then
+     * settles): Σx² as one BLAS dot for contiguous buffers — ~20 µs on 235k floats against ~220 µs for
+     * libnd4j's sum reduction — and the plain sum otherwise.
+     */
+    private static double sumOfSquaresOrSum(INDArray x) {
+        if (x.rank() == 1 && x.elementWiseStride() == 1) return Nd4j.getBlasWrapper().dot(x, x);
+        return x.sumNumber().doubleValue();
     }
 
     /** Throws when the (all-reduced) gradient holds NaN/Inf, naming the first bad block; {@code where} is e.g. "at epoch 2, step 5". */

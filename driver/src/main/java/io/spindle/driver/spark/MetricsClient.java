@@ -23,6 +23,8 @@ final class MetricsClient implements StepReporter, AutoCloseable {
     private final DataOutputStream out;
 
     private final boolean awaitAnswer;
+    private static final long FLUSH_NANOS = 20_000_000;
+    private long lastFlush = System.nanoTime() - FLUSH_NANOS;
 
     /** With {@code awaitAnswer} (early stopping) epoch ends wait for the driver's go/stop; otherwise training never waits on the driver. */
     MetricsClient(String hostPort, byte[] secret, int timeoutMillis, boolean awaitAnswer) {
@@ -43,7 +45,9 @@ final class MetricsClient implements StepReporter, AutoCloseable {
 
     @Override
     public void step(int epoch, int step, int steps, double loss, double samplesPerSecond) {
-        // Every step (33 bytes): after a failure the coordinator counts the steps to redo from these.
+        // Every step is written (33 bytes; after a failure the coordinator counts the steps to redo from
+        // them) but sent at most every FLUSH_NANOS and at the epoch's last step: a send per step woke the
+        // driver's reader hundreds of times a second, taking a core from a worker each time.
         try {
             out.writeByte(STEP);
             out.writeInt(epoch);
@@ -51,7 +55,11 @@ final class MetricsClient implements StepReporter, AutoCloseable {
             out.writeInt(steps);
             out.writeDouble(loss);
             out.writeDouble(samplesPerSecond);
-            out.flush();
+            long now = System.nanoTime();
+            if (step == steps || now - lastFlush >= FLUSH_NANOS) {
+                out.flush();
+                lastFlush = now;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("lost the driver's progress channel: " + e.getMessage(), e);
         }

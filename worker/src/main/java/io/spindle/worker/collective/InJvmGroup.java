@@ -21,10 +21,13 @@ final class InJvmGroup {
     private final OpHeader[] headers;
     private final boolean[] arrived;
     /**
-     * How long a rank spins before it sleeps. A peer on another core usually arrives within microseconds,
-     * while waking a sleeping thread takes tens of them — and a training step makes four of these rendezvous.
+     * How long a rank spins, then yields, before it sleeps. A peer on another core usually arrives within
+     * microseconds, while waking a sleeping thread takes tens of them — hundreds on a VM, whose idle vCPU
+     * halts — and a training step makes four of these rendezvous. Yielding keeps the core awake but gives
+     * it to any other runnable thread (the driver, a GC thread, a rank without a core of its own).
      */
     private static final long SPIN_NANOS = 50_000;
+    private static final long YIELD_NANOS = 2_000_000;
 
     private int arrivals;
     private volatile long generation;    // read without the lock while spinning
@@ -88,9 +91,12 @@ final class InJvmGroup {
         if (myGeneration < 0) {
             return;
         }
-        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        long now = System.nanoTime(), spinUntil = now + SPIN_NANOS, yieldUntil = now + YIELD_NANOS;
         while (generation == myGeneration && brokenReason == null && System.nanoTime() < spinUntil) {
             Thread.onSpinWait();
+        }
+        while (generation == myGeneration && brokenReason == null && System.nanoTime() < yieldUntil) {
+            Thread.yield();
         }
         await(rank, header, verb, myGeneration);
     }
