@@ -4,11 +4,18 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
+import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
@@ -90,6 +97,10 @@ public final class Storage {
     public void writeAtomically(String uri, Writer writer) throws IOException {
         Path target = new Path(uri);
         FileSystem fs = fs(target);
+        if (fs instanceof RawLocalFileSystem local) {
+            writeLocally(local.pathToFile(target).toPath(), writer);
+            return;
+        }
         if (target.getParent() != null) fs.mkdirs(target.getParent());
         Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
         try {
@@ -103,6 +114,28 @@ public final class Storage {
                     .rename(tmp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
         } finally {
             if (fs.exists(tmp)) fs.delete(tmp, false);
+        }
+    }
+
+    /**
+     * The same on a local disk through java.nio: Hadoop's local file system forks a {@code chmod} for
+     * every file it creates and a {@code stat} for the rename (without Hadoop's native library), which
+     * at every checkpoint took a core from the training threads.
+     */
+    private static void writeLocally(java.nio.file.Path target, Writer writer) throws IOException {
+        java.nio.file.Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        java.nio.file.Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+                writer.write(out);
+                out.flush();
+                channel.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
