@@ -1,14 +1,11 @@
 package io.spindle.driver.cli;
 
-import io.spindle.core.Sequential;
-import io.spindle.core.io.Provenance;
 import io.spindle.core.model.Network;
 import io.spindle.driver.spark.DistributedEvaluator;
 import io.spindle.driver.spark.DistributedTrainer;
 import io.spindle.driver.spark.SparkSessions;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.nd4j.linalg.factory.Nd4j;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.io.SavedModel;
@@ -28,6 +25,7 @@ import io.spindle.driver.run.ProgressBar;
 import io.spindle.driver.run.RunWriter;
 import io.spindle.driver.run.CheckpointStore;
 import io.spindle.driver.run.Storage;
+import io.spindle.driver.run.TrainedModel;
 import io.spindle.core.io.Checkpoint;
 
 import java.io.IOException;
@@ -35,7 +33,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -166,10 +163,8 @@ final class TrainCommand {
                 : DistributedEvaluator.evaluate(sc, job.model(), job.loss(), outcome.params(), test, workers);
         double seconds = (System.nanoTime() - start) / 1e9;
 
-        Provenance provenance = new Provenance(Sequential.VERSION, job.training().seed(), workers, trainFingerprint,
-                Instant.now().toString(), outcome.iteration(), history.epochs().size());
-        SavedModel saved = new SavedModel(job.model(), job.loss().name(), job.optimizer().toJson(),
-                flat(outcome.params()), flat(outcome.optimizerState()), outcome.iteration(), provenance);
+        SavedModel saved = TrainedModel.of(job, outcome.params(), outcome.optimizerState(), outcome.iteration(),
+                trainFingerprint, history.epochs().size());
         RunWriter run = new RunWriter(storage, job.outputDir());
         run.writeModel(saved);
         run.writeHistory(history);
@@ -200,11 +195,6 @@ final class TrainCommand {
     }
 
     /** A rank-1 float array; ND4J cannot wrap an empty Java array, so that case is made explicitly. */
-    private static org.nd4j.linalg.api.ndarray.INDArray flat(float[] values) {
-        return values.length == 0 ? Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, new long[] {0}, 'c')
-                : Nd4j.createFromArray(values);
-    }
-
     JobConfig readJob(String path, List<String> overrides) throws IOException {
         String text;
         try (InputStream in = storage.open(path)) {

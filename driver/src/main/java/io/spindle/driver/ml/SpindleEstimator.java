@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spindle.core.Sequential;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
-import io.spindle.core.io.Provenance;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.loss.Loss;
 import io.spindle.core.model.ModelConfig;
@@ -21,6 +20,7 @@ import io.spindle.driver.job.DataConfig;
 import io.spindle.driver.job.DistributedConfig;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.spark.DistributedTrainer;
+import io.spindle.driver.run.TrainedModel;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -33,11 +33,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -200,12 +198,8 @@ public abstract class SpindleEstimator<M extends SpindleModel<M>, E extends Spin
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Provenance provenance = new Provenance(Sequential.VERSION, getSeed(), getWorkers(), stats.fingerprint(), Instant.now().toString(),
-                outcome.iteration(), outcome.history().epochs().size());
-        SavedModel saved = new SavedModel(job.model(), job.loss().name(), job.optimizer().toJson(), Nd4j.createFromArray(outcome.params()),
-                outcome.optimizerState().length == 0
-                        ? Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, new long[] {0}, 'c') : Nd4j.createFromArray(outcome.optimizerState()),
-                outcome.iteration(), provenance);
+        SavedModel saved = TrainedModel.of(job, outcome.params(), outcome.optimizerState(), outcome.iteration(),
+                stats.fingerprint(), outcome.history().epochs().size());
         M model = copyValues(newModel(uid, saved, outcome.history()), ParamMap.empty());
         model.setParent(this);
         return model;
