@@ -25,8 +25,9 @@ import java.util.Locale;
  * report splits a step into GEMM and everything else. Run through {@code bench/run mlp}.
  *
  * <p>{@code MlpThroughput BATCH K} instead trains K independent copies at once, one per thread, with
- * no communication at all: the ceiling K data-parallel workers in one JVM could reach on this machine
- * (shared caches, memory bandwidth and the JVM's own threads included).
+ * no communication at all: what K data-parallel workers in one JVM could reach on this machine if each
+ * still ran the whole optimizer step (shared caches, memory bandwidth and the JVM's own threads included;
+ * a sharded step does only 1/K of the optimizer's work, so it can beat this).
  */
 public final class MlpThroughput {
     private static int batch = 128;    // MlpThroughput BATCH K sets it
