@@ -35,7 +35,7 @@ public final class NotebookRunner {
         }
     }
 
-    private static final List<String> ZEPPELIN_IMPORTS = List.of("import org.apache.spark.SparkContext._", "import spark.implicits._",
+    static final List<String> ZEPPELIN_IMPORTS = List.of("import org.apache.spark.SparkContext._", "import spark.implicits._",
             "import spark.sql", "import org.apache.spark.sql.functions._");
     private final Map<String, String> forms;
     private final String master;

@@ -83,11 +83,6 @@ public final class ScalaInterpreter implements AutoCloseable {
         }
     }
 
-    /** The REPL's class loader: the classes a paragraph defined are loaded from it. */
-    public ClassLoader classLoader() {
-        return intp.classLoader();
-    }
-
     private Outcome capture(java.util.function.Supplier<Results.Result> call) {
         captured.reset();
         // Paragraph code prints through scala.Console and System.out; the REPL's own echo through `capture`.

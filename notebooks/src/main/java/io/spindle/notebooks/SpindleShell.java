@@ -22,14 +22,10 @@ import java.util.List;
  * and Spindle's Spark ML API in scope — spark-shell for machines without a Spark distribution.
  */
 public final class SpindleShell {
-    static final List<String> PREAMBLE = List.of(
-            "@transient val spark = io.spindle.notebooks.SpindleShell.session()",
-            "@transient val sc = spark.sparkContext",
-            "import org.apache.spark.SparkContext._",
-            "import spark.implicits._",
-            "import spark.sql",
-            "import org.apache.spark.sql.functions._",
-            "import io.spindle.driver.ml._");
+    /** What a %spark paragraph in Zeppelin has in scope, plus Spindle's Spark ML classes. */
+    static final List<String> PREAMBLE = java.util.stream.Stream.of(
+            List.of("@transient val spark = io.spindle.notebooks.SpindleShell.session()", "@transient val sc = spark.sparkContext"),
+            NotebookRunner.ZEPPELIN_IMPORTS, List.of("import io.spindle.driver.ml._")).flatMap(List::stream).toList();
     private static volatile SparkSession session;
 
     private SpindleShell() {

@@ -17,14 +17,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class ShardedStep {
     private final Collective collective;
-    private final Optimizer whole;
     private final Optimizer shardOptimizer;
     private final INDArray params, grads, paramShard, gradShard;
     private final LayerState localState;   // null when the model has none
 
     private ShardedStep(Collective collective, Network net, Optimizer whole, Shard shard) {
         this.collective = collective;
-        this.whole = whole;
         this.shardOptimizer = whole.shard(shard.from(), shard.to());
         // A network keeps its two flat buffers for life, so the shard views are made once.
         this.params = net.params();
@@ -37,14 +35,16 @@ final class ShardedStep {
 
     /**
      * The sharded step for this plan, or null when every rank must update everything: parameter averaging,
-     * an optimizer that needs every gradient (clipping by global norm), or fewer parameters than ranks.
+     * an optimizer that needs every gradient (clipping by global norm), fewer parameters than ranks, or a
+     * collective whose shard is the whole buffer (one rank, the coordinator), where the plain step is the same.
      * The answer is the same on every rank, which the collective calls that follow rely on.
      */
     static ShardedStep plan(TrainingPlan plan, Network net, Optimizer optimizer, Collective collective) {
         if (!plan.sync().equals("allreduce") || !optimizer.shardable() || net.numParams() < collective.size()) {
             return null;
         }
-        return new ShardedStep(collective, net, optimizer, collective.shardOf(net.numParams()));
+        Shard shard = collective.shardOf(net.numParams());
+        return shard.length() == net.numParams() ? null : new ShardedStep(collective, net, optimizer, shard);
     }
 
     /** Runs the step on the network's flat buffers; returns the nanoseconds spent in the two collective calls. */
@@ -62,7 +62,7 @@ final class ShardedStep {
 
     /** Gathers every rank's shard of each optimizer state row, so the whole optimizer's state is complete on every rank. */
     void gatherState() {
-        INDArray state = whole.state();
+        INDArray state = shardOptimizer.state();   // a shard's state() is its parent's whole buffer
         long rowLength = params.length();
         for (long at = 0; at < state.length(); at += rowLength) {
             collective.allGather(state.get(NDArrayIndex.interval(at, at + rowLength)));

@@ -118,7 +118,8 @@ public final class WorkerLoop {
                 if (midEpoch && plan.checkpointEverySteps() > 0 && (globalStep + 1) % plan.checkpointEverySteps() == 0) {
                     double[] sofar = globalTotals(lossSum, correct, seen);
                     if (sharded != null) sharded.gatherState();
-                    reporter.checkpoint(new StartPoint(epoch, step + 1, sofar), net.params().toFloatVector(),
+                    // Only rank 0 reports: the other ranks skip copying every parameter to the heap.
+                    if (reports()) reporter.checkpoint(new StartPoint(epoch, step + 1, sofar), net.params().toFloatVector(),
                             optimizer.state().toFloatVector(), optimizer.iteration());
                 }
             }
@@ -137,8 +138,8 @@ public final class WorkerLoop {
             history.add(stats);
             collectiveSeconds.add(syncNanos / 1e9);
             if (sharded != null) sharded.gatherState();
-            boolean go = reporter.epochEnd(stats, syncNanos / 1e9, net.params().toFloatVector(), optimizer.state().toFloatVector(),
-                    optimizer.iteration());
+            boolean go = !reports() || reporter.epochEnd(stats, syncNanos / 1e9, net.params().toFloatVector(),
+                    optimizer.state().toFloatVector(), optimizer.iteration());
             if (!plan.stopOnRequest()) continue;
             // Rank 0 heard the driver's decision; every rank must stop at the same epoch or the collectives desync.
             decision.putScalar(0, go ? 1 : 0);
@@ -160,6 +161,10 @@ public final class WorkerLoop {
             for (int i = 0; i < 3; i++) global[i] += totals.getDouble(i);
         }
         return global;
+    }
+
+    private boolean reports() {
+        return reporter != StepReporter.NONE;
     }
 
     private static String where(int epoch, int step, long globalStep) {

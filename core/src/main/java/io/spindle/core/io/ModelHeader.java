@@ -40,12 +40,10 @@ final class ModelHeader {
         this.stateCount = stateCount;
     }
 
-    /** The header of {@code m}, whose params and optimizer state hold {@code paramCount} and {@code stateCount} values. */
-    static byte[] encode(SavedModel m, long paramCount, long stateCount) {
-        return encode(m, paramCount, stateCount, null);
-    }
-
-    /** As above, plus a {@code checkpoint} section (null for a plain model) that model readers ignore. */
+    /**
+     * The header of {@code m}, whose params and optimizer state hold {@code paramCount} and {@code stateCount} values,
+     * plus a {@code checkpoint} section (null for a plain model) that model readers ignore.
+     */
     static byte[] encode(SavedModel m, long paramCount, long stateCount, ObjectNode checkpoint) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.set("model", m.model().toJson());

@@ -159,12 +159,12 @@ public final class Network {
 
     /**
      * Runs the layers on {@code x} one by one and names the first whose output holds NaN or Inf, e.g.
-     * "layer 1 (dense)", or returns null. Slow (checks every output); for explaining a divergence.
+     * "layer 1 (dense)", or returns null. Inference mode; slow (checks every output); for explaining a divergence.
      */
-    public String firstNonFiniteOutput(INDArray x, boolean training) {
+    public String firstNonFiniteOutput(INDArray x) {
         INDArray h = fitInput(x);
         for (int i = 0; i < layers.size(); i++) {
-            h = layers.get(i).forward(h, training);
+            h = layers.get(i).forward(h, false);
             if (!io.spindle.core.train.Divergence.isFinite(h)) return "layer " + configIndex.get(i) + " (" + layers.get(i).name() + ")";
         }
         return null;

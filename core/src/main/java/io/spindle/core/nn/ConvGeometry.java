@@ -13,9 +13,10 @@ import java.util.List;
 record ConvGeometry(int kernelH, int kernelW, int strideH, int strideW, int dilationH, int dilationW, boolean same) {
     static final List<String> PADDINGS = List.of("same", "valid");
 
+    /** {@code defaultStride} 0: the stride defaults to the kernel, axis by axis (pooling, as Keras). */
     static ConvGeometry fromJson(ConfigNode c, String kernelField, int defaultKernel, int defaultStride) {
         int[] k = pair(c, kernelField, defaultKernel);
-        int[] s = pair(c, "strides", defaultStride);
+        int[] s = defaultStride == 0 && !c.has("strides") ? k.clone() : pair(c, "strides", defaultStride);
         int[] d = pair(c, "dilation", 1);
         return new ConvGeometry(k[0], k[1], s[0], s[1], d[0], d[1], c.choice("padding", "valid", PADDINGS).equals("same"));
     }

@@ -83,12 +83,7 @@ public final class GRU extends Recurrent {
     }
 
     private void precomputeFactors(int time, long batch, DataType type) {
-        for (int k = 0; k < 3; k++) {
-            factors[k] = TimeSteps.reuse(factors[k], type, time, batch, units);
-            INDArray a = gates[k].all(), d = factors[k].all();
-            a.mul(a, d);
-            if (k == N) d.rsubi(1.0); else a.sub(d, d);
-        }
+        activationDerivatives(factors, time, batch, type);
         stepsScratch = Buffers.reuse(stepsScratch, type, time, batch, units);
         factors[Z].all().muli(hidden.steps(0, time).sub(gates[N].all(), stepsScratch));
         factors[R].all().muli(candidateRecurrent.all());
@@ -102,6 +97,6 @@ public final class GRU extends Recurrent {
 
     @Override
     protected void accumulateExtra() {
-        recurrentBiasGrad.addi(candidateRecurrentGrad.flat().sum(true, 0));
+        rows.addColumnSums(candidateRecurrentGrad.flat(), recurrentBiasGrad);
     }
 }

@@ -83,12 +83,7 @@ public final class LSTM extends Recurrent {
 
     /** For all steps at once: i: σ'·g, f: σ'·c_{t−1}, o: σ'·tanh(c_t), g: tanh'·i (σ' = s − s², tanh' = 1 − g²); o ⊙ (1 − tanh² c_t). */
     private void precomputeFactors(int time, long batch, DataType type) {
-        for (int k = 0; k < 4; k++) {
-            factors[k] = TimeSteps.reuse(factors[k], type, time, batch, units);
-            INDArray a = gates[k].all(), d = factors[k].all();
-            a.mul(a, d);
-            if (k == G) d.rsubi(1.0); else a.sub(d, d);
-        }
+        activationDerivatives(factors, time, batch, type);
         factors[I].all().muli(gates[G].all());
         factors[F].all().muli(cells.steps(0, time));
         factors[O].all().muli(cellTanh.all());

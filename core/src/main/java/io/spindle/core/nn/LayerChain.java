@@ -34,7 +34,7 @@ final class LayerChain {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             for (ParamSpec p : l.params(shape)) {
-                all.add(new ParamSpec(i + "." + l.name() + "." + p.name(), p.shape(), p.init(), p.fanIn(), p.fanOut(), p.regularized()));
+                all.add(new ParamSpec(i + "." + l.name() + "." + p.name(), p.shape(), p.init(), p.fanIn(), p.fanOut(), p.regularized(), p.trainable()));
             }
             shape = l.outputShape(shape);
         }

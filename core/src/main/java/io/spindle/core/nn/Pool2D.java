@@ -39,9 +39,7 @@ public final class Pool2D implements Layer {
 
         static Config fromJson(ConfigNode c, Kind kind) {
             c.rejectUnknown("type", "pool_size", "strides", "padding", "dilation");
-            long[] pool = c.shape("pool_size");
-            int defaultStride = pool == null ? 2 : (int) pool[0];
-            return new Config(kind, ConvGeometry.fromJson(c, "pool_size", 2, defaultStride));
+            return new Config(kind, ConvGeometry.fromJson(c, "pool_size", 2, 0));
         }
 
         @Override

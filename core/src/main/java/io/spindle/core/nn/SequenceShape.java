@@ -11,7 +11,7 @@ final class SequenceShape {
     static void require(String layer, long[] in) {
         if (in.length != 2) {
             throw new IllegalArgumentException(layer + " expects [time, features] per sample but got " + Arrays.toString(in)
-                    + "; e.g. reshape rows to [28, 28] or start with an embedding");
+                    + "; set model.input_shape to e.g. [28, 28], add a reshape layer before it, or start with an embedding");
         }
     }
 }

@@ -119,7 +119,7 @@ abstract class FlatOptimizer implements Optimizer {
         return a;
     }
 
-    private static INDArray zeros(DataType type, long length) {
+    static INDArray zeros(DataType type, long length) {
         return length == 0 ? Nd4j.create(type, 0) : Nd4j.zeros(type, length);
     }
 

@@ -47,7 +47,7 @@ public final class OptimizerConfig {
         }
 
         /** Per-parameter quantities the update rule keeps (see {@link Optimizer}). */
-        int stateRows() {
+        public int stateRows() {
             return switch (this) {
                 case SGD -> 0;
                 case MOMENTUM, NESTEROV, RMSPROP -> 1;

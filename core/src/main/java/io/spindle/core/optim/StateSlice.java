@@ -29,7 +29,7 @@ final class StateSlice {
     /** A fresh zero state of {@code rows} rows for {@code total} parameters. */
     static StateSlice whole(DataType type, int rows, long total) {
         long n = rows * total;
-        INDArray buffer = n == 0 ? Nd4j.create(type, 0) : Nd4j.zeros(type, n);
+        INDArray buffer = FlatOptimizer.zeros(type, n);
         return new StateSlice(buffer, total, 0, total, new long[1]);
     }
 

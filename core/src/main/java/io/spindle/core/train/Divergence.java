@@ -52,7 +52,7 @@ public final class Divergence {
         } else if (badParam != null) {
             cause = "the parameters of " + badParam.label() + " became " + kind(view(net.params(), badParam)) + " in the previous update";
         } else {
-            String layer = net.firstNonFiniteOutput(features, false);
+            String layer = net.firstNonFiniteOutput(features);
             cause = layer == null ? "every layer's output is finite; the loss itself overflowed" : "the output of " + layer + " overflowed";
         }
         return new TrainingDivergedException("the loss became " + loss + " " + where + ": " + cause + ADVICE);

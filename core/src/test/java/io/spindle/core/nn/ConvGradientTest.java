@@ -88,6 +88,8 @@ class ConvGradientTest {
         assertArrayEquals(new long[] {32, 24, 24}, net("[{\"type\": \"conv2d\", \"filters\": 32, \"kernel_size\": 5}]", 1, 28, 28).outputShape());
         assertArrayEquals(new long[] {1, 14, 14}, net("[{\"type\": \"max_pool2d\", \"pool_size\": 2}]", 1, 28, 28).outputShape());
         assertArrayEquals(new long[] {1, 3, 3}, net("[{\"type\": \"avg_pool2d\", \"pool_size\": 2, \"padding\": \"same\"}]", 1, 5, 5).outputShape());
+        // A pool's strides default to its size axis by axis: [2, 3] pools tile a 6×6 map into 3×2.
+        assertArrayEquals(new long[] {1, 3, 2}, net("[{\"type\": \"max_pool2d\", \"pool_size\": [2, 3]}]", 1, 6, 6).outputShape());
     }
 
     @Test

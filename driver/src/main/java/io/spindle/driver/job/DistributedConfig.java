@@ -27,9 +27,16 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
                     "a multiple of training.workers (" + workers + "): each worker takes batch_size / workers rows per step; try "
                             + (batchSize / workers) * workers + " or " + ((batchSize / workers) + 1) * workers);
         }
-        return new DistributedConfig(workers, training.choice("sync", "allreduce", SYNC),
-                training.integer("averaging_frequency", 5, 1, 1_000_000), training.choice("transport", "auto", TRANSPORTS),
-                training.choice("wire_dtype", "float32", WIRE), training.integer("timeout_seconds", 120, 1, 86_400));
+        DistributedConfig d = defaults(workers);
+        return new DistributedConfig(workers, training.choice("sync", d.sync, SYNC),
+                training.integer("averaging_frequency", d.averagingFrequency, 1, 1_000_000),
+                training.choice("transport", d.transport, TRANSPORTS), training.choice("wire_dtype", d.wireDtype, WIRE),
+                training.integer("timeout_seconds", d.timeoutSeconds, 1, 86_400));
+    }
+
+    /** {@code workers} workers with every other field at its default (a job file that names only the worker count). */
+    public static DistributedConfig defaults(int workers) {
+        return new DistributedConfig(workers, "allreduce", 5, "auto", "float32", 120);
     }
 
     /** The transport actually used under {@code master}: resolves {@code auto}; {@code in_jvm} needs local mode. */

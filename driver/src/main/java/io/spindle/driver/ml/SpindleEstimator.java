@@ -169,7 +169,7 @@ public abstract class SpindleEstimator<M extends SpindleModel<M>, E extends Spin
         String task = loss.classification() ? "classification" : "regression";
         return new JobConfig(getClass().getSimpleName(), new DataConfig("dataframe", "DataFrame", null, null, null, null, false, task),
                 model, loss, opt, new TrainingConfig(getEpochs(), getBatchSize(), getSeed(), true, null),
-                new DistributedConfig(getWorkers(), "allreduce", 5, "auto", "float32", 120), CheckpointConfig.DEFAULTS, null);
+                DistributedConfig.defaults(getWorkers()), CheckpointConfig.DEFAULTS, null);
     }
 
     /** Units of the last layer the labels must fit: classes for a classifier, targets for a regressor. */

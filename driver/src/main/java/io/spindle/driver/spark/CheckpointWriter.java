@@ -9,7 +9,6 @@ import io.spindle.driver.run.CheckpointStore;
 import io.spindle.driver.run.TrainedModel;
 import io.spindle.worker.StartPoint;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,8 +26,7 @@ final class CheckpointWriter {
         this.dataFingerprint = dataFingerprint;
     }
 
-    void write(StartPoint start, float[] params, float[] optimizerState, long iteration, List<EpochStats> history) {
-        INDArray p = Nd4j.createFromArray(params);
+    void write(StartPoint start, INDArray p, float[] optimizerState, long iteration, List<EpochStats> history) {
         // An update can overflow with finite gradients; never let such parameters replace the last good checkpoint
         // (the workers stop at the next step, naming the layer).
         if (!Divergence.isFinite(p)) return;

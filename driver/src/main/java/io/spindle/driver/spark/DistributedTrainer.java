@@ -127,7 +127,7 @@ public final class DistributedTrainer {
         if (from != null) ResumeCheck.compatible(from, job, plan);
         // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
         JavaRDD<Shard> rdd = shards.persist(StorageLevel.MEMORY_ONLY_SER());
-        Progress progress = new Progress(job, validation, listener, plan,
+        Progress progress = new Progress(job, validation, listener,
                 checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint));
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
         long redone = 0;
@@ -256,18 +256,16 @@ public final class DistributedTrainer {
         private final Dataset validation;
         private final TrainingListener listener;
         private final EarlyStoppingMonitor monitor;
-        private final TrainingPlan plan;
         private final CheckpointWriter checkpoints;
         private List<EpochStats> epochs = new ArrayList<>();
         private int currentEpoch;
         private volatile long furthestStep;
 
-        Progress(JobConfig job, Dataset validation, TrainingListener listener, TrainingPlan plan, CheckpointWriter checkpoints) {
+        Progress(JobConfig job, Dataset validation, TrainingListener listener, CheckpointWriter checkpoints) {
             this.job = job;
             this.validation = validation;
             this.listener = listener;
             this.monitor = new EarlyStoppingMonitor(job.training().earlyStopping());
-            this.plan = plan;
             this.checkpoints = checkpoints;
         }
 
@@ -287,7 +285,7 @@ public final class DistributedTrainer {
         @Override
         public void checkpoint(StartPoint start, float[] params, float[] optimizerState, long iteration) {
             furthestStep = Math.max(furthestStep, iteration);
-            if (checkpoints != null) checkpoints.write(start, params, optimizerState, iteration, epochs);
+            if (checkpoints != null) checkpoints.write(start, Nd4j.createFromArray(params), optimizerState, iteration, epochs);
         }
 
         @Override
@@ -314,7 +312,7 @@ public final class DistributedTrainer {
             epochs.add(stats);
             listener.onEpochEnd(stats);
             furthestStep = Math.max(furthestStep, iteration);
-            if (checkpoints != null) checkpoints.write(new StartPoint(epoch + 1, 0, new double[3]), params, optimizerState, iteration, epochs);
+            if (checkpoints != null) checkpoints.write(new StartPoint(epoch + 1, 0, new double[3]), weights, optimizerState, iteration, epochs);
             return monitor.update(stats, () -> weights);
         }
 

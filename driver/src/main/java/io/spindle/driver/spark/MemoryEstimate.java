@@ -32,17 +32,8 @@ public record MemoryEstimate(long params, long grads, long optimizerState, long 
         long rowValues = product(job.model().inputShape()) + 1;
         // The shard lives once as the native feature/label arrays and its rows again in two batch buffers.
         long shard = 4 * (shardRows * rowValues + 2L * localBatch * rowValues);
-        return new MemoryEstimate(4 * p, 4 * p, 4 * p * stateRows(job.optimizer()), 4 * p * 2,
+        return new MemoryEstimate(4 * p, 4 * p, 4 * p * job.optimizer().type().stateRows(), 4 * p * 2,
                 activationBytes(job.model(), localBatch), shard, RUNTIME_BYTES);
-    }
-
-    /** Flat state values per parameter, as {@link io.spindle.core.optim.Optimizer} documents them. */
-    static int stateRows(OptimizerConfig c) {
-        return switch (c.type()) {
-            case SGD -> 0;
-            case MOMENTUM, NESTEROV, RMSPROP -> 1;
-            case ADAM, ADAMW -> 2;
-        };
     }
 
     /** Every layer keeps its output and the gradient it hands back, each [batch, ...outputShape] float32. */
