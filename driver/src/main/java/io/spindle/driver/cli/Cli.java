@@ -17,6 +17,7 @@ public final class Cli {
             "  " + EvaluateCommand.USAGE,
             "  " + PredictCommand.USAGE,
             "  " + ReportCommand.USAGE,
+            "  shell [--master URL]          (deploy/spindle only: the Scala shell with Spindle loaded)",
             "  help");
 
     private Cli() {
