@@ -117,6 +117,13 @@ class StandaloneClusterIT {
      * Live executor JVMs of this test's cluster: each executor's log (work/APP/ID/stderr) starts with Spark's
      * "Started daemon with process name: PID@HOST".
      */
+    private static boolean hasCheckpoint(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return false;
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(p -> p.getFileName().toString().startsWith("ckpt-"));
+        }
+    }
+
     private static List<ProcessHandle> executors() throws IOException {
         java.util.regex.Pattern started = java.util.regex.Pattern.compile("Started daemon with process name: (\\d+)@");
         List<ProcessHandle> alive = new ArrayList<>();
@@ -156,13 +163,16 @@ class StandaloneClusterIT {
         // Kill one executor JVM (SIGKILL) once the first mid-epoch checkpoint exists: training is under way.
         Path checkpoints = killed.resolve("checkpoints");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        // Find the two executors first (reading their logs is slow), then poll only for the checkpoint: the
+        // whole run takes a few seconds, and the kill must land while it trains.
         List<ProcessHandle> executors = List.of();
-        while (System.nanoTime() < deadline && submit.isAlive()) {
-            boolean any = Files.isDirectory(checkpoints) && Files.list(checkpoints).anyMatch(p -> p.getFileName().toString().startsWith("ckpt-"));
-            if (any && (executors = executors()).size() == 2) break;
+        while (System.nanoTime() < deadline && submit.isAlive() && (executors = executors()).size() < 2) {
             Thread.sleep(50);
         }
         assertEquals(2, executors.size(), "two executor JVMs of this cluster: " + executors);
+        while (System.nanoTime() < deadline && submit.isAlive() && !hasCheckpoint(checkpoints)) {
+            Thread.sleep(5);
+        }
         ProcessHandle victim = executors.get(1);
         assertTrue(victim.destroyForcibly(), "kill -9 " + victim.pid());
         assertTrue(submit.waitFor(300, TimeUnit.SECONDS), "the job ends after the kill");
