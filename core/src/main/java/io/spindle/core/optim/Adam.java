@@ -1,10 +1,9 @@
 package io.spindle.core.optim;
 
+import io.spindle.core.kernel.AdamKernel;
 import io.spindle.core.model.ParamLayout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam and AdamW (Keras form, see {@link Optimizer}); AdamW's decoupled weight decay is applied by
@@ -13,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Adam extends FlatOptimizer {
     private final INDArray firstMoment;
     private final INDArray secondMoment;
+    private AdamKernel kernel;
 
     Adam(OptimizerConfig config, ParamLayout layout, DataType dataType, StateSlice slice) {
         super(config, layout, dataType, slice);
@@ -22,11 +22,11 @@ final class Adam extends FlatOptimizer {
 
     @Override
     protected void update(INDArray params, INDArray grads, double lr, long iteration) {
-        // libnd4j's adam_updater is exactly the Keras rule: bias corrections from iteration + 1, folded into
-        // the rate; it updates m and v in place and writes the step into grads. Element-wise passes are no
-        // faster: libnd4j's sqrt transform alone is a scalar loop (~4 ns a value, 0.9 ms on 235k floats).
-        int t = (int) Math.min(iteration, Integer.MAX_VALUE - 1);
-        Nd4j.exec(new AdamUpdater(grads, secondMoment, firstMoment, lr, config.beta1(), config.beta2(), config.epsilon(), t));
-        params.subi(grads);
+        if (kernel == null || !kernel.boundTo(params, grads)) {
+            kernel = new AdamKernel(params, grads, firstMoment, secondMoment);   // once: callers pass the same buffers
+        }
+        long t = iteration + 1;
+        double alpha = lr * Math.sqrt(1 - Math.pow(config.beta2(), t)) / (1 - Math.pow(config.beta1(), t));
+        kernel.step(config.beta1(), config.beta2(), alpha, config.epsilon());
     }
 }

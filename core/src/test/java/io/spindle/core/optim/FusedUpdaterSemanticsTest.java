@@ -4,7 +4,6 @@ import io.spindle.core.testing.TestArrays;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.api.ops.impl.updaters.NesterovsUpdater;
 import org.nd4j.linalg.api.ops.impl.updaters.RmsPropUpdater;
 import org.nd4j.linalg.api.ops.impl.updaters.SgdUpdater;
@@ -14,9 +13,9 @@ import static io.spindle.core.optim.OptimizerTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What libnd4j's fused updater ops compute, pinned down element by element. Adam uses adam_updater
- * (exactly Keras). nesterovs_updater is exactly Keras' Nesterov too but measured slower than composed
- * vectorised ops; rms_prop_updater is not the Keras rule; sgd_updater only scales g. If a libnd4j
+ * What libnd4j's fused updater ops compute, pinned down element by element (Adam runs its own one-pass
+ * {@code AdamKernel}, ~5x faster than adam_updater). nesterovs_updater is exactly Keras' Nesterov but
+ * measured slower than composed vectorised ops; rms_prop_updater is not the Keras rule; sgd_updater only scales g. If a libnd4j
  * upgrade changes one of these, this test says which.
  */
 class FusedUpdaterSemanticsTest {
@@ -24,24 +23,6 @@ class FusedUpdaterSemanticsTest {
     private final double[] g = TestArrays.gaussian(1, DataType.DOUBLE, N).toDoubleVector();
     private final double[] s = TestArrays.uniform(2, DataType.DOUBLE, 0, 1e-6, N).toDoubleVector();
     private final double[] m = TestArrays.gaussian(3, DataType.DOUBLE, N).toDoubleVector();
-
-    @Test
-    void adamUpdaterIsTheKerasRule() {
-        double lr = 0.01, b1 = 0.8, b2 = 0.95, eps = 1e-4;
-        int iteration = 3;
-        INDArray grad = Nd4j.create(g), v = Nd4j.create(s), mean = Nd4j.create(m);
-        Nd4j.exec(new AdamUpdater(grad, v, mean, lr, b1, b2, eps, iteration));
-        double[] up = new double[N], m1 = new double[N], v1 = new double[N];
-        double alpha = lr * Math.sqrt(1 - Math.pow(b2, iteration + 1)) / (1 - Math.pow(b1, iteration + 1));
-        for (int i = 0; i < N; i++) {
-            m1[i] = b1 * m[i] + (1 - b1) * g[i];
-            v1[i] = b2 * s[i] + (1 - b2) * g[i] * g[i];
-            up[i] = alpha * m1[i] / (Math.sqrt(v1[i]) + eps);
-        }
-        assertClose(up, grad.toDoubleVector(), "adam step");
-        assertClose(m1, mean.toDoubleVector(), "adam m");
-        assertClose(v1, v.toDoubleVector(), "adam v");
-    }
 
     @Test
     void nesterovsUpdaterIsTheKerasNesterovStep() {

@@ -1,0 +1,73 @@
+package io.spindle.bench;
+
+import io.spindle.core.data.Dataset;
+import io.spindle.core.data.IdxReader;
+import io.spindle.core.loss.Loss;
+import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.Network;
+import io.spindle.core.nn.ActivationFunction;
+import io.spindle.core.nn.Dense;
+import io.spindle.core.optim.OptimizerConfig;
+import io.spindle.core.train.EpochStats;
+import io.spindle.worker.StepReporter;
+import io.spindle.worker.TrainingPlan;
+import io.spindle.worker.WorkerLoop;
+import io.spindle.worker.collective.Collective;
+import io.spindle.worker.collective.CollectiveOptions;
+import io.spindle.worker.collective.InJvmCollective;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * fashion-mlp trained by N synchronised {@link WorkerLoop}s, one thread each, over the in-JVM collective, with
+ * no Spark at all: the same step loop as {@code bench/run distributed}'s in-JVM line, without the driver, its
+ * threads and Spark's scheduling around it. Per epoch: samples/s and each rank's share of time in the collective.
+ * Run through {@code bench/run workers [N] [GLOBAL_BATCH] [EPOCHS]}.
+ */
+public final class InJvmWorkers {
+    public static void main(String[] args) throws Exception {
+        int workers = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int globalBatch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
+        int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        Dataset train = IdxReader.read(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"), null);
+        int shardRows = train.size() / workers;
+        int local = globalBatch / workers;
+        TrainingPlan plan = new TrainingPlan(epochs, local, TrainingPlan.stepsFor(shardRows, local), 42, true, "allreduce", 1, false);
+        List<Collective> ranks = InJvmCollective.create(workers, CollectiveOptions.defaults(CollectiveOptions.newSecret()));
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        List<Future<List<EpochStats>>> done = new ArrayList<>();
+        List<WorkerLoop> loops = new ArrayList<>();
+        for (int r = 0; r < workers; r++) {
+            Collective c = ranks.get(r);
+            Dataset shard = train.rows(r * shardRows, (r + 1) * shardRows);
+            ModelConfig cfg = new ModelConfig(new long[] {784}, List.of(Dense.Config.of(256, ActivationFunction.RELU),
+                    Dense.Config.of(128, ActivationFunction.RELU), Dense.Config.of(10, ActivationFunction.IDENTITY)));
+            Network net = Network.initialized(cfg, 42, DataType.FLOAT);
+            WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), OptimizerConfig.adam(1e-3).create(net.layout(), DataType.FLOAT), c, StepReporter.NONE);
+            loops.add(loop);
+            done.add(pool.submit(() -> {
+                loop.synchronizeParameters();
+                return loop.run(shard, plan);
+            }));
+        }
+        List<EpochStats> h = done.get(0).get();
+        for (Future<List<EpochStats>> f : done) f.get();
+        pool.shutdown();
+        for (int e = 0; e < h.size(); e++) {
+            StringBuilder shares = new StringBuilder();
+            for (WorkerLoop loop : loops) {
+                shares.append(String.format(Locale.ROOT, " %.1f%%", 100 * loop.collectiveSeconds().get(e) / h.get(e).seconds()));
+            }
+            System.out.printf(Locale.ROOT, "%d workers x batch %d, epoch %d: %,.0f samples/s, loss %.4f, time in the collective per rank:%s%n",
+                    workers, local, e + 1, h.get(e).samplesPerSecond(), h.get(e).trainLoss(), shares);
+        }
+        for (Collective c : ranks) c.close();
+    }
+}

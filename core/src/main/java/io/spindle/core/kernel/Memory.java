@@ -1,0 +1,34 @@
+package io.spindle.core.kernel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The off-heap memory of a contiguous ND4J array as a native-order {@link ByteBuffer} over exactly its elements. */
+public final class Memory {
+    private Memory() {
+    }
+
+    /**
+     * A buffer over {@code a}'s elements, index 0 at its first. It aliases the array: writes show in it
+     * at once. The caller must keep {@code a} reachable while using the buffer (the array owns the memory).
+     */
+    public static ByteBuffer of(INDArray a) {
+        // Element i of the buffer must be element i of the array in c order, whatever the kernel pairs it with.
+        if (a.length() > 1 && (a.elementWiseStride() != 1 || a.rank() > 1 && a.ordering() != 'c')) {
+            throw new IllegalArgumentException("a kernel needs contiguous memory, not an array of shape "
+                    + Arrays.toString(a.shape()) + " and stride " + Arrays.toString(a.stride()));
+        }
+        if (a.length() == 0) return ByteBuffer.allocate(0).order(ByteOrder.nativeOrder());
+        long bytes = a.length() * a.data().getElementSize();
+        // asNio() covers the whole root allocation and offset() counts elements from its start, for views of views too.
+        ByteBuffer root = a.data().asNio();
+        long from = a.offset() * a.data().getElementSize();
+        if (from + bytes > root.capacity() || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("an array of " + a.length() + " elements at offset " + a.offset()
+                    + " does not fit a buffer of " + root.capacity() + " bytes");
+        }
+        return root.slice((int) from, (int) bytes).order(ByteOrder.nativeOrder());
+    }
+}

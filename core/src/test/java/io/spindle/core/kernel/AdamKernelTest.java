@@ -1,0 +1,75 @@
+package io.spindle.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.spindle.core.testing.TestArrays;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+class AdamKernelTest {
+    private static final double B1 = 0.9, B2 = 0.999, ALPHA = 3e-3, EPS = 1e-7;
+
+    /** Views at odd offsets into one buffer, of a length that leaves a tail after the SIMD lanes. */
+    private static INDArray[] buffers(DataType type, int n) {
+        INDArray all = TestArrays.gaussian(11, type, 4L * n + 5);
+        INDArray[] b = new INDArray[4];
+        for (int k = 0; k < 4; k++) {
+            b[k] = all.get(NDArrayIndex.interval(1 + (long) k * n, 1 + (long) (k + 1) * n));
+        }
+        b[3].assign(TestArrays.uniform(12, type, 0, 1e-3, n));   // the second moment is non-negative
+        return b;
+    }
+
+    @Test
+    void simdLoopGivesTheBitsOfThePlainLoop() {
+        assumeTrue(Simd.available(), "the JVM was started without jdk.incubator.vector");
+        int n = 1000 + 7;
+        INDArray[] simd = buffers(DataType.FLOAT, n), plain = buffers(DataType.FLOAT, n);
+        AdamKernel fast = new AdamKernel(simd[0], simd[1], simd[2], simd[3]);
+        AdamKernel slow = new AdamKernel(plain[0], plain[1], plain[2], plain[3]);
+        for (int step = 0; step < 3; step++) {
+            fast.step(B1, B2, ALPHA, EPS);
+            slow.stepScalar(B1, B2, ALPHA, EPS);
+        }
+        for (int k = 0; k < 4; k++) {
+            assertArrayEquals(plain[k].toFloatVector(), simd[k].toFloatVector(), "buffer " + k);
+        }
+    }
+
+    @Test
+    void oneStepIsTheKerasRuleInDoublePrecision() {
+        int n = 37;
+        INDArray[] b = buffers(DataType.DOUBLE, n);
+        double[] p = b[0].toDoubleVector(), g = b[1].toDoubleVector(), m = b[2].toDoubleVector(), v = b[3].toDoubleVector();
+        new AdamKernel(b[0], b[1], b[2], b[3]).step(B1, B2, ALPHA, EPS);
+        for (int i = 0; i < n; i++) {
+            m[i] = B1 * m[i] + (1 - B1) * g[i];
+            v[i] = B2 * v[i] + (1 - B2) * g[i] * g[i];
+            p[i] -= ALPHA * m[i] / (Math.sqrt(v[i]) + EPS);
+        }
+        assertArrayEquals(p, b[0].toDoubleVector(), 1e-15);
+        assertArrayEquals(m, b[2].toDoubleVector(), 1e-15);
+        assertArrayEquals(v, b[3].toDoubleVector(), 1e-15);
+        assertArrayEquals(b[1].dup().toDoubleVector(), b[1].toDoubleVector(), "the gradient is left alone");
+    }
+
+    @Test
+    void memoryAliasesTheViewAndRefusesStridedArrays() {
+        INDArray matrix = TestArrays.gaussian(3, DataType.FLOAT, 4, 5);
+        INDArray row = matrix.getRow(2);
+        ByteBuffer bytes = Memory.of(row);
+        assertEquals(5 * 4, bytes.capacity());
+        assertEquals(row.getFloat(3), bytes.getFloat(12));
+        bytes.putFloat(0, 42f);
+        assertEquals(42f, matrix.getFloat(2, 0), "the buffer writes through to the array");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Memory.of(matrix.getColumn(1)));
+        assertTrue(e.getMessage().contains("contiguous"), e.getMessage());
+    }
+}
