@@ -56,6 +56,8 @@ final class ShardedStep {
         long updated = System.nanoTime();
         if (localState != null) localState.gather(params);
         collective.allGather(params);
+        // This writes into the own shard that peers may still be copying (see Collective), but only at the
+        // layer-state positions, which each peer then overwrites with its own state in this same line.
         if (localState != null) localState.scatter(params);
         return (reduced - start) + (System.nanoTime() - updated);
     }

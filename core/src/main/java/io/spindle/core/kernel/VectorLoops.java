@@ -33,4 +33,15 @@ final class VectorLoops {
         }
         AdamKernel.scalarFloat(p, g, m, v, bound, n, beta1, beta2, alpha, epsilon);
     }
+
+    static void mean(ByteBuffer[] in, ByteBuffer out, int from, int to) {
+        float n = in.length;
+        int lanes = FLOATS.length(), bound = from + FLOATS.loopBound(to - from);
+        for (int at = from * 4, end = bound * 4; at < end; at += lanes * 4) {
+            FloatVector sum = FloatVector.fromByteBuffer(FLOATS, in[0], at, ORDER);
+            for (int r = 1; r < in.length; r++) sum = sum.add(FloatVector.fromByteBuffer(FLOATS, in[r], at, ORDER));
+            sum.div(n).intoByteBuffer(out, at, ORDER);
+        }
+        FloatLoops.scalarMean(in, out, bound, to);
+    }
 }

@@ -1,22 +1,27 @@
 package io.spindle.worker.collective;
 
+import io.spindle.core.kernel.FloatLoops;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * N ranks as threads of one JVM, exchanging through shared memory: for tests and the single-process
- * path. Each rank reduces one chunk of every operation, summing ranks 0..N-1 in order and dividing by N,
- * into a shared result that every rank then copies, so all ranks hold the same bits. The wire format
- * and secret are not used; a rank that does not arrive within the timeout is named in the error.
+ * N ranks as threads of one JVM, exchanging through shared memory: local mode's transport. Every call opens
+ * with a rendezvous where each rank publishes its buffer; each rank then reduces one chunk, summing ranks
+ * 0..N-1 in order and dividing by N (one SIMD pass), so all ranks hold the same bits. An all-reduce reduces
+ * into a shared result that every rank copies after a second rendezvous; a reduce-scatter reduces into the
+ * rank's own buffer and an all-gather copies straight from the owners', with no second rendezvous (the
+ * {@link Collective} contract lets peers read a buffer until they reach their next call), so a sharded step
+ * makes two rendezvous, not four. The wire format and secret are not used; a rank that does not arrive within
+ * the timeout is named in the error.
  */
 public final class InJvmCollective implements Collective {
 
     private final int rank;
     private final InJvmGroup group;
     private final CallSequence calls = new CallSequence();
-    private final ViewCache views = new ViewCache();
+    private final MemoryCache memory = new MemoryCache();
 
     private InJvmCollective(int rank, InJvmGroup group) {
         this.rank = rank;
@@ -56,7 +61,7 @@ public final class InJvmCollective implements Collective {
         OpHeader header = begin(Operation.ALL_REDUCE, work.length(), -1);
         group.start(rank, header, work);
         reduceOwnChunk(work.length());
-        group.finish(rank, header);
+        group.finish(rank, header);   // every chunk of the result is complete
         if (work.length() > 0) {
             work.array().assign(group.result());
         }
@@ -81,31 +86,29 @@ public final class InJvmCollective implements Collective {
             return;
         }
         group.start(rank, header, work);
-        // Into the shared result first: the other ranks still read this rank's buffer until finish.
-        INDArray sum = reduceOwnChunk(work.length());
-        group.finish(rank, header);
-        if (sum != null) {
-            Shard mine = shardOf(work.length());
-            slice(work, mine.from(), mine.to()).assign(sum);
-        }
+        // Straight into this rank's own chunk of its own buffer: the others read other chunks of it. No closing
+        // rendezvous, as the contract allows: a peer reads this buffer only until it reaches its next call.
+        Shard mine = shardOf(work.length());
+        FloatLoops.mean(published(), memory.of(work.array()), (int) mine.from(), (int) mine.to());
         work.writeBack();
     }
 
     /**
      * Sums this rank's chunk of every published buffer in rank order 0..N-1 and divides by N, into the
-     * shared result; returns that view, or null when the chunk is empty.
+     * shared result.
      */
-    private INDArray reduceOwnChunk(long n) {
+    private void reduceOwnChunk(long n) {
         Shard mine = shardOf(n);
-        if (mine.length() == 0) {
-            return null;
+        FloatLoops.mean(published(), memory.of(group.result()), (int) mine.from(), (int) mine.to());
+    }
+
+    /** The memory of every rank's published buffer, in rank order. */
+    private ByteBuffer[] published() {
+        ByteBuffer[] all = new ByteBuffer[group.size()];
+        for (int r = 0; r < all.length; r++) {
+            all[r] = memory.of(group.published(r).array());
         }
-        INDArray sum = views.of(group.result(), mine.from(), mine.to());
-        sum.assign(slice(group.published(0), mine.from(), mine.to()));
-        for (int r = 1; r < group.size(); r++) {
-            sum.addi(slice(group.published(r), mine.from(), mine.to()));
-        }
-        return sum.divi(group.size());
+        return all;
     }
 
     @Override
@@ -116,13 +119,14 @@ public final class InJvmCollective implements Collective {
             return;
         }
         group.start(rank, header, work);
+        ByteBuffer mine = memory.of(work.array());
         for (int r = 0; r < group.size(); r++) {
-            long from = chunkStart(work.length(), r), to = chunkStart(work.length(), r + 1);
+            int from = (int) chunkStart(work.length(), r), to = (int) chunkStart(work.length(), r + 1);
             if (r != rank && from < to) {
-                slice(work, from, to).assign(slice(group.published(r), from, to));
+                mine.put(from * 4, memory.of(group.published(r).array()), from * 4, (to - from) * 4);
             }
         }
-        group.finish(rank, header);   // an owner must not change its shard while others still copy it
+        // No closing rendezvous (see reduceScatterMean): an owner changes its shard only after its next call.
         work.writeBack();
     }
 
@@ -157,7 +161,4 @@ public final class InJvmCollective implements Collective {
         return calls.next(op, WireFormat.FLOAT32, count, root, 0);   // no wire, no pieces
     }
 
-    private INDArray slice(WorkBuffer work, long from, long to) {
-        return views.of(work.array(), from, to);
-    }
 }

@@ -18,12 +18,18 @@ final class InJvmGroup {
     private final int size;
     private final long timeoutMillis;
     private final WorkBuffer[] published;
+    /**
+     * The buffers of the operation all ranks last met at, copied from {@link #published} by the last to arrive.
+     * A rank that finished its part may publish its next call's buffer before the others are done reading,
+     * so readers look here; this changes only when every rank has arrived again.
+     */
+    private final WorkBuffer[] current;
     private final OpHeader[] headers;
     private final boolean[] arrived;
     /**
      * How long a rank spins, then yields, before it sleeps. A peer on another core usually arrives within
      * microseconds, while waking a sleeping thread takes tens of them — hundreds on a VM, whose idle vCPU
-     * halts — and a training step makes four of these rendezvous. Yielding keeps the core awake but gives
+     * halts — and a training step makes two of these rendezvous. Yielding keeps the core awake but gives
      * it to any other runnable thread (the driver, a GC thread, a rank without a core of its own).
      */
     private static final long SPIN_NANOS = 50_000;
@@ -38,6 +44,7 @@ final class InJvmGroup {
         this.size = size;
         this.timeoutMillis = timeoutMillis;
         this.published = new WorkBuffer[size];
+        this.current = new WorkBuffer[size];
         this.headers = new OpHeader[size];
         this.arrived = new boolean[size];
     }
@@ -60,8 +67,9 @@ final class InJvmGroup {
         arrive(rank, header, "finish", () -> { });
     }
 
+    /** Rank {@code rank}'s buffer in the operation the ranks last met at. */
     synchronized WorkBuffer published(int rank) {
-        return published[rank];
+        return current[rank];
     }
 
     /** The array all ranks reduce into during the current all-reduce. */
@@ -79,9 +87,10 @@ final class InJvmGroup {
         for (int r = 1; r < size; r++) {
             headers[0].requireSame(headers[r], "rank " + r + " (in-JVM)", "rank 0 (in-JVM)");
         }
+        System.arraycopy(published, 0, current, 0, size);
         long n = headers[0].count();
         Operation op = headers[0].op();
-        if ((op == Operation.ALL_REDUCE || op == Operation.REDUCE_SCATTER) && n > 0 && (result == null || result.length() != n)) {
+        if (op == Operation.ALL_REDUCE && n > 0 && (result == null || result.length() != n)) {
             result = Nd4j.createUninitialized(DataType.FLOAT, n);
         }
     }

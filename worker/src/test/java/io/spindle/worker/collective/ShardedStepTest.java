@@ -45,8 +45,8 @@ class ShardedStepTest {
         }).get(0));
         List<Shard> shards = group.onAll(c -> c.shardOf(length));
         assertTiles(shards, length);
-        // Reduce-scatter, then each owner scribbles a rank-specific value over everything it does not own
-        // (stale halves must not leak), then all-gather: every rank must end with the all-reduced bits.
+        // Reduce-scatter, then (after one more call) each owner scribbles a rank-specific value over everything it
+        // does not own (stale halves must not leak), then all-gather: every rank must end with the all-reduced bits.
         List<INDArray> gathered = group.onAll(c -> {
             INDArray b = Ranks.array(inputs.get(c.rank()));
             c.reduceScatterMean(b);
@@ -55,6 +55,7 @@ class ShardedStepTest {
             for (long i = mine.from(); i < mine.to(); i++) {
                 assertEquals(allReduced[(int) i], got[(int) i], "rank " + c.rank() + " element " + i + " of " + length);
             }
+            c.barrier();   // the contract: peers may read the unowned part until this rank's next call
             for (long i = 0; i < length; i++) {
                 if (i < mine.from() || i >= mine.to()) b.putScalar(i, -1000 - c.rank());
             }
