@@ -11,12 +11,22 @@ public final class Memory {
     }
 
     /**
+     * Whether element i of {@code a}'s memory is element i of the array in c order, whatever a kernel pairs
+     * it with: one stride of 1 and c order, or a shape with at most one axis longer than 1 (any order).
+     */
+    public static boolean isContiguous(INDArray a) {
+        if (a.length() <= 1) return true;
+        if (a.elementWiseStride() != 1) return false;
+        long longAxes = java.util.Arrays.stream(a.shape()).filter(d -> d > 1).count();
+        return a.rank() < 2 || a.ordering() == 'c' || longAxes <= 1;
+    }
+
+    /**
      * A buffer over {@code a}'s elements, index 0 at its first. It aliases the array: writes show in it
      * at once. The caller must keep {@code a} reachable while using the buffer (the array owns the memory).
      */
     public static ByteBuffer of(INDArray a) {
-        // Element i of the buffer must be element i of the array in c order, whatever the kernel pairs it with.
-        if (a.length() > 1 && (a.elementWiseStride() != 1 || a.rank() > 1 && a.ordering() != 'c')) {
+        if (!isContiguous(a)) {
             throw new IllegalArgumentException("a kernel needs contiguous memory, not an array of shape "
                     + Arrays.toString(a.shape()) + " and stride " + Arrays.toString(a.stride()));
         }

@@ -44,4 +44,56 @@ final class VectorLoops {
         }
         FloatLoops.scalarMean(in, out, bound, to);
     }
+
+    static void relu(ByteBuffer in, ByteBuffer out, int n) {
+        int bound = FLOATS.loopBound(n);
+        FloatVector zero = FloatVector.zero(FLOATS);
+        for (int at = 0; at < bound * 4; at += FLOATS.length() * 4) {
+            FloatVector v = FloatVector.fromByteBuffer(FLOATS, in, at, ORDER);
+            v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoByteBuffer(out, at, ORDER);
+        }
+        Elementwise.reluFloat(in, out, bound, n);
+    }
+
+    static void reluBackward(ByteBuffer in, ByteBuffer grad, ByteBuffer out, int n) {
+        int bound = FLOATS.loopBound(n);
+        FloatVector zero = FloatVector.zero(FLOATS);
+        for (int at = 0; at < bound * 4; at += FLOATS.length() * 4) {
+            FloatVector v = FloatVector.fromByteBuffer(FLOATS, in, at, ORDER);
+            FloatVector g = FloatVector.fromByteBuffer(FLOATS, grad, at, ORDER);
+            zero.blend(g, v.compare(VectorOperators.GT, 0f)).intoByteBuffer(out, at, ORDER);
+        }
+        Elementwise.reluBackwardFloat(in, grad, out, bound, n);
+    }
+
+    static void scaleShift(ByteBuffer in, ByteBuffer out, int n, float scale, float offset) {
+        int bound = FLOATS.loopBound(n);
+        for (int at = 0; at < bound * 4; at += FLOATS.length() * 4) {
+            FloatVector.fromByteBuffer(FLOATS, in, at, ORDER).mul(scale).add(offset).intoByteBuffer(out, at, ORDER);
+        }
+        Elementwise.scaleShiftFloat(in, out, bound, n, scale, offset);
+    }
+
+    static void addRowToEachRow(ByteBuffer row, ByteBuffer out, int rows, int cols) {
+        int bound = FLOATS.loopBound(cols), step = FLOATS.length();
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int c = 0; c < bound; c += step) {
+                int at = (base + c) * 4;
+                FloatVector.fromByteBuffer(FLOATS, out, at, ORDER).add(FloatVector.fromByteBuffer(FLOATS, row, c * 4, ORDER))
+                        .intoByteBuffer(out, at, ORDER);
+            }
+            Elementwise.addRowFloat(row, out, base, bound, cols);
+        }
+    }
+
+    static void addColumnSums(ByteBuffer in, ByteBuffer sums, int rows, int cols) {
+        int bound = FLOATS.loopBound(cols), step = FLOATS.length();
+        for (int c = 0; c < bound; c += step) {
+            FloatVector acc = FloatVector.zero(FLOATS);
+            for (int r = 0; r < rows; r++) acc = acc.add(FloatVector.fromByteBuffer(FLOATS, in, (r * cols + c) * 4, ORDER));
+            FloatVector.fromByteBuffer(FLOATS, sums, c * 4, ORDER).add(acc).intoByteBuffer(sums, c * 4, ORDER);
+        }
+        Elementwise.columnSumsFloat(in, sums, rows, cols, bound, cols);
+    }
 }

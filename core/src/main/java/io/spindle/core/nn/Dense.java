@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
+import io.spindle.core.kernel.Elementwise;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -106,7 +107,10 @@ public final class Dense implements Layer {
         input = batchShape == null ? x : x.reshape('c', x.length() / x.size(x.rank() - 1), x.size(x.rank() - 1));
         output = Buffers.reuse(output, x.dataType(), input.size(0), config.units);
         Nd4j.gemm(input, weights, output, false, false, 1.0, 0.0);
-        if (config.useBias) output.addiRowVector(bias);
+        if (config.useBias) {
+            if (Elementwise.applies(bias, output)) Elementwise.addRowToEachRow(bias, output);
+            else output.addiRowVector(bias);
+        }
         return batchShape == null ? output : output.reshape('c', withLast(batchShape, config.units));
     }
 
@@ -115,7 +119,10 @@ public final class Dense implements Layer {
         INDArray dY = batchShape == null ? gradOutput : gradOutput.reshape('c', input.size(0), config.units);
         // dW += xᵀ·dY ; db += 1ᵀ·dY (a GEMM into the gradient: a third of sum-then-add's time) ; dX = dY·Wᵀ
         Nd4j.gemm(input, dY, weightGrad, true, false, 1.0, 1.0);
-        if (config.useBias) rows.addColumnSums(dY, biasGrad);
+        if (config.useBias) {
+            if (Elementwise.applies(dY, biasGrad)) Elementwise.addColumnSums(dY, biasGrad);
+            else rows.addColumnSums(dY, biasGrad);
+        }
         if (!needInputGradient) return null;
         inputGrad = Buffers.reuse(inputGrad, dY.dataType(), dY.size(0), weights.size(0));
         Nd4j.gemm(dY, weights, inputGrad, false, true, 1.0, 0.0);

@@ -3,6 +3,7 @@ package io.spindle.core.nn;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigNode;
+import io.spindle.core.kernel.Elementwise;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
@@ -60,6 +61,10 @@ public final class Rescaling implements Layer {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         output = Buffers.reuse(output, x.dataType(), x.shape());
+        if (Elementwise.applies(x, output)) {
+            Elementwise.scaleShift(x, output, scale, offset);
+            return output;
+        }
         return output.assign(x).muli(scale).addi(offset);
     }
 

@@ -3,13 +3,12 @@ package io.spindle.core.train;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.nn.Buffers;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.SplittableRandom;
 
 /**
  * Minibatches in a seeded order: each epoch is a fresh permutation drawn from (seed, epoch), so
- * the same seed gives the same batches, also after a restart. Rows are gathered natively into
+ * the same seed gives the same batches, also after a restart. Rows are copied, memory to memory, into
  * arrays reused from step to step. The last batch of an epoch may be smaller.
  */
 public final class BatchSampler {
@@ -19,6 +18,7 @@ public final class BatchSampler {
     private final boolean shuffle;
     private int[] order;
     private INDArray features, labels;
+    private RowGather featureRows, labelRows;
 
     /** One minibatch: features [b, ...sampleShape] and labels [b, labelWidth], valid until the next call. */
     public record Batch(INDArray features, INDArray labels, int size) {
@@ -58,12 +58,16 @@ public final class BatchSampler {
     public Batch batch(int index) {
         int from = index * batchSize;
         int size = Math.min(batchSize, data.size() - from);
-        int[] rows = new int[size];
-        System.arraycopy(order, from, rows, 0, size);
-        features = Buffers.reuse(features, data.features().dataType(), size, data.features().size(1));
-        labels = Buffers.reuse(labels, data.labels().dataType(), size, data.labels().size(1));
-        Nd4j.pullRows(data.features(), features, 1, rows);
-        Nd4j.pullRows(data.labels(), labels, 1, rows);
+        INDArray f = Buffers.reuse(features, data.features().dataType(), size, data.features().size(1));
+        INDArray l = Buffers.reuse(labels, data.labels().dataType(), size, data.labels().size(1));
+        if (f != features || l != labels) {
+            features = f;
+            labels = l;
+            featureRows = new RowGather(data.features(), features);
+            labelRows = new RowGather(data.labels(), labels);
+        }
+        featureRows.gather(order, from, size);
+        labelRows.gather(order, from, size);
         return new Batch(features, labels, size);
     }
 }

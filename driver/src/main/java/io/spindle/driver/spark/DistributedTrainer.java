@@ -47,10 +47,11 @@ public final class DistributedTrainer {
 
     /**
      * The final parameters and optimizer state, the per-epoch history, the share of step time in the
-     * collective, how many barrier-stage attempts ran and how many steps were run again after failures.
+     * collective (rank 0's, over the run and per epoch of the last attempt), how many barrier-stage attempts
+     * ran and how many steps were run again after failures.
      */
     public record Outcome(float[] params, float[] optimizerState, long iteration, History history, double collectiveShare,
-                          int attempts, long stepsRedone) {
+                          double[] epochCollectiveShares, int attempts, long stepsRedone) {
     }
 
     public DistributedTrainer(SparkSession spark) {
@@ -229,11 +230,15 @@ public final class DistributedTrainer {
         float[] params = progress.monitor.paramsToRestore() != null
                 ? progress.monitor.paramsToRestore().toFloatVector() : rank0.params;
         double sync = 0, total = 0;
-        for (double[] f : rank0.epochs) {
+        double[] perEpoch = new double[rank0.epochs.length];
+        for (int e = 0; e < perEpoch.length; e++) {
+            double[] f = rank0.epochs[e];
             sync += f[5];
             total += f[3];
+            perEpoch[e] = f[3] == 0 ? 0 : f[5] / f[3];
         }
-        return new Outcome(params, rank0.optimizerState, rank0.iteration, history, total == 0 ? 0 : sync / total, attempts, redone);
+        return new Outcome(params, rank0.optimizerState, rank0.iteration, history, total == 0 ? 0 : sync / total, perEpoch,
+                attempts, redone);
     }
 
     /**
