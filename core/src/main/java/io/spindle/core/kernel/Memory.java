@@ -17,8 +17,12 @@ public final class Memory {
     public static boolean isContiguous(INDArray a) {
         if (a.length() <= 1) return true;
         if (a.elementWiseStride() != 1) return false;
-        long longAxes = java.util.Arrays.stream(a.shape()).filter(d -> d > 1).count();
-        return a.rank() < 2 || a.ordering() == 'c' || longAxes <= 1;
+        if (a.rank() < 2 || a.ordering() == 'c') return true;
+        int longAxes = 0;
+        for (long d : a.shape()) {
+            if (d > 1) longAxes++;
+        }
+        return longAxes <= 1;
     }
 
     /**
