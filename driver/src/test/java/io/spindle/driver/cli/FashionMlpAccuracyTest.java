@@ -34,5 +34,9 @@ class FashionMlpAccuracyTest {
         assertEquals(5, summary.get("epochs").asInt());
         assertEquals(10_000, summary.get("test_samples").asInt());
         assertTrue(summary.get("test_accuracy").asDouble() >= 0.88, summary.toString());
+        // Two workers exchange every step: rank 0's share of each epoch spent in the collective is reported.
+        JsonNode shares = summary.get("collective_share_per_epoch");
+        assertEquals(5, shares.size(), summary.toString());
+        for (JsonNode share : shares) assertTrue(share.asDouble() > 0 && share.asDouble() < 1, summary.toString());
     }
 }
