@@ -27,4 +27,24 @@ public final class FloatLoops {
             out.putFloat(at, sum / n);
         }
     }
+
+    /**
+     * {@code out[outFrom + i] = (out[outFrom + i] + in[i]) / divisor} for i in [0, n), or without the division
+     * when {@code divisor} is 1: a received piece added into a ring's chunk, and the mean taken by its owner.
+     */
+    public static void addInto(ByteBuffer out, int outFrom, ByteBuffer in, int n, float divisor) {
+        if (Simd.available()) {
+            VectorLoops.addInto(out, outFrom, in, n, divisor);
+        } else {
+            scalarAddInto(out, outFrom, in, 0, n, divisor);
+        }
+    }
+
+    static void scalarAddInto(ByteBuffer out, int outFrom, ByteBuffer in, int from, int n, float divisor) {
+        for (int i = from; i < n; i++) {
+            int at = (outFrom + i) * 4;
+            float sum = out.getFloat(at) + in.getFloat(i * 4);
+            out.putFloat(at, divisor == 1 ? sum : sum / divisor);
+        }
+    }
 }

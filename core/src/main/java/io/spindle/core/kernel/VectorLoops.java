@@ -96,4 +96,14 @@ final class VectorLoops {
         }
         Elementwise.columnSumsFloat(in, sums, rows, cols, bound, cols);
     }
+
+    static void addInto(ByteBuffer out, int outFrom, ByteBuffer in, int n, float divisor) {
+        int bound = FLOATS.loopBound(n);
+        for (int i = 0; i < bound; i += FLOATS.length()) {
+            int at = (outFrom + i) * 4;
+            FloatVector sum = FloatVector.fromByteBuffer(FLOATS, out, at, ORDER).add(FloatVector.fromByteBuffer(FLOATS, in, i * 4, ORDER));
+            (divisor == 1 ? sum : sum.div(divisor)).intoByteBuffer(out, at, ORDER);
+        }
+        FloatLoops.scalarAddInto(out, outFrom, in, bound, n, divisor);
+    }
 }

@@ -44,4 +44,22 @@ class FloatLoopsTest {
         FloatLoops.scalarMean(new ByteBuffer[] {Memory.of(a), Memory.of(b)}, Memory.of(out2), 0, n);
         assertArrayEquals(out2.toFloatVector(), out1.toFloatVector());
     }
+
+    /** A received piece added into a window of the buffer, divided or not: an add then a divide, element by element. */
+    @Test
+    void addIntoAddsAPieceIntoAWindowThenDivides() {
+        int n = 1000 + 9, offset = 7, piece = 517;
+        for (int divisor : new int[] {1, 3}) {
+            INDArray work = TestArrays.gaussian(3, DataType.FLOAT, n), received = TestArrays.gaussian(4, DataType.FLOAT, piece);
+            float[] before = work.toFloatVector(), in = received.toFloatVector();
+            FloatLoops.addInto(Memory.of(work), offset, Memory.of(received), piece, divisor);
+            float[] got = work.toFloatVector();
+            for (int i = 0; i < n; i++) {
+                boolean inside = i >= offset && i < offset + piece;
+                float sum = inside ? before[i] + in[i - offset] : before[i];
+                float want = inside && divisor != 1 ? sum / divisor : sum;
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[i]), "divisor " + divisor + ", element " + i);
+            }
+        }
+    }
 }

@@ -198,9 +198,8 @@ final class CoordinatorSession implements Runnable {
             codec.finishCopy(sum, local);
             for (int r = 1; r < size; r++) {
                 readers[r].readData(codec.slot(piece.length()), Operation.ALL_REDUCE);
-                codec.addInto(sum, local);
+                codec.addInto(sum, local, r == size - 1 ? size : 1);   // the last rank's piece completes the sum
             }
-            sum.view(local).divi(size);
             ByteBuffer encoded = codec.encode(sum, local);
             distribute(ByteBuffer.allocate(encoded.remaining()).put(encoded).flip(), -1);
         }

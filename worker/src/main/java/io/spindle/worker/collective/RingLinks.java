@@ -129,9 +129,8 @@ final class RingLinks {
             boolean owned = step == size - 2;
             for (Partition.Span piece : chunks.pieces(chunk(rank - step - 1))) {
                 reader.readData(receiveCodec.slot(piece.length()), header.op());
-                receiveCodec.addInto(work, piece);
+                receiveCodec.addInto(work, piece, owned ? size : 1);   // the owner's sum is complete: the mean
                 if (owned) {
-                    work.view(piece).divi(size);
                     receiveCodec.roundInPlace(work, piece);   // every rank hands out the owner's bits
                 }
                 if (!owned || intoGather) {

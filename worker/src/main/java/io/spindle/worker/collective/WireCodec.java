@@ -1,5 +1,7 @@
 package io.spindle.worker.collective;
 
+import io.spindle.core.kernel.FloatLoops;
+import io.spindle.core.kernel.Memory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -8,7 +10,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Moves pieces of a float32 buffer to and from one wire format through a reusable native staging
- * array; the arithmetic (cast, add) runs in libnd4j. Not thread-safe: each thread owns its codec.
+ * array; the arithmetic runs in Java for FLOAT32 and in libnd4j (cast, add) for the 16-bit formats.
+ * Not thread-safe: each thread owns its codec.
  */
 final class WireCodec {
 
@@ -16,6 +19,7 @@ final class WireCodec {
     private final int pieceValues;
     private INDArray staging;          // allocated on first use: a FLOAT32 codec that only copies never needs it
     private ByteBuffer stagingBytes;
+    private ByteBuffer stagingMemory;  // the same memory in native order, for the Java loops
 
     WireCodec(WireFormat format, int pieceValues) {
         this.format = format;
@@ -36,9 +40,19 @@ final class WireCodec {
         return stagingSlice(length);
     }
 
-    /** {@code work[span] += received} (the piece last read into {@link #slot}). */
-    void addInto(WorkBuffer work, Partition.Span span) {
-        work.view(span).addi(stagingView(span.length()));
+    /**
+     * {@code work[span] += received} (the piece last read into {@link #slot}), then {@code /= divisor} unless it
+     * is 1. FLOAT32 pieces are one Java pass over the two memories (no view to build, no native call per piece);
+     * the 16-bit formats are cast and added in libnd4j. Either way the bits are those of an add, then a divide.
+     */
+    void addInto(WorkBuffer work, Partition.Span span, int divisor) {
+        if (format == WireFormat.FLOAT32) {
+            allocate();
+            FloatLoops.addInto(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length(), divisor);
+            return;
+        }
+        INDArray view = work.view(span).addi(stagingView(span.length()));
+        if (divisor != 1) view.divi(divisor);
     }
 
     /** Where to receive a piece that replaces {@code work[span]}: the buffer itself for FLOAT32. */
@@ -81,6 +95,7 @@ final class WireCodec {
         if (staging == null) {
             staging = Nd4j.createUninitialized(format.dataType, pieceValues);
             stagingBytes = staging.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
+            stagingMemory = Memory.of(staging);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.spindle.worker.collective;
 
+import io.spindle.core.kernel.Memory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,6 +20,7 @@ final class WorkBuffer {
 
     private final INDArray caller;
     private final INDArray array;
+    private ByteBuffer memory;
 
     private WorkBuffer(INDArray caller, INDArray array) {
         this.caller = caller;
@@ -59,6 +61,12 @@ final class WorkBuffer {
     /** The elements of {@code span} as an ND4J view, for native arithmetic. */
     INDArray view(Partition.Span span) {
         return array.get(NDArrayIndex.interval(span.offset(), span.end()));
+    }
+
+    /** All of the array's memory in native order, for the Java loops (absolute indexes only). */
+    ByteBuffer memory() {
+        if (memory == null) memory = Memory.of(array);
+        return memory;
     }
 
     /** The raw little-endian bytes of {@code span}, for sending or receiving in place. */
