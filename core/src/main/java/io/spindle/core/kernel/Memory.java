@@ -3,6 +3,7 @@ package io.spindle.core.kernel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The off-heap memory of a contiguous ND4J array as a native-order {@link ByteBuffer} over exactly its elements. */
@@ -36,13 +37,13 @@ public final class Memory {
         }
         if (a.length() == 0) return ByteBuffer.allocate(0).order(ByteOrder.nativeOrder());
         long bytes = a.length() * a.data().getElementSize();
-        // asNio() covers the whole root allocation and offset() counts elements from its start, for views of views too.
-        ByteBuffer root = a.data().asNio();
-        long from = a.offset() * a.data().getElementSize();
-        if (from + bytes > root.capacity() || bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("an array of " + a.length() + " elements at offset " + a.offset()
-                    + " does not fit a buffer of " + root.capacity() + " bytes");
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("an array of " + bytes + " bytes is beyond what one buffer addresses (2 GiB)");
         }
-        return root.slice((int) from, (int) bytes).order(ByteOrder.nativeOrder());
+        // The view's own memory: addressPointer() already points at its first element, so a small view
+        // inside an allocation of 2 GiB or more works too (asNio() would map the whole allocation).
+        BytePointer start = new BytePointer(a.data().addressPointer());
+        start.position(0).limit(bytes).capacity(bytes);
+        return start.asByteBuffer().order(ByteOrder.nativeOrder());
     }
 }

@@ -4,6 +4,8 @@ import io.spindle.core.kernel.AdamKernel;
 import io.spindle.core.model.ParamLayout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam and AdamW (Keras form, see {@link Optimizer}); AdamW's decoupled weight decay is applied by
@@ -22,6 +24,13 @@ final class Adam extends FlatOptimizer {
 
     @Override
     protected void update(INDArray params, INDArray grads, double lr, long iteration) {
+        if (params.length() * params.data().getElementSize() > Integer.MAX_VALUE) {
+            // Beyond one buffer's 2 GiB: libnd4j's fused op (the same rule), and a second op to apply it.
+            Nd4j.exec(new AdamUpdater(grads, secondMoment, firstMoment, lr, config.beta1(), config.beta2(), config.epsilon(),
+                    (int) Math.min(iteration, Integer.MAX_VALUE - 1)));
+            params.subi(grads);
+            return;
+        }
         if (kernel == null || !kernel.boundTo(params, grads)) {
             kernel = new AdamKernel(params, grads, firstMoment, secondMoment);   // once: callers pass the same buffers
         }

@@ -20,7 +20,7 @@ final class RowGather {
             throw new IllegalArgumentException("rows of " + source.dataType() + " x " + source.size(1)
                     + " cannot be copied into " + target.dataType() + " x " + target.size(1));
         }
-        this.source = source.elementWiseStride() == 1 && source.ordering() == 'c' ? source : source.dup('c');
+        this.source = Memory.isContiguous(source) ? source : source.dup('c');
         this.target = target;
         boolean fits = this.source.length() * this.source.data().getElementSize() <= Integer.MAX_VALUE;
         this.from = fits ? Memory.of(this.source) : null;

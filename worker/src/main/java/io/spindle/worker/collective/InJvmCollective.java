@@ -1,6 +1,7 @@
 package io.spindle.worker.collective;
 
 import io.spindle.core.kernel.FloatLoops;
+import io.spindle.core.kernel.Memory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,6 @@ public final class InJvmCollective implements Collective {
     private final int rank;
     private final InJvmGroup group;
     private final CallSequence calls = new CallSequence();
-    private final MemoryCache memory = new MemoryCache();
 
     private InJvmCollective(int rank, InJvmGroup group) {
         this.rank = rank;
@@ -89,7 +89,7 @@ public final class InJvmCollective implements Collective {
         // Straight into this rank's own chunk of its own buffer: the others read other chunks of it. No closing
         // rendezvous, as the contract allows: a peer reads this buffer only until it reaches its next call.
         Shard mine = shardOf(work.length());
-        FloatLoops.mean(published(), memory.of(work.array()), (int) mine.from(), (int) mine.to());
+        FloatLoops.mean(published(), work.memory(), (int) mine.from(), (int) mine.to());
         work.writeBack();
     }
 
@@ -99,14 +99,17 @@ public final class InJvmCollective implements Collective {
      */
     private void reduceOwnChunk(long n) {
         Shard mine = shardOf(n);
-        FloatLoops.mean(published(), memory.of(group.result()), (int) mine.from(), (int) mine.to());
+        if (mine.length() == 0) {
+            return;   // an empty buffer has no shared result either
+        }
+        FloatLoops.mean(published(), Memory.of(group.result()), (int) mine.from(), (int) mine.to());
     }
 
     /** The memory of every rank's published buffer, in rank order. */
     private ByteBuffer[] published() {
         ByteBuffer[] all = new ByteBuffer[group.size()];
         for (int r = 0; r < all.length; r++) {
-            all[r] = memory.of(group.published(r).array());
+            all[r] = group.published(r).memory();
         }
         return all;
     }
@@ -119,11 +122,11 @@ public final class InJvmCollective implements Collective {
             return;
         }
         group.start(rank, header, work);
-        ByteBuffer mine = memory.of(work.array());
+        ByteBuffer mine = work.memory();
         for (int r = 0; r < group.size(); r++) {
             int from = (int) chunkStart(work.length(), r), to = (int) chunkStart(work.length(), r + 1);
             if (r != rank && from < to) {
-                mine.put(from * 4, memory.of(group.published(r).array()), from * 4, (to - from) * 4);
+                mine.put(from * 4, group.published(r).memory(), from * 4, (to - from) * 4);
             }
         }
         // No closing rendezvous (see reduceScatterMean): an owner changes its shard only after its next call.

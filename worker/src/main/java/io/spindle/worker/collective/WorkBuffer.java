@@ -63,8 +63,12 @@ final class WorkBuffer {
         return array.get(NDArrayIndex.interval(span.offset(), span.end()));
     }
 
-    /** All of the array's memory in native order, for the Java loops (absolute indexes only). */
-    ByteBuffer memory() {
+    /**
+     * All of the array's memory in native order, for the Java loops; absolute indexes only, as ranks of the
+     * in-JVM collective read one another's. Made once per operation (about half a microsecond), so nothing
+     * outlives the call that published it.
+     */
+    synchronized ByteBuffer memory() {
         if (memory == null) memory = Memory.of(array);
         return memory;
     }

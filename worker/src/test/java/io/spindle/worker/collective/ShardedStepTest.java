@@ -10,6 +10,8 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reduce-scatter and all-gather, the two halves of a sharded optimizer step, on every transport and 1 to
@@ -29,6 +31,22 @@ class ShardedStepTest {
                     check(group, length);
                 }
             }
+        }
+    }
+
+    /** An empty buffer (a model without parameters) passes through every operation on every transport. */
+    @ParameterizedTest
+    @EnumSource(Ranks.Kind.class)
+    void emptyBuffersPassThrough(Ranks.Kind kind) {
+        try (Ranks group = Ranks.open(kind, 2, SMALL_PIECES)) {
+            List<Long> lengths = group.onAll(c -> {
+                INDArray empty = Nd4j.create(DataType.FLOAT, 0);
+                c.allReduceMean(empty);
+                c.reduceScatterMean(empty);
+                c.allGather(empty);
+                return empty.length();
+            });
+            assertEquals(List.of(0L, 0L), lengths);
         }
     }
 
