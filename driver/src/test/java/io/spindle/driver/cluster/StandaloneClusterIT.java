@@ -144,6 +144,13 @@ class StandaloneClusterIT {
                 old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        // The undisturbed run's executor JVMs take a moment to exit after their application ends; wait for them,
+        // so the executors found below are this run's.
+        long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!executors().isEmpty() && System.nanoTime() < quiet) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), executors(), "executors of the earlier application still alive");
         ProcessBuilder pb = new ProcessBuilder(submitArgs(killed)).directory(REPO.toFile()).redirectErrorStream(true);
         pb.environment().putAll(ENV);
         Path logFile = Files.createTempFile("spindle-kill-it", ".log");
