@@ -94,8 +94,8 @@ final class WireCodec {
     private void allocate() {
         if (staging == null) {
             staging = Nd4j.createUninitialized(format.dataType, pieceValues);
-            stagingBytes = staging.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
             stagingMemory = Memory.of(staging);
+            stagingBytes = stagingMemory.duplicate().order(ByteOrder.LITTLE_ENDIAN);   // the wire's cursor
         }
     }
 }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The flat float32 array an operation works on: the caller's buffer itself when it is a plain rank-1
  * array that owns its memory from element 0, else a copy written back at the end. Its native memory
- * can then be sent and received without copies. (asNio() on a view ignores the view's offset.)
+ * can then be sent and received without copies.
  */
 final class WorkBuffer {
 
@@ -73,9 +73,12 @@ final class WorkBuffer {
         return memory;
     }
 
-    /** The raw little-endian bytes of {@code span}, for sending or receiving in place. */
+    /**
+     * The raw little-endian bytes of {@code span}, for sending or receiving in place: a fresh cursor over
+     * {@link #memory()}, since senders and readers move its position.
+     */
     ByteBuffer bytes(Partition.Span span) {
-        ByteBuffer all = array.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer all = memory().duplicate().order(ByteOrder.LITTLE_ENDIAN);
         all.limit((int) (span.end() * 4)).position((int) (span.offset() * 4));
         return all;
     }
