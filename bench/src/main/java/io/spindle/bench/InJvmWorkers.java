@@ -44,6 +44,8 @@ public final class InJvmWorkers {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<Future<List<EpochStats>>> done = new ArrayList<>();
         List<WorkerLoop> loops = new ArrayList<>();
+        long[] allocated = new long[workers];
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         for (int r = 0; r < workers; r++) {
             Collective c = ranks.get(r);
             Dataset shard = train.rows(r * shardRows, (r + 1) * shardRows);
@@ -52,9 +54,13 @@ public final class InJvmWorkers {
             Network net = Network.initialized(cfg, 42, DataType.FLOAT);
             WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), OptimizerConfig.adam(1e-3).create(net.layout(), DataType.FLOAT), c, StepReporter.NONE);
             loops.add(loop);
+            int rank = r;
             done.add(pool.submit(() -> {
                 loop.synchronizeParameters();
-                return loop.run(shard, plan);
+                long before = threads.getCurrentThreadAllocatedBytes();
+                List<EpochStats> h = loop.run(shard, plan);
+                allocated[rank] = threads.getCurrentThreadAllocatedBytes() - before;
+                return h;
             }));
         }
         List<EpochStats> h = done.get(0).get();
@@ -68,6 +74,11 @@ public final class InJvmWorkers {
             System.out.printf(Locale.ROOT, "%d workers x batch %d, epoch %d: %,.0f samples/s, loss %.4f, time in the collective per rank:%s%n",
                     workers, local, e + 1, h.get(e).samplesPerSecond(), h.get(e).trainLoss(), shares);
         }
+        long steps = (long) plan.stepsPerEpoch() * epochs;
+        StringBuilder perStep = new StringBuilder();
+        for (long a : allocated) perStep.append(String.format(Locale.ROOT, " %,d", a / steps));
+        // Garbage made per step feeds the GC and ND4J's deallocator threads, whose CPU time a 2-core machine takes from a rank.
+        System.out.printf(Locale.ROOT, "Java heap allocated per step, per rank (bytes):%s%n", perStep);
         for (Collective c : ranks) c.close();
     }
 }

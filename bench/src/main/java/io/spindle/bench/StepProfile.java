@@ -26,6 +26,8 @@ import java.util.Locale;
  * Run through {@code bench/run profile JOB.json [batch]}.
  */
 public final class StepProfile {
+    /** Steps before measuring: until the JIT has compiled the step, the SIMD loops run slowly and allocate. */
+    private static final int WARM_UP = 1000;
 
     public static void main(String[] args) throws Exception {
         JsonNode job = new ObjectMapper().readTree(Files.readString(Path.of(args[0])));
@@ -44,43 +46,51 @@ public final class StepProfile {
         }
         int reps = 30;
         double[] fwd = new double[layers.size()], bwd = new double[layers.size()];
-        for (int round = 0; round < reps + 5; round++) {
-            boolean measured = round >= 5;
+        long[] fwdBytes = new long[layers.size()], bwdBytes = new long[layers.size()];
+        // Heap garbage per call: on a loaded 2-core machine the GC and ND4J's deallocator threads take their time from training.
+        com.sun.management.ThreadMXBean heap = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int round = 0; round < reps + WARM_UP; round++) {
+            boolean measured = round >= WARM_UP;
             INDArray h = x;
             for (int i = 0; i < layers.size(); i++) {
-                long t = System.nanoTime();
+                long t = System.nanoTime(), bytes = heap.getCurrentThreadAllocatedBytes();
                 h = layers.get(i).forward(h, true);
                 if (measured) fwd[i] += (System.nanoTime() - t) / 1e6 / reps;
+                if (measured) fwdBytes[i] += (heap.getCurrentThreadAllocatedBytes() - bytes) / reps;
             }
             INDArray g = loss.compute(h, labels).gradient();
             for (int i = layers.size() - 1; i >= first; i--) {
-                long t = System.nanoTime();
+                long t = System.nanoTime(), bytes = heap.getCurrentThreadAllocatedBytes();
                 g = layers.get(i).backward(g, i > first);
                 if (measured) bwd[i] += (System.nanoTime() - t) / 1e6 / reps;
+                if (measured) bwdBytes[i] += (heap.getCurrentThreadAllocatedBytes() - bytes) / reps;
             }
         }
         System.out.printf(Locale.ROOT, "%s, batch %d, OMP_NUM_THREADS=%s (mean of %d steps)%n", args[0], batch,
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), reps);
-        System.out.printf(Locale.ROOT, "%-4s %-22s %10s %10s%n", "#", "layer", "fwd ms", "bwd ms");
+        System.out.printf(Locale.ROOT, "%-4s %-22s %10s %10s %12s %12s%n", "#", "layer", "fwd ms", "bwd ms", "fwd bytes", "bwd bytes");
         double total = 0;
         for (int i = 0; i < layers.size(); i++) {
-            System.out.printf(Locale.ROOT, "%-4d %-22s %10.3f %10.3f%n", i, layers.get(i).name(), fwd[i], bwd[i]);
+            System.out.printf(Locale.ROOT, "%-4d %-22s %10.3f %10.3f %,12d %,12d%n", i, layers.get(i).name(), fwd[i], bwd[i], fwdBytes[i], bwdBytes[i]);
             total += fwd[i] + bwd[i];
         }
         // Whole steps, alternating with the old backward that computed every layer's input gradient (the
         // first conv's dX included), so the ratio is measured under the same load.
         double now = Double.MAX_VALUE, before = Double.MAX_VALUE, cpu = Double.MAX_VALUE;
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long stepBytes = Long.MAX_VALUE;
         for (int round = 0; round < 6; round++) {
-            long c0 = threads.getCurrentThreadCpuTime();
+            long c0 = threads.getCurrentThreadCpuTime(), b0 = heap.getCurrentThreadAllocatedBytes();
             now = Math.min(now, stepMillis(net, loss, opt, x, labels, false));
             cpu = Math.min(cpu, (threads.getCurrentThreadCpuTime() - c0) / 1e6 / 10);
+            stepBytes = Math.min(stepBytes, (heap.getCurrentThreadAllocatedBytes() - b0) / 10);
             before = Math.min(before, stepMillis(net, loss, opt, x, labels, true));
         }
         System.out.printf(Locale.ROOT, "layers %.2f ms; whole step (forward, loss, backward, Adam) %.2f ms = %,.0f samples/s"
                 + " (CPU time of this thread: %.2f ms/step, which a loaded machine inflates less);"
                 + " with every input gradient (before): %.2f ms = %,.0f samples/s (%.2fx)%n",
                 total, now, batch * 1000 / now, cpu, before, batch * 1000 / before, before / now);
+        System.out.printf(Locale.ROOT, "Java heap allocated per whole step: %,d bytes%n", stepBytes);
     }
 
     /** Best-of-10 mean step; {@code everyInputGradient} replays the old backward (all layers, dX everywhere but layer 0). */

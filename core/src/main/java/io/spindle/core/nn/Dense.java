@@ -6,7 +6,6 @@ import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
 import io.spindle.core.kernel.Elementwise;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 
@@ -15,7 +14,8 @@ import java.util.List;
  * Shapes: x [B, in], W [in, units] (c-order), b [units], y [B, units]; a sequence x [B, T, in]
  * (any rank) maps its last axis, as Keras does: it is viewed as [B·T, in] and y is [B, T, units].
  * All three products go straight to sgemm with transpose flags into preallocated outputs:
- * no transposed copies and no per-step allocation of the large arrays.
+ * no transposed copies and no per-step allocation of the large arrays; each call site keeps its
+ * native op context ({@link GemmCall}).
  */
 public final class Dense implements Layer {
 
@@ -62,6 +62,9 @@ public final class Dense implements Layer {
     private INDArray weights, bias, weightGrad, biasGrad;
     private INDArray input, output, inputGrad;
     private final RowReductions rows = new RowReductions();
+    private final GemmCall forwardProduct = new GemmCall(false, false, 1.0, 0.0);
+    private final GemmCall weightGradProduct = new GemmCall(true, false, 1.0, 1.0);
+    private final GemmCall inputGradProduct = new GemmCall(false, true, 1.0, 0.0);
     private long[] batchShape;
 
     public Dense(Config config) {
@@ -106,7 +109,7 @@ public final class Dense implements Layer {
         batchShape = x.rank() == 2 ? null : x.shape();
         input = batchShape == null ? x : x.reshape('c', x.length() / x.size(x.rank() - 1), x.size(x.rank() - 1));
         output = Buffers.reuse(output, x.dataType(), input.size(0), config.units);
-        Nd4j.gemm(input, weights, output, false, false, 1.0, 0.0);
+        forwardProduct.run(input, weights, output);
         if (config.useBias) {
             if (Elementwise.applies(bias, output)) Elementwise.addRowToEachRow(bias, output);
             else output.addiRowVector(bias);
@@ -118,14 +121,14 @@ public final class Dense implements Layer {
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
         INDArray dY = batchShape == null ? gradOutput : gradOutput.reshape('c', input.size(0), config.units);
         // dW += xᵀ·dY ; db += 1ᵀ·dY (a GEMM into the gradient: a third of sum-then-add's time) ; dX = dY·Wᵀ
-        Nd4j.gemm(input, dY, weightGrad, true, false, 1.0, 1.0);
+        weightGradProduct.run(input, dY, weightGrad);
         if (config.useBias) {
             if (Elementwise.applies(dY, biasGrad)) Elementwise.addColumnSums(dY, biasGrad);
             else rows.addColumnSums(dY, biasGrad);
         }
         if (!needInputGradient) return null;
         inputGrad = Buffers.reuse(inputGrad, dY.dataType(), dY.size(0), weights.size(0));
-        Nd4j.gemm(dY, weights, inputGrad, false, true, 1.0, 0.0);
+        inputGradProduct.run(dY, weights, inputGrad);
         return batchShape == null ? inputGrad : inputGrad.reshape('c', batchShape);
     }
 

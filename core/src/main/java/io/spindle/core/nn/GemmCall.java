@@ -1,0 +1,48 @@
+package io.spindle.core.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One call site's {@code c = alpha·op(a)·op(b) + beta·c}: the op {@link Nd4j#gemm} runs (libnd4j's
+ * {@code matmul}, oneDNN on the AVX-512 build, so the same bits), through a native op context kept
+ * between calls. {@code Nd4j.gemm} builds a new op and context each call — ~20 µs and ~4 KB of garbage,
+ * as long as a whole small GEMM — and most of that is binding the arrays, which this does again only
+ * when an array differs from the last call's (a layer reuses its buffers, so in training it never does).
+ * One instance per call site and thread, like the layer buffers it is called with.
+ */
+final class GemmCall {
+    private final boolean transposeA, transposeB;
+    private final double alpha, beta;
+    private final DynamicCustomOp op = DynamicCustomOp.builder("matmul").build();
+    private OpContext context;
+    private INDArray a, b, c;   // the arrays the context is bound to; held so their memory outlives it
+
+    GemmCall(boolean transposeA, boolean transposeB, double alpha, double beta) {
+        this.transposeA = transposeA;
+        this.transposeB = transposeB;
+        this.alpha = alpha;
+        this.beta = beta;
+    }
+
+    void run(INDArray a, INDArray b, INDArray c) {
+        if (a != this.a || b != this.b || c != this.c) bind(a, b, c);
+        Nd4j.getExecutioner().exec(op, context);
+    }
+
+    private void bind(INDArray a, INDArray b, INDArray c) {
+        if (c.elementWiseStride() != 1) throw new IllegalArgumentException("a GEMM's output must be contiguous, not a strided view");
+        if (context == null) {
+            context = Nd4j.getExecutioner().buildContext();
+            context.setTArguments(alpha, beta);
+            context.setIArguments(transposeA ? 1 : 0, transposeB ? 1 : 0, 0);
+        }
+        context.setInputArrays(a, b);
+        context.setOutputArrays(c);
+        this.a = a;
+        this.b = b;
+        this.c = c;
+    }
+}
