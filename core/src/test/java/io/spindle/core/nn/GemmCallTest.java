@@ -1,0 +1,53 @@
+package io.spindle.core.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class GemmCallTest {
+
+    /** The kept context must give Nd4j.gemm's bits for every transpose and beta, also after its arrays change. */
+    @Test
+    void matchesNd4jGemmBitForBitAndRebindsWhenAnArrayChanges() {
+        Nd4j.getRandom().setSeed(7);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                GemmCall call = new GemmCall(ta, tb, 0.5, 1.0);
+                for (int rows : new int[] {5, 5, 3, 17}) {   // the same shape twice (kept binding), then new arrays
+                    INDArray a = ta ? Nd4j.rand(DataType.FLOAT, 7, rows) : Nd4j.rand(DataType.FLOAT, rows, 7);
+                    INDArray b = tb ? Nd4j.rand(DataType.FLOAT, 4, 7) : Nd4j.rand(DataType.FLOAT, 7, 4);
+                    INDArray c = Nd4j.rand(DataType.FLOAT, rows, 4), expected = c.dup();
+                    Nd4j.gemm(a, b, expected, ta, tb, 0.5, 1.0);
+                    call.run(a, b, c);
+                    assertArrayEquals(expected.ravel().toFloatVector(), c.ravel().toFloatVector(), "ta=" + ta + " tb=" + tb + " rows=" + rows);
+                    // Same arrays, new contents: the binding is kept and reads the memory afresh.
+                    a.muli(2);
+                    expected = c.dup();
+                    Nd4j.gemm(a, b, expected, ta, tb, 0.5, 1.0);
+                    call.run(a, b, c);
+                    assertArrayEquals(expected.ravel().toFloatVector(), c.ravel().toFloatVector());
+                }
+            }
+        }
+    }
+
+    @Test
+    void doublePrecisionAndViewsOfAFlatBuffer() {
+        INDArray flat = Nd4j.rand(DataType.DOUBLE, 40);
+        INDArray weights = flat.get(Dense.interval(12, 40)).reshape('c', 7, 4);   // as Dense binds its kernel
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 7), out = Nd4j.zeros(DataType.DOUBLE, 3, 4);
+        new GemmCall(false, false, 1.0, 0.0).run(x, weights, out);
+        assertArrayEquals(x.mmul(weights).ravel().toDoubleVector(), out.ravel().toDoubleVector(), 1e-12);
+    }
+
+    @Test
+    void refusesAStridedOutput() {
+        INDArray out = Nd4j.zeros(DataType.FLOAT, 4, 6).get(Dense.interval(0, 4), Dense.interval(0, 3));
+        assertThrows(IllegalArgumentException.class,
+                () -> new GemmCall(false, false, 1, 0).run(Nd4j.rand(DataType.FLOAT, 4, 2), Nd4j.rand(DataType.FLOAT, 2, 3), out));
+    }
+}
