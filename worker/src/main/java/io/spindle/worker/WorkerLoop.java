@@ -118,9 +118,7 @@ public final class WorkerLoop {
                 if (midEpoch && plan.checkpointEverySteps() > 0 && (globalStep + 1) % plan.checkpointEverySteps() == 0) {
                     double[] sofar = globalTotals(lossSum, correct, seen);
                     if (sharded != null) sharded.gatherState();
-                    // Only rank 0 reports: the other ranks skip copying every parameter to the heap.
-                    if (reports()) reporter.checkpoint(new StartPoint(epoch, step + 1, sofar), net.params().toFloatVector(),
-                            optimizer.state().toFloatVector(), optimizer.iteration());
+                    if (reports()) reporter.checkpoint(new StartPoint(epoch, step + 1, sofar), net.params(), optimizer.state(), optimizer.iteration());
                 }
             }
             if (plan.sync().equals("allreduce") && !layerState.isEmpty()) {
@@ -138,8 +136,7 @@ public final class WorkerLoop {
             history.add(stats);
             collectiveSeconds.add(syncNanos / 1e9);
             if (sharded != null) sharded.gatherState();
-            boolean go = !reports() || reporter.epochEnd(stats, syncNanos / 1e9, net.params().toFloatVector(),
-                    optimizer.state().toFloatVector(), optimizer.iteration());
+            boolean go = !reports() || reporter.epochEnd(stats, syncNanos / 1e9, net.params(), optimizer.state(), optimizer.iteration());
             if (!plan.stopOnRequest()) continue;
             // Rank 0 heard the driver's decision; every rank must stop at the same epoch or the collectives desync.
             decision.putScalar(0, go ? 1 : 0);

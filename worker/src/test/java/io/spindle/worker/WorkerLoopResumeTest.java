@@ -52,11 +52,11 @@ class WorkerLoopResumeTest {
         }
 
         @Override
-        public void checkpoint(StartPoint s, float[] p, float[] st, long it) {
+        public void checkpoint(StartPoint s, INDArray p, INDArray st, long it) {
             if (it > upTo) return;
             start = s;
-            params = p;
-            state = st;
+            params = p.toFloatVector();   // training's own buffers: copied, as the driver's reader does
+            state = st.toFloatVector();
             iteration = it;
         }
     }

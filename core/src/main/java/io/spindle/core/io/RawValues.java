@@ -11,10 +11,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Bulk copies between ND4J buffers and the raw little-endian value sections of a model file,
- * in 64 KiB chunks straight from and into native memory (no per-element Java calls).
+ * Bulk copies between ND4J buffers and raw little-endian values on a stream (a model file's value sections,
+ * the parameters rank 0 sends the driver), in 64 KiB chunks straight from and into native memory: no
+ * per-element Java calls and no array the size of the values on the heap.
  */
-final class RawValues {
+public final class RawValues {
     private static final int CHUNK = 1 << 16;
 
     /** A section's byte length must fit one {@link ByteBuffer}, which is how ND4J exposes its memory. */
@@ -24,7 +25,7 @@ final class RawValues {
     }
 
     /** Writes {@code x}'s values in c (row-major) order; views and f-order arrays are compacted first. */
-    static void write(INDArray x, OutputStream out) throws IOException {
+    public static void write(INDArray x, OutputStream out) throws IOException {
         INDArray c = ownBuffer(x);
         long bytes = c.length() * c.dataType().width();
         if (bytes == 0) return;
@@ -41,7 +42,7 @@ final class RawValues {
      * Reads {@code count} values of {@code type} into a fresh rank-1 array; a short stream throws
      * {@link ModelFileException} naming {@code section} and how many bytes were there.
      */
-    static INDArray read(InputStream in, DataType type, long count, String section, String source) throws IOException {
+    public static INDArray read(InputStream in, DataType type, long count, String section, String source) throws IOException {
         INDArray x = Nd4j.createUninitialized(type, new long[] {count}, 'c');
         long bytes = count * type.width();
         if (bytes == 0) return x;

@@ -4,6 +4,7 @@ import io.spindle.core.nn.Buffers;
 import io.spindle.core.nn.Layer;
 import io.spindle.core.nn.LayerConfig;
 import io.spindle.core.nn.ParamSpec;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -29,6 +30,8 @@ public final class Network {
     private final ParamLayout layout;
     private final INDArray params;
     private final INDArray grads;
+    /** The gradient buffer's memory, mapped once: zeroing it is a memset, not a native op (~20 µs and 4 KB of garbage a step). */
+    private final Pointer gradMemory;
 
     private Network(ModelConfig config, long seed, INDArray params) {
         this.config = config;
@@ -61,6 +64,7 @@ public final class Network {
         }
         this.params = params;
         this.grads = flatZeros(params.dataType(), offset);
+        this.gradMemory = offset > 0 ? grads.data().addressPointer() : null;
         bindLayers();
         this.specs = specs;
     }
@@ -147,7 +151,7 @@ public final class Network {
      * (the gradient check wants it; training skips the first layer's input product, ~30% of an MLP's backward FLOPs).
      */
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
-        grads.assign(0);
+        if (gradMemory != null) Pointer.memset(gradMemory, 0, grads.length() * grads.data().getElementSize());
         INDArray g = gradOutput;
         // Below the first layer with parameters nothing needs a gradient (e.g. rescaling before the first conv).
         int last = needInputGradient ? 0 : firstWithParams;

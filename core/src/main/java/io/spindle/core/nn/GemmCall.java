@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class GemmCall {
     private final boolean transposeA, transposeB;
     private final double alpha, beta;
-    private final DynamicCustomOp op = DynamicCustomOp.builder("matmul").build();
+    private DynamicCustomOp op;   // made at the first call: building a layer (a config check) must not load the natives
     private OpContext context;
     private INDArray a, b, c;   // the arrays the context is bound to; held so their memory outlives it
 
@@ -35,6 +35,7 @@ final class GemmCall {
     private void bind(INDArray a, INDArray b, INDArray c) {
         if (c.elementWiseStride() != 1) throw new IllegalArgumentException("a GEMM's output must be contiguous, not a strided view");
         if (context == null) {
+            op = DynamicCustomOp.builder("matmul").build();
             context = Nd4j.getExecutioner().buildContext();
             context.setTArguments(alpha, beta);
             context.setIArguments(transposeA ? 1 : 0, transposeB ? 1 : 0, 0);

@@ -29,6 +29,12 @@ public final class TrainedModel {
         // sgd keeps no state: an empty buffer, which Nd4j.createFromArray does not make.
         INDArray state = optimizerState.length == 0 ? Nd4j.createUninitialized(DataType.FLOAT, new long[] {0}, 'c')
                 : Nd4j.createFromArray(optimizerState);
+        return of(job, params, state, iteration, dataFingerprint, epochsDone);
+    }
+
+    /** As above, over arrays the caller owns (they are written, not copied). */
+    public static SavedModel of(JobConfig job, INDArray params, INDArray state, long iteration,
+                                String dataFingerprint, int epochsDone) {
         Provenance provenance = new Provenance(Sequential.VERSION, job.training().seed(), job.distributed().workers(),
                 dataFingerprint, Instant.now().toString(), iteration, epochsDone);
         return new SavedModel(job.model(), job.loss().name(), job.optimizer().toJson(), params, state, iteration, provenance);

@@ -26,7 +26,7 @@ final class CheckpointWriter {
         this.dataFingerprint = dataFingerprint;
     }
 
-    void write(StartPoint start, INDArray p, float[] optimizerState, long iteration, List<EpochStats> history) {
+    void write(StartPoint start, INDArray p, INDArray optimizerState, long iteration, List<EpochStats> history) {
         // An update can overflow with finite gradients; never let such parameters replace the last good checkpoint
         // (the workers stop at the next step, naming the layer).
         if (!Divergence.isFinite(p)) return;

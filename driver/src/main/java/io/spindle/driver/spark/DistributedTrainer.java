@@ -288,9 +288,9 @@ public final class DistributedTrainer {
         }
 
         @Override
-        public void checkpoint(StartPoint start, float[] params, float[] optimizerState, long iteration) {
+        public void checkpoint(StartPoint start, INDArray params, INDArray optimizerState, long iteration) {
             furthestStep = Math.max(furthestStep, iteration);
-            if (checkpoints != null) checkpoints.write(start, Nd4j.createFromArray(params), optimizerState, iteration, epochs);
+            if (checkpoints != null) checkpoints.write(start, params, optimizerState, iteration, epochs);
         }
 
         @Override
@@ -304,9 +304,9 @@ public final class DistributedTrainer {
         }
 
         @Override
-        public boolean epochEnd(int epoch, double[] f, float[] params, float[] optimizerState, long iteration) {
+        public boolean epochEnd(int epoch, double[] f, INDArray params, INDArray optimizerState, long iteration) {
             double valLoss = Double.NaN, valAccuracy = Double.NaN;
-            INDArray weights = Nd4j.createFromArray(params);
+            INDArray weights = params;   // read fresh from the channel for this epoch: the monitor may keep it
             if (validation != null) {
                 Network net = Network.withParams(job.model(), weights, job.training().seed());
                 Evaluation v = Evaluator.evaluate(net, job.loss(), validation, 512);

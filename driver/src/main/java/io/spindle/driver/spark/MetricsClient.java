@@ -1,7 +1,9 @@
 package io.spindle.driver.spark;
 
+import io.spindle.core.io.RawValues;
 import io.spindle.core.train.EpochStats;
 import io.spindle.worker.StepReporter;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -66,15 +68,15 @@ final class MetricsClient implements StepReporter, AutoCloseable {
     }
 
     @Override
-    public boolean epochEnd(EpochStats s, double collectiveSeconds, float[] params, float[] optimizerState, long iteration) {
+    public boolean epochEnd(EpochStats s, double collectiveSeconds, INDArray params, INDArray optimizerState, long iteration) {
         try {
             out.writeByte(EPOCH_END);
             out.writeInt(s.epoch());
             for (double v : new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), collectiveSeconds}) {
                 out.writeDouble(v);
             }
-            writeFloats(params);
-            writeFloats(optimizerState);
+            writeValues(params);
+            writeValues(optimizerState);
             out.writeLong(iteration);
             out.flush();
             if (!awaitAnswer) return true;
@@ -88,14 +90,14 @@ final class MetricsClient implements StepReporter, AutoCloseable {
     }
 
     @Override
-    public void checkpoint(io.spindle.worker.StartPoint start, float[] params, float[] optimizerState, long iteration) {
+    public void checkpoint(io.spindle.worker.StartPoint start, INDArray params, INDArray optimizerState, long iteration) {
         try {
             out.writeByte(CHECKPOINT);
             out.writeInt(start.epoch());
             out.writeInt(start.step());
             for (double v : start.totals()) out.writeDouble(v);
-            writeFloats(params);
-            writeFloats(optimizerState);
+            writeValues(params);
+            writeValues(optimizerState);
             out.writeLong(iteration);
             out.flush();
         } catch (IOException e) {
@@ -103,11 +105,15 @@ final class MetricsClient implements StepReporter, AutoCloseable {
         }
     }
 
-    private void writeFloats(float[] values) throws IOException {
-        out.writeInt(values.length);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(values.length * 4);
-        b.asFloatBuffer().put(values);
-        out.write(b.array());
+    /**
+     * The count, then the values' memory as raw little-endian floats in 64 KiB pieces. Copying parameters and
+     * Adam's state to heap arrays made megabyte arrays every epoch, which G1 allocates outside the young
+     * generation; each such allocation could start a concurrent marking cycle, whose thread took ~10% of a core
+     * from the two workers of a 2-core machine.
+     */
+    private void writeValues(INDArray values) throws IOException {
+        out.writeInt(Math.toIntExact(values.length()));
+        RawValues.write(values, out);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.spindle.driver.spark;
 
+import io.spindle.core.io.RawValues;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -14,7 +18,8 @@ import java.security.MessageDigest;
  * The driver's end of the progress channel. A connection must open with "SPNDLMET" and the job's
  * 32-byte secret within five seconds or it is dropped; then messages are a type byte and
  * big-endian fields: STEP (int epoch, int step, int steps, double loss, double samples/s),
- * EPOCH_END (int epoch, 6 doubles: loss, accuracy, samples/s, seconds, learning rate, collective seconds; int n + n floats params, int m + m floats state, long iteration),
+ * EPOCH_END (int epoch, 6 doubles: loss, accuracy, samples/s, seconds, learning rate, collective seconds; int n + n floats params, int m + m floats state, long iteration;
+ * the floats as raw little-endian values),
  * CHECKPOINT (int epoch, int step, 3 doubles epoch totals; the same params, state and iteration), BYE.
  */
 final class MetricsServer implements AutoCloseable {
@@ -24,10 +29,10 @@ final class MetricsServer implements AutoCloseable {
         void step(int epoch, int step, int steps, double loss, double samplesPerSecond);
 
         /** Returns false to stop training after this epoch. */
-        boolean epochEnd(int epoch, double[] figures, float[] params, float[] optimizerState, long iteration);
+        boolean epochEnd(int epoch, double[] figures, INDArray params, INDArray optimizerState, long iteration);
 
         /** A mid-epoch checkpoint: training would resume at {@code start}. */
-        void checkpoint(io.spindle.worker.StartPoint start, float[] params, float[] optimizerState, long iteration);
+        void checkpoint(io.spindle.worker.StartPoint start, INDArray params, INDArray optimizerState, long iteration);
     }
 
     private final ServerSocket server;
@@ -129,8 +134,8 @@ final class MetricsServer implements AutoCloseable {
                 int epoch = in.readInt();
                 double[] figures = new double[6];
                 for (int i = 0; i < figures.length; i++) figures[i] = in.readDouble();
-                float[] params = readFloats(in);
-                float[] state = readFloats(in);
+                INDArray params = readValues(in, "parameters");
+                INDArray state = readValues(in, "optimizer state");
                 boolean go = listener.epochEnd(epoch, figures, params, state, in.readLong());
                 if (answers) {
                     reply.write(go ? 1 : 0);
@@ -139,8 +144,8 @@ final class MetricsServer implements AutoCloseable {
             } else if (type == MetricsClient.CHECKPOINT) {
                 int epoch = in.readInt(), step = in.readInt();
                 double[] totals = {in.readDouble(), in.readDouble(), in.readDouble()};
-                float[] params = readFloats(in);
-                float[] state = readFloats(in);
+                INDArray params = readValues(in, "parameters");
+                INDArray state = readValues(in, "optimizer state");
                 listener.checkpoint(new io.spindle.worker.StartPoint(epoch, step, totals), params, state, in.readLong());
             } else {
                 return;   // not our protocol: drop the connection
@@ -148,14 +153,11 @@ final class MetricsServer implements AutoCloseable {
         }
     }
 
-    private static float[] readFloats(DataInputStream in) throws IOException {
+    /** Straight into native memory, in 64 KiB pieces (see MetricsClient#writeValues: no megabyte heap arrays). */
+    private static INDArray readValues(DataInputStream in, String what) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > (1 << 28)) throw new IOException("implausible array length " + n);
-        byte[] bytes = new byte[n * 4];
-        in.readFully(bytes);
-        float[] out = new float[n];
-        java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(out);
-        return out;
+        return RawValues.read(in, DataType.FLOAT, n, what, "rank 0's progress channel");
     }
 
     @Override
