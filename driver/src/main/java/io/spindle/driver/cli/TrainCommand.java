@@ -168,7 +168,8 @@ final class TrainCommand {
         RunWriter run = new RunWriter(storage, job.outputDir());
         run.writeModel(saved);
         run.writeHistory(history);
-        run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), outcome.epochCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone());
+        run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), outcome.epochCollectiveShares(),
+                outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone());
         if (outcome.attempts() > 1) {
             out.printf(Locale.ROOT, "recovered: %d attempts, %,d steps redone; checkpoints in %s%n",
                     outcome.attempts(), outcome.stepsRedone(), Storage.join(job.outputDir(), "checkpoints"));

@@ -44,7 +44,8 @@ public final class RunWriter {
 
     /** The summary a script reads: final metrics, throughput, and the run's provenance. */
     public ObjectNode writeSummary(JobConfig job, History history, Evaluation test, SavedModel model,
-                                   int workers, double collectiveShare, double[] epochCollectiveShares, double seconds,
+                                   int workers, double collectiveShare, double[] epochCollectiveShares,
+                                   double[] rankCollectiveShares, double seconds,
                                    int attempts, long stepsRedone) throws IOException {
         ObjectNode s = JSON.createObjectNode().put("name", job.name());
         if (test != null) {
@@ -66,6 +67,8 @@ public final class RunWriter {
         s.put("collective_share", collectiveShare);
         ArrayNode shares = s.putArray("collective_share_per_epoch");   // the epochs of the last attempt, in order
         for (double share : epochCollectiveShares) shares.add(share);
+        ArrayNode byRank = s.putArray("collective_share_by_rank");   // the last attempt; a slower rank's peers wait longer
+        for (double share : rankCollectiveShares) byRank.add(share);
         s.put("seconds", seconds);
         s.put("attempts", attempts);
         s.put("steps_redone", stepsRedone);

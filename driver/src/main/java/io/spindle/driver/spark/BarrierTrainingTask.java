@@ -114,15 +114,21 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
                     metrics == null ? StepReporter.NONE : metrics);
             if (resume == null) loop.synchronizeParameters();
             List<EpochStats> history = loop.run(shard.toDataset(), plan, resume == null ? StartPoint.BEGINNING : resume.start());
-            if (rank != 0) return noResult();
             List<Double> sync = loop.collectiveSeconds();
+            double syncSeconds = 0, seconds = 0;
+            for (int e = 0; e < history.size(); e++) {
+                syncSeconds += sync.get(e);
+                seconds += history.get(e).seconds();
+            }
+            double share = seconds == 0 ? 0 : syncSeconds / seconds;
+            if (rank != 0) return scala.collection.Iterator$.MODULE$.single(WorkerResult.collectiveShareOnly(share));
             double[][] figures = new double[history.size()][];
             for (int e = 0; e < figures.length; e++) {
                 EpochStats s = history.get(e);
                 figures[e] = new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), sync.get(e)};
             }
             WorkerResult result = new WorkerResult(net.params().toFloatVector(), optimizer.state().toFloatVector(),
-                    optimizer.iteration(), figures, resume == null ? 1 : resume.epoch);
+                    optimizer.iteration(), figures, resume == null ? 1 : resume.epoch, share);
             return scala.collection.Iterator$.MODULE$.single(result);
         }
     }
@@ -150,11 +156,5 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** An empty Scala iterator; Scala 2.12 types {@code Iterator.empty} as {@code Iterator[Nothing]}, hence the cast. */
-    @SuppressWarnings("unchecked")
-    private static Iterator<WorkerResult> noResult() {
-        return (Iterator<WorkerResult>) (Iterator<?>) scala.collection.Iterator$.MODULE$.empty();
     }
 }

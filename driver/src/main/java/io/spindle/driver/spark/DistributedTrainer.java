@@ -47,11 +47,12 @@ public final class DistributedTrainer {
 
     /**
      * The final parameters and optimizer state, the per-epoch history, the share of step time in the
-     * collective (rank 0's, over the run and per epoch of the last attempt), how many barrier-stage attempts
-     * ran and how many steps were run again after failures.
+     * collective (rank 0's, over the run and per epoch of the last attempt; and each rank's over the last
+     * attempt, which shows a slower rank: the others wait for it), how many barrier-stage attempts ran and how
+     * many steps were run again after failures.
      */
     public record Outcome(float[] params, float[] optimizerState, long iteration, History history, double collectiveShare,
-                          double[] epochCollectiveShares, int attempts, long stepsRedone) {
+                          double[] epochCollectiveShares, double[] rankCollectiveShares, int attempts, long stepsRedone) {
     }
 
     public DistributedTrainer(SparkSession spark) {
@@ -140,8 +141,8 @@ public final class DistributedTrainer {
             for (int attempt = 1; ; attempt++) {
                 progress.startAttempt(from);
                 try {
-                    WorkerResult rank0 = runAttempt(job, plan, rdd, progress, attempt, from);
-                    return outcome(rank0, progress, attempt, redone);
+                    List<WorkerResult> ranks = runAttempt(job, plan, rdd, progress, attempt, from);
+                    return outcome(ranks, progress, attempt, redone);
                 } catch (IOException e) {
                     throw e;
                 } catch (Exception e) {
@@ -167,7 +168,7 @@ public final class DistributedTrainer {
     }
 
     /** One barrier stage: every worker trains from {@code from} (or the start) to the end; returns rank 0's result. */
-    private WorkerResult runAttempt(JobConfig job, TrainingPlan plan, JavaRDD<Shard> rdd, Progress progress, int attempt,
+    private List<WorkerResult> runAttempt(JobConfig job, TrainingPlan plan, JavaRDD<Shard> rdd, Progress progress, int attempt,
                                     Checkpoint from) throws Exception {
         int workers = job.distributed().workers();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -218,14 +219,15 @@ public final class DistributedTrainer {
                 Thread.currentThread().interrupt();
             }
             if (metrics.failure() != null) throw new AttemptFailure.CoordinatorFailed(metrics.failure());
-            return results.get(0);
+            return results;   // in rank order: a barrier task's partition is its rank
         } finally {
             spark.sparkContext().removeSparkListener(canceller);
             if (averaging != null) averaging.close();
         }
     }
 
-    private static Outcome outcome(WorkerResult rank0, Progress progress, int attempts, long redone) {
+    private static Outcome outcome(List<WorkerResult> ranks, Progress progress, int attempts, long redone) {
+        WorkerResult rank0 = ranks.get(0);
         History history = progress.history(rank0);
         float[] params = progress.monitor.paramsToRestore() != null
                 ? progress.monitor.paramsToRestore().toFloatVector() : rank0.params;
@@ -237,7 +239,8 @@ public final class DistributedTrainer {
             total += f[3];
             perEpoch[e] = f[3] == 0 ? 0 : f[5] / f[3];
         }
-        return new Outcome(params, rank0.optimizerState, rank0.iteration, history, total == 0 ? 0 : sync / total, perEpoch,
+        double[] byRank = ranks.stream().mapToDouble(r -> r.collectiveShare).toArray();
+        return new Outcome(params, rank0.optimizerState, rank0.iteration, history, total == 0 ? 0 : sync / total, perEpoch, byRank,
                 attempts, redone);
     }
 

@@ -1,8 +1,9 @@
 package io.spindle.driver.spark;
 
 /**
- * What rank 0 hands back when the barrier stage ends: the final parameters and optimizer state
- * and the per-epoch figures. Plain arrays only, so Kryo moves it without reflection tricks.
+ * What a rank hands back when the barrier stage ends: rank 0 the final parameters and optimizer state
+ * and the per-epoch figures; every rank the share of its time spent in the collective. Plain arrays
+ * only, so Kryo moves it without reflection tricks.
  */
 public final class WorkerResult {
     float[] params;
@@ -12,11 +13,21 @@ public final class WorkerResult {
     double[][] epochs;
     /** The epoch {@code epochs[0]} describes: 1, or where a resumed attempt started. */
     int firstEpoch;
+    /** This rank's seconds in the collective over its training seconds, this attempt. */
+    double collectiveShare;
 
     WorkerResult() {
     }
 
-    WorkerResult(float[] params, float[] optimizerState, long iteration, double[][] epochs, int firstEpoch) {
+    /** Another rank's result: only its collective share. */
+    static WorkerResult collectiveShareOnly(double share) {
+        WorkerResult r = new WorkerResult();
+        r.collectiveShare = share;
+        return r;
+    }
+
+    WorkerResult(float[] params, float[] optimizerState, long iteration, double[][] epochs, int firstEpoch, double collectiveShare) {
+        this.collectiveShare = collectiveShare;
         this.firstEpoch = firstEpoch;
         this.params = params;
         this.optimizerState = optimizerState;

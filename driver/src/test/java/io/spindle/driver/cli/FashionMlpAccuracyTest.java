@@ -38,5 +38,10 @@ class FashionMlpAccuracyTest {
         JsonNode shares = summary.get("collective_share_per_epoch");
         assertEquals(5, shares.size(), summary.toString());
         for (JsonNode share : shares) assertTrue(share.asDouble() > 0 && share.asDouble() < 1, summary.toString());
+        // And every rank's share over the run, rank 0's first (it is the run's collective_share here: one attempt).
+        JsonNode byRank = summary.get("collective_share_by_rank");
+        assertEquals(2, byRank.size(), summary.toString());
+        for (JsonNode share : byRank) assertTrue(share.asDouble() > 0 && share.asDouble() < 1, summary.toString());
+        assertEquals(summary.get("collective_share").asDouble(), byRank.get(0).asDouble(), 1e-9, summary.toString());
     }
 }
