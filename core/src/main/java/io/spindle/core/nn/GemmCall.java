@@ -8,10 +8,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One call site's {@code c = alpha·op(a)·op(b) + beta·c}: the op {@link Nd4j#gemm} runs (libnd4j's
  * {@code matmul}, oneDNN on the AVX-512 build, so the same bits), through a native op context kept
- * between calls. {@code Nd4j.gemm} builds a new op and context each call — ~20 µs and ~4 KB of garbage,
- * as long as a whole small GEMM — and most of that is binding the arrays, which this does again only
- * when an array differs from the last call's (a layer reuses its buffers, so in training it never does).
- * One instance per call site and thread, like the layer buffers it is called with.
+ * while the arrays stay the same. {@code Nd4j.gemm} builds a new op and context each call — ~20 µs and
+ * ~4 KB of garbage, as long as a whole small GEMM — most of it binding the arrays. A layer that reuses its
+ * buffers (the MLP path) binds once; a call with another array gets a new context, not a rebound one: a
+ * libnd4j context keeps every array it was ever given until it is destroyed, so rebinding one leaked
+ * each array it had held. One instance per call site and thread, like the layer buffers it is called with.
  */
 final class GemmCall {
     private final boolean transposeA, transposeB;
@@ -34,12 +35,11 @@ final class GemmCall {
 
     private void bind(INDArray a, INDArray b, INDArray c) {
         if (c.elementWiseStride() != 1) throw new IllegalArgumentException("a GEMM's output must be contiguous, not a strided view");
-        if (context == null) {
-            op = DynamicCustomOp.builder("matmul").build();
-            context = Nd4j.getExecutioner().buildContext();
-            context.setTArguments(alpha, beta);
-            context.setIArguments(transposeA ? 1 : 0, transposeB ? 1 : 0, 0);
-        }
+        if (op == null) op = DynamicCustomOp.builder("matmul").build();
+        // The previous context, unreachable now, is freed with the arrays it holds by ND4J's deallocator.
+        context = Nd4j.getExecutioner().buildContext();
+        context.setTArguments(alpha, beta);
+        context.setIArguments(transposeA ? 1 : 0, transposeB ? 1 : 0, 0);
         context.setInputArrays(a, b);
         context.setOutputArrays(c);
         this.a = a;

@@ -2,6 +2,7 @@ package io.spindle.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -42,6 +43,32 @@ class GemmCallTest {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 7), out = Nd4j.zeros(DataType.DOUBLE, 3, 4);
         new GemmCall(false, false, 1.0, 0.0).run(x, weights, out);
         assertArrayEquals(x.mmul(weights).ravel().toDoubleVector(), out.ravel().toDoubleVector(), 1e-12);
+    }
+
+    /**
+     * A call with new arrays every time (a reshaped sequence input, a Dense after Flatten, prediction batches)
+     * must not keep them: a rebound libnd4j context held every array it had been given, ~800 MB here.
+     */
+    @Test
+    void newArraysEveryCallDoNotAccumulateNativeMemory() throws InterruptedException {
+        GemmCall call = new GemmCall(false, false, 1.0, 0.0);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 1024, 1), c = Nd4j.zeros(DataType.FLOAT, 1024, 1);
+        long before = settledResidentBytes();
+        for (int i = 0; i < 200; i++) {
+            call.run(Nd4j.rand(DataType.FLOAT, 1024, 1024), b, c);   // a fresh 4 MB input each call
+            if (i % 20 == 19) System.gc();
+        }
+        long grown = settledResidentBytes() - before;
+        assertTrue(grown < 300L << 20, "native memory grew by " + (grown >> 20) + " MB over 200 calls with fresh 4 MB inputs");
+    }
+
+    /** Resident bytes after the GC and ND4J's deallocator threads have had a chance to free what is unreachable. */
+    private static long settledResidentBytes() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return org.bytedeco.javacpp.Pointer.physicalBytes();
     }
 
     @Test
