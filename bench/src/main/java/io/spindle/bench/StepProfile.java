@@ -48,22 +48,22 @@ public final class StepProfile {
         double[] fwd = new double[layers.size()], bwd = new double[layers.size()];
         long[] fwdBytes = new long[layers.size()], bwdBytes = new long[layers.size()];
         // Heap garbage per call: on a loaded 2-core machine the GC and ND4J's deallocator threads take their time from training.
-        com.sun.management.ThreadMXBean heap = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         for (int round = 0; round < reps + WARM_UP; round++) {
             boolean measured = round >= WARM_UP;
             INDArray h = x;
             for (int i = 0; i < layers.size(); i++) {
-                long t = System.nanoTime(), bytes = heap.getCurrentThreadAllocatedBytes();
+                long t = System.nanoTime(), bytes = threads.getCurrentThreadAllocatedBytes();
                 h = layers.get(i).forward(h, true);
                 if (measured) fwd[i] += (System.nanoTime() - t) / 1e6 / reps;
-                if (measured) fwdBytes[i] += (heap.getCurrentThreadAllocatedBytes() - bytes) / reps;
+                if (measured) fwdBytes[i] += (threads.getCurrentThreadAllocatedBytes() - bytes) / reps;
             }
             INDArray g = loss.compute(h, labels).gradient();
             for (int i = layers.size() - 1; i >= first; i--) {
-                long t = System.nanoTime(), bytes = heap.getCurrentThreadAllocatedBytes();
+                long t = System.nanoTime(), bytes = threads.getCurrentThreadAllocatedBytes();
                 g = layers.get(i).backward(g, i > first);
                 if (measured) bwd[i] += (System.nanoTime() - t) / 1e6 / reps;
-                if (measured) bwdBytes[i] += (heap.getCurrentThreadAllocatedBytes() - bytes) / reps;
+                if (measured) bwdBytes[i] += (threads.getCurrentThreadAllocatedBytes() - bytes) / reps;
             }
         }
         System.out.printf(Locale.ROOT, "%s, batch %d, OMP_NUM_THREADS=%s (mean of %d steps)%n", args[0], batch,
@@ -77,13 +77,12 @@ public final class StepProfile {
         // Whole steps, alternating with the old backward that computed every layer's input gradient (the
         // first conv's dX included), so the ratio is measured under the same load.
         double now = Double.MAX_VALUE, before = Double.MAX_VALUE, cpu = Double.MAX_VALUE;
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long stepBytes = Long.MAX_VALUE;
         for (int round = 0; round < 6; round++) {
-            long c0 = threads.getCurrentThreadCpuTime(), b0 = heap.getCurrentThreadAllocatedBytes();
+            long c0 = threads.getCurrentThreadCpuTime(), b0 = threads.getCurrentThreadAllocatedBytes();
             now = Math.min(now, stepMillis(net, loss, opt, x, labels, false));
             cpu = Math.min(cpu, (threads.getCurrentThreadCpuTime() - c0) / 1e6 / 10);
-            stepBytes = Math.min(stepBytes, (heap.getCurrentThreadAllocatedBytes() - b0) / 10);
+            stepBytes = Math.min(stepBytes, (threads.getCurrentThreadAllocatedBytes() - b0) / 10);
             before = Math.min(before, stepMillis(net, loss, opt, x, labels, true));
         }
         System.out.printf(Locale.ROOT, "layers %.2f ms; whole step (forward, loss, backward, Adam) %.2f ms = %,.0f samples/s"

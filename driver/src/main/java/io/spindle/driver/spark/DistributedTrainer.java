@@ -24,7 +24,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import scala.reflect.ClassTag$;
 
 import java.io.IOException;
@@ -167,7 +166,7 @@ public final class DistributedTrainer {
         }
     }
 
-    /** One barrier stage: every worker trains from {@code from} (or the start) to the end; returns rank 0's result. */
+    /** One barrier stage: every worker trains from {@code from} (or the start) to the end; returns every rank's result, rank 0 first. */
     private List<WorkerResult> runAttempt(JobConfig job, TrainingPlan plan, JavaRDD<Shard> rdd, Progress progress, int attempt,
                                     Checkpoint from) throws Exception {
         int workers = job.distributed().workers();
@@ -231,16 +230,13 @@ public final class DistributedTrainer {
         History history = progress.history(rank0);
         float[] params = progress.monitor.paramsToRestore() != null
                 ? progress.monitor.paramsToRestore().toFloatVector() : rank0.params;
-        double sync = 0, total = 0;
         double[] perEpoch = new double[rank0.epochs.length];
         for (int e = 0; e < perEpoch.length; e++) {
             double[] f = rank0.epochs[e];
-            sync += f[5];
-            total += f[3];
             perEpoch[e] = f[3] == 0 ? 0 : f[5] / f[3];
         }
         double[] byRank = ranks.stream().mapToDouble(r -> r.collectiveShare).toArray();
-        return new Outcome(params, rank0.optimizerState, rank0.iteration, history, total == 0 ? 0 : sync / total, perEpoch, byRank,
+        return new Outcome(params, rank0.optimizerState, rank0.iteration, history, rank0.collectiveShare, perEpoch, byRank,
                 attempts, redone);
     }
 
@@ -309,9 +305,8 @@ public final class DistributedTrainer {
         @Override
         public boolean epochEnd(int epoch, double[] f, INDArray params, INDArray optimizerState, long iteration) {
             double valLoss = Double.NaN, valAccuracy = Double.NaN;
-            INDArray weights = params;   // read fresh from the channel for this epoch: the monitor may keep it
             if (validation != null) {
-                Network net = Network.withParams(job.model(), weights, job.training().seed());
+                Network net = Network.withParams(job.model(), params, job.training().seed());
                 Evaluation v = Evaluator.evaluate(net, job.loss(), validation, 512);
                 valLoss = v.loss();
                 valAccuracy = v.accuracy();
@@ -320,8 +315,9 @@ public final class DistributedTrainer {
             epochs.add(stats);
             listener.onEpochEnd(stats);
             furthestStep = Math.max(furthestStep, iteration);
-            if (checkpoints != null) checkpoints.write(new StartPoint(epoch + 1, 0, new double[3]), weights, optimizerState, iteration, epochs);
-            return monitor.update(stats, () -> weights);
+            if (checkpoints != null) checkpoints.write(new StartPoint(epoch + 1, 0, new double[3]), params, optimizerState, iteration, epochs);
+            // params was read fresh from the channel for this epoch, so the monitor may keep it as the best.
+            return monitor.update(stats, () -> params);
         }
 
         History history(WorkerResult rank0) {
