@@ -23,15 +23,20 @@ final class VectorLoops {
         float keep1 = 1 - beta1, keep2 = 1 - beta2;
         int bound = FLOATS.loopBound(n), step = FLOATS.length() * 4;
         for (int at = 0, end = bound * 4; at < end; at += step) {
-            FloatVector gi = FloatVector.fromByteBuffer(FLOATS, g, at, ORDER);
-            FloatVector mi = FloatVector.fromByteBuffer(FLOATS, m, at, ORDER).mul(beta1).add(gi.mul(keep1));
-            FloatVector vi = FloatVector.fromByteBuffer(FLOATS, v, at, ORDER).mul(beta2).add(gi.mul(gi).mul(keep2));
+            // Flushed as in AdamKernel.scalarFloat, before any arithmetic could make a subnormal (compares take no assist).
+            FloatVector gi = flushed(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER), AdamKernel.TINY_GRADIENT);
+            FloatVector mi = flushed(FloatVector.fromByteBuffer(FLOATS, m, at, ORDER).mul(beta1).add(gi.mul(keep1)), AdamKernel.TINY_MOMENT);
+            FloatVector vi = flushed(FloatVector.fromByteBuffer(FLOATS, v, at, ORDER).mul(beta2).add(gi.mul(gi).mul(keep2)), AdamKernel.TINY_MOMENT);
             mi.intoByteBuffer(m, at, ORDER);
             vi.intoByteBuffer(v, at, ORDER);
             FloatVector pi = FloatVector.fromByteBuffer(FLOATS, p, at, ORDER);
             pi.sub(mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(epsilon))).intoByteBuffer(p, at, ORDER);
         }
         AdamKernel.scalarFloat(p, g, m, v, bound, n, beta1, beta2, alpha, epsilon);
+    }
+
+    private static FloatVector flushed(FloatVector x, float tiny) {
+        return x.blend(0f, x.abs().compare(VectorOperators.LT, tiny));
     }
 
     static void mean(ByteBuffer[] in, ByteBuffer out, int from, int to) {

@@ -24,6 +24,12 @@ class AdamKernelTest {
             b[k] = all.get(NDArrayIndex.interval(1 + (long) k * n, 1 + (long) (k + 1) * n));
         }
         b[3].assign(TestArrays.uniform(12, type, 0, 1e-3, n));   // the second moment is non-negative
+        // Every 5th gradient, and every 7th pair of moments, in the range that is flushed to zero.
+        for (int i = 0; i < n; i += 5) b[1].putScalar(i, 3e-17 * (i % 2 == 0 ? 1 : -1));
+        for (int i = 3; i < n; i += 7) {
+            b[2].putScalar(i, -2e-31);
+            b[3].putScalar(i, 5e-31);
+        }
         return b;
     }
 
@@ -45,6 +51,7 @@ class AdamKernelTest {
 
     @Test
     void oneStepIsTheKerasRuleInDoublePrecision() {
+        // The buffers hold values the kernel flushes to zero; the textbook rule, which keeps them, agrees anyway.
         int n = 37;
         INDArray[] b = buffers(DataType.DOUBLE, n);
         double[] p = b[0].toDoubleVector(), g = b[1].toDoubleVector(), m = b[2].toDoubleVector(), v = b[3].toDoubleVector();
@@ -54,10 +61,42 @@ class AdamKernelTest {
             v[i] = B2 * v[i] + (1 - B2) * g[i] * g[i];
             p[i] -= ALPHA * m[i] / (Math.sqrt(v[i]) + EPS);
         }
-        assertArrayEquals(p, b[0].toDoubleVector(), 1e-15);
+        // A flushed 3e-17 gradient would have moved its parameter by α·3e-18/ε ≈ 1e-13: far below float's resolution.
+        assertArrayEquals(p, b[0].toDoubleVector(), 1e-12);
         assertArrayEquals(m, b[2].toDoubleVector(), 1e-15);
         assertArrayEquals(v, b[3].toDoubleVector(), 1e-15);
         assertArrayEquals(b[1].dup().toDoubleVector(), b[1].toDoubleVector(), "the gradient is left alone");
+    }
+
+    @Test
+    void momentsOfAWeightWhoseGradientVanishesBecomeZeroNeverSubnormal() {
+        // A weight fed by an always-zero pixel: one real gradient, then zeros and near-zeros. Its moments decay
+        // geometrically; unflushed, m·0.9ⁿ is subnormal after ~830 steps and x86 arithmetic on it ~20x slower.
+        int n = 64 + 3;
+        for (boolean simd : new boolean[] {true, false}) {
+            if (simd && !Simd.available()) continue;
+            INDArray[] b = buffers(DataType.FLOAT, n);
+            AdamKernel kernel = new AdamKernel(b[0], b[1], b[2], b[3]);
+            for (int step = 0; step < 3000; step++) {
+                if (step == 1) {   // from here on the gradient is zero, and the moments small enough to decay out of float's range
+                    b[1].assign(0);
+                    b[2].assign(1e-25);
+                    b[3].assign(2e-30);
+                }
+                if (step % 10 == 5) b[1].putScalar(7, 1e-20);   // a product of tiny factors: its square is subnormal
+                if (simd) kernel.step(B1, B2, ALPHA, EPS); else kernel.stepScalar(B1, B2, ALPHA, EPS);
+                for (int k = 0; k < 4; k++) {
+                    for (float x : b[k].toFloatVector()) {
+                        assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL, (simd ? "SIMD" : "plain") + " buffer " + k + " at step " + step + " holds " + x);
+                    }
+                }
+            }
+            float[] m = b[2].toFloatVector(), v = b[3].toFloatVector();
+            for (int i = 0; i < n; i++) {
+                assertEquals(0f, m[i], "m " + i);
+                assertEquals(0f, v[i], "v " + i);
+            }
+        }
     }
 
     @Test
