@@ -76,6 +76,11 @@ public final class StepProfile {
         }
         // Whole steps, alternating with the old backward that computed every layer's input gradient (the
         // first conv's dX included), so the ratio is measured under the same load.
+        // The loop above never ran the loss or Adam: warm them up too, or the first whole steps time the interpreter.
+        for (int round = 0; round < WARM_UP / 10; round++) {
+            stepMillis(net, loss, opt, x, labels, false);
+            stepMillis(net, loss, opt, x, labels, true);
+        }
         double now = Double.MAX_VALUE, before = Double.MAX_VALUE, cpu = Double.MAX_VALUE;
         long stepBytes = Long.MAX_VALUE;
         for (int round = 0; round < 6; round++) {
