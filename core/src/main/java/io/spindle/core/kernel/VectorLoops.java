@@ -23,16 +23,29 @@ final class VectorLoops {
         float keep1 = 1 - beta1, keep2 = 1 - beta2;
         int bound = FLOATS.loopBound(n), step = FLOATS.length() * 4;
         for (int at = 0, end = bound * 4; at < end; at += step) {
-            // Flushed as in AdamKernel.scalarFloat, before any arithmetic could make a subnormal (compares take no assist).
-            FloatVector gi = flushed(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER), AdamKernel.TINY_GRADIENT);
-            FloatVector mi = flushed(FloatVector.fromByteBuffer(FLOATS, m, at, ORDER).mul(beta1).add(gi.mul(keep1)), AdamKernel.TINY_MOMENT);
-            FloatVector vi = flushed(FloatVector.fromByteBuffer(FLOATS, v, at, ORDER).mul(beta2).add(gi.mul(gi).mul(keep2)), AdamKernel.TINY_MOMENT);
+            // Flushed as in AdamKernel.scalarFloat (see TinyValues).
+            FloatVector gi = flushed(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER), TinyValues.GRADIENT);
+            FloatVector mi = flushed(FloatVector.fromByteBuffer(FLOATS, m, at, ORDER).mul(beta1).add(gi.mul(keep1)), TinyValues.AVERAGE);
+            FloatVector vi = flushed(FloatVector.fromByteBuffer(FLOATS, v, at, ORDER).mul(beta2).add(gi.mul(gi).mul(keep2)), TinyValues.AVERAGE);
             mi.intoByteBuffer(m, at, ORDER);
             vi.intoByteBuffer(v, at, ORDER);
             FloatVector pi = FloatVector.fromByteBuffer(FLOATS, p, at, ORDER);
             pi.sub(mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(epsilon))).intoByteBuffer(p, at, ORDER);
         }
         AdamKernel.scalarFloat(p, g, m, v, bound, n, beta1, beta2, alpha, epsilon);
+    }
+
+    static void rmsProp(ByteBuffer p, ByteBuffer g, ByteBuffer s, int n, float rho, float rate, float epsilon) {
+        float keep = 1 - rho;
+        int bound = FLOATS.loopBound(n), step = FLOATS.length() * 4;
+        for (int at = 0, end = bound * 4; at < end; at += step) {
+            FloatVector gi = flushed(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER), TinyValues.GRADIENT);
+            FloatVector si = flushed(FloatVector.fromByteBuffer(FLOATS, s, at, ORDER).mul(rho).add(gi.mul(gi).mul(keep)), TinyValues.AVERAGE);
+            si.intoByteBuffer(s, at, ORDER);
+            FloatVector pi = FloatVector.fromByteBuffer(FLOATS, p, at, ORDER);
+            pi.sub(gi.mul(rate).div(si.add(epsilon).lanewise(VectorOperators.SQRT))).intoByteBuffer(p, at, ORDER);
+        }
+        RmsPropKernel.scalarFloat(p, g, s, bound, n, rho, rate, epsilon);
     }
 
     private static FloatVector flushed(FloatVector x, float tiny) {

@@ -1,5 +1,6 @@
 package io.spindle.core.optim;
 
+import io.spindle.core.kernel.RmsPropKernel;
 import io.spindle.core.model.ParamLayout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,12 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Keras RMSprop (no momentum, not centred): {@code s = ρ·s + (1-ρ)·g²; p -= lr·g / sqrt(s + ε)}. State: [s]. */
 final class RmsProp extends FlatOptimizer {
     private final INDArray meanSquare;
-    private final INDArray scratch;
+    private INDArray scratch;   // only beyond 2 GiB, where the libnd4j ops need it
+    private RmsPropKernel kernel;
 
     RmsProp(OptimizerConfig config, ParamLayout layout, DataType dataType, StateSlice slice) {
         super(config, layout, dataType, slice);
         this.meanSquare = stateRow(0);
-        this.scratch = scratch();
     }
 
     @Override
@@ -25,6 +26,15 @@ final class RmsProp extends FlatOptimizer {
         // Not libnd4j's rms_prop_updater: it divides by sqrt(s) + ε instead of Keras' sqrt(s + ε), a
         // different step while s is small, and even used for its state update alone it was 2x slower.
         double rho = config.rho();
+        if (params.length() * params.data().getElementSize() <= Integer.MAX_VALUE) {
+            if (kernel == null || !kernel.boundTo(params, grads)) {
+                kernel = new RmsPropKernel(params, grads, meanSquare);   // once: callers pass the same buffers
+            }
+            kernel.step(rho, lr, config.epsilon());
+            return;
+        }
+        // Beyond one buffer's 2 GiB: the same rule as libnd4j ops (which overwrite the gradient).
+        if (scratch == null) scratch = scratch();
         Nd4j.exec(new MulOp(grads, grads, scratch));
         meanSquare.muli(rho);
         Nd4j.exec(new Axpy(scratch, meanSquare, meanSquare, 1 - rho));
