@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +17,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The headline job exactly as the README runs it: fashion-mlp, 5 epochs on the full
- * Fashion-MNIST, must reach the published MLP baseline (≥ 0.88 test accuracy).
+ * Fashion-MNIST, must reach the published MLP baseline (≥ 0.88 test accuracy); the same job in
+ * {@code sync: average} mode, averaging every 5 steps, must stay within a point of it (Deeplearning4j's
+ * parameter averaging, the same way, reached 0.782 on this machine).
  * deploy/run-tests sets spindle.fashion.required when the data is installed, so in CI a
  * missing dataset fails instead of skipping.
  */
@@ -24,13 +28,10 @@ class FashionMlpAccuracyTest {
     private static final Path TRAIN = Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 
     @Test
-    void reachesPublishedAccuracyOnTheFullDataset(@TempDir Path dir) throws Exception {
+    void reachesPublishedAccuracyAndAveragingEveryFiveStepsStaysWithinAPoint(@TempDir Path dir) throws Exception {
         boolean required = Boolean.getBoolean("spindle.fashion.required");
         assumeTrue(required || Files.exists(TRAIN), "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
-        Path run = dir.resolve("fashion-mlp");
-        CliRunner r = CliRunner.run("train", CliRunner.REPO + "/deploy/configs/fashion-mlp.json", "--out", run.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        JsonNode summary = train(dir.resolve("fashion-mlp"));
         assertEquals(5, summary.get("epochs").asInt());
         assertEquals(10_000, summary.get("test_samples").asInt());
         assertTrue(summary.get("test_accuracy").asDouble() >= 0.88, summary.toString());
@@ -43,5 +44,17 @@ class FashionMlpAccuracyTest {
         assertEquals(2, byRank.size(), summary.toString());
         for (JsonNode share : byRank) assertTrue(share.asDouble() > 0 && share.asDouble() < 1, summary.toString());
         assertEquals(summary.get("collective_share").asDouble(), byRank.get(0).asDouble(), 1e-9, summary.toString());
+
+        JsonNode averaged = train(dir.resolve("fashion-mlp-average"), "--set", "training.sync=average", "--set", "training.averaging_frequency=5");
+        double allReduce = summary.get("test_accuracy").asDouble(), average = averaged.get("test_accuracy").asDouble();
+        assertTrue(average >= allReduce - 0.01, "average mode every 5 steps: " + average + ", allreduce: " + allReduce);
+    }
+
+    private static JsonNode train(Path run, String... settings) throws Exception {
+        List<String> args = new ArrayList<>(List.of("train", CliRunner.REPO + "/deploy/configs/fashion-mlp.json", "--out", run.toString()));
+        args.addAll(List.of(settings));
+        CliRunner r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        return new ObjectMapper().readTree(run.resolve("summary.json").toFile());
     }
 }
