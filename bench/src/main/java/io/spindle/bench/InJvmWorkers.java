@@ -28,7 +28,8 @@ import java.util.concurrent.Future;
 /**
  * fashion-mlp trained by N synchronised {@link WorkerLoop}s, one thread each, over the in-JVM collective, with
  * no Spark at all: the same step loop as {@code bench/run distributed}'s in-JVM line, without the driver, its
- * threads and Spark's scheduling around it. Per epoch: samples/s and each rank's share of time in the collective.
+ * threads and Spark's scheduling around it. After a warm-up epoch, per epoch: samples/s and each rank's share of
+ * time in the collective; then each rank's heap garbage per step.
  * Run through {@code bench/run workers [N] [GLOBAL_BATCH] [EPOCHS]}.
  */
 public final class InJvmWorkers {
@@ -40,6 +41,8 @@ public final class InJvmWorkers {
         int shardRows = train.size() / workers;
         int local = globalBatch / workers;
         TrainingPlan plan = new TrainingPlan(epochs, local, TrainingPlan.stepsFor(shardRows, local), 42, true, "allreduce", 1, false);
+        // One epoch first, unmeasured: until the JIT has compiled them, the Vector API loops allocate a boxed array per vector.
+        TrainingPlan warmUp = new TrainingPlan(1, local, plan.stepsPerEpoch(), 7, true, "allreduce", 1, false);
         List<Collective> ranks = InJvmCollective.create(workers, CollectiveOptions.defaults(CollectiveOptions.newSecret()));
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<Future<List<EpochStats>>> done = new ArrayList<>();
@@ -57,6 +60,7 @@ public final class InJvmWorkers {
             int rank = r;
             done.add(pool.submit(() -> {
                 loop.synchronizeParameters();
+                loop.run(shard, warmUp);
                 long before = threads.getCurrentThreadAllocatedBytes();
                 List<EpochStats> h = loop.run(shard, plan);
                 allocated[rank] = threads.getCurrentThreadAllocatedBytes() - before;
@@ -69,7 +73,7 @@ public final class InJvmWorkers {
         for (int e = 0; e < h.size(); e++) {
             StringBuilder shares = new StringBuilder();
             for (WorkerLoop loop : loops) {
-                shares.append(String.format(Locale.ROOT, " %.1f%%", 100 * loop.collectiveSeconds().get(e) / h.get(e).seconds()));
+                shares.append(String.format(Locale.ROOT, " %.1f%%", 100 * loop.collectiveSeconds().get(e + 1) / h.get(e).seconds()));   // after the warm-up's
             }
             System.out.printf(Locale.ROOT, "%d workers x batch %d, epoch %d: %,.0f samples/s, loss %.4f, time in the collective per rank:%s%n",
                     workers, local, e + 1, h.get(e).samplesPerSecond(), h.get(e).trainLoss(), shares);
