@@ -55,6 +55,14 @@ final class VectorLoops {
     static void mean(ByteBuffer[] in, ByteBuffer out, int from, int to) {
         float n = in.length;
         int lanes = FLOATS.length(), bound = from + FLOATS.loopBound(to - from);
+        if (in.length == 2) {   // 2 in-JVM ranks, every step: without the loop over inputs it is ~25% faster (x·0.5 is x/2 exactly)
+            ByteBuffer a = in[0], b = in[1];
+            for (int at = from * 4, end = bound * 4; at < end; at += lanes * 4) {
+                FloatVector.fromByteBuffer(FLOATS, a, at, ORDER).add(FloatVector.fromByteBuffer(FLOATS, b, at, ORDER)).mul(0.5f).intoByteBuffer(out, at, ORDER);
+            }
+            FloatLoops.scalarMean(in, out, bound, to);
+            return;
+        }
         for (int at = from * 4, end = bound * 4; at < end; at += lanes * 4) {
             FloatVector sum = FloatVector.fromByteBuffer(FLOATS, in[0], at, ORDER);
             for (int r = 1; r < in.length; r++) sum = sum.add(FloatVector.fromByteBuffer(FLOATS, in[r], at, ORDER));
