@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.report.ReportWriter;
 import io.spindle.driver.run.ProgressBar;
+import io.spindle.driver.run.RunFigures;
 import io.spindle.driver.run.RunWriter;
 import io.spindle.driver.run.CheckpointStore;
 import io.spindle.driver.run.Storage;
@@ -168,8 +169,8 @@ final class TrainCommand {
         RunWriter run = new RunWriter(storage, job.outputDir());
         run.writeModel(saved);
         run.writeHistory(history);
-        run.writeSummary(job, history, eval, saved, workers, outcome.collectiveShare(), outcome.epochCollectiveShares(),
-                outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone());
+        run.writeSummary(job, history, eval, saved, new RunFigures(workers, outcome.collectiveShare(), outcome.epochCollectiveShares(),
+                outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone()));
         if (outcome.attempts() > 1) {
             out.printf(Locale.ROOT, "recovered: %d attempts, %,d steps redone; checkpoints in %s%n",
                     outcome.attempts(), outcome.stepsRedone(), Storage.join(job.outputDir(), "checkpoints"));

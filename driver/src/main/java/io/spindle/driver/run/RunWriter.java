@@ -43,10 +43,7 @@ public final class RunWriter {
     }
 
     /** The summary a script reads: final metrics, throughput, and the run's provenance. */
-    public ObjectNode writeSummary(JobConfig job, History history, Evaluation test, SavedModel model,
-                                   int workers, double collectiveShare, double[] epochCollectiveShares,
-                                   double[] rankCollectiveShares, double seconds,
-                                   int attempts, long stepsRedone) throws IOException {
+    public ObjectNode writeSummary(JobConfig job, History history, Evaluation test, SavedModel model, RunFigures run) throws IOException {
         ObjectNode s = JSON.createObjectNode().put("name", job.name());
         if (test != null) {
             s.put("test_loss", test.loss());
@@ -63,15 +60,15 @@ public final class RunWriter {
         s.put("train_samples_per_sec", history.samplesPerSecond());
         s.put("epochs", history.epochs().size());
         s.put("stopped_early", history.stoppedEarly());
-        s.put("workers", workers);
-        s.put("collective_share", collectiveShare);
+        s.put("workers", run.workers());
+        s.put("collective_share", run.collectiveShare());
         ArrayNode shares = s.putArray("collective_share_per_epoch");   // the epochs of the last attempt, in order
-        for (double share : epochCollectiveShares) shares.add(share);
+        for (double share : run.epochCollectiveShares()) shares.add(share);
         ArrayNode byRank = s.putArray("collective_share_by_rank");   // the last attempt; a slower rank's peers wait longer
-        for (double share : rankCollectiveShares) byRank.add(share);
-        s.put("seconds", seconds);
-        s.put("attempts", attempts);
-        s.put("steps_redone", stepsRedone);
+        for (double share : run.rankCollectiveShares()) byRank.add(share);
+        s.put("seconds", run.seconds());
+        s.put("attempts", run.attempts());
+        s.put("steps_redone", run.stepsRedone());
         s.put("steps", model.optimizerIteration());
         s.put("params", model.params().length());
         s.put("seed", model.provenance().seed());
