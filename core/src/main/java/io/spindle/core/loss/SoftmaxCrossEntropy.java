@@ -1,6 +1,7 @@
 package io.spindle.core.loss;
 
 import io.spindle.core.kernel.Numbers;
+import io.spindle.core.kernel.TinyValues;
 import io.spindle.core.nn.Buffers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -15,6 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * overflows nor underflows). On a [64, 10] batch this is ~640 values: as native ops (cast, one-hot,
  * log_softmax, exp, …) each call's set-up cost more than its arithmetic. The returned gradient is owned
  * by this instance and overwritten by its next call, as a layer's output is; one instance serves one loop.
+ * Entries below {@link TinyValues#LOSS_GRADIENT} are zero: a confident model's wrong-class probabilities are
+ * subnormal in float, and arithmetic on them made every backward GEMM slower.
  */
 public final class SoftmaxCrossEntropy implements Loss {
     private INDArray gradient;
@@ -46,7 +49,7 @@ public final class SoftmaxCrossEntropy implements Loss {
             total += logSum - shifted[label];
             for (int c = 0; c < classes; c++) {
                 double p = Math.exp(shifted[c] - logSum);
-                gradientMemory.set(row + c, ((c == label ? p - 1 : p)) / batch);
+                gradientMemory.set(row + c, TinyValues.flushed((c == label ? p - 1 : p) / batch, TinyValues.LOSS_GRADIENT));
             }
         }
         return new LossResult(total / batch, gradient);

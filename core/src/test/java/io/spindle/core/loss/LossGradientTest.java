@@ -32,6 +32,21 @@ class LossGradientTest {
     }
 
     @Test
+    void softmaxCrossEntropyGradientOfAConfidentModelHasNoSubnormals() {
+        // Wrong classes 90-100 below the right one: probabilities e^-90..e^-100, subnormal in float (the range that
+        // slowed every backward GEMM); and one at -60, e^-60 ≈ 9e-27, which is kept.
+        INDArray logits = Nd4j.create(new float[][] {{0, -90, -95, -100, -60}});
+        INDArray gradient = Loss.softmaxCrossEntropy().compute(logits, Nd4j.create(new float[] {0})).gradient();
+        float[] g = gradient.reshape(-1).toFloatVector();
+        for (float x : g) assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL, java.util.Arrays.toString(g));
+        assertEquals(0f, g[1]);
+        assertEquals(0f, g[2]);
+        assertEquals(0f, g[3]);
+        assertEquals(Math.exp(-60), g[4], 1e-32);
+        assertEquals(0f, g[0], "the right class's p is 1 - 9e-27, which is 1 in double: p - 1 is zero");
+    }
+
+    @Test
     void softmaxCrossEntropyRejectsOutOfRangeLabels() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Loss.softmaxCrossEntropy()
                 .compute(Nd4j.zeros(DataType.DOUBLE, 2, 3), Nd4j.create(new double[][] {{0}, {3}})));
