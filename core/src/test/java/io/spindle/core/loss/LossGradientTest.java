@@ -47,6 +47,15 @@ class LossGradientTest {
     }
 
     @Test
+    void binaryCrossEntropyGradientOfAConfidentModelHasNoSubnormals() {
+        INDArray logits = Nd4j.create(new float[][] {{-88, -60, 3}});
+        float[] g = Loss.binaryCrossEntropy().compute(logits, Nd4j.create(new float[][] {{0, 0, 1}})).gradient().reshape(-1).toFloatVector();
+        assertEquals(0f, g[0], "σ(-88)/3 ≈ 2e-39 is subnormal in float");
+        assertEquals(Math.exp(-60) / 3, g[1], 1e-32);
+        assertTrue(g[2] < 0);
+    }
+
+    @Test
     void softmaxCrossEntropyRejectsOutOfRangeLabels() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Loss.softmaxCrossEntropy()
                 .compute(Nd4j.zeros(DataType.DOUBLE, 2, 3), Nd4j.create(new double[][] {{0}, {3}})));
