@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * s = s·ρ + g·g·(1-ρ);  p = p - g·lr / sqrt(s + ε)
  * </pre>
  * The seven libnd4j ops it replaces made seven passes and overwrote the gradient. Values too small to move a
- * parameter are zero ({@link TinyValues}): a running mean square left to decay into float's subnormal range made
- * the ops' step ~2x slower on fashion-mlp.
+ * parameter are zero ({@link TinyValues}), so the running mean square of a weight that gets no gradient never decays
+ * into float's subnormal range. Both together: fashion-mlp on raw pixels, batch 64, 30.4k -> 71.3k samples/s.
  */
 public final class RmsPropKernel {
     private final INDArray params, grads, meanSquare;   // kept: they own the memory below
