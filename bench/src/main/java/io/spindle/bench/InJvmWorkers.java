@@ -9,6 +9,8 @@ import io.spindle.core.nn.ActivationFunction;
 import io.spindle.core.nn.Dense;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.EpochStats;
+import io.spindle.core.optim.Optimizer;
+import io.spindle.worker.SharedParameters;
 import io.spindle.worker.StepReporter;
 import io.spindle.worker.TrainingPlan;
 import io.spindle.worker.WorkerLoop;
@@ -46,7 +48,7 @@ public final class InJvmWorkers {
         List<Collective> ranks = InJvmCollective.create(workers, CollectiveOptions.defaults(CollectiveOptions.newSecret()));
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<Future<List<EpochStats>>> done = new ArrayList<>();
-        List<WorkerLoop> loops = new ArrayList<>();
+        List<WorkerLoop> loops = new ArrayList<>(java.util.Collections.nCopies(workers, (WorkerLoop) null));
         long[] allocated = new long[workers];
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         for (int r = 0; r < workers; r++) {
@@ -54,11 +56,14 @@ public final class InJvmWorkers {
             Dataset shard = train.rows(r * shardRows, (r + 1) * shardRows);
             ModelConfig cfg = new ModelConfig(new long[] {784}, List.of(Dense.Config.of(256, ActivationFunction.RELU),
                     Dense.Config.of(128, ActivationFunction.RELU), Dense.Config.of(10, ActivationFunction.IDENTITY)));
-            Network net = Network.initialized(cfg, 42, DataType.FLOAT);
-            WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), OptimizerConfig.adam(1e-3).create(net.layout(), DataType.FLOAT), c, StepReporter.NONE);
-            loops.add(loop);
+            Network initial = Network.initialized(cfg, 42 + r, DataType.FLOAT);
+            Optimizer optimizer = OptimizerConfig.adam(1e-3).create(initial.layout(), DataType.FLOAT);
             int rank = r;
             done.add(pool.submit(() -> {
+                // As the Spark workers do: one parameter buffer for all ranks where they can share it.
+                Network net = SharedParameters.adopt(initial, 42 + rank, optimizer, plan, c);
+                WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), optimizer, c, StepReporter.NONE);
+                loops.set(rank, loop);
                 loop.synchronizeParameters();
                 loop.run(shard, warmUp);
                 long before = threads.getCurrentThreadAllocatedBytes();

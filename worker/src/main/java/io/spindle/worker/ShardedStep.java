@@ -40,11 +40,15 @@ final class ShardedStep {
      * The answer is the same on every rank, which the collective calls that follow rely on.
      */
     static ShardedStep plan(TrainingPlan plan, Network net, Optimizer optimizer, Collective collective) {
+        return applies(plan, net, optimizer, collective) ? new ShardedStep(collective, net, optimizer, collective.shardOf(net.numParams())) : null;
+    }
+
+    /** Whether {@link #plan} makes a sharded step. */
+    static boolean applies(TrainingPlan plan, Network net, Optimizer optimizer, Collective collective) {
         if (!plan.sync().equals("allreduce") || !optimizer.shardable() || net.numParams() < collective.size()) {
-            return null;
+            return false;
         }
-        Shard shard = collective.shardOf(net.numParams());
-        return shard.length() == net.numParams() ? null : new ShardedStep(collective, net, optimizer, shard);
+        return collective.shardOf(net.numParams()).length() != net.numParams();
     }
 
     /** Runs the step on the network's flat buffers; returns the nanoseconds spent in the two collective calls. */

@@ -10,6 +10,7 @@ import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.EpochStats;
 import io.spindle.worker.Shard;
+import io.spindle.worker.SharedParameters;
 import io.spindle.worker.StartPoint;
 import io.spindle.worker.StepReporter;
 import io.spindle.worker.TrainingPlan;
@@ -96,11 +97,12 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             throw new UncheckedIOException(e);
         }
         // Other ranks' initial values are overwritten by rank 0's broadcast; only rank 0's seed matters.
-        Network net = Network.initialized(model, rank == 0 ? seed : seed + 7919L * rank, DataType.FLOAT);
-        Optimizer optimizer = optimizerConfig.create(net.layout(), DataType.FLOAT);
+        long rankSeed = rank == 0 ? seed : seed + 7919L * rank;
+        Network initial = Network.initialized(model, rankSeed, DataType.FLOAT);
+        Optimizer optimizer = optimizerConfig.create(initial.layout(), DataType.FLOAT);
         if (resume != null) {
             // Every rank starts from the checkpoint itself: no broadcast needed, and optimizer state is restored too.
-            net.params().assign(Nd4j.createFromArray(resume.params));
+            initial.params().assign(Nd4j.createFromArray(resume.params));
             if (resume.optimizerState.length > 0) optimizer.restore(Nd4j.createFromArray(resume.optimizerState), resume.iteration);
             else optimizer.restore(optimizer.state(), resume.iteration);
         }
@@ -110,6 +112,8 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
                 .withWireFormat(WireFormat.valueOf(wireDtype.toUpperCase()));
         try (Collective collective = InjectedFailure.wrap(openCollective(ctx, rank, size, options), attempt);
              MetricsClient metrics = rank == 0 ? new MetricsClient(metricsAddress, secret, timeoutMillis, stopOnRequest) : null) {
+            // Threads of one JVM train one parameter buffer where they can (rank 0's values: its own or the checkpoint's).
+            Network net = SharedParameters.adopt(initial, rankSeed, optimizer, plan, collective);
             WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", lossName), optimizer, collective,
                     metrics == null ? StepReporter.NONE : metrics);
             if (resume == null) loop.synchronizeParameters();

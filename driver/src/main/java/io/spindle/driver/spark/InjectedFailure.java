@@ -1,6 +1,7 @@
 package io.spindle.driver.spark;
 
 import io.spindle.worker.collective.Collective;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -66,6 +67,11 @@ final class InjectedFailure implements Collective {
     @Override
     public void broadcast(INDArray buffer, int root) {
         inner.broadcast(buffer, root);
+    }
+
+    @Override
+    public INDArray sharedBuffer(DataType type, long length) {
+        return inner.sharedBuffer(type, length);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.spindle.worker.collective;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -57,6 +58,13 @@ public interface Collective extends AutoCloseable {
     default void allGather(INDArray buffer) {
         // Every rank owns the whole buffer: there is nothing to gather.
     }
+
+    /**
+     * One buffer of {@code length} values that is the same array on every rank, or null when the ranks do not share
+     * memory (separate processes). The answer is the same on every rank; every rank must ask at the same point. An
+     * {@link #allGather} or {@link #broadcast} of this buffer copies nothing: it is only a rendezvous.
+     */
+    INDArray sharedBuffer(DataType type, long length);
 
     /**
      * Copies {@code root}'s buffer, exactly, into every other rank's {@code buffer}.

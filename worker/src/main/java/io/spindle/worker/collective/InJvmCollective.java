@@ -5,6 +5,7 @@ import io.spindle.core.kernel.Memory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -114,6 +115,16 @@ public final class InJvmCollective implements Collective {
         return all;
     }
 
+    /**
+     * The group's one buffer (zeroed when the first rank asks). Ranks that train it instead of their own copies (see
+     * {@code SharedParameters}) make each all-gather of it a rendezvous without copies: every owner has already
+     * written its shard into the one memory.
+     */
+    @Override
+    public INDArray sharedBuffer(DataType type, long length) {
+        return group.shared(type, length);
+    }
+
     @Override
     public void allGather(INDArray buffer) {
         WorkBuffer work = WorkBuffer.of(buffer);
@@ -125,7 +136,7 @@ public final class InJvmCollective implements Collective {
         ByteBuffer mine = work.memory();
         for (int r = 0; r < group.size(); r++) {
             int from = (int) chunkStart(work.length(), r), to = (int) chunkStart(work.length(), r + 1);
-            if (r != rank && from < to) {
+            if (r != rank && from < to && !sameMemory(group.published(r), work)) {
                 mine.put(from * 4, group.published(r).memory(), from * 4, (to - from) * 4);
             }
         }
@@ -141,7 +152,7 @@ public final class InJvmCollective implements Collective {
         WorkBuffer work = WorkBuffer.of(buffer);
         OpHeader header = begin(Operation.BROADCAST, work.length(), root);
         group.start(rank, header, work);
-        if (rank != root && work.length() > 0) {
+        if (rank != root && work.length() > 0 && !sameMemory(group.published(root), work)) {
             work.array().assign(group.published(root).array());
         }
         group.finish(rank, header);   // the root must not change its buffer while others still copy it
@@ -158,6 +169,11 @@ public final class InJvmCollective implements Collective {
         if (calls.close()) {
             group.close(rank);
         }
+    }
+
+    /** Whether two ranks published one memory (a {@link #sharedBuffer}): copying it onto itself would do nothing. */
+    private static boolean sameMemory(WorkBuffer a, WorkBuffer b) {
+        return a.array().data().address() == b.array().data().address() && a.array().offset() == b.array().offset();
     }
 
     private OpHeader begin(Operation op, long count, int root) {

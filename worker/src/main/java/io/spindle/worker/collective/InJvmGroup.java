@@ -35,6 +35,8 @@ final class InJvmGroup {
     private static final long SPIN_NANOS = 50_000;
     private static final long YIELD_NANOS = 2_000_000;
 
+    private INDArray shared;   // the one buffer all ranks may train in place of their own copies (sharedBuffer)
+
     private int arrivals;
     private volatile long generation;    // read without the lock while spinning
     private INDArray result;
@@ -70,6 +72,18 @@ final class InJvmGroup {
     /** Rank {@code rank}'s buffer in the operation the ranks last met at. */
     synchronized WorkBuffer published(int rank) {
         return current[rank];
+    }
+
+    /** The buffer every rank gets for this type and length; the first caller makes it, zeroed. */
+    synchronized INDArray shared(DataType type, long length) {
+        if (shared == null) {
+            shared = Nd4j.zeros(type, length);
+        } else if (shared.dataType() != type || shared.length() != length) {
+            breakGroup("ranks asked for different shared buffers: " + shared.dataType() + " x " + shared.length()
+                    + " and " + type + " x " + length);
+            throwIfBroken();
+        }
+        return shared;
     }
 
     /** The array all ranks reduce into during the current all-reduce. */
