@@ -24,12 +24,7 @@ public final class AdamKernel {
 
     /** Binds the four buffers, all of one length and one data type (float or double), for repeated steps. */
     public AdamKernel(INDArray params, INDArray grads, INDArray firstMoment, INDArray secondMoment) {
-        for (INDArray a : new INDArray[] {grads, firstMoment, secondMoment}) {
-            if (a.length() != params.length() || a.dataType() != params.dataType()) {
-                throw new IllegalArgumentException("Adam's buffers must share length and type: " + params.length() + " "
-                        + params.dataType() + " vs " + a.length() + " " + a.dataType());
-            }
-        }
+        Memory.requireKernelBuffers("Adam", params, grads, firstMoment, secondMoment);
         this.params = params;
         this.grads = grads;
         this.firstMoment = firstMoment;
@@ -40,9 +35,6 @@ public final class AdamKernel {
         this.v = Memory.of(secondMoment);
         this.n = Math.toIntExact(params.length());
         this.floats = params.dataType() == DataType.FLOAT;
-        if (!floats && params.dataType() != DataType.DOUBLE) {
-            throw new IllegalArgumentException("Adam runs on FLOAT or DOUBLE buffers, not " + params.dataType());
-        }
     }
 
     /** Whether this kernel was bound to exactly these arrays (a caller may pass new views of the same memory). */

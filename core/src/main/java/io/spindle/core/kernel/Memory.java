@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The off-heap memory of a contiguous ND4J array as a native-order {@link ByteBuffer} over exactly its elements. */
@@ -45,5 +46,18 @@ public final class Memory {
         BytePointer start = new BytePointer(a.data().addressPointer());
         start.position(0).limit(bytes).capacity(bytes);
         return start.asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    /** An optimizer kernel's buffers: {@code others} of {@code params}' length and type, which is FLOAT or DOUBLE. */
+    static void requireKernelBuffers(String kernel, INDArray params, INDArray... others) {
+        for (INDArray a : others) {
+            if (a.length() != params.length() || a.dataType() != params.dataType()) {
+                throw new IllegalArgumentException(kernel + "'s buffers must share length and type: " + params.length() + " "
+                        + params.dataType() + " vs " + a.length() + " " + a.dataType());
+            }
+        }
+        if (params.dataType() != DataType.FLOAT && params.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException(kernel + " runs on FLOAT or DOUBLE buffers, not " + params.dataType());
+        }
     }
 }

@@ -22,15 +22,7 @@ public final class RmsPropKernel {
 
     /** Binds the three buffers, all of one length and one data type (float or double), for repeated steps. */
     public RmsPropKernel(INDArray params, INDArray grads, INDArray meanSquare) {
-        for (INDArray a : new INDArray[] {grads, meanSquare}) {
-            if (a.length() != params.length() || a.dataType() != params.dataType()) {
-                throw new IllegalArgumentException("RMSprop's buffers must share length and type: " + params.length() + " "
-                        + params.dataType() + " vs " + a.length() + " " + a.dataType());
-            }
-        }
-        if (params.dataType() != DataType.FLOAT && params.dataType() != DataType.DOUBLE) {
-            throw new IllegalArgumentException("RMSprop runs on FLOAT or DOUBLE buffers, not " + params.dataType());
-        }
+        Memory.requireKernelBuffers("RMSprop", params, grads, meanSquare);
         this.params = params;
         this.grads = grads;
         this.meanSquare = meanSquare;
