@@ -1,5 +1,6 @@
 package io.spindle.worker;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,8 @@ import io.spindle.core.train.EpochStats;
 import io.spindle.worker.collective.Collective;
 import io.spindle.worker.collective.CollectiveOptions;
 import io.spindle.worker.collective.InJvmCollective;
+import io.spindle.worker.collective.RingAllReduce;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -58,12 +61,56 @@ class ShardedStepLoopTest {
         assertEquals(8, one.get(0).iteration);
     }
 
+    /**
+     * In-JVM ranks average the gradients inside Adam's pass (the optimizer reads every rank's shard); ring ranks
+     * reduce-scatter first and step on the mean. Two ranks sum in the same order either way, so the bits agree.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, 0.05})
+    void averagingInsideAdamGivesTheBitsOfAReduceScatterThenAStep(double weightDecay) throws Exception {
+        OptimizerConfig adam = weightDecay == 0 ? OptimizerConfig.adam(0.01) : OptimizerConfig.adamw(0.01, weightDecay);
+        Dataset rows = data(64);
+        List<Dataset> shards = List.of(Shard.of(0, rows, range(0, 32)).toDataset(), Shard.of(1, rows, range(32, 64)).toDataset());
+        List<Run> fused = train(shards, 8, adam, InJvmCollective.create(2, CollectiveOptions.defaults(CollectiveOptions.newSecret())));
+        List<Run> reduced = train(shards, 8, adam, ring(2));
+        for (int r = 0; r < 2; r++) {
+            assertArrayEquals(reduced.get(r).params, fused.get(r).params, "parameters of rank " + r);
+            assertArrayEquals(reduced.get(r).state, fused.get(r).state, "optimizer state of rank " + r);
+        }
+        assertEquals(8, fused.get(0).iteration);
+    }
+
+    private static int[] range(int from, int to) {
+        return java.util.stream.IntStream.range(from, to).toArray();
+    }
+
+    /** Two ring ranks on loopback, connected in parallel (each waits for its neighbours). */
+    private static List<Collective> ring(int n) throws Exception {
+        CollectiveOptions options = CollectiveOptions.defaults(CollectiveOptions.newSecret());
+        List<RingAllReduce.Endpoint> endpoints = new ArrayList<>();
+        for (int r = 0; r < n; r++) endpoints.add(RingAllReduce.listen(r, InetAddress.getLoopbackAddress()));
+        List<String> addresses = endpoints.stream().map(RingAllReduce.Endpoint::address).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Collective>> connecting = new ArrayList<>();
+            for (RingAllReduce.Endpoint e : endpoints) connecting.add(pool.submit(() -> RingAllReduce.connect(e, addresses, options)));
+            List<Collective> ranks = new ArrayList<>();
+            for (Future<Collective> f : connecting) ranks.add(f.get());
+            return ranks;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private record Run(float[] params, float[] state, long iteration) {
     }
 
     private static List<Run> train(List<Dataset> shards, int localBatch, OptimizerConfig optimizer) throws Exception {
+        return train(shards, localBatch, optimizer, InJvmCollective.create(shards.size(), CollectiveOptions.defaults(CollectiveOptions.newSecret())));
+    }
+
+    private static List<Run> train(List<Dataset> shards, int localBatch, OptimizerConfig optimizer, List<Collective> ranks) throws Exception {
         int n = shards.size();
-        List<Collective> ranks = InJvmCollective.create(n, CollectiveOptions.defaults(CollectiveOptions.newSecret()));
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             List<Future<Run>> runs = new ArrayList<>();

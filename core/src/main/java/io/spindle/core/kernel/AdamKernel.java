@@ -24,13 +24,23 @@ public final class AdamKernel {
 
     /** Binds the four buffers, all of one length and one data type (float or double), for repeated steps. */
     public AdamKernel(INDArray params, INDArray grads, INDArray firstMoment, INDArray secondMoment) {
-        Memory.requireKernelBuffers("Adam", params, grads, firstMoment, secondMoment);
+        this(params, java.util.Objects.requireNonNull(grads, "grads"), firstMoment, secondMoment, true);
+    }
+
+    /** A kernel for {@link #stepOnMean} only: it is given its gradients at every step. */
+    public static AdamKernel onMeans(INDArray params, INDArray firstMoment, INDArray secondMoment) {
+        return new AdamKernel(params, null, firstMoment, secondMoment, false);
+    }
+
+    private AdamKernel(INDArray params, INDArray grads, INDArray firstMoment, INDArray secondMoment, boolean bindsGradient) {
+        if (bindsGradient) Memory.requireKernelBuffers("Adam", params, grads, firstMoment, secondMoment);
+        else Memory.requireKernelBuffers("Adam", params, firstMoment, secondMoment);
         this.params = params;
         this.grads = grads;
         this.firstMoment = firstMoment;
         this.secondMoment = secondMoment;
         this.p = Memory.of(params);
-        this.g = Memory.of(grads);
+        this.g = bindsGradient ? Memory.of(grads) : null;
         this.m = Memory.of(firstMoment);
         this.v = Memory.of(secondMoment);
         this.n = Math.toIntExact(params.length());
@@ -44,6 +54,7 @@ public final class AdamKernel {
 
     /** One step with bias-corrected rate {@code alpha}. */
     public void step(double beta1, double beta2, double alpha, double epsilon) {
+        if (g == null) throw new IllegalStateException("this kernel was bound for steps on a mean of gradients");
         if (!floats) {
             scalarDouble(beta1, beta2, alpha, epsilon);
         } else if (Simd.available()) {
@@ -53,18 +64,63 @@ public final class AdamKernel {
         }
     }
 
+    /**
+     * One step whose gradient is the element-wise mean of {@code gradients}, in place of the bound gradient buffer
+     * (which is neither read nor written): each float32 buffer in native order holds this kernel's {@code n} values.
+     * Summed in the order given and divided by their count, each element has the bits {@link FloatLoops#mean} would
+     * write, so the step has the bits of that mean followed by {@link #step}, without writing the mean to memory and
+     * reading it back (a sharded step's reduce-scatter, fused into the update: see {@code Optimizer#stepOnMean}).
+     */
+    public void stepOnMean(ByteBuffer[] gradients, double beta1, double beta2, double alpha, double epsilon) {
+        if (!floats) {
+            throw new IllegalStateException("Adam on a mean of gradients takes float32 buffers, not " + params.dataType());
+        }
+        requireGradients(gradients);
+        if (Simd.available()) {
+            VectorLoops.adamOnMean(p, gradients, m, v, n, (float) beta1, (float) beta2, (float) alpha, (float) epsilon);
+        } else {
+            scalarFloatOnMean(p, gradients, m, v, 0, n, (float) beta1, (float) beta2, (float) alpha, (float) epsilon);
+        }
+    }
+
+    private void requireGradients(ByteBuffer[] gradients) {
+        if (gradients.length == 0) throw new IllegalArgumentException("a mean needs at least one gradient buffer");
+        for (int r = 0; r < gradients.length; r++) {
+            if (gradients[r].capacity() != n * 4L || gradients[r].order() != java.nio.ByteOrder.nativeOrder()) {
+                throw new IllegalArgumentException("gradient buffer " + r + " must hold " + n + " float32 values in native order, not "
+                        + gradients[r].capacity() + " bytes in " + gradients[r].order());
+            }
+        }
+    }
+
     /** Elements [from, to) as plain float arithmetic: the reference the SIMD loop must match bit for bit, and its tail. */
     static void scalarFloat(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int to,
                             float beta1, float beta2, float alpha, float epsilon) {
-        float keep1 = 1 - beta1, keep2 = 1 - beta2;
         for (int i = from, at = from * 4; i < to; i++, at += 4) {
-            float gi = TinyValues.flushed(g.getFloat(at), TinyValues.GRADIENT);
-            float mi = TinyValues.flushed(m.getFloat(at) * beta1 + gi * keep1, TinyValues.AVERAGE);
-            float vi = TinyValues.flushed(v.getFloat(at) * beta2 + gi * gi * keep2, TinyValues.AVERAGE);
-            m.putFloat(at, mi);
-            v.putFloat(at, vi);
-            p.putFloat(at, p.getFloat(at) - mi * alpha / ((float) Math.sqrt(vi) + epsilon));
+            update(g.getFloat(at), p, m, v, at, beta1, beta2, alpha, epsilon);
         }
+    }
+
+    /** {@link #scalarFloat} on the mean of {@code gradients}, summed and divided as {@link FloatLoops#mean} does. */
+    static void scalarFloatOnMean(ByteBuffer p, ByteBuffer[] gradients, ByteBuffer m, ByteBuffer v, int from, int to,
+                                  float beta1, float beta2, float alpha, float epsilon) {
+        float count = gradients.length;
+        for (int i = from, at = from * 4; i < to; i++, at += 4) {
+            float sum = gradients[0].getFloat(at);
+            for (int r = 1; r < gradients.length; r++) sum += gradients[r].getFloat(at);
+            update(sum / count, p, m, v, at, beta1, beta2, alpha, epsilon);
+        }
+    }
+
+    /** One element at byte offset {@code at} with gradient {@code g}. */
+    private static void update(float g, ByteBuffer p, ByteBuffer m, ByteBuffer v, int at,
+                               float beta1, float beta2, float alpha, float epsilon) {
+        float gi = TinyValues.flushed(g, TinyValues.GRADIENT);
+        float mi = TinyValues.flushed(m.getFloat(at) * beta1 + gi * (1 - beta1), TinyValues.AVERAGE);
+        float vi = TinyValues.flushed(v.getFloat(at) * beta2 + gi * gi * (1 - beta2), TinyValues.AVERAGE);
+        m.putFloat(at, mi);
+        v.putFloat(at, vi);
+        p.putFloat(at, p.getFloat(at) - mi * alpha / ((float) Math.sqrt(vi) + epsilon));
     }
 
     private void scalarDouble(double beta1, double beta2, double alpha, double epsilon) {
@@ -84,5 +140,11 @@ public final class AdamKernel {
     void stepScalar(double beta1, double beta2, double alpha, double epsilon) {
         if (floats) scalarFloat(p, g, m, v, 0, n, (float) beta1, (float) beta2, (float) alpha, (float) epsilon);
         else scalarDouble(beta1, beta2, alpha, epsilon);
+    }
+
+    // Test access: the plain loop of stepOnMean.
+    void stepOnMeanScalar(ByteBuffer[] gradients, double beta1, double beta2, double alpha, double epsilon) {
+        requireGradients(gradients);
+        scalarFloatOnMean(p, gradients, m, v, 0, n, (float) beta1, (float) beta2, (float) alpha, (float) epsilon);
     }
 }

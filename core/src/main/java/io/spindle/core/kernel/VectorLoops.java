@@ -20,19 +20,48 @@ final class VectorLoops {
 
     static void adam(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int n,
                      float beta1, float beta2, float alpha, float epsilon) {
-        float keep1 = 1 - beta1, keep2 = 1 - beta2;
         int bound = FLOATS.loopBound(n), step = FLOATS.length() * 4;
         for (int at = 0, end = bound * 4; at < end; at += step) {
-            // Flushed as in AdamKernel.scalarFloat (see TinyValues).
-            FloatVector gi = flushed(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER), TinyValues.GRADIENT);
-            FloatVector mi = flushed(FloatVector.fromByteBuffer(FLOATS, m, at, ORDER).mul(beta1).add(gi.mul(keep1)), TinyValues.AVERAGE);
-            FloatVector vi = flushed(FloatVector.fromByteBuffer(FLOATS, v, at, ORDER).mul(beta2).add(gi.mul(gi).mul(keep2)), TinyValues.AVERAGE);
-            mi.intoByteBuffer(m, at, ORDER);
-            vi.intoByteBuffer(v, at, ORDER);
-            FloatVector pi = FloatVector.fromByteBuffer(FLOATS, p, at, ORDER);
-            pi.sub(mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(epsilon))).intoByteBuffer(p, at, ORDER);
+            adam(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER), p, m, v, at, beta1, beta2, alpha, epsilon);
         }
         AdamKernel.scalarFloat(p, g, m, v, bound, n, beta1, beta2, alpha, epsilon);
+    }
+
+    /**
+     * Adam on the mean of {@code gradients} (see {@link AdamKernel#stepOnMean}): each lane's gradient is summed and
+     * divided exactly as {@link #mean} does, then updated exactly as {@link #adam} does.
+     */
+    static void adamOnMean(ByteBuffer p, ByteBuffer[] gradients, ByteBuffer m, ByteBuffer v, int n,
+                           float beta1, float beta2, float alpha, float epsilon) {
+        int bound = FLOATS.loopBound(n), step = FLOATS.length() * 4;
+        float count = gradients.length;
+        if (gradients.length == 2) {   // 2 in-JVM ranks, every step: as in mean, without the loop over inputs
+            ByteBuffer a = gradients[0], b = gradients[1];
+            for (int at = 0, end = bound * 4; at < end; at += step) {
+                FloatVector g = FloatVector.fromByteBuffer(FLOATS, a, at, ORDER).add(FloatVector.fromByteBuffer(FLOATS, b, at, ORDER)).mul(0.5f);
+                adam(g, p, m, v, at, beta1, beta2, alpha, epsilon);
+            }
+        } else {
+            for (int at = 0, end = bound * 4; at < end; at += step) {
+                FloatVector sum = FloatVector.fromByteBuffer(FLOATS, gradients[0], at, ORDER);
+                for (int r = 1; r < gradients.length; r++) sum = sum.add(FloatVector.fromByteBuffer(FLOATS, gradients[r], at, ORDER));
+                adam(gradients.length == 1 ? sum : divided(sum, count), p, m, v, at, beta1, beta2, alpha, epsilon);
+            }
+        }
+        AdamKernel.scalarFloatOnMean(p, gradients, m, v, bound, n, beta1, beta2, alpha, epsilon);
+    }
+
+    /** One vector of Adam at byte offset {@code at}, its gradient {@code g} already loaded (or averaged). */
+    private static void adam(FloatVector g, ByteBuffer p, ByteBuffer m, ByteBuffer v, int at,
+                             float beta1, float beta2, float alpha, float epsilon) {
+        // Flushed as in AdamKernel.scalarFloat (see TinyValues).
+        FloatVector gi = flushed(g, TinyValues.GRADIENT);
+        FloatVector mi = flushed(FloatVector.fromByteBuffer(FLOATS, m, at, ORDER).mul(beta1).add(gi.mul(1 - beta1)), TinyValues.AVERAGE);
+        FloatVector vi = flushed(FloatVector.fromByteBuffer(FLOATS, v, at, ORDER).mul(beta2).add(gi.mul(gi).mul(1 - beta2)), TinyValues.AVERAGE);
+        mi.intoByteBuffer(m, at, ORDER);
+        vi.intoByteBuffer(v, at, ORDER);
+        FloatVector pi = FloatVector.fromByteBuffer(FLOATS, p, at, ORDER);
+        pi.sub(mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(epsilon))).intoByteBuffer(p, at, ORDER);
     }
 
     static void rmsProp(ByteBuffer p, ByteBuffer g, ByteBuffer s, int n, float rho, float rate, float epsilon) {

@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteBuffer;
+
 /**
  * Adam and AdamW (Keras form, see {@link Optimizer}); AdamW's decoupled weight decay is applied by
  * {@link FlatOptimizer} before this step. State: [m | v].
@@ -14,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Adam extends FlatOptimizer {
     private final INDArray firstMoment;
     private final INDArray secondMoment;
-    private AdamKernel kernel;
+    private AdamKernel kernel, meanKernel;
 
     Adam(OptimizerConfig config, ParamLayout layout, DataType dataType, StateSlice slice) {
         super(config, layout, dataType, slice);
@@ -31,11 +33,32 @@ final class Adam extends FlatOptimizer {
             params.subi(grads);
             return;
         }
+        kernel(params, grads).step(config.beta1(), config.beta2(), alpha(lr, iteration), config.epsilon());
+    }
+
+    @Override
+    protected boolean hasFusedMean() {
+        return numParams * 4 <= Integer.MAX_VALUE;   // the kernel's limit (see update)
+    }
+
+    @Override
+    protected void updateOnMean(INDArray params, ByteBuffer[] gradients, double lr, long iteration) {
+        if (meanKernel == null || !meanKernel.boundTo(params, null)) {
+            meanKernel = AdamKernel.onMeans(params, firstMoment, secondMoment);
+        }
+        meanKernel.stepOnMean(gradients, config.beta1(), config.beta2(), alpha(lr, iteration), config.epsilon());
+    }
+
+    private AdamKernel kernel(INDArray params, INDArray grads) {
         if (kernel == null || !kernel.boundTo(params, grads)) {
             kernel = new AdamKernel(params, grads, firstMoment, secondMoment);   // once: callers pass the same buffers
         }
+        return kernel;
+    }
+
+    /** The bias-corrected rate of step {@code iteration + 1}. */
+    private double alpha(double lr, long iteration) {
         long t = iteration + 1;
-        double alpha = lr * Math.sqrt(1 - Math.pow(config.beta2(), t)) / (1 - Math.pow(config.beta1(), t));
-        kernel.step(config.beta1(), config.beta2(), alpha, config.epsilon());
+        return lr * Math.sqrt(1 - Math.pow(config.beta2(), t)) / (1 - Math.pow(config.beta1(), t));
     }
 }

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -49,6 +50,38 @@ abstract class FlatOptimizer implements Optimizer {
         if (config.clipNorm() > 0) clipByGlobalNorm(g, config.clipNorm());
         regularized.decay(p, lr * config.weightDecay());
         update(p, g, lr, iteration);
+        slice.advance();
+    }
+
+    /**
+     * {@link #update} on the mean of {@code gradients} (see {@link Optimizer#stepOnMean}); called only when
+     * {@link #hasFusedMean} says this rule has one.
+     */
+    protected void updateOnMean(INDArray params, ByteBuffer[] gradients, double lr, long iteration) {
+        throw new IllegalStateException(config.type().jsonName() + " has no update on a mean of gradients");
+    }
+
+    /** Whether this rule overrides {@link #updateOnMean}, for float32 buffers. */
+    protected boolean hasFusedMean() {
+        return false;
+    }
+
+    @Override
+    public final boolean fusesMean() {
+        return hasFusedMean() && dataType == DataType.FLOAT && config.l1() == 0 && config.l2() == 0 && config.clipNorm() == 0;
+    }
+
+    @Override
+    public final void stepOnMean(INDArray params, ByteBuffer[] gradients) {
+        if (!fusesMean()) {
+            throw new IllegalStateException("this " + config.type().jsonName() + " optimizer cannot average gradients in its update "
+                    + "(it needs float32 and no l1, l2 or clip_norm); average them first and call step");
+        }
+        INDArray p = paramsView.of(check("params", params));
+        long iteration = slice.iteration();
+        double lr = config.schedule().rate(iteration);
+        regularized.decay(p, lr * config.weightDecay());
+        updateOnMean(p, gradients, lr, iteration);
         slice.advance();
     }
 

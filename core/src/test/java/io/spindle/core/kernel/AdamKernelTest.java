@@ -50,6 +50,43 @@ class AdamKernelTest {
     }
 
     @Test
+    void aStepOnTheMeanOfGradientsGivesTheBitsOfTheMeanThenAStep() {
+        // What a sharded step fuses: 1-5 ranks' gradients (2 is its own loop; 4 divides by multiplying, 3 and 5 do not).
+        int n = 1000 + 7;
+        for (int ranks = 1; ranks <= 5; ranks++) {
+            ByteBuffer[] gradients = new ByteBuffer[ranks];
+            for (int r = 0; r < ranks; r++) {
+                INDArray g = TestArrays.gaussian(20 + r, DataType.FLOAT, n);
+                for (int i = r; i < n; i += 5) g.putScalar(i, 1e-17 * (r + 1));   // means in the flushed range, and some above it
+                gradients[r] = Memory.of(g);
+            }
+            INDArray[] reference = buffers(DataType.FLOAT, n);
+            FloatLoops.scalarMean(gradients, Memory.of(reference[1]), 0, n);
+            new AdamKernel(reference[0], reference[1], reference[2], reference[3]).stepScalar(B1, B2, ALPHA, EPS);
+            for (boolean simd : new boolean[] {true, false}) {
+                if (simd && !Simd.available()) continue;
+                INDArray[] fused = buffers(DataType.FLOAT, n);
+                float[] ownGradient = fused[1].toFloatVector();
+                AdamKernel kernel = new AdamKernel(fused[0], fused[1], fused[2], fused[3]);
+                if (simd) kernel.stepOnMean(gradients, B1, B2, ALPHA, EPS); else kernel.stepOnMeanScalar(gradients, B1, B2, ALPHA, EPS);
+                for (int k : new int[] {0, 2, 3}) {
+                    assertArrayEquals(reference[k].toFloatVector(), fused[k].toFloatVector(), ranks + " ranks, " + (simd ? "SIMD" : "plain") + ", buffer " + k);
+                }
+                assertArrayEquals(ownGradient, fused[1].toFloatVector(), "the bound gradient buffer is left alone");
+            }
+        }
+    }
+
+    @Test
+    void aStepOnTheMeanRefusesGradientsOfTheWrongLength() {
+        INDArray[] b = buffers(DataType.FLOAT, 10);
+        AdamKernel kernel = new AdamKernel(b[0], b[1], b[2], b[3]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.stepOnMean(new ByteBuffer[] {Memory.of(b[1]), Memory.of(TestArrays.gaussian(1, DataType.FLOAT, 9))}, B1, B2, ALPHA, EPS));
+        assertTrue(e.getMessage().contains("gradient buffer 1 must hold 10 float32 values"), e.getMessage());
+    }
+
+    @Test
     void oneStepIsTheKerasRuleInDoublePrecision() {
         // The buffers hold values the kernel flushes to zero; the textbook rule, which keeps them, agrees anyway.
         int n = 37;

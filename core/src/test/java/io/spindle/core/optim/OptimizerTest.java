@@ -1,5 +1,7 @@
 package io.spindle.core.optim;
 
+import io.spindle.core.kernel.FloatLoops;
+import io.spindle.core.kernel.Memory;
 import io.spindle.core.testing.TestArrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +14,7 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,6 +22,7 @@ import java.util.stream.Stream;
 import static io.spindle.core.optim.ReferenceOptimizer.LAYOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,6 +160,37 @@ class OptimizerTest {
                         name + ": state row " + r + " of shard " + s);
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void aStepOnTheMeanOfGradientsGivesTheBitsOfTheMeanThenAStep(String name, OptimizerConfig config) {
+        boolean fuses = name.equals("adam") || name.equals("adamw");   // the penalties and clipping of "full" need the mean in memory
+        assertEquals(fuses, config.create(LAYOUT, DataType.FLOAT).fusesMean(), name);
+        assertFalse(config.create(LAYOUT, DataType.DOUBLE).fusesMean(), name + " in double");
+        if (!fuses) {
+            Optimizer opt = config.create(LAYOUT, DataType.FLOAT);
+            ByteBuffer[] one = {Memory.of(gradient(0).castTo(DataType.FLOAT))};
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> opt.stepOnMean(initialParams().castTo(DataType.FLOAT), one));
+            assertTrue(e.getMessage().contains("average them first"), e.getMessage());
+            return;
+        }
+        long from = N / 3;   // a shard, as a sharded step uses it: views into the whole buffers
+        INDArrayIndex span = NDArrayIndex.interval(from, N);
+        INDArray fusedParams = initialParams().castTo(DataType.FLOAT), plainParams = fusedParams.dup();
+        Optimizer fused = config.create(LAYOUT, DataType.FLOAT).shard(from, N), plain = config.create(LAYOUT, DataType.FLOAT).shard(from, N);
+        for (int k = 0; k < STEPS; k++) {
+            INDArray[] ranks = {gradient(k).castTo(DataType.FLOAT), gradient(k + 50).castTo(DataType.FLOAT), gradient(k + 90).castTo(DataType.FLOAT)};
+            ByteBuffer[] shards = new ByteBuffer[ranks.length];
+            for (int r = 0; r < ranks.length; r++) shards[r] = Memory.of(ranks[r].get(span));
+            INDArray mean = Nd4j.create(DataType.FLOAT, N - from);
+            FloatLoops.mean(shards, Memory.of(mean), 0, (int) (N - from));
+            plain.step(plainParams.get(span), mean);
+            fused.stepOnMean(fusedParams.get(span), shards);
+            assertArrayEquals(plainParams.toFloatVector(), fusedParams.toFloatVector(), name + " params after step " + (k + 1));
+            assertArrayEquals(plain.state().toFloatVector(), fused.state().toFloatVector(), name + " state after step " + (k + 1));
+        }
+        assertEquals(STEPS, fused.iteration());
     }
 
     @Test

@@ -45,6 +45,12 @@ final class InjectedFailure implements Collective {
     }
 
     @Override
+    public java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer) {
+        count();
+        return inner.reduceScatterOperands(buffer);
+    }
+
+    @Override
     public void allGather(INDArray buffer) {
         inner.allGather(buffer);
     }

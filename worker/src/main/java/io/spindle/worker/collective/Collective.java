@@ -7,11 +7,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Collective operations over one flat float32 buffer per rank (the model's parameters or gradients).
  * One caller thread per rank; every rank must call the same operations in the same order.
  *
- * <p>After {@link #reduceScatterMean} and {@link #allGather} return, peers may still be reading this rank's
- * buffer until they reach their next call (the in-JVM transport reads peers' memory directly and skips the
- * closing rendezvous). So until its next call on the collective, a rank may change only its own
- * {@link #shardOf} part of a reduce-scatter's buffer, and must not change its own part of an all-gather's
- * buffer. A sharded optimizer step does exactly that. The other operations leave no such reads behind.
+ * <p>After {@link #reduceScatterMean}, {@link #reduceScatterOperands} and {@link #allGather} return, peers may
+ * still be reading this rank's buffer until they reach their next call (the in-JVM transport reads peers' memory
+ * directly and skips the closing rendezvous). So until its next call on the collective, a rank may change only
+ * its own {@link #shardOf} part of a reduce-scatter's buffer, nothing of a {@code reduceScatterOperands} buffer,
+ * and must not change its own part of an all-gather's buffer. A sharded optimizer step does exactly that. The
+ * other operations leave no such reads behind.
  */
 public interface Collective extends AutoCloseable {
 
@@ -48,6 +49,18 @@ public interface Collective extends AutoCloseable {
     default void reduceScatterMean(INDArray buffer) {
         allReduceMean(buffer);
     }
+
+    /**
+     * A reduce-scatter whose averaging the caller does in its own pass over the shard (an optimizer that
+     * {@code fusesMean}). Where the ranks share memory it returns, in rank order, every rank's {@link #shardOf}
+     * part of {@code buffer} (float32, native order), which the caller may read until its next call on the
+     * collective: their sum in rank order divided by {@link #size} has the bits {@link #reduceScatterMean} would
+     * leave. Elsewhere (separate processes) it is {@link #reduceScatterMean} and returns null: the mean is then
+     * in this rank's part of {@code buffer}. Peers read their parts of this rank's buffer until its next call.
+     *
+     * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
+     */
+    java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer);
 
     /**
      * Copies every rank's {@link #shardOf} part of {@code buffer} into the other ranks' buffers, exactly

@@ -94,6 +94,29 @@ public final class InJvmCollective implements Collective {
         work.writeBack();
     }
 
+    @Override
+    public ByteBuffer[] reduceScatterOperands(INDArray buffer) {
+        WorkBuffer work = WorkBuffer.of(buffer);
+        OpHeader header = begin(Operation.REDUCE_SCATTER, work.length(), -1);
+        if (group.size() == 1) {
+            return new ByteBuffer[] {shardMemory(work)};   // the mean over one rank
+        }
+        group.start(rank, header, work);
+        // Read in place by the caller until its next call, as reduceScatterMean's peers read this buffer: nothing is
+        // written, so a copy made by WorkBuffer (a view, not the caller's own memory) needs no write-back.
+        ByteBuffer[] operands = new ByteBuffer[group.size()];
+        for (int r = 0; r < operands.length; r++) {
+            operands[r] = shardMemory(group.published(r));
+        }
+        return operands;
+    }
+
+    /** This rank's shard of a published buffer's memory, indexed from 0. */
+    private ByteBuffer shardMemory(WorkBuffer work) {
+        Shard mine = shardOf(work.length());
+        return work.memory().slice((int) mine.from() * 4, (int) mine.length() * 4).order(java.nio.ByteOrder.nativeOrder());
+    }
+
     /**
      * Sums this rank's chunk of every published buffer in rank order 0..N-1 and divides by N, into the
      * shared result.

@@ -2,15 +2,19 @@ package io.spindle.worker.collective;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.spindle.core.kernel.FloatLoops;
+import io.spindle.core.kernel.Memory;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -29,6 +33,50 @@ class ShardedStepTest {
             try (Ranks group = Ranks.open(kind, n, SMALL_PIECES)) {
                 for (int length : new int[] {1, n + 1, 3001, 10007}) {
                     check(group, length);
+                }
+            }
+        }
+    }
+
+    /**
+     * The operands a fused optimizer averages itself: in-JVM, every rank's shard, whose mean has the reduce-scatter's
+     * bits; over sockets, null with the mean already in the rank's shard. Either way the mean is the all-reduce's.
+     */
+    @ParameterizedTest
+    @EnumSource(Ranks.Kind.class)
+    void reduceScatterOperandsAverageToTheReduceScatterBits(Ranks.Kind kind) {
+        for (int ranks = 1; ranks <= 4; ranks++) {
+            int n = ranks;
+            try (Ranks group = Ranks.open(kind, n, SMALL_PIECES)) {
+                for (int length : new int[] {1, n + 1, 3001}) {
+                    List<float[]> inputs = new ArrayList<>();
+                    for (int r = 0; r < n; r++) inputs.add(Ranks.inputs(47, r, length));
+                    int[] allReduced = Ranks.bits(group.onAll(c -> {
+                        INDArray b = Ranks.array(inputs.get(c.rank()));
+                        c.allReduceMean(b);
+                        return b;
+                    }).get(0));
+                    group.onAll(c -> {
+                        INDArray b = Ranks.array(inputs.get(c.rank()));
+                        ByteBuffer[] operands = c.reduceScatterOperands(b);
+                        Shard mine = c.shardOf(length);
+                        // (Copied element by element: ND4J's view of an empty interval is not empty.)
+                        INDArray mean = Nd4j.create(DataType.FLOAT, mine.length());
+                        for (long i = 0; i < mine.length(); i++) mean.putScalar(i, b.getFloat(mine.from() + i));
+                        if (kind == Ranks.Kind.IN_JVM) {
+                            assertEquals(n, operands.length, "one shard per rank");
+                            FloatLoops.mean(operands, Memory.of(mean), 0, (int) mine.length());
+                            assertArrayEquals(inputs.get(c.rank()), b.toFloatVector(), "the rank's own buffer is left alone");
+                        } else {
+                            assertNull(operands, kind + " averages on the way");
+                        }
+                        int[] got = Ranks.bits(mean);
+                        for (int i = 0; i < got.length; i++) {
+                            assertEquals(allReduced[(int) mine.from() + i], got[i], kind + " rank " + c.rank() + " element " + (mine.from() + i) + " of " + length);
+                        }
+                        c.barrier();   // peers read this rank's buffer until it makes its next call
+                        return null;
+                    });
                 }
             }
         }
