@@ -13,10 +13,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * with a rendezvous where each rank publishes its buffer; each rank then reduces one chunk, summing ranks
  * 0..N-1 in order and dividing by N (one SIMD pass), so all ranks hold the same bits. An all-reduce reduces
  * into a shared result that every rank copies after a second rendezvous; a reduce-scatter reduces into the
- * rank's own buffer and an all-gather copies straight from the owners', with no second rendezvous (the
- * {@link Collective} contract lets peers read a buffer until they reach their next call), so a sharded step
- * makes two rendezvous, not four. The wire format and secret are not used; a rank that does not arrive within
- * the timeout is named in the error.
+ * rank's own buffer (or, for an optimizer that averages in its own pass, {@link #reduceScatterOperands} hands
+ * the rank every rank's part of its shard) and an all-gather copies straight from the owners', with no second
+ * rendezvous (the {@link Collective} contract lets peers read a buffer until they reach their next call), so a
+ * sharded step makes two rendezvous, not four. The wire format and secret are not used; a rank that does not
+ * arrive within the timeout is named in the error.
  */
 public final class InJvmCollective implements Collective {
 
