@@ -9,8 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * One rank's part of a sharded all-reduce step: reduce-scatter the gradients, update this rank's shard of
- * the parameters with its shard of the optimizer, all-gather the parameters. The shard's optimizer state
+ * One rank's part of a sharded all-reduce step: reduce-scatter the gradients (or, for an optimizer that
+ * averages in its own pass, hand it every rank's gradient shard), update this rank's shard of the parameters
+ * with its shard of the optimizer, all-gather the parameters. The shard's optimizer state
  * lives in the whole optimizer's buffer, which {@link #gatherState} completes when someone needs all of it.
  * Layer state in the parameter buffer (batch norm's running statistics) is each rank's own, as in the
  * unsharded step: the all-gather must not replace it with the owner's, so it is set aside and put back.
@@ -32,7 +33,8 @@ final class ShardedStep {
         this.gradShard = grads.get(NDArrayIndex.interval(shard.from(), shard.to()));
         LayerState state = new LayerState(net.layout());
         this.localState = state.isEmpty() ? null : state;
-        this.fusedMean = shardOptimizer.fusesMean();   // the same on every rank: one config
+        // Ranks may differ here (a shard's length decides too) and stay correct: either way each gets the mean's bits.
+        this.fusedMean = shardOptimizer.fusesMean();
     }
 
     /**
@@ -57,13 +59,17 @@ final class ShardedStep {
      * Runs the step on the network's flat buffers; returns the nanoseconds spent in the two collective calls.
      * Where the ranks share memory and the optimizer {@code fusesMean} (Adam), the reduce-scatter is only a
      * rendezvous and the update reads every rank's gradient shard itself: the mean is never written to memory
-     * and read back. On fashion-mlp's 117k-parameter shards the mean and Adam took 38 + 83 µs, Adam on the
-     * mean 95 µs. Those 95 µs count as the update's time, not the collective's.
+     * and read back. On fashion-mlp's 117k-parameter shards the mean and Adam take 31–54 + 85 µs, Adam on
+     * the mean 90–102 µs ({@code bench/run shard}). Those count as the update's time, not the collective's.
      */
     long step() {
         long start = System.nanoTime();
-        java.nio.ByteBuffer[] operands = fusedMean ? collective.reduceScatterOperands(grads) : null;
-        if (!fusedMean) collective.reduceScatterMean(grads);
+        java.nio.ByteBuffer[] operands = null;
+        if (fusedMean) {
+            operands = collective.reduceScatterOperands(grads);
+        } else {
+            collective.reduceScatterMean(grads);
+        }
         long reduced = System.nanoTime();
         if (operands != null) shardOptimizer.stepOnMean(paramShard, operands);
         else shardOptimizer.step(paramShard, gradShard);   // the mean is in this rank's shard

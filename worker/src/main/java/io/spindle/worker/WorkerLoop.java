@@ -28,8 +28,9 @@ import java.util.List;
  * global step, and a run can start mid-epoch ({@link StartPoint}), so a resumed run repeats the original.
  *
  * <p>The all-reduce step is sharded when the optimizer allows it (ZeRO stage 1): a reduce-scatter leaves
- * each rank the mean gradient of its own shard, the rank updates only that shard of the parameters and
- * optimizer state, and an all-gather shares the updated parameters. The same bytes cross the wire as in
+ * each rank the mean gradient of its own shard (in-JVM ranks running Adam average it inside the update
+ * instead), the rank updates only that shard of the parameters and optimizer state, and an all-gather
+ * shares the updated parameters. The same bytes cross the wire as in
  * an all-reduce, every element gets the same update it would have got, and each rank does 1/N of the
  * optimizer's work — with Adam on a small model a third of a step's fixed cost.
  */
@@ -168,7 +169,10 @@ public final class WorkerLoop {
         return "at epoch " + epoch + ", step " + (step + 1) + " (global step " + (globalStep + 1) + ")";
     }
 
-    /** Per epoch, the seconds this rank spent inside the collective (sending, reducing and waiting for peers). */
+    /**
+     * Per epoch, the seconds this rank spent inside the collective: sending, reducing and waiting for peers.
+     * In-JVM ranks whose Adam averages the gradients in its own pass spend that averaging in the update instead.
+     */
     public List<Double> collectiveSeconds() {
         return List.copyOf(collectiveSeconds);
     }

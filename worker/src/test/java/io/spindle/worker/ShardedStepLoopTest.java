@@ -15,6 +15,7 @@ import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.EpochStats;
 import io.spindle.worker.collective.Collective;
 import io.spindle.worker.collective.CollectiveOptions;
+import io.spindle.worker.collective.ForwardingCollective;
 import io.spindle.worker.collective.InJvmCollective;
 import io.spindle.worker.collective.RingAllReduce;
 import java.net.InetAddress;
@@ -80,6 +81,96 @@ class ShardedStepLoopTest {
         assertEquals(8, fused.get(0).iteration);
     }
 
+    /**
+     * Three in-JVM ranks (a sum order that 2 would not show): Adam's own averaging is taken, every step, and gives the
+     * bits of the same Adam stepping on the reduce-scatter's mean.
+     */
+    @org.junit.jupiter.api.Test
+    void threeRanksAveragingInsideAdamMatchAdamOnTheReduceScattersMean() throws Exception {
+        Dataset rows = data(96);
+        List<Dataset> shards = List.of(Shard.of(0, rows, range(0, 32)).toDataset(), Shard.of(1, rows, range(32, 64)).toDataset(),
+                Shard.of(2, rows, range(64, 96)).toDataset());
+        OptimizerConfig adam = OptimizerConfig.adamw(0.01, 0.05);
+        List<Recording> fusedRanks = Recording.wrap(InJvmCollective.create(3, CollectiveOptions.defaults(CollectiveOptions.newSecret())));
+        List<Run> fused = train(shards, 8, adam, List.copyOf(fusedRanks), false);
+        List<Recording> plainRanks = Recording.wrap(InJvmCollective.create(3, CollectiveOptions.defaults(CollectiveOptions.newSecret())));
+        List<Run> plain = train(shards, 8, adam, List.copyOf(plainRanks), true);
+        for (int r = 0; r < 3; r++) {
+            assertEquals(8, fusedRanks.get(r).operandCalls, "rank " + r + ": every step hands Adam the ranks' gradients");
+            assertEquals(0, plainRanks.get(r).operandCalls, "rank " + r + ": an optimizer that cannot average reduce-scatters first");
+            assertArrayEquals(plain.get(r).params, fused.get(r).params, "parameters of rank " + r);
+            assertArrayEquals(plain.get(r).state, fused.get(r).state, "optimizer state of rank " + r);
+        }
+    }
+
+    /** An in-JVM rank that counts the reduce-scatters whose operands it handed out. */
+    private static final class Recording extends ForwardingCollective {
+        int operandCalls;
+
+        private Recording(Collective inner) {
+            super(inner);
+        }
+
+        static List<Recording> wrap(List<Collective> ranks) {
+            return ranks.stream().map(Recording::new).toList();
+        }
+
+        @Override
+        public java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer) {
+            java.nio.ByteBuffer[] operands = inner.reduceScatterOperands(buffer);
+            if (operands != null) operandCalls++;
+            return operands;
+        }
+    }
+
+    /** The same optimizer, but one that says it cannot average gradients itself (and so its shards neither). */
+    private record NoFusedMean(Optimizer inner) implements Optimizer {
+        @Override
+        public void step(INDArray params, INDArray grads) {
+            inner.step(params, grads);
+        }
+
+        @Override
+        public boolean fusesMean() {
+            return false;
+        }
+
+        @Override
+        public void stepOnMean(INDArray params, java.nio.ByteBuffer[] gradients) {
+            throw new IllegalStateException("not fused");
+        }
+
+        @Override
+        public INDArray state() {
+            return inner.state();
+        }
+
+        @Override
+        public long iteration() {
+            return inner.iteration();
+        }
+
+        @Override
+        public void restore(INDArray state, long iteration) {
+            inner.restore(state, iteration);
+        }
+
+        @Override
+        public boolean shardable() {
+            return inner.shardable();
+        }
+
+        @Override
+        public Optimizer shard(long from, long to) {
+            return new NoFusedMean(inner.shard(from, to));
+        }
+
+        @Override
+        public double learningRate() {
+            return inner.learningRate();
+        }
+    }
+
     private static int[] range(int from, int to) {
         return java.util.stream.IntStream.range(from, to).toArray();
     }
@@ -110,6 +201,11 @@ class ShardedStepLoopTest {
     }
 
     private static List<Run> train(List<Dataset> shards, int localBatch, OptimizerConfig optimizer, List<Collective> ranks) throws Exception {
+        return train(shards, localBatch, optimizer, ranks, false);
+    }
+
+    private static List<Run> train(List<Dataset> shards, int localBatch, OptimizerConfig optimizer, List<Collective> ranks,
+                                   boolean withoutFusedMean) throws Exception {
         int n = shards.size();
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
@@ -119,7 +215,8 @@ class ShardedStepLoopTest {
                 Dataset shard = shards.get(r);
                 runs.add(pool.submit(() -> {
                     Network net = Network.initialized(MODEL, 5, DataType.FLOAT);
-                    Optimizer opt = optimizer.create(net.layout(), DataType.FLOAT);
+                    Optimizer created = optimizer.create(net.layout(), DataType.FLOAT);
+                    Optimizer opt = withoutFusedMean ? new NoFusedMean(created) : created;
                     WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
                     loop.synchronizeParameters();
                     loop.run(shard, new TrainingPlan(2, localBatch, shard.size() / localBatch, 1, false, "allreduce", 1, false));

@@ -52,6 +52,11 @@ public final class AdamKernel {
         return params == this.params && grads == this.grads;
     }
 
+    /** Whether this is an {@link #onMeans} kernel bound to exactly this parameter array. */
+    public boolean boundForMeansTo(INDArray params) {
+        return params == this.params && g == null;
+    }
+
     /** One step with bias-corrected rate {@code alpha}. */
     public void step(double beta1, double beta2, double alpha, double epsilon) {
         if (g == null) throw new IllegalStateException("this kernel was bound for steps on a mean of gradients");

@@ -43,7 +43,7 @@ final class Adam extends FlatOptimizer {
 
     @Override
     protected void updateOnMean(INDArray params, ByteBuffer[] gradients, double lr, long iteration) {
-        if (meanKernel == null || !meanKernel.boundTo(params, null)) {
+        if (meanKernel == null || !meanKernel.boundForMeansTo(params)) {
             meanKernel = AdamKernel.onMeans(params, firstMoment, secondMoment);
         }
         meanKernel.stepOnMean(gradients, config.beta1(), config.beta2(), alpha(lr, iteration), config.epsilon());

@@ -34,13 +34,14 @@ public interface Optimizer {
     /**
      * Whether {@link #stepOnMean} can fold the averaging of several gradients into the update's own pass: adam and
      * adamw in float32 without {@code l1}, {@code l2} or {@code clip_norm} (penalties and clipping need the averaged
-     * gradient in memory before the update).
+     * gradient in memory before the update), on fewer than 2 GiB of parameters.
      */
     boolean fusesMean();
 
     /**
-     * {@link #step} with the element-wise mean of {@code gradients} as the gradient: float32 buffers in native order of
-     * {@code numParams} values each, summed in the order given and divided by their count. The result has the bits of
+     * {@link #step} with the element-wise mean of {@code gradients} as the gradient: float32 buffers in native order,
+     * each of exactly {@code numParams} values indexed from 0 (capacity {@code 4·numParams}), read only during this
+     * call (their memory must stay reachable until it returns), summed in the order given and divided by their count. The result has the bits of
      * {@code FloatLoops.mean} into a gradient buffer followed by {@link #step}, without writing the mean to memory and
      * reading it back. A sharded step does this with its peers' gradients in place of a reduce-scatter.
      *

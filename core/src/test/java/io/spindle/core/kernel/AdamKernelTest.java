@@ -54,11 +54,14 @@ class AdamKernelTest {
         // What a sharded step fuses: 1-5 ranks' gradients (2 is its own loop; 4 divides by multiplying, 3 and 5 do not).
         int n = 1000 + 7;
         for (int ranks = 1; ranks <= 5; ranks++) {
+            INDArray[] held = new INDArray[ranks];   // Memory.of's buffers do not keep their arrays alive
             ByteBuffer[] gradients = new ByteBuffer[ranks];
             for (int r = 0; r < ranks; r++) {
-                INDArray g = TestArrays.gaussian(20 + r, DataType.FLOAT, n);
-                for (int i = r; i < n; i += 5) g.putScalar(i, 1e-17 * (r + 1));   // means in the flushed range, and some above it
-                gradients[r] = Memory.of(g);
+                held[r] = TestArrays.gaussian(20 + r, DataType.FLOAT, n);
+                // Every 3rd mean is in the flushed range (below 1e-16), every 7th just above it.
+                for (int i = 0; i < n; i += 3) held[r].putScalar(i, 1e-17 * (r + 1) * (i % 2 == 0 ? 1 : -1));
+                for (int i = 1; i < n; i += 7) held[r].putScalar(i, 1.5e-16 * (i % 2 == 0 ? 1 : -1));
+                gradients[r] = Memory.of(held[r]);
             }
             INDArray[] reference = buffers(DataType.FLOAT, n);
             FloatLoops.scalarMean(gradients, Memory.of(reference[1]), 0, n);
@@ -74,6 +77,7 @@ class AdamKernelTest {
                 }
                 assertArrayEquals(ownGradient, fused[1].toFloatVector(), "the bound gradient buffer is left alone");
             }
+            java.lang.ref.Reference.reachabilityFence(held);
         }
     }
 

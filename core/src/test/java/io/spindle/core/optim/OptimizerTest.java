@@ -170,8 +170,10 @@ class OptimizerTest {
         assertFalse(config.create(LAYOUT, DataType.DOUBLE).fusesMean(), name + " in double");
         if (!fuses) {
             Optimizer opt = config.create(LAYOUT, DataType.FLOAT);
-            ByteBuffer[] one = {Memory.of(gradient(0).castTo(DataType.FLOAT))};
+            INDArray gradient = gradient(0).castTo(DataType.FLOAT);
+            ByteBuffer[] one = {Memory.of(gradient)};
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> opt.stepOnMean(initialParams().castTo(DataType.FLOAT), one));
+            java.lang.ref.Reference.reachabilityFence(gradient);
             assertTrue(e.getMessage().contains("average them first"), e.getMessage());
             return;
         }
@@ -187,6 +189,7 @@ class OptimizerTest {
             FloatLoops.mean(shards, Memory.of(mean), 0, (int) (N - from));
             plain.step(plainParams.get(span), mean);
             fused.stepOnMean(fusedParams.get(span), shards);
+            java.lang.ref.Reference.reachabilityFence(ranks);   // Memory.of's buffers do not keep their arrays alive
             assertArrayEquals(plainParams.toFloatVector(), fusedParams.toFloatVector(), name + " params after step " + (k + 1));
             assertArrayEquals(plain.state().toFloatVector(), fused.state().toFloatVector(), name + " state after step " + (k + 1));
         }

@@ -1,7 +1,7 @@
 package io.spindle.driver.spark;
 
 import io.spindle.worker.collective.Collective;
-import org.nd4j.linalg.api.buffer.DataType;
+import io.spindle.worker.collective.ForwardingCollective;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -10,14 +10,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * all-reduce or reduce-scatter (global step STEP in allreduce sync), the way a worker dies mid-step.
  * Unset, nothing is wrapped.
  */
-final class InjectedFailure implements Collective {
+final class InjectedFailure extends ForwardingCollective {
     static final String PROPERTY = "spindle.test.fail";
-    private final Collective inner;
     private final long failAt;
     private long calls;
 
     private InjectedFailure(Collective inner, long failAt) {
-        this.inner = inner;
+        super(inner);
         this.failAt = failAt;
     }
 
@@ -48,45 +47,5 @@ final class InjectedFailure implements Collective {
     public java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer) {
         count();
         return inner.reduceScatterOperands(buffer);
-    }
-
-    @Override
-    public void allGather(INDArray buffer) {
-        inner.allGather(buffer);
-    }
-
-    @Override
-    public io.spindle.worker.collective.Shard shardOf(long n) {
-        return inner.shardOf(n);
-    }
-
-    @Override
-    public int rank() {
-        return inner.rank();
-    }
-
-    @Override
-    public int size() {
-        return inner.size();
-    }
-
-    @Override
-    public void broadcast(INDArray buffer, int root) {
-        inner.broadcast(buffer, root);
-    }
-
-    @Override
-    public INDArray sharedBuffer(DataType type, long length) {
-        return inner.sharedBuffer(type, length);
-    }
-
-    @Override
-    public void barrier() {
-        inner.barrier();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>After {@link #reduceScatterMean}, {@link #reduceScatterOperands} and {@link #allGather} return, peers may
  * still be reading this rank's buffer until they reach their next call (the in-JVM transport reads peers' memory
  * directly and skips the closing rendezvous). So until its next call on the collective, a rank may change only
- * its own {@link #shardOf} part of a reduce-scatter's buffer, nothing of a {@code reduceScatterOperands} buffer,
- * and must not change its own part of an all-gather's buffer. A sharded optimizer step does exactly that. The
+ * its own {@link #shardOf} part of a reduce-scatter's buffer, nothing of a buffer whose operands
+ * {@code reduceScatterOperands} returned, and must not change its own part of an all-gather's buffer. A sharded optimizer step does exactly that. The
  * other operations leave no such reads behind.
  */
 public interface Collective extends AutoCloseable {
@@ -53,14 +53,18 @@ public interface Collective extends AutoCloseable {
     /**
      * A reduce-scatter whose averaging the caller does in its own pass over the shard (an optimizer that
      * {@code fusesMean}). Where the ranks share memory it returns, in rank order, every rank's {@link #shardOf}
-     * part of {@code buffer} (float32, native order), which the caller may read until its next call on the
-     * collective: their sum in rank order divided by {@link #size} has the bits {@link #reduceScatterMean} would
-     * leave. Elsewhere (separate processes) it is {@link #reduceScatterMean} and returns null: the mean is then
-     * in this rank's part of {@code buffer}. Peers read their parts of this rank's buffer until its next call.
+     * part of {@code buffer}: float32 in native order, indexed from the shard's first element, readable until the
+     * caller's next call on the collective. Their sum in rank order divided by {@link #size} has the bits
+     * {@link #reduceScatterMean} would leave; peers read their parts of this rank's buffer meanwhile, so it must
+     * not change. Otherwise (ranks in separate processes, or one rank) it is {@link #reduceScatterMean} and
+     * returns null: the mean is then in this rank's part of {@code buffer}, as after that call.
      *
      * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
      */
-    java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer);
+    default java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer) {
+        reduceScatterMean(buffer);   // the peers' values are elsewhere: averaged on the way here
+        return null;
+    }
 
     /**
      * Copies every rank's {@link #shardOf} part of {@code buffer} into the other ranks' buffers, exactly

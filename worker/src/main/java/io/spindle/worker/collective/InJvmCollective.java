@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * N ranks as threads of one JVM, exchanging through shared memory: local mode's transport. Every call opens
- * with a rendezvous where each rank publishes its buffer; each rank then reduces one chunk, summing ranks
- * 0..N-1 in order and dividing by N (one SIMD pass), so all ranks hold the same bits. An all-reduce reduces
+ * with a rendezvous where each rank publishes its buffer; in a reduction each rank then reduces one chunk,
+ * summing ranks 0..N-1 in order and dividing by N (one SIMD pass), so all ranks hold the same bits. An all-reduce reduces
  * into a shared result that every rank copies after a second rendezvous; a reduce-scatter reduces into the
  * rank's own buffer (or, for an optimizer that averages in its own pass, {@link #reduceScatterOperands} hands
  * the rank every rank's part of its shard) and an all-gather copies straight from the owners', with no second
@@ -100,7 +100,7 @@ public final class InJvmCollective implements Collective {
         WorkBuffer work = WorkBuffer.of(buffer);
         OpHeader header = begin(Operation.REDUCE_SCATTER, work.length(), -1);
         if (group.size() == 1) {
-            return new ByteBuffer[] {shardMemory(work)};   // the mean over one rank
+            return null;   // the mean over one rank is the buffer itself, already in place
         }
         group.start(rank, header, work);
         // Read in place by the caller until its next call, as reduceScatterMean's peers read this buffer: nothing is

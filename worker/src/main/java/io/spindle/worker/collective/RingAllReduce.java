@@ -175,12 +175,6 @@ public final class RingAllReduce implements Collective {
     }
 
     @Override
-    public java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer) {
-        reduceScatterMean(buffer);   // the peers' values are in other processes: averaged on the way here
-        return null;
-    }
-
-    @Override
     public INDArray sharedBuffer(DataType type, long length) {
         return null;   // ranks in separate processes
     }
