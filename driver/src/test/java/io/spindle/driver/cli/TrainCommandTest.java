@@ -47,6 +47,9 @@ class TrainCommandTest {
         assertTrue(summary.get("test_accuracy").asDouble() > 0.70, summary.toString());
         assertEquals(4, Files.readAllLines(run.resolve("history.csv")).size());
         assertTrue(r.out().contains("epoch 3/3"), r.out());
+        // The closing line gives the last epoch's figures beside the run's (whose first epochs are the JIT's).
+        assertTrue(java.util.regex.Pattern.compile("trained [\\d,]+ samples/s \\(\\d+% of step time in the all-reduce; last epoch [\\d,]+ samples/s, \\d+%\\)")
+                .matcher(r.out()).find(), r.out());
 
         CliRunner eval = CliRunner.run("evaluate", run.toString(), "--data", CliRunner.MINI + "/t10k-images-idx3-ubyte.gz");
         assertEquals(0, eval.exitCode(), eval.err());
