@@ -55,6 +55,9 @@ public final class ShardUpdate {
             System.out.printf(Locale.ROOT, "%s caches: mean %.1f + Adam %.1f = %.1f µs;  Adam averaging in its pass %.1f µs (%.0f%% of the two)%n",
                     cold ? "cold" : "warm", meanUs, adamUs, meanUs + adamUs, fusedUs, 100 * fusedUs / (meanUs + adamUs));
         }
+        // The ranks' buffers are read through Memory.of's ByteBuffers, which do not keep the arrays alive.
+        java.lang.ref.Reference.reachabilityFence(mine);
+        java.lang.ref.Reference.reachabilityFence(peer);
     }
 
     /** The median of rounds 1..5 (round 0 is the JIT's). */

@@ -41,9 +41,10 @@ public interface Optimizer {
     /**
      * {@link #step} with the element-wise mean of {@code gradients} as the gradient: float32 buffers in native order,
      * each of exactly {@code numParams} values indexed from 0 (capacity {@code 4·numParams}), read only during this
-     * call (their memory must stay reachable until it returns), summed in the order given and divided by their count. The result has the bits of
-     * {@code FloatLoops.mean} into a gradient buffer followed by {@link #step}, without writing the mean to memory and
-     * reading it back. A sharded step does this with its peers' gradients in place of a reduce-scatter.
+     * call (their memory must stay reachable until it returns), summed in the order given and divided by their count.
+     * The result has the bits of {@code FloatLoops.mean} into a gradient buffer followed by {@link #step}, without
+     * writing the mean to memory and reading it back. A sharded step does this with its peers' gradients in place of
+     * a reduce-scatter.
      *
      * @throws IllegalStateException when not {@link #fusesMean()}
      */

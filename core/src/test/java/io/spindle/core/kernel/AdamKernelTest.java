@@ -61,6 +61,8 @@ class AdamKernelTest {
                 // Every 3rd mean is in the flushed range (below 1e-16), every 7th just above it.
                 for (int i = 0; i < n; i += 3) held[r].putScalar(i, 1e-17 * (r + 1) * (i % 2 == 0 ? 1 : -1));
                 for (int i = 1; i < n; i += 7) held[r].putScalar(i, 1.5e-16 * (i % 2 == 0 ? 1 : -1));
+                // Every 11th: ranks below and above 1e-16 whose mean is above it (only the mean is flushed, not each rank).
+                for (int i = 2; i < n; i += 11) held[r].putScalar(i, r % 2 == 0 ? 5e-17 : 3e-16);
                 gradients[r] = Memory.of(held[r]);
             }
             INDArray[] reference = buffers(DataType.FLOAT, n);
@@ -85,8 +87,10 @@ class AdamKernelTest {
     void aStepOnTheMeanRefusesGradientsOfTheWrongLength() {
         INDArray[] b = buffers(DataType.FLOAT, 10);
         AdamKernel kernel = new AdamKernel(b[0], b[1], b[2], b[3]);
+        INDArray shorter = TestArrays.gaussian(1, DataType.FLOAT, 9);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> kernel.stepOnMean(new ByteBuffer[] {Memory.of(b[1]), Memory.of(TestArrays.gaussian(1, DataType.FLOAT, 9))}, B1, B2, ALPHA, EPS));
+                () -> kernel.stepOnMean(new ByteBuffer[] {Memory.of(b[1]), Memory.of(shorter)}, B1, B2, ALPHA, EPS));
+        java.lang.ref.Reference.reachabilityFence(shorter);
         assertTrue(e.getMessage().contains("gradient buffer 1 must hold 10 float32 values"), e.getMessage());
     }
 

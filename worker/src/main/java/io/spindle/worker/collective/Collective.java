@@ -7,12 +7,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Collective operations over one flat float32 buffer per rank (the model's parameters or gradients).
  * One caller thread per rank; every rank must call the same operations in the same order.
  *
- * <p>After {@link #reduceScatterMean}, {@link #reduceScatterOperands} and {@link #allGather} return, peers may
- * still be reading this rank's buffer until they reach their next call (the in-JVM transport reads peers' memory
- * directly and skips the closing rendezvous). So until its next call on the collective, a rank may change only
- * its own {@link #shardOf} part of a reduce-scatter's buffer, nothing of a buffer whose operands
- * {@code reduceScatterOperands} returned, and must not change its own part of an all-gather's buffer. A sharded optimizer step does exactly that. The
- * other operations leave no such reads behind.
+ * <p>After {@link #reduceScatterMean}, {@link #reduceScatterOperands} and {@link #allGather} return, peers may still
+ * be reading this rank's buffer until they reach their next call (the in-JVM transport reads peers' memory directly
+ * and skips the closing rendezvous). So until its next call on the collective, a rank may change only its own
+ * {@link #shardOf} part of a reduce-scatter's buffer, nothing of a buffer whose operands
+ * {@code reduceScatterOperands} returned, and must not change its own part of an all-gather's buffer. A sharded
+ * optimizer step does exactly that. The other operations leave no such reads behind.
  */
 public interface Collective extends AutoCloseable {
 
