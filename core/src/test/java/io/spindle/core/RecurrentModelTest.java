@@ -45,6 +45,29 @@ class RecurrentModelTest {
                 "bit-identical predictions");
     }
 
+    /**
+     * The per-step recurrent products keep their GEMM contexts between batches; after the batch size changes (and
+     * changes back) every layer must still give a fresh network's bits, forward and backward, so no context may be
+     * left reading an array of an earlier shape.
+     */
+    @Test
+    void keptStepProductsFollowTheBatchShape() {
+        ModelConfig config = new ModelConfig(new long[] {5, 6}, List.of(
+                Recurrent.Config.of(Recurrent.Kind.SIMPLE_RNN, 7, true), Recurrent.Config.of(Recurrent.Kind.GRU, 6, true),
+                Recurrent.Config.of(Recurrent.Kind.LSTM, 5, false)));
+        Network reused = Network.initialized(config, 11, DataType.FLOAT);
+        int round = 0;
+        for (long[] shape : new long[][] {{4, 5}, {3, 5}, {4, 5}, {6, 5}}) {   // batch, steps (the model fixes the steps)
+            INDArray x = Nd4j.rand(DataType.FLOAT, shape[0], shape[1], 6), dy = Nd4j.rand(DataType.FLOAT, shape[0], 5);
+            Network fresh = Network.initialized(config, 11, DataType.FLOAT);
+            String where = "batch " + shape[0] + ", " + shape[1] + " steps (round " + ++round + ")";
+            assertArrayEquals(fresh.forward(x, true).data().asFloat(), reused.forward(x, true).data().asFloat(), where + ": output");
+            INDArray freshDx = fresh.backward(dy, true), reusedDx = reused.backward(dy, true);
+            assertArrayEquals(fresh.grads().data().asFloat(), reused.grads().data().asFloat(), where + ": parameter gradients");
+            assertArrayEquals(freshDx.data().asFloat(), reusedDx.data().asFloat(), where + ": input gradient");
+        }
+    }
+
     /** Gate k's [rows, cols] block of a parameter laid out [G, rows, cols] from {@code offset}. */
     private static INDArray block(INDArray p, long offset, int k, long rows, long cols) {
         long from = offset + k * rows * cols;

@@ -71,9 +71,9 @@ public final class GRU extends Recurrent {
             if (t < time - 1) {
                 // h_{t+1} reads h_t directly (through z) and through the three recurrent products.
                 dh.addi(hiddenGrad.at(t + 1).mul(gates[Z].at(t + 1), scratch));
-                addRecurrentGrad(Z, dz.at(t + 1), dh);
-                addRecurrentGrad(R, dr.at(t + 1), dh);
-                addRecurrentGrad(N, dq.at(t + 1), dh);
+                addRecurrentGrad(Z, t, dz.at(t + 1), dh);
+                addRecurrentGrad(R, t, dr.at(t + 1), dh);
+                addRecurrentGrad(N, t, dq.at(t + 1), dh);
             }
             dh.mul(factors[Z].at(t), dz.at(t));
             dh.mul(factors[N].at(t), dn.at(t));

@@ -69,7 +69,7 @@ public final class LSTM extends Recurrent {
         for (int t = time - 1; t >= 0; t--) {
             INDArray dh = hiddenGrad.at(t);
             if (t < time - 1) {
-                for (int k = 0; k < 4; k++) addRecurrentGrad(k, gateGrads[k].at(t + 1), dh);
+                for (int k = 0; k < 4; k++) addRecurrentGrad(k, t, gateGrads[k].at(t + 1), dh);
             }
             // dc_t = dc carried from t+1 (already ⊙ f_{t+1}) + dh_t ⊙ o ⊙ (1 − tanh² c_t)
             cellGrad.addi(dh.mul(cellFactor.at(t), scratch));

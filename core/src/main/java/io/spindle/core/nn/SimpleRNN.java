@@ -35,7 +35,7 @@ public final class SimpleRNN extends Recurrent {
         h.mul(h, dA.all()).rsubi(1.0);
         for (int t = time - 1; t >= 0; t--) {
             // The step after this one reads h_t through U.
-            if (t < time - 1) addRecurrentGrad(0, dA.at(t + 1), hiddenGrad.at(t));
+            if (t < time - 1) addRecurrentGrad(0, t, dA.at(t + 1), hiddenGrad.at(t));
             dA.at(t).muli(hiddenGrad.at(t));
         }
     }
