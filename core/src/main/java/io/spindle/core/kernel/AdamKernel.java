@@ -109,11 +109,8 @@ public final class AdamKernel {
     /** {@link #scalarFloat} on the mean of {@code gradients}, summed and divided as {@link FloatLoops#mean} does. */
     static void scalarFloatOnMean(ByteBuffer p, ByteBuffer[] gradients, ByteBuffer m, ByteBuffer v, int from, int to,
                                   float beta1, float beta2, float alpha, float epsilon) {
-        float count = gradients.length;
         for (int i = from, at = from * 4; i < to; i++, at += 4) {
-            float sum = gradients[0].getFloat(at);
-            for (int r = 1; r < gradients.length; r++) sum += gradients[r].getFloat(at);
-            update(sum / count, p, m, v, at, beta1, beta2, alpha, epsilon);
+            update(FloatLoops.meanAt(gradients, at), p, m, v, at, beta1, beta2, alpha, epsilon);
         }
     }
 

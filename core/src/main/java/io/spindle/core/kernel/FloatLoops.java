@@ -20,12 +20,14 @@ public final class FloatLoops {
     }
 
     static void scalarMean(ByteBuffer[] in, ByteBuffer out, int from, int to) {
-        float n = in.length;
-        for (int at = from * 4, end = to * 4; at < end; at += 4) {
-            float sum = in[0].getFloat(at);
-            for (int r = 1; r < in.length; r++) sum += in[r].getFloat(at);
-            out.putFloat(at, sum / n);
-        }
+        for (int at = from * 4, end = to * 4; at < end; at += 4) out.putFloat(at, meanAt(in, at));
+    }
+
+    /** The element at byte offset {@code at} of {@code in}'s mean, summed in the order given, then divided by their number. */
+    static float meanAt(ByteBuffer[] in, int at) {
+        float sum = in[0].getFloat(at);
+        for (int r = 1; r < in.length; r++) sum += in[r].getFloat(at);
+        return sum / in.length;
     }
 
     /**
