@@ -82,40 +82,44 @@ public final class InJvmCollective implements Collective {
 
     @Override
     public void reduceScatterMean(INDArray buffer) {
-        WorkBuffer work = WorkBuffer.of(buffer);
-        OpHeader header = begin(Operation.REDUCE_SCATTER, work.length(), -1);
-        if (group.size() == 1) {
-            return;
+        WorkBuffer work = startReduceScatter(buffer);
+        if (work == null) {
+            return;   // the mean over one rank is the buffer itself
         }
-        group.start(rank, header, work);
-        // Straight into this rank's own chunk of its own buffer: the others read other chunks of it. No closing
+        // Straight into this rank's own shard of its own buffer: the others read other shards of it. No closing
         // rendezvous, as the contract allows: a peer reads this buffer only until it reaches its next call.
-        Shard mine = shardOf(work.length());
-        FloatLoops.mean(published(), work.memory(), (int) mine.from(), (int) mine.to());
+        ByteBuffer[] shards = publishedShards();
+        FloatLoops.mean(shards, shards[rank], 0, shards[rank].capacity() / 4);
         work.writeBack();
     }
 
     @Override
     public ByteBuffer[] reduceScatterOperands(INDArray buffer) {
+        // Read in place by the caller until its next call, as reduceScatterMean's peers read this buffer: nothing is
+        // written, so a copy made by WorkBuffer (a view, not the caller's own memory) needs no write-back.
+        return startReduceScatter(buffer) == null ? null : publishedShards();
+    }
+
+    /** Publishes {@code buffer} for a reduce-scatter and meets the others; null when there are no others. */
+    private WorkBuffer startReduceScatter(INDArray buffer) {
         WorkBuffer work = WorkBuffer.of(buffer);
         OpHeader header = begin(Operation.REDUCE_SCATTER, work.length(), -1);
         if (group.size() == 1) {
-            return null;   // the mean over one rank is the buffer itself, already in place
+            return null;
         }
         group.start(rank, header, work);
-        // Read in place by the caller until its next call, as reduceScatterMean's peers read this buffer: nothing is
-        // written, so a copy made by WorkBuffer (a view, not the caller's own memory) needs no write-back.
-        ByteBuffer[] operands = new ByteBuffer[group.size()];
-        for (int r = 0; r < operands.length; r++) {
-            operands[r] = shardMemory(group.published(r));
-        }
-        return operands;
+        return work;
     }
 
-    /** This rank's shard of a published buffer's memory, indexed from 0. */
-    private ByteBuffer shardMemory(WorkBuffer work) {
-        Shard mine = shardOf(work.length());
-        return work.memory().slice((int) mine.from() * 4, (int) mine.length() * 4).order(java.nio.ByteOrder.nativeOrder());
+    /** This rank's shard of every rank's published buffer, in rank order, each indexed from 0. */
+    private ByteBuffer[] publishedShards() {
+        ByteBuffer[] shards = new ByteBuffer[group.size()];
+        for (int r = 0; r < shards.length; r++) {
+            WorkBuffer published = group.published(r);
+            Shard mine = shardOf(published.length());
+            shards[r] = published.memory().slice((int) mine.from() * 4, (int) mine.length() * 4).order(java.nio.ByteOrder.nativeOrder());
+        }
+        return shards;
     }
 
     /**
