@@ -60,7 +60,7 @@ final class ShardedStep {
      * Where the ranks share memory and the optimizer {@code fusesMean} (Adam), the reduce-scatter is only a
      * rendezvous and the update reads every rank's gradient shard itself: the mean is never written to memory
      * and read back. On fashion-mlp's 117k-parameter shards the mean and Adam take 31–54 + 85 µs, Adam on
-     * the mean 90–102 µs ({@code bench/run shard}). Those count as the update's time, not the collective's.
+     * the mean 90–104 µs ({@code bench/run shard}). Those count as the update's time, not the collective's.
      */
     long step() {
         long start = System.nanoTime();
