@@ -12,6 +12,7 @@ import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.EpochStats;
 import io.spindle.worker.SharedParameters;
 import io.spindle.worker.StepReporter;
+import io.spindle.worker.SyncMode;
 import io.spindle.worker.TrainingPlan;
 import io.spindle.worker.WorkerLoop;
 import io.spindle.worker.collective.Collective;
@@ -42,9 +43,9 @@ public final class InJvmWorkers {
         Dataset train = IdxReader.read(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"), null);
         int shardRows = train.size() / workers;
         int local = globalBatch / workers;
-        TrainingPlan plan = new TrainingPlan(epochs, local, TrainingPlan.stepsFor(shardRows, local), 42, true, "allreduce", 1, false);
+        TrainingPlan plan = new TrainingPlan(epochs, local, TrainingPlan.stepsFor(shardRows, local), 42, true, SyncMode.ALLREDUCE, 1, false);
         // One epoch first, unmeasured: until the JIT has compiled them, the Vector API loops allocate a boxed array per vector.
-        TrainingPlan warmUp = new TrainingPlan(1, local, plan.stepsPerEpoch(), 7, true, "allreduce", 1, false);
+        TrainingPlan warmUp = new TrainingPlan(1, local, plan.stepsPerEpoch(), 7, true, SyncMode.ALLREDUCE, 1, false);
         List<Collective> ranks = InJvmCollective.create(workers, CollectiveOptions.defaults(CollectiveOptions.newSecret()));
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<Future<List<EpochStats>>> done = new ArrayList<>();

@@ -70,7 +70,7 @@ class LayerStateAveragingTest {
         Dataset shard = new Dataset(x, Nd4j.zeros(DataType.FLOAT, 32, 1), new long[] {6}, 3);
         WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), OptimizerConfig.sgd(1e-30).create(net.layout(), DataType.FLOAT),
                 collective, StepReporter.NONE);
-        loop.run(shard, new TrainingPlan(1, 8, 4, 7, false, "allreduce", 1, false));
+        loop.run(shard, new TrainingPlan(1, 8, 4, 7, false, SyncMode.ALLREDUCE, 1, false));
         collective.close();
         return net.params();
     }

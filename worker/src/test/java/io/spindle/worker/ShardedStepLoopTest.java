@@ -13,11 +13,13 @@ import io.spindle.core.nn.Dense;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.EpochStats;
+import io.spindle.core.train.GradientSync;
 import io.spindle.worker.collective.Collective;
 import io.spindle.worker.collective.CollectiveOptions;
-import io.spindle.worker.collective.ForwardingCollective;
 import io.spindle.worker.collective.InJvmCollective;
 import io.spindle.worker.collective.RingAllReduce;
+import io.spindle.worker.sync.InJvmShardedSync;
+import io.spindle.worker.sync.SyncChoice;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,35 +93,31 @@ class ShardedStepLoopTest {
         List<Dataset> shards = List.of(Shard.of(0, rows, range(0, 32)).toDataset(), Shard.of(1, rows, range(32, 64)).toDataset(),
                 Shard.of(2, rows, range(64, 96)).toDataset());
         OptimizerConfig adam = OptimizerConfig.adamw(0.01, 0.05);
-        List<Recording> fusedRanks = Recording.wrap(InJvmCollective.create(3, CollectiveOptions.defaults(CollectiveOptions.newSecret())));
-        List<Run> fused = train(shards, 8, adam, List.copyOf(fusedRanks), false);
-        List<Recording> plainRanks = Recording.wrap(InJvmCollective.create(3, CollectiveOptions.defaults(CollectiveOptions.newSecret())));
-        List<Run> plain = train(shards, 8, adam, List.copyOf(plainRanks), true);
+        assertEquals(List.of(true, true, true), inJvmSyncAveragesInUpdate(adam, false), "every rank hands Adam the ranks' gradients");
+        assertEquals(List.of(false, false, false), inJvmSyncAveragesInUpdate(adam, true), "an optimizer that cannot average reduce-scatters first");
+        List<Run> fused = train(shards, 8, adam, InJvmCollective.create(3, CollectiveOptions.defaults(CollectiveOptions.newSecret())), false);
+        List<Run> plain = train(shards, 8, adam, InJvmCollective.create(3, CollectiveOptions.defaults(CollectiveOptions.newSecret())), true);
         for (int r = 0; r < 3; r++) {
-            assertEquals(8, fusedRanks.get(r).operandCalls, "rank " + r + ": every step hands Adam the ranks' gradients");
-            assertEquals(0, plainRanks.get(r).operandCalls, "rank " + r + ": an optimizer that cannot average reduce-scatters first");
             assertArrayEquals(plain.get(r).params, fused.get(r).params, "parameters of rank " + r);
             assertArrayEquals(plain.get(r).state, fused.get(r).state, "optimizer state of rank " + r);
         }
     }
 
-    /** An in-JVM rank that counts the reduce-scatters whose operands it handed out. */
-    private static final class Recording extends ForwardingCollective {
-        int operandCalls;
-
-        private Recording(Collective inner) {
-            super(inner);
-        }
-
-        static List<Recording> wrap(List<Collective> ranks) {
-            return ranks.stream().map(Recording::new).toList();
-        }
-
-        @Override
-        public java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer) {
-            java.nio.ByteBuffer[] operands = inner.reduceScatterOperands(buffer);
-            if (operands != null) operandCalls++;
-            return operands;
+    /** Per rank of three in-JVM ranks: the sync a loop of {@code optimizer} runs, and whether it averages inside the update. */
+    private static List<Boolean> inJvmSyncAveragesInUpdate(OptimizerConfig optimizer, boolean withoutFusedMean) {
+        List<Collective> ranks = InJvmCollective.create(3, CollectiveOptions.defaults(CollectiveOptions.newSecret()));
+        try {
+            List<Boolean> out = new ArrayList<>();
+            for (Collective c : ranks) {
+                Network net = Network.initialized(MODEL, 5, DataType.FLOAT);
+                Optimizer created = optimizer.create(net.layout(), DataType.FLOAT);
+                Optimizer opt = withoutFusedMean ? new NoFusedMean(created) : created;
+                GradientSync sync = SyncChoice.of(SyncMode.ALLREDUCE, 1, net, opt, c);
+                out.add(sync instanceof InJvmShardedSync inJvm && inJvm.averagesInUpdate());
+            }
+            return out;
+        } finally {
+            ranks.forEach(Collective::close);
         }
     }
 
@@ -128,16 +126,6 @@ class ShardedStepLoopTest {
         @Override
         public void step(INDArray params, INDArray grads) {
             inner.step(params, grads);
-        }
-
-        @Override
-        public boolean fusesMean() {
-            return false;
-        }
-
-        @Override
-        public void stepOnMean(INDArray params, java.nio.ByteBuffer[] gradients) {
-            throw new IllegalStateException("not fused");
         }
 
         @Override
@@ -219,7 +207,7 @@ class ShardedStepLoopTest {
                     Optimizer opt = withoutFusedMean ? new NoFusedMean(created) : created;
                     WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
                     loop.synchronizeParameters();
-                    loop.run(shard, new TrainingPlan(2, localBatch, shard.size() / localBatch, 1, false, "allreduce", 1, false));
+                    loop.run(shard, new TrainingPlan(2, localBatch, shard.size() / localBatch, 1, false, SyncMode.ALLREDUCE, 1, false));
                     return new Run(net.params().toFloatVector(), opt.state().toFloatVector(), opt.iteration());
                 }));
             }

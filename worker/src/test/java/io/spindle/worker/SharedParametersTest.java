@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class SharedParametersTest {
     private static final ModelConfig MODEL = new ModelConfig(new long[] {12},
             List.of(Dense.Config.of(7, ActivationFunction.RELU), Dense.Config.of(3, ActivationFunction.IDENTITY)));
-    private static final TrainingPlan PLAN = new TrainingPlan(3, 8, 4, 1, true, "allreduce", 1, false);
+    private static final TrainingPlan PLAN = new TrainingPlan(3, 8, 4, 1, true, SyncMode.ALLREDUCE, 1, false);
     private static final OptimizerConfig ADAM = OptimizerConfig.adam(0.01);
 
     @Test
@@ -67,7 +67,7 @@ class SharedParametersTest {
     void ranksKeepTheirOwnBufferWhereSharingWouldBeWrong() throws Exception {
         ModelConfig batchNorm = new ModelConfig(new long[] {12}, List.of(Dense.Config.of(7, ActivationFunction.IDENTITY),
                 BatchNorm.Config.defaults(), Dense.Config.of(3, ActivationFunction.IDENTITY)));
-        TrainingPlan average = new TrainingPlan(3, 8, 4, 1, true, "average", 2, false);
+        TrainingPlan average = new TrainingPlan(3, 8, 4, 1, true, SyncMode.AVERAGE, 2, false);
         assertKeepsItsOwn(MODEL, ADAM, average, 2);                        // each replica steps alone
         assertKeepsItsOwn(MODEL, ADAM.withClipNorm(1.0), PLAN, 2);         // every rank updates every parameter
         assertKeepsItsOwn(batchNorm, ADAM, PLAN, 2);                       // running statistics are each rank's own

@@ -38,7 +38,7 @@ class WorkerLoopResumeTest {
     private static final ModelConfig MODEL = new ModelConfig(new long[] {6}, List.of(
             Dense.Config.of(16, ActivationFunction.RELU), new Dropout.Config(0.3), Dense.Config.of(3, ActivationFunction.IDENTITY)));
     // 2 ranks × 40 rows, local batch 8: 5 steps per epoch; 3 epochs; a checkpoint every 3 steps.
-    private static final TrainingPlan PLAN = new TrainingPlan(3, 8, 5, 17, true, "allreduce", 1, false, 3);
+    private static final TrainingPlan PLAN = new TrainingPlan(3, 8, 5, 17, true, SyncMode.ALLREDUCE, 1, false, 3);
 
     /** What rank 0 reported: the last mid-epoch checkpoint before global step {@code upTo}. */
     private static final class Recorder implements StepReporter {

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * Adam and AdamW (Keras form, see {@link Optimizer}); AdamW's decoupled weight decay is applied by
  * {@link FlatOptimizer} before this step. State: [m | v].
  */
-final class Adam extends FlatOptimizer {
+final class Adam extends FlatOptimizer implements MeanFusingOptimizer {
     private final INDArray firstMoment;
     private final INDArray secondMoment;
     private AdamKernel kernel, meanKernel;

@@ -54,7 +54,7 @@ abstract class FlatOptimizer implements Optimizer {
     }
 
     /**
-     * {@link #update} on the mean of {@code gradients} (see {@link Optimizer#stepOnMean}); called only when
+     * {@link #update} on the mean of {@code gradients} (see {@link MeanFusingOptimizer#stepOnMean}); called only when
      * {@link #hasFusedMean} says this rule has one.
      */
     protected void updateOnMean(INDArray params, ByteBuffer[] gradients, double lr, long iteration) {
@@ -66,12 +66,12 @@ abstract class FlatOptimizer implements Optimizer {
         return false;
     }
 
-    @Override
+    /** {@link MeanFusingOptimizer#fusesMean}, for the rules that implement it. */
     public final boolean fusesMean() {
         return hasFusedMean() && dataType == DataType.FLOAT && config.l1() == 0 && config.l2() == 0 && config.clipNorm() == 0;
     }
 
-    @Override
+    /** {@link MeanFusingOptimizer#stepOnMean}, for the rules that implement it. */
     public final void stepOnMean(INDArray params, ByteBuffer[] gradients) {
         if (!fusesMean()) {
             throw new IllegalStateException("this " + config.type().jsonName() + " optimizer cannot average gradients in its update "

@@ -2,8 +2,6 @@ package io.spindle.core.optim;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.ByteBuffer;
-
 /**
  * Updates one flat parameter buffer in place from its flat gradient; built by {@link OptimizerConfig#create}.
  * Its state is one flat buffer of {@code k × numParams} values, row r holding one per-parameter
@@ -30,25 +28,6 @@ public interface Optimizer {
      * optimizer's data type; {@code grads} may be overwritten.
      */
     void step(INDArray params, INDArray grads);
-
-    /**
-     * Whether {@link #stepOnMean} can fold the averaging of several gradients into the update's own pass: adam and
-     * adamw in float32 without {@code l1}, {@code l2} or {@code clip_norm} (penalties and clipping need the averaged
-     * gradient in memory before the update), on fewer than 2 GiB of parameters.
-     */
-    boolean fusesMean();
-
-    /**
-     * {@link #step} with the element-wise mean of {@code gradients} as the gradient: float32 buffers in native order,
-     * each of exactly {@code numParams} values indexed from 0 (capacity {@code 4·numParams}), read only during this
-     * call (their memory must stay reachable until it returns), summed in the order given and divided by their count.
-     * The result has the bits of {@code FloatLoops.mean} into a gradient buffer followed by {@link #step}, without
-     * writing the mean to memory and reading it back. A sharded step does this with its peers' gradients in place of
-     * a reduce-scatter.
-     *
-     * @throws IllegalStateException when not {@link #fusesMean()}
-     */
-    void stepOnMean(INDArray params, ByteBuffer[] gradients);
 
     /** The live state buffer (length k × numParams, zero for sgd); copy it to keep it across steps. */
     INDArray state();

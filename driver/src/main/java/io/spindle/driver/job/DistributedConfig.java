@@ -16,7 +16,7 @@ import java.util.List;
 public record DistributedConfig(int workers, String sync, int averagingFrequency, String transport,
                                 String wireDtype, int timeoutSeconds) {
     public static final String[] FIELDS = {"workers", "sync", "averaging_frequency", "transport", "wire_dtype", "timeout_seconds"};
-    public static final List<String> SYNC = List.of("allreduce", "average");
+    public static final List<String> SYNC = io.spindle.worker.SyncMode.names();
     public static final List<String> TRANSPORTS = List.of("auto", "ring", "coordinator", "in_jvm");
     public static final List<String> WIRE = List.of("float32", "float16", "bfloat16");
 

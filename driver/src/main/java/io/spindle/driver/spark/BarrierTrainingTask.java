@@ -20,7 +20,7 @@ import io.spindle.worker.collective.CollectiveOptions;
 import io.spindle.worker.collective.CoordinatorAllReduce;
 import io.spindle.worker.collective.InJvmRendezvous;
 import io.spindle.worker.collective.RingAllReduce;
-import io.spindle.worker.collective.WireFormat;
+import io.spindle.worker.collective.Transport;
 import org.apache.spark.BarrierTaskContext;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -39,45 +39,15 @@ import java.util.List;
  * builds the model, forms the collective with its peers (addresses exchanged through
  * {@code allGather}), takes rank 0's initial parameters and runs the step loop on its shard.
  * Rank 0 streams progress to the driver and returns the final parameters.
- * Its fields are plain strings and numbers: the configs travel as JSON.
+ * It carries one {@link StageSpec}: the configs travel as JSON, the plan as a typed record.
  */
 final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Iterator<WorkerResult>> implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private final String modelJson;
-    private final String lossName;
-    private final String optimizerJson;
-    private final long seed;
-    private final int epochs, localBatch, stepsPerEpoch, averagingFrequency, timeoutMillis, checkpointEverySteps, attempt;
-    private final boolean shuffle, stopOnRequest;
-    private final String sync, transport, wireDtype, metricsAddress, coordinatorAddress;
-    private final byte[] secret;
-    /** Null on a fresh start; else the checkpoint this attempt resumes from. */
-    private final ResumeState resume;
+    private final StageSpec spec;
 
-    BarrierTrainingTask(String modelJson, String lossName, String optimizerJson, TrainingPlan plan, String transport,
-                        String wireDtype, int timeoutMillis, byte[] secret, String metricsAddress, String coordinatorAddress,
-                        int attempt, ResumeState resume) {
-        this.modelJson = modelJson;
-        this.lossName = lossName;
-        this.optimizerJson = optimizerJson;
-        this.seed = plan.seed();
-        this.epochs = plan.epochs();
-        this.localBatch = plan.localBatch();
-        this.stepsPerEpoch = plan.stepsPerEpoch();
-        this.shuffle = plan.shuffle();
-        this.stopOnRequest = plan.stopOnRequest();
-        this.sync = plan.sync();
-        this.averagingFrequency = plan.averagingFrequency();
-        this.transport = transport;
-        this.wireDtype = wireDtype;
-        this.timeoutMillis = timeoutMillis;
-        this.secret = secret.clone();
-        this.metricsAddress = metricsAddress;
-        this.coordinatorAddress = coordinatorAddress;
-        this.checkpointEverySteps = plan.checkpointEverySteps();
-        this.attempt = attempt;
-        this.resume = resume;
+    BarrierTrainingTask(StageSpec spec) {
+        this.spec = spec;
     }
 
     @Override
@@ -91,13 +61,15 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         ModelConfig model;
         OptimizerConfig optimizerConfig;
         try {
-            model = ModelConfig.fromJson(new ConfigNode(json.readTree(modelJson), "model"));
-            optimizerConfig = OptimizerConfig.fromJson(new ConfigNode(json.readTree(optimizerJson), "optimizer"));
+            model = ModelConfig.fromJson(new ConfigNode(json.readTree(spec.modelJson()), "model"));
+            optimizerConfig = OptimizerConfig.fromJson(new ConfigNode(json.readTree(spec.optimizerJson()), "optimizer"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        TrainingPlan plan = spec.plan();
+        ResumeState resume = spec.resume();
         // Other ranks' initial values are overwritten by rank 0's broadcast; only rank 0's seed matters.
-        long rankSeed = rank == 0 ? seed : seed + 7919L * rank;
+        long rankSeed = rank == 0 ? plan.seed() : plan.seed() + 7919L * rank;
         Network initial = Network.initialized(model, rankSeed, DataType.FLOAT);
         Optimizer optimizer = optimizerConfig.create(initial.layout(), DataType.FLOAT);
         if (resume != null) {
@@ -106,16 +78,15 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             if (resume.optimizerState.length > 0) optimizer.restore(Nd4j.createFromArray(resume.optimizerState), resume.iteration);
             else optimizer.restore(optimizer.state(), resume.iteration);
         }
-        TrainingPlan plan = new TrainingPlan(epochs, localBatch, stepsPerEpoch, seed, shuffle, sync, averagingFrequency,
-                stopOnRequest, checkpointEverySteps);
-        CollectiveOptions options = CollectiveOptions.defaults(secret).withTimeoutMillis(timeoutMillis)
-                .withWireFormat(WireFormat.valueOf(wireDtype.toUpperCase()));
-        try (Collective collective = InjectedFailure.wrap(openCollective(ctx, rank, size, options), attempt);
-             MetricsClient metrics = rank == 0 ? new MetricsClient(metricsAddress, secret, timeoutMillis, stopOnRequest) : null) {
+        try (Collective collective = openCollective(ctx, rank, size, spec.collective());
+             MetricsClient metrics = rank == 0 ? new MetricsClient(spec.metricsAddress(), spec.collective().secret(),
+                     (int) spec.collective().timeoutMillis(), plan.stopOnRequest()) : null) {
             // Threads of one JVM train one parameter buffer where they can (rank 0's values: its own or the checkpoint's).
             Network net = SharedParameters.adopt(initial, rankSeed, optimizer, plan, collective);
-            WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", lossName), optimizer, collective,
+            WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", spec.lossName()), optimizer, collective,
                     metrics == null ? StepReporter.NONE : metrics);
+            InjectedFailure failure = InjectedFailure.forRank(rank, spec.attempt());
+            if (failure != null) loop = loop.withHook(failure);
             if (resume == null) loop.synchronizeParameters();
             List<EpochStats> history = loop.run(shard.toDataset(), plan, resume == null ? StartPoint.BEGINNING : resume.start());
             List<Double> sync = loop.collectiveSeconds();
@@ -138,12 +109,12 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
     }
 
     private Collective openCollective(BarrierTaskContext ctx, int rank, int size, CollectiveOptions options) {
-        if (transport.equals("coordinator")) {
-            return CoordinatorAllReduce.connect(coordinatorAddress, rank, size, options);
+        if (spec.transport() == Transport.COORDINATOR) {
+            return CoordinatorAllReduce.connect(spec.coordinatorAddress(), rank, size, options);
         }
-        if (transport.equals("in_jvm")) {
+        if (spec.transport() == Transport.IN_JVM) {
             // Local mode: every task is a thread of this JVM; the job's secret and the attempt name the group.
-            return InJvmRendezvous.join(java.util.HexFormat.of().formatHex(secret) + "/" + ctx.stageAttemptNumber(), rank, size, options);
+            return InJvmRendezvous.join(java.util.HexFormat.of().formatHex(options.secret()) + "/" + ctx.stageAttemptNumber(), rank, size, options);
         }
         // Listen on the address Spark knows this executor by: the one its peers can reach.
         String host = ctx.getTaskInfos()[rank].address();

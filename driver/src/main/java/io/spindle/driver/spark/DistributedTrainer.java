@@ -14,9 +14,11 @@ import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.run.CheckpointStore;
 import io.spindle.worker.StartPoint;
 import io.spindle.worker.Shard;
+import io.spindle.worker.SyncMode;
 import io.spindle.worker.TrainingPlan;
 import io.spindle.worker.collective.CollectiveOptions;
 import io.spindle.worker.collective.CoordinatorServer;
+import io.spindle.worker.collective.Transport;
 import io.spindle.worker.collective.WireFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -119,7 +121,7 @@ public final class DistributedTrainer {
                     + ": each of the " + workers + " workers holds only " + minRows + " rows, fewer than one local batch of " + localBatch);
         }
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
-                job.training().shuffle(), job.distributed().sync(), job.distributed().averagingFrequency(),
+                job.training().shuffle(), SyncMode.parse(job.distributed().sync()), job.distributed().averagingFrequency(),
                 job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
         MemoryEstimate memory = MemoryEstimate.of(job, rows);
         log.accept(memory.describe(localBatch));
@@ -175,7 +177,9 @@ public final class DistributedTrainer {
         byte[] secret = CollectiveOptions.newSecret();
         String driverHost = spark.sparkContext().getConf().get("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress());
         int timeoutMillis = job.distributed().timeoutSeconds() * 1000;
-        String transport = job.distributed().transportFor(spark.sparkContext().master());
+        Transport transport = Transport.parse(job.distributed().transportFor(spark.sparkContext().master()));
+        CollectiveOptions options = CollectiveOptions.defaults(secret).withTimeoutMillis(timeoutMillis)
+                .withWireFormat(WireFormat.valueOf(job.distributed().wireDtype().toUpperCase()));
         CoordinatorServer averaging = null;
         String jobGroup = "spindle-" + java.util.HexFormat.of().formatHex(secret, 0, 8);
         // Spark would rerun a failed barrier stage from scratch; resuming belongs to the coordinator (from a
@@ -185,14 +189,13 @@ public final class DistributedTrainer {
         try (MetricsServer metrics = new MetricsServer(driverHost, secret, progress, plan.stopOnRequest(), timeoutMillis + 60_000,
                 () -> sc.cancelJobGroup(jobGroup))) {
             String coordinatorAddress = "";
-            if (transport.equals("coordinator")) {
-                averaging = CoordinatorServer.start(workers, InetAddress.getByName("0.0.0.0"), CollectiveOptions.defaults(secret)
-                        .withTimeoutMillis(timeoutMillis).withWireFormat(WireFormat.valueOf(job.distributed().wireDtype().toUpperCase())));
+            if (transport == Transport.COORDINATOR) {
+                averaging = CoordinatorServer.start(workers, InetAddress.getByName("0.0.0.0"), options);
                 coordinatorAddress = driverHost + averaging.address().substring(averaging.address().lastIndexOf(':'));
             }
-            BarrierTrainingTask task = new BarrierTrainingTask(job.model().toJson().toString(), job.loss().name(),
-                    job.optimizer().toJson().toString(), plan, transport, job.distributed().wireDtype(),
-                    timeoutMillis, secret, metrics.address(), coordinatorAddress, attempt, from == null ? null : new ResumeState(from));
+            BarrierTrainingTask task = new BarrierTrainingTask(new StageSpec(job.model().toJson().toString(), job.loss().name(),
+                    job.optimizer().toJson().toString(), plan, transport, options, metrics.address(), coordinatorAddress, attempt,
+                    from == null ? null : new ResumeState(from)));
             sc.setJobGroup(jobGroup, "spindle " + job.name() + ": " + workers + " workers × " + plan.epochs() + " epochs, attempt " + attempt, true);
             List<WorkerResult> results;
             try {

@@ -1,51 +1,40 @@
 package io.spindle.driver.spark;
 
-import io.spindle.worker.collective.Collective;
-import io.spindle.worker.collective.ForwardingCollective;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import io.spindle.core.train.StepPosition;
+import io.spindle.worker.EpochRun;
+import io.spindle.worker.LoopHook;
 
 /**
- * For tests of automatic resume only: with the executor system property
- * {@code spindle.test.fail=RANK:STEP}, rank RANK of the first attempt fails at its STEP-th gradient
- * all-reduce or reduce-scatter (global step STEP in allreduce sync), the way a worker dies mid-step.
- * Unset, nothing is wrapped.
+ * For tests of automatic resume only: with the executor system property {@code spindle.test.fail=RANK:STEP},
+ * rank RANK of the first attempt fails at its STEP-th step (STEP >= 2; once the one before is done), the way a worker
+ * dies mid-training. Unset, there is no such hook.
  */
-final class InjectedFailure extends ForwardingCollective {
+final class InjectedFailure implements LoopHook {
     static final String PROPERTY = "spindle.test.fail";
-    private final long failAt;
-    private long calls;
+    private final int rank;
+    private final long failAfter;
+    private long steps;
 
-    private InjectedFailure(Collective inner, long failAt) {
-        super(inner);
-        this.failAt = failAt;
+    private InjectedFailure(int rank, long failAfter) {
+        this.rank = rank;
+        this.failAfter = failAfter;
     }
 
-    static Collective wrap(Collective c, int attempt) {
+    /** The hook the property asks for on this rank and attempt, or null. */
+    static InjectedFailure forRank(int rank, int attempt) {
         String spec = System.getProperty(PROPERTY);
-        if (spec == null || attempt != 1) return c;
+        if (spec == null || attempt != 1) return null;
         String[] parts = spec.split(":");
-        return Integer.parseInt(parts[0]) == c.rank() ? new InjectedFailure(c, Long.parseLong(parts[1])) : c;
-    }
-
-    private void count() {
-        if (++calls == failAt) throw new IllegalStateException("injected failure (" + PROPERTY + ") on rank " + rank() + " at step " + calls);
-    }
-
-    @Override
-    public void allReduceMean(INDArray buffer) {
-        count();
-        inner.allReduceMean(buffer);
+        long step = Long.parseLong(parts[1]);
+        if (step < 2) throw new IllegalArgumentException(PROPERTY + " needs a STEP >= 2, got " + spec);
+        // The STEP-th step fails before its sync: the rank has completed STEP - 1 steps.
+        return Integer.parseInt(parts[0]) == rank ? new InjectedFailure(rank, step - 1) : null;
     }
 
     @Override
-    public void reduceScatterMean(INDArray buffer) {
-        count();
-        inner.reduceScatterMean(buffer);
-    }
-
-    @Override
-    public java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer) {
-        count();
-        return inner.reduceScatterOperands(buffer);
+    public void afterStep(StepPosition at, EpochRun epoch) {
+        if (++steps == failAfter) {
+            throw new IllegalStateException("injected failure (" + PROPERTY + ") on rank " + rank + " at step " + (steps + 1));
+        }
     }
 }

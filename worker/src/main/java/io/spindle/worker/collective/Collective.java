@@ -1,18 +1,17 @@
 package io.spindle.worker.collective;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Collective operations over one flat float32 buffer per rank (the model's parameters or gradients).
  * One caller thread per rank; every rank must call the same operations in the same order.
  *
- * <p>After {@link #reduceScatterMean}, {@link #reduceScatterOperands} and {@link #allGather} return, peers may still
- * be reading this rank's buffer until they reach their next call (the in-JVM transport reads peers' memory directly
- * and skips the closing rendezvous). So until its next call on the collective, a rank may change only its own
- * {@link #shardOf} part of a reduce-scatter's buffer, nothing of a buffer whose operands
- * {@code reduceScatterOperands} returned, and must not change its own part of an all-gather's buffer. A sharded
- * optimizer step does exactly that. The other operations leave no such reads behind.
+ * <p>After {@link #reduceScatterMean} and {@link #allGather} return, peers may still be reading this rank's buffer
+ * until they reach their next call (the in-JVM transport reads peers' memory directly and skips the closing
+ * rendezvous). So until its next call on the collective, a rank may change only its own {@link #shardOf} part of a
+ * reduce-scatter's buffer, and must not change its own part of an all-gather's buffer. A sharded optimizer step does
+ * exactly that. The other operations leave no such reads behind. What only one transport can do (in-JVM shared
+ * memory) is a method of that transport, used by the sync built for it, not a method here.
  */
 public interface Collective extends AutoCloseable {
 
@@ -51,22 +50,6 @@ public interface Collective extends AutoCloseable {
     }
 
     /**
-     * A reduce-scatter whose averaging the caller does in its own pass over the shard (an optimizer that
-     * {@code fusesMean}). Where the ranks share memory it returns, in rank order, every rank's {@link #shardOf}
-     * part of {@code buffer}: float32 in native order, indexed from the shard's first element, readable until the
-     * caller's next call on the collective. Their sum in rank order divided by {@link #size} has the bits
-     * {@link #reduceScatterMean} would leave; peers read their parts of this rank's buffer meanwhile, so it must
-     * not change. Otherwise (ranks in separate processes, or one rank) it is {@link #reduceScatterMean} and
-     * returns null: the mean is then in this rank's part of {@code buffer}, as after that call.
-     *
-     * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
-     */
-    default java.nio.ByteBuffer[] reduceScatterOperands(INDArray buffer) {
-        reduceScatterMean(buffer);   // the peers' values are elsewhere: averaged on the way here
-        return null;
-    }
-
-    /**
      * Copies every rank's {@link #shardOf} part of {@code buffer} into the other ranks' buffers, exactly
      * (float32 whatever the wire format), so all ranks end with the same bits.
      *
@@ -75,13 +58,6 @@ public interface Collective extends AutoCloseable {
     default void allGather(INDArray buffer) {
         // Every rank owns the whole buffer: there is nothing to gather.
     }
-
-    /**
-     * One buffer of {@code length} values that is the same array on every rank, or null when the ranks do not share
-     * memory (separate processes). The answer is the same on every rank; every rank must ask at the same point. An
-     * {@link #allGather} or {@link #broadcast} of this buffer copies nothing: it is only a rendezvous.
-     */
-    INDArray sharedBuffer(DataType type, long length);
 
     /**
      * Copies {@code root}'s buffer, exactly, into every other rank's {@code buffer}.

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Settings shared by every rank of one job.
+ * Settings shared by every rank of one job; they travel to the executors inside the barrier task.
  *
  * @param timeoutMillis how long any blocking step may go without progress before it fails
  * @param chunkBytes the size of one pipelined piece on the wire
@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param handshakeTimeoutMillis how long a new connection has to present its complete handshake
  */
 public record CollectiveOptions(long timeoutMillis, int chunkBytes, WireFormat wireFormat, byte[] secret,
-                                long handshakeTimeoutMillis) {
+                                long handshakeTimeoutMillis) implements java.io.Serializable {
 
     public static final long DEFAULT_TIMEOUT_MILLIS = 60_000;
     public static final int DEFAULT_CHUNK_BYTES = 1 << 20;

@@ -2,7 +2,6 @@ package io.spindle.worker.collective;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -104,11 +103,6 @@ public final class CoordinatorAllReduce implements Collective {
             sender.flush();
         });
         work.writeBack();
-    }
-
-    @Override
-    public INDArray sharedBuffer(DataType type, long length) {
-        return null;   // ranks in separate processes
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.spindle.worker.collective;
 
-import java.nio.ByteBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A collective that passes every call to another, for wrappers that add to a few calls (failure injection,
  * recording in tests). It forwards the interface's default methods too: a wrapper that fell back to a default
- * ({@link #shardOf}, {@link #reduceScatterOperands}) where the wrapped transport has its own would make its rank
+ * ({@link #shardOf}) where the wrapped transport has its own would make its rank
  * disagree with the others about shards or sharing.
  */
 public abstract class ForwardingCollective implements Collective {
@@ -43,18 +41,8 @@ public abstract class ForwardingCollective implements Collective {
     }
 
     @Override
-    public ByteBuffer[] reduceScatterOperands(INDArray buffer) {
-        return inner.reduceScatterOperands(buffer);
-    }
-
-    @Override
     public void allGather(INDArray buffer) {
         inner.allGather(buffer);
-    }
-
-    @Override
-    public INDArray sharedBuffer(DataType type, long length) {
-        return inner.sharedBuffer(type, length);
     }
 
     @Override

@@ -93,7 +93,13 @@ public final class InJvmCollective implements Collective {
         work.writeBack();
     }
 
-    @Override
+    /**
+     * A reduce-scatter whose averaging the caller does in its own pass over the shard (a {@code MeanFusingOptimizer}):
+     * returns, in rank order, every rank's {@link #shardOf} part of {@code buffer}, float32 in native order, indexed
+     * from the shard's first element, readable until the caller's next call on the collective. Their sum in rank order
+     * divided by {@link #size} has the bits {@link #reduceScatterMean} would leave; peers read their parts of this
+     * rank's buffer meanwhile, so it must not change. With one rank it returns null: the mean is the buffer itself.
+     */
     public ByteBuffer[] reduceScatterOperands(INDArray buffer) {
         // Read in place by the caller until its next call, as reduceScatterMean's peers read this buffer: nothing is
         // written, so a copy made by WorkBuffer (a view, not the caller's own memory) needs no write-back.
@@ -146,9 +152,8 @@ public final class InJvmCollective implements Collective {
     /**
      * The group's one buffer (zeroed when the first rank asks). Ranks that train it instead of their own copies (see
      * {@code SharedParameters}) make each all-gather of it a rendezvous without copies: every owner has already
-     * written its shard into the one memory.
+     * written its shard into the one memory. The same array on every rank; every rank must ask at the same point.
      */
-    @Override
     public INDArray sharedBuffer(DataType type, long length) {
         return group.shared(type, length);
     }

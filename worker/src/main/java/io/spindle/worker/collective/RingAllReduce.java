@@ -8,7 +8,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -172,11 +171,6 @@ public final class RingAllReduce implements Collective {
         WorkBuffer work = WorkBuffer.of(buffer);
         run(Operation.BROADCAST, WireFormat.FLOAT32, work.length(), root, options.exactPieceValues(), header -> links.broadcast(work, header));
         work.writeBack();
-    }
-
-    @Override
-    public INDArray sharedBuffer(DataType type, long length) {
-        return null;   // ranks in separate processes
     }
 
     @Override

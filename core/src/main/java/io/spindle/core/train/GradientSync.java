@@ -1,0 +1,24 @@
+package io.spindle.core.train;
+
+/**
+ * The one part of a training step that differs between modes (DESIGN.md "One training step"): how this
+ * replica's gradient, left in the network's gradient buffer by backward, becomes the update every replica
+ * applies. Single process: the optimizer steps on it ({@link LocalUpdate}); data-parallel workers all-reduce it,
+ * shard the update (ZeRO-1) or average parameters every k steps — one implementation per mode, in the worker module.
+ */
+public interface GradientSync {
+
+    /**
+     * Applies step {@code at}'s update to the network's parameters, through the optimizer. Returns the nanoseconds
+     * spent communicating, waiting for peers included (0 for a single process).
+     */
+    long update(StepPosition at);
+
+    /**
+     * Makes the optimizer's whole state current on this replica, for a checkpoint or the end of training (a sharded
+     * update leaves each replica only its own shard of it). Every replica must call it at the same point.
+     */
+    default void completeOptimizerState() {
+    }
+
+}

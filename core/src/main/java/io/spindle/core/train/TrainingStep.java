@@ -1,0 +1,50 @@
+package io.spindle.core.train;
+
+import io.spindle.core.loss.Loss;
+import io.spindle.core.loss.LossResult;
+import io.spindle.core.metrics.Accuracy;
+import io.spindle.core.model.Network;
+import io.spindle.core.nn.Dropout;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+
+/**
+ * One training step, the same in the single process and on every worker (DESIGN.md "One training step"): forward,
+ * loss, backward into the flat gradient buffer, then the {@link GradientSync} turns this replica's gradient into the
+ * update. A NaN or Inf loss or gradient stops training naming the step, the layer and (on a worker) the worker.
+ * Dropout masks follow the global step, so a run resumed mid-epoch repeats the original.
+ */
+public final class TrainingStep {
+    private final Network net;
+    private final Loss loss;
+    private final GradientSync sync;
+    private final String replica;
+    private final Accuracy accuracy = new Accuracy();
+    private final List<Dropout> dropouts;
+
+    /** {@code replica} names this replica in messages ("" in a single process, " on worker 1" on a worker). */
+    public TrainingStep(Network net, Loss loss, GradientSync sync, String replica) {
+        this.net = net;
+        this.loss = loss;
+        this.sync = sync;
+        this.replica = replica;
+        this.dropouts = net.layers().stream().filter(Dropout.class::isInstance).map(Dropout.class::cast).toList();
+    }
+
+    public StepResult run(BatchSampler.Batch batch, StepPosition at) {
+        for (Dropout d : dropouts) d.seedForStep(at.globalStep());
+        INDArray out = net.forward(batch.features(), true);
+        LossResult r = loss.compute(out, batch.labels());
+        if (!Double.isFinite(r.loss())) throw Divergence.explainLoss(net, r.loss(), batch.features(), at.describe() + replica);
+        long correct = loss.classification() ? accuracy.count(out, batch.labels()) : 0;
+        net.backward(r.gradient());
+        Divergence.checkGradients(net, at.describe() + replica);
+        long syncNanos = sync.update(at);
+        return new StepResult(r.loss(), correct, batch.size(), syncNanos);
+    }
+
+    public GradientSync sync() {
+        return sync;
+    }
+}
