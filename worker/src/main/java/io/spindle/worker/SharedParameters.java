@@ -31,7 +31,7 @@ public final class SharedParameters {
      */
     public static Network adopt(Network net, long seed, Optimizer optimizer, TrainingPlan plan, Collective collective) {
         if (!(collective instanceof InJvmCollective inJvm) || collective.size() == 1
-                || !SyncChoice.sharded(plan.sync(), net, optimizer, collective) || !new LayerState(net.layout()).isEmpty()) {
+                || !SyncChoice.sharded(plan.sync().mode(), net, optimizer, collective) || !new LayerState(net.layout()).isEmpty()) {
             return net;   // ranks in separate processes, alone, or each updating what the others need (the same answer on every rank)
         }
         INDArray shared = inJvm.sharedBuffer(net.params().dataType(), net.numParams());

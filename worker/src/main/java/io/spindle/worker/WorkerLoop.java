@@ -63,9 +63,14 @@ public final class WorkerLoop {
     /** Trains from {@code start} (a checkpoint's position) to the plan's last epoch; returns the epochs run here. */
     public List<EpochStats> run(Dataset shard, TrainingPlan plan, StartPoint start) {
         Dataset rows = shard.features().dataType() == net.dataType() ? shard : shard.as(net.dataType());
+        try (GradientSync sync = SyncChoice.of(plan.sync(), net, optimizer, collective)) {
+            return run(rows, plan, start, sync);
+        }
+    }
+
+    private List<EpochStats> run(Dataset rows, TrainingPlan plan, StartPoint start, GradientSync sync) {
         // Each rank walks its own shard in its own seeded order; same seed and rank ⇒ same order after a restart.
         BatchSampler sampler = new BatchSampler(rows, plan.localBatch(), plan.seed() + 1_000_003L * collective.rank(), plan.shuffle());
-        GradientSync sync = SyncChoice.of(plan.sync(), plan.averagingFrequency(), net, optimizer, collective);
         TrainingStep step = new TrainingStep(net, loss, sync, " on worker " + collective.rank());
         GlobalTotals totals = new GlobalTotals(collective);
         List<LoopHook> hooks = hooks(plan, sync, totals);
@@ -96,7 +101,7 @@ public final class WorkerLoop {
     private List<LoopHook> hooks(TrainingPlan plan, GradientSync sync, GlobalTotals totals) {
         List<LoopHook> hooks = new ArrayList<>();
         LayerState layerState = new LayerState(net.layout());
-        if (plan.sync() == SyncMode.ALLREDUCE && !layerState.isEmpty()) hooks.add(new LayerStateAveraging(layerState, net, collective));
+        if (plan.sync().mode() == SyncMode.ALLREDUCE && !layerState.isEmpty()) hooks.add(new LayerStateAveraging(layerState, net, collective));
         hooks.add(new ProgressReport(reporter, net, optimizer, collective.size(), plan.stopOnRequest()));
         if (plan.checkpointEverySteps() > 0) {
             hooks.add(new MidEpochCheckpoints(plan.checkpointEverySteps(), reporter, totals, sync, net, optimizer));

@@ -112,7 +112,7 @@ class ShardedStepLoopTest {
                 Network net = Network.initialized(MODEL, 5, DataType.FLOAT);
                 Optimizer created = optimizer.create(net.layout(), DataType.FLOAT);
                 Optimizer opt = withoutFusedMean ? new NoFusedMean(created) : created;
-                GradientSync sync = SyncChoice.of(SyncMode.ALLREDUCE, 1, net, opt, c);
+                GradientSync sync = SyncChoice.of(SyncPlan.allReduce(), net, opt, c);
                 out.add(sync instanceof InJvmShardedSync inJvm && inJvm.averagesInUpdate());
             }
             return out;

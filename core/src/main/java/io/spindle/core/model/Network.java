@@ -26,6 +26,8 @@ public final class Network {
     private final List<long[]> inputShapes = new ArrayList<>();
     /** For each runtime layer, the index of the config layer that built it (what messages and blocks call "layer i"). */
     private final List<Integer> configIndex = new ArrayList<>();
+    /** For each runtime layer, where its parameters start in the flat buffer (after its predecessors'). */
+    private final List<Long> paramStart = new ArrayList<>();
     private final long[] outputShape;
     private final ParamLayout layout;
     private final INDArray params;
@@ -46,6 +48,7 @@ public final class Network {
                 layers.add(layer);
                 inputShapes.add(shape);
                 configIndex.add(i);
+                paramStart.add(offset);
                 for (ParamSpec p : layer.params(shape)) {
                     blocks.add(new ParamLayout.Block(i, layer.name(), p.name(), offset, p.length(), p.regularized(), p.trainable()));
                     specs.add(p);
@@ -153,14 +156,35 @@ public final class Network {
      * (the gradient check wants it; training skips the first layer's input product, ~30% of an MLP's backward FLOPs).
      */
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
+        return backward(gradOutput, needInputGradient, null);
+    }
+
+    /**
+     * Training's backward: as {@link #backward(INDArray)}, telling {@code ready} (may be null) each time the
+     * gradients from some offset to the end of the buffer are final, last layer first, so they can be reduced while
+     * the earlier layers' are still being computed. It ends with {@code readyFrom(0)}.
+     */
+    public void backward(INDArray gradOutput, GradientsReady ready) {
+        backward(gradOutput, false, ready);
+    }
+
+    private INDArray backward(INDArray gradOutput, boolean needInputGradient, GradientsReady ready) {
         if (gradMemory != null) Pointer.memset(gradMemory, 0, gradBytes);
         INDArray g = gradOutput;
         // Below the first layer with parameters nothing needs a gradient (e.g. rescaling before the first conv).
         int last = needInputGradient ? 0 : firstWithParams;
         for (int i = layers.size() - 1; i >= last; i--) {
             g = layers.get(i).backward(g, i > last || needInputGradient);
+            if (ready != null && i > last) ready.readyFrom(paramStart.get(i));
         }
+        if (ready != null) ready.readyFrom(0);
         return needInputGradient ? g : null;
+    }
+
+    /** Hears, during backward, that the gradients at [offset, end of the buffer) will not change again in this step. */
+    @FunctionalInterface
+    public interface GradientsReady {
+        void readyFrom(long offset);
     }
 
     /**

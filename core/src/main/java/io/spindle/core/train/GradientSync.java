@@ -6,7 +6,14 @@ package io.spindle.core.train;
  * applies. Single process: the optimizer steps on it ({@link LocalUpdate}); data-parallel workers all-reduce it,
  * shard the update (ZeRO-1) or average parameters every k steps — one implementation per mode, in the worker module.
  */
-public interface GradientSync {
+public interface GradientSync extends AutoCloseable {
+
+    /**
+     * During backward: this replica's gradients at [offset, end of the buffer) are final for this step. A sync that
+     * overlaps communication with backward starts reducing them here; the others wait for {@link #update}.
+     */
+    default void gradientsReadyFrom(long offset) {
+    }
 
     /**
      * Applies step {@code at}'s update to the network's parameters, through the optimizer. Returns the nanoseconds
@@ -19,6 +26,11 @@ public interface GradientSync {
      * update leaves each replica only its own shard of it). Every replica must call it at the same point.
      */
     default void completeOptimizerState() {
+    }
+
+    /** Stops whatever the sync runs beside training (a communication thread); prompt even after a failure. */
+    @Override
+    default void close() {
     }
 
 }

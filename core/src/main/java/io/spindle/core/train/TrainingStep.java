@@ -22,6 +22,7 @@ public final class TrainingStep {
     private final String replica;
     private final Accuracy accuracy = new Accuracy();
     private final List<Dropout> dropouts;
+    private final Network.GradientsReady ready;
 
     /** {@code replica} names this replica in messages ("" in a single process, " on worker 1" on a worker). */
     public TrainingStep(Network net, Loss loss, GradientSync sync, String replica) {
@@ -30,6 +31,7 @@ public final class TrainingStep {
         this.sync = sync;
         this.replica = replica;
         this.dropouts = net.layers().stream().filter(Dropout.class::isInstance).map(Dropout.class::cast).toList();
+        this.ready = sync::gradientsReadyFrom;
     }
 
     public StepResult run(BatchSampler.Batch batch, StepPosition at) {
@@ -38,7 +40,7 @@ public final class TrainingStep {
         LossResult r = loss.compute(out, batch.labels());
         if (!Double.isFinite(r.loss())) throw Divergence.explainLoss(net, r.loss(), batch.features(), at.describe() + replica);
         long correct = loss.classification() ? accuracy.count(out, batch.labels()) : 0;
-        net.backward(r.gradient());
+        net.backward(r.gradient(), ready);
         Divergence.checkGradients(net, at.describe() + replica);
         long syncNanos = sync.update(at);
         return new StepResult(r.loss(), correct, batch.size(), syncNanos);

@@ -11,16 +11,20 @@ import java.util.List;
  * ({@code allreduce} gradients every step, or {@code average} parameters every k steps), over which
  * transport (a TCP {@code ring} between executors, a {@code coordinator} star through the driver,
  * or shared memory ({@code in_jvm}) when all tasks are threads of one JVM; {@code auto} picks
- * {@code in_jvm} in Spark local mode and {@code ring} elsewhere), and the wire precision.
+ * {@code in_jvm} in Spark local mode and {@code ring} elsewhere), the wire precision, and whether gradients are
+ * reduced in buckets of {@code bucket_mib} while backward still runs ({@code overlap}; ring and coordinator only:
+ * threads of one JVM share the cores).
  */
 public record DistributedConfig(int workers, String sync, int averagingFrequency, String transport,
-                                String wireDtype, int timeoutSeconds) {
-    public static final String[] FIELDS = {"workers", "sync", "averaging_frequency", "transport", "wire_dtype", "timeout_seconds"};
+                                String wireDtype, int timeoutSeconds, boolean overlap, double bucketMib) {
+    public static final String[] FIELDS = {"workers", "sync", "averaging_frequency", "transport", "wire_dtype", "timeout_seconds",
+        "overlap", "bucket_mib"};
     public static final List<String> SYNC = io.spindle.worker.SyncMode.names();
     public static final List<String> TRANSPORTS = List.of("auto", "ring", "coordinator", "in_jvm");
     public static final List<String> WIRE = List.of("float32", "float16", "bfloat16");
 
-    public static DistributedConfig fromJson(ConfigNode training, int batchSize) {
+    /** {@code modelParams}: the model's parameter count, which a bucket may not exceed. */
+    public static DistributedConfig fromJson(ConfigNode training, int batchSize, long modelParams) {
         int workers = training.integer("workers", 1, 1, 4096);
         if (batchSize % workers != 0) {
             throw new ConfigException(training.field("batch_size"), batchSize,
@@ -31,12 +35,29 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
         return new DistributedConfig(workers, training.choice("sync", d.sync, SYNC),
                 training.integer("averaging_frequency", d.averagingFrequency, 1, 1_000_000),
                 training.choice("transport", d.transport, TRANSPORTS), training.choice("wire_dtype", d.wireDtype, WIRE),
-                training.integer("timeout_seconds", d.timeoutSeconds, 1, 86_400));
+                training.integer("timeout_seconds", d.timeoutSeconds, 1, 86_400), training.bool("overlap", d.overlap),
+                bucketMib(training, d.bucketMib, modelParams));
+    }
+
+    /** A bucket holds at least one float and, when set explicitly, at most the whole model. */
+    private static double bucketMib(ConfigNode training, double dflt, long modelParams) {
+        double modelMib = Math.max(modelParams, 1) * 4.0 / (1 << 20);
+        double mib = training.number("bucket_mib", dflt, 0, true, 1024);
+        if (training.has("bucket_mib") && mib > modelMib) {
+            throw new ConfigException(training.field("bucket_mib"), mib, String.format(java.util.Locale.ROOT,
+                    "at most the model's gradients, %.4f MiB (%d parameters): a bucket holds whole layers of the gradient buffer", modelMib, modelParams));
+        }
+        return mib;
+    }
+
+    /** The size of one gradient bucket in bytes, or 0 when the reduction runs after backward. */
+    public long bucketBytes() {
+        return overlap ? Math.max(4, (long) (bucketMib * (1 << 20))) : 0;
     }
 
     /** {@code workers} workers with every other field at its default (a job file that names only the worker count). */
     public static DistributedConfig defaults(int workers) {
-        return new DistributedConfig(workers, "allreduce", 5, "auto", "float32", 120);
+        return new DistributedConfig(workers, "allreduce", 5, "auto", "float32", 120, true, 2);
     }
 
     /** The transport actually used under {@code master}: resolves {@code auto}; {@code in_jvm} needs local mode. */
@@ -52,6 +73,7 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
 
     public void writeTo(ObjectNode training) {
         training.put("workers", workers).put("sync", sync).put("averaging_frequency", averagingFrequency)
-                .put("transport", transport).put("wire_dtype", wireDtype).put("timeout_seconds", timeoutSeconds);
+                .put("transport", transport).put("wire_dtype", wireDtype).put("timeout_seconds", timeoutSeconds)
+                .put("overlap", overlap).put("bucket_mib", bucketMib);
     }
 }

@@ -7,6 +7,7 @@ import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
 import io.spindle.core.loss.Loss;
 import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.Network;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.TrainingConfig;
 
@@ -44,7 +45,7 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         Loss loss = Loss.parse("loss", c.string("loss", data.task().equals("regression") ? "mse" : "softmax_cross_entropy"));
         OptimizerConfig optimizer = OptimizerConfig.fromJson(c.object("optimizer"));
         TrainingConfig training = TrainingConfig.fromJson(c.object("training"), DistributedConfig.FIELDS);
-        DistributedConfig distributed = DistributedConfig.fromJson(c.object("training"), training.batchSize());
+        DistributedConfig distributed = DistributedConfig.fromJson(c.object("training"), training.batchSize(), Network.parameterCount(model));
         if (training.earlyStopping() != null && training.earlyStopping().monitor().startsWith("val_") && data.test() == null) {
             throw new ConfigException("training.early_stopping.monitor", training.earlyStopping().monitor(),
                     "loss or accuracy: val_* needs data.test to validate on");

@@ -15,6 +15,7 @@ import io.spindle.driver.run.CheckpointStore;
 import io.spindle.worker.StartPoint;
 import io.spindle.worker.Shard;
 import io.spindle.worker.SyncMode;
+import io.spindle.worker.SyncPlan;
 import io.spindle.worker.TrainingPlan;
 import io.spindle.worker.collective.CollectiveOptions;
 import io.spindle.worker.collective.CoordinatorServer;
@@ -120,9 +121,10 @@ public final class DistributedTrainer {
             throw new ConfigException("training.batch_size", job.training().batchSize(), "at most " + minRows * workers
                     + ": each of the " + workers + " workers holds only " + minRows + " rows, fewer than one local batch of " + localBatch);
         }
+        SyncPlan sync = new SyncPlan(SyncMode.parse(job.distributed().sync()), job.distributed().averagingFrequency(),
+                job.distributed().bucketBytes());
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
-                job.training().shuffle(), SyncMode.parse(job.distributed().sync()), job.distributed().averagingFrequency(),
-                job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
+                job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
         MemoryEstimate memory = MemoryEstimate.of(job, rows);
         log.accept(memory.describe(localBatch));
         ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);

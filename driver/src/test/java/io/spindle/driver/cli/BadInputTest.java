@@ -50,6 +50,9 @@ class BadInputTest {
         assertRejected(train(out, "checkpoint.every_step=5"), out, "checkpoint.every_step", "unknown field", "every_steps");
         assertRejected(train(out, "training.sync=average", "training.averaging_frequency=4", "checkpoint.every_steps=6"), out,
                 "checkpoint.every_steps", "multiple of training.averaging_frequency (4)");
+        assertRejected(train(out, "training.bucket_mib=0"), out, "training.bucket_mib", "a number > 0.0 and <= 1024");
+        assertRejected(train(out, "training.bucket_mib=64"), out, "training.bucket_mib", "at most the model's gradients", "235146 parameters");
+        assertRejected(train(out, "training.overlap=maybe"), out, "training.overlap", "true or false");
         assertRejected(train(out, "data.train=/nonexistent/fashion-mnist/train-images-idx3-ubyte.gz"), out,
                 "data.train", "does not exist", "apt-get install dataset-fashion-mnist");
     }

@@ -30,6 +30,18 @@ public interface Collective extends AutoCloseable {
     void allReduceMean(INDArray buffer);
 
     /**
+     * {@link #allReduceMean} of the elements [from, to) of {@code buffer} alone, with the bits a whole-buffer call
+     * would give there (a bucket of the gradients, reduced while backward still writes the others; the rest of the
+     * buffer is neither read nor written). Transports whose summation order does not depend on an element's position
+     * reduce the window as a buffer of its own; the ring keeps each element in its whole-buffer chunk.
+     *
+     * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
+     */
+    default void allReduceMean(INDArray buffer, long from, long to) {
+        allReduceMean(window(buffer, from, to));
+    }
+
+    /**
      * The part of an {@code n}-element buffer this rank owns after {@link #reduceScatterMean} and contributes
      * to {@link #allGather}. The shards of all ranks tile [0, n). A transport without a sharded path owns
      * the whole buffer on every rank, which makes the pair an all-reduce followed by nothing.
@@ -47,6 +59,33 @@ public interface Collective extends AutoCloseable {
      */
     default void reduceScatterMean(INDArray buffer) {
         allReduceMean(buffer);
+    }
+
+    /**
+     * {@link #reduceScatterMean} of the elements [from, to) of {@code buffer} alone: leaves the mean in this rank's
+     * {@link #shardOf}{@code (buffer.length())} part of the window, with the bits a whole-buffer call gives there. A
+     * transport without a sharded path (whose shard is the whole buffer) all-reduces the window.
+     *
+     * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
+     */
+    default void reduceScatterMean(INDArray buffer, long from, long to) {
+        if (shardOf(buffer.length()).length() != buffer.length()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " shards buffers but has no windowed reduce-scatter");
+        }
+        allReduceMean(buffer, from, to);
+    }
+
+    /** The elements [from, to) of a rank-1 buffer as a view, after checking the window lies inside it. */
+    static INDArray window(INDArray buffer, long from, long to) {
+        requireWindow(buffer.length(), from, to);
+        return buffer.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to));
+    }
+
+    /** Throws unless [from, to) lies within a buffer of {@code length} elements. */
+    static void requireWindow(long length, long from, long to) {
+        if (from < 0 || to > length || from > to) {
+            throw new IllegalArgumentException("a window must lie within [0, " + length + "] but was [" + from + ", " + to + ")");
+        }
     }
 
     /**

@@ -31,6 +31,11 @@ public abstract class ForwardingCollective implements Collective {
     }
 
     @Override
+    public void allReduceMean(INDArray buffer, long from, long to) {
+        inner.allReduceMean(buffer, from, to);
+    }
+
+    @Override
     public Shard shardOf(long n) {
         return inner.shardOf(n);
     }
@@ -38,6 +43,11 @@ public abstract class ForwardingCollective implements Collective {
     @Override
     public void reduceScatterMean(INDArray buffer) {
         inner.reduceScatterMean(buffer);
+    }
+
+    @Override
+    public void reduceScatterMean(INDArray buffer, long from, long to) {
+        inner.reduceScatterMean(buffer, from, to);
     }
 
     @Override

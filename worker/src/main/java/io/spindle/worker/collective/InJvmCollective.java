@@ -82,14 +82,21 @@ public final class InJvmCollective implements Collective {
 
     @Override
     public void reduceScatterMean(INDArray buffer) {
+        reduceScatterMean(buffer, 0, buffer.length());
+    }
+
+    @Override
+    public void reduceScatterMean(INDArray buffer, long from, long to) {
+        Collective.requireWindow(buffer.length(), from, to);
         WorkBuffer work = startReduceScatter(buffer);
         if (work == null) {
             return;   // the mean over one rank is the buffer itself
         }
         // Straight into this rank's own shard of its own buffer: the others read other shards of it. No closing
         // rendezvous, as the contract allows: a peer reads this buffer only until it reaches its next call.
-        ByteBuffer[] shards = publishedShards();
-        FloatLoops.mean(shards, shards[rank], 0, shards[rank].capacity() / 4);
+        Shard mine = shardOf(work.length());
+        long lo = Math.max(from, mine.from()), hi = Math.min(to, mine.to());
+        if (lo < hi) FloatLoops.mean(published(), work.memory(), (int) lo, (int) hi);
         work.writeBack();
     }
 

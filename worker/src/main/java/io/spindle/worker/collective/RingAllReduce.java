@@ -124,13 +124,21 @@ public final class RingAllReduce implements Collective {
 
     @Override
     public void allReduceMean(INDArray buffer) {
+        allReduceMean(buffer, 0, buffer.length());
+    }
+
+    /** Reduces the window in the chunks its elements have in the whole buffer: a ring's summation order depends on them. */
+    @Override
+    public void allReduceMean(INDArray buffer, long from, long to) {
+        Collective.requireWindow(buffer.length(), from, to);
         if (links == null) {
             // The mean over one rank is the buffer itself: no staging copy.
-            run(Operation.ALL_REDUCE, options.wireFormat(), buffer.length(), -1, options.pieceValues(), header -> { });
+            run(Operation.ALL_REDUCE, options.wireFormat(), to - from, -1, options.pieceValues(), header -> { });
             return;
         }
         WorkBuffer work = WorkBuffer.of(buffer);
-        run(Operation.ALL_REDUCE, options.wireFormat(), work.length(), -1, options.pieceValues(), header -> links.allReduceMean(work, header));
+        run(Operation.ALL_REDUCE, options.wireFormat(), to - from, -1, options.pieceValues(),
+                header -> links.allReduceMean(work, header, from, to));
         work.writeBack();
     }
 
@@ -141,13 +149,19 @@ public final class RingAllReduce implements Collective {
 
     @Override
     public void reduceScatterMean(INDArray buffer) {
+        reduceScatterMean(buffer, 0, buffer.length());
+    }
+
+    @Override
+    public void reduceScatterMean(INDArray buffer, long from, long to) {
+        Collective.requireWindow(buffer.length(), from, to);
         if (links == null) {
-            run(Operation.REDUCE_SCATTER, options.wireFormat(), buffer.length(), -1, options.pieceValues(), header -> { });
+            run(Operation.REDUCE_SCATTER, options.wireFormat(), to - from, -1, options.pieceValues(), header -> { });
             return;
         }
         WorkBuffer work = WorkBuffer.of(buffer);
-        run(Operation.REDUCE_SCATTER, options.wireFormat(), work.length(), -1, options.pieceValues(),
-                header -> links.reduceScatterMean(work, header));
+        run(Operation.REDUCE_SCATTER, options.wireFormat(), to - from, -1, options.pieceValues(),
+                header -> links.reduceScatterMean(work, header, from, to));
         work.writeBack();
     }
 

@@ -88,10 +88,11 @@ final class RingLinks {
      * Reduce-scatter: in step s this rank adds the chunk rank-s-1 arriving from rank-1 to its own and
      * passes it on, so chunk c is summed in the fixed order c, c+1, ..., c-1 (mod N) and ends, complete,
      * at rank c-1, which divides it by N. All-gather: each owner's mean travels round the ring and is
-     * copied, so every rank ends with the owner's bits.
+     * copied, so every rank ends with the owner's bits. Only the elements in [from, to) take part, each in the chunk
+     * it has in the whole buffer (the same bits as a whole-buffer call there).
      */
-    void allReduceMean(WorkBuffer work, OpHeader header) {
-        Partition chunks = reduceSteps(work, header, true);
+    void allReduceMean(WorkBuffer work, OpHeader header, long from, long to) {
+        Partition chunks = reduceSteps(work, header, true, from, to);
         for (int step = 0; step < size - 1; step++) {
             boolean forward = step < size - 2;
             for (Partition.Span piece : chunks.pieces(chunk(rank - step))) {
@@ -109,8 +110,8 @@ final class RingLinks {
      * The reduce steps of {@link #allReduceMean} alone: chunk c ends, complete and divided by N, at rank
      * c-1 ({@link #ownedChunk}), which keeps it instead of starting the all-gather.
      */
-    void reduceScatterMean(WorkBuffer work, OpHeader header) {
-        reduceSteps(work, header, false);
+    void reduceScatterMean(WorkBuffer work, OpHeader header, long from, long to) {
+        reduceSteps(work, header, false, from, to);
         sender.flush();
     }
 
@@ -118,8 +119,8 @@ final class RingLinks {
      * The reduce-scatter both operations share. With {@code intoGather} the owner sends its finished chunk
      * straight on, which is the all-gather's first step, so the two phases pipeline.
      */
-    private Partition reduceSteps(WorkBuffer work, OpHeader header, boolean intoGather) {
-        Partition chunks = new Partition(work.length(), size, options.pieceValues());
+    private Partition reduceSteps(WorkBuffer work, OpHeader header, boolean intoGather, long from, long to) {
+        Partition chunks = Partition.window(work.length(), size, options.pieceValues(), from, to);
         sender.sendOpHeader(header);
         for (Partition.Span piece : chunks.pieces(rank)) {
             send(work, piece, sendCodec);

@@ -4,6 +4,7 @@ import io.spindle.core.model.Network;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.train.GradientSync;
 import io.spindle.worker.SyncMode;
+import io.spindle.worker.SyncPlan;
 import io.spindle.worker.collective.Collective;
 import io.spindle.worker.collective.InJvmCollective;
 
@@ -15,11 +16,21 @@ public final class SyncChoice {
     private SyncChoice() {
     }
 
-    public static GradientSync of(SyncMode mode, int averagingFrequency, Network net, Optimizer optimizer, Collective collective) {
-        if (mode == SyncMode.AVERAGE) return new ParameterAveraging(net, optimizer, collective, averagingFrequency);
-        if (!sharded(mode, net, optimizer, collective)) return new AllReduceSync(net, optimizer, collective);
-        if (collective instanceof InJvmCollective inJvm) return new InJvmShardedSync(inJvm, net, optimizer);
-        return new ShardedSync(collective, net, optimizer);
+    /**
+     * The sync of {@code plan} for this rank. Threads of one JVM reduce serially (they share the cores, so backward
+     * cannot hide anything); separate processes overlap the reduction with backward when the plan has buckets.
+     */
+    public static GradientSync of(SyncPlan plan, Network net, Optimizer optimizer, Collective collective) {
+        if (plan.mode() == SyncMode.AVERAGE) return new ParameterAveraging(net, optimizer, collective, plan.averagingFrequency());
+        boolean sharded = sharded(plan.mode(), net, optimizer, collective);
+        if (collective instanceof InJvmCollective inJvm) {
+            return sharded ? new InJvmShardedSync(inJvm, net, optimizer) : new AllReduceSync(net, optimizer, collective);
+        }
+        if (plan.overlapped() && collective.size() > 1) {
+            GradientBuckets buckets = new GradientBuckets(net.layout(), plan.bucketBytes());
+            return sharded ? new OverlappedShardedSync(collective, net, optimizer, buckets) : new OverlappedAllReduceSync(net, optimizer, collective, buckets);
+        }
+        return sharded ? new ShardedSync(collective, net, optimizer) : new AllReduceSync(net, optimizer, collective);
     }
 
     /**

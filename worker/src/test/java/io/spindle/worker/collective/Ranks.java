@@ -16,16 +16,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Test fixture: N ranks of one transport on loopback, each driven by its own thread. */
-final class Ranks implements AutoCloseable {
+public final class Ranks implements AutoCloseable {
 
     /** The three transports under test. */
-    enum Kind { IN_JVM, RING, COORDINATOR }
+    public enum Kind { IN_JVM, RING, COORDINATOR }
 
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     final Kind kind;
-    final List<Collective> ranks;
-    final List<String> addresses;     // ring: each rank's listening address
+    public final List<Collective> ranks;
+    public final List<String> addresses;     // ring: each rank's listening address
     final CoordinatorServer server;   // coordinator only
 
     Ranks(Kind kind, List<Collective> ranks, List<String> addresses, CoordinatorServer server) {
@@ -36,17 +36,17 @@ final class Ranks implements AutoCloseable {
     }
 
     /** A fixed secret, so tests are reproducible. */
-    static byte[] secret() {
+    public static byte[] secret() {
         byte[] s = new byte[CollectiveOptions.SECRET_BYTES];
         Arrays.fill(s, (byte) 0x5a);
         return s;
     }
 
-    static CollectiveOptions options() {
+    public static CollectiveOptions options() {
         return CollectiveOptions.defaults(secret()).withTimeoutMillis(10_000).withHandshakeTimeoutMillis(500);
     }
 
-    static Ranks open(Kind kind, int n, CollectiveOptions options) {
+    public static Ranks open(Kind kind, int n, CollectiveOptions options) {
         return switch (kind) {
             case IN_JVM -> new Ranks(kind, InJvmCollective.create(n, options), List.of(), null);
             case RING -> ring(n, options);
@@ -83,12 +83,12 @@ final class Ranks implements AutoCloseable {
     }
 
     /** Runs {@code f} on every rank at once, each in its own thread; rethrows the first failure. */
-    <T> List<T> onAll(Function<Collective, T> f) {
+    public <T> List<T> onAll(Function<Collective, T> f) {
         return inParallel(size(), r -> f.apply(ranks.get(r)));
     }
 
     /** Runs {@code work} for ranks 0..n-1 in parallel threads and returns their results in rank order. */
-    static <T> List<T> inParallel(int n, Function<Integer, T> work) {
+    public static <T> List<T> inParallel(int n, Function<Integer, T> work) {
         List<Object> outcomes = outcomes(n, work);
         List<T> results = new ArrayList<>(n);
         for (Object o : outcomes) {
@@ -102,7 +102,7 @@ final class Ranks implements AutoCloseable {
     }
 
     /** Like {@link #inParallel} but returns each rank's result or the Throwable it ended with. */
-    static List<Object> outcomes(int n, Function<Integer, ?> work) {
+    public static List<Object> outcomes(int n, Function<Integer, ?> work) {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -127,7 +127,7 @@ final class Ranks implements AutoCloseable {
     }
 
     /** Reproducible inputs in [-1, 1), different for every (seed, rank). */
-    static float[] inputs(long seed, int rank, int n) {
+    public static float[] inputs(long seed, int rank, int n) {
         Random random = new Random(seed * 1_000_003L + rank);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
@@ -136,11 +136,11 @@ final class Ranks implements AutoCloseable {
         return v;
     }
 
-    static INDArray array(float[] values) {
+    public static INDArray array(float[] values) {
         return Nd4j.createFromArray(values.clone());
     }
 
-    static int[] bits(INDArray a) {
+    public static int[] bits(INDArray a) {
         float[] v = a.toFloatVector();
         int[] bits = new int[v.length];
         for (int i = 0; i < v.length; i++) {

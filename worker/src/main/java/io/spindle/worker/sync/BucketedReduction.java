@@ -1,0 +1,54 @@
+package io.spindle.worker.sync;
+
+import java.util.List;
+
+/**
+ * Reduces the gradient buckets on a {@link CommunicationThread} as backward finishes them: a bucket is handed over
+ * once the gradients from its first element on are final, and {@link #finish} waits for the last one. The buckets
+ * go in the same order on every rank, and each element is reduced as in a whole-buffer call, so the result has the
+ * serial step's bits.
+ */
+final class BucketedReduction implements AutoCloseable {
+
+    /** The collective call that reduces one bucket, [from, to) of the gradient buffer. */
+    @FunctionalInterface
+    interface BucketCall {
+        void reduce(long from, long to);
+    }
+
+    private final List<GradientBuckets.Bucket> buckets;
+    private final BucketCall call;
+    private final CommunicationThread thread;
+    private int next;
+
+    BucketedReduction(GradientBuckets buckets, BucketCall call, String threadName) {
+        this.buckets = buckets.inBackwardOrder();
+        this.call = call;
+        this.thread = new CommunicationThread(threadName);
+    }
+
+    /** Hands over every bucket that lies within [offset, end): backward will not write there again this step. */
+    void readyFrom(long offset) {
+        while (next < buckets.size() && buckets.get(next).from() >= offset) {
+            GradientBuckets.Bucket b = buckets.get(next++);
+            thread.submit(() -> call.reduce(b.from(), b.to()));
+        }
+    }
+
+    /** Hands over what is left and waits for every bucket; returns the nanoseconds spent waiting (the exposed communication). */
+    long finish() {
+        readyFrom(0);
+        long start = System.nanoTime();
+        try {
+            thread.awaitAll();
+        } finally {
+            next = 0;
+        }
+        return System.nanoTime() - start;
+    }
+
+    @Override
+    public void close() {
+        thread.close();
+    }
+}

@@ -1,0 +1,234 @@
+package io.spindle.worker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spindle.core.data.Dataset;
+import io.spindle.core.loss.Loss;
+import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.Network;
+import io.spindle.core.nn.ActivationFunction;
+import io.spindle.core.nn.Dense;
+import io.spindle.core.optim.Optimizer;
+import io.spindle.core.optim.OptimizerConfig;
+import io.spindle.worker.collective.Collective;
+import io.spindle.worker.collective.CollectiveException;
+import io.spindle.worker.collective.ForwardingCollective;
+import io.spindle.worker.collective.Ranks;
+import io.spindle.worker.collective.WireFormat;
+import io.spindle.worker.sync.GradientBuckets;
+import io.spindle.worker.sync.OverlappedAllReduceSync;
+import io.spindle.worker.sync.OverlappedShardedSync;
+import io.spindle.worker.sync.SyncChoice;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The step whose reduction runs bucket by bucket on a communication thread while backward goes on: the same bits as
+ * the serial step on every transport that takes it, rank count and wire precision, sharded or not; the buckets are
+ * really reduced on that thread; a peer that dies mid-bucket fails the step naming it, and the thread goes with the
+ * worker; strangers on the ring's ports change nothing.
+ */
+class OverlappedStepTest {
+    private static final ModelConfig MODEL = new ModelConfig(new long[] {12}, List.of(Dense.Config.of(7, ActivationFunction.TANH),
+            Dense.Config.of(5, ActivationFunction.RELU), Dense.Config.of(3, ActivationFunction.IDENTITY)));
+    private static final long TINY_BUCKETS = 16;   // bytes: one parameter block a bucket
+    private static final int ROWS_PER_RANK = 32, LOCAL_BATCH = 8, EPOCHS = 2;
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of(Ranks.Kind.RING, 2, WireFormat.FLOAT32, 0.0),
+                Arguments.of(Ranks.Kind.RING, 3, WireFormat.FLOAT32, 0.0),
+                Arguments.of(Ranks.Kind.RING, 3, WireFormat.BFLOAT16, 0.0),
+                Arguments.of(Ranks.Kind.RING, 3, WireFormat.FLOAT16, 1.0),   // clip_norm: every rank updates everything
+                Arguments.of(Ranks.Kind.COORDINATOR, 3, WireFormat.BFLOAT16, 0.0),
+                Arguments.of(Ranks.Kind.COORDINATOR, 2, WireFormat.FLOAT32, 1.0));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void overlappedTrainingGivesTheSerialStepsBits(Ranks.Kind kind, int n, WireFormat wire, double clipNorm) {
+        OptimizerConfig adam = OptimizerConfig.adam(0.01).withClipNorm(clipNorm);
+        List<Run> serial = train(kind, n, wire, adam, 0, null);
+        AtomicInteger onCommThread = new AtomicInteger();
+        List<Run> overlapped = train(kind, n, wire, adam, TINY_BUCKETS, onCommThread);
+        for (int r = 0; r < n; r++) {
+            assertArrayEquals(serial.get(r).params, overlapped.get(r).params, kind + " rank " + r + " parameters");
+            assertArrayEquals(serial.get(r).state, overlapped.get(r).state, kind + " rank " + r + " optimizer state");
+        }
+        int buckets = new GradientBuckets(Network.initialized(MODEL, 5, DataType.FLOAT).layout(), TINY_BUCKETS).inBackwardOrder().size();
+        int steps = EPOCHS * ROWS_PER_RANK / LOCAL_BATCH;
+        assertEquals(n * steps * buckets, onCommThread.get(), "every bucket of every step reduced on the communication thread");
+    }
+
+    @Test
+    void theOverlappedSyncIsChosenForSeparateProcessesWithBuckets() {
+        try (Ranks group = Ranks.open(Ranks.Kind.RING, 2, Ranks.options())) {
+            group.onAll(c -> {
+                Network net = Network.initialized(MODEL, 5, DataType.FLOAT);
+                SyncPlan buckets = new SyncPlan(SyncMode.ALLREDUCE, 1, TINY_BUCKETS);
+                try (var sharded = SyncChoice.of(buckets, net, OptimizerConfig.adam(0.01).create(net.layout(), DataType.FLOAT), c);
+                     var replicated = SyncChoice.of(buckets, net, OptimizerConfig.adam(0.01).withClipNorm(1).create(net.layout(), DataType.FLOAT), c)) {
+                    assertInstanceOf(OverlappedShardedSync.class, sharded);
+                    assertInstanceOf(OverlappedAllReduceSync.class, replicated);
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aPeerThatDiesMidBucketFailsTheStepNamingItAndTheThreadEnds() {
+        try (Ranks group = Ranks.open(Ranks.Kind.RING, 2, Ranks.options().withTimeoutMillis(3_000))) {
+            long start = System.nanoTime();
+            List<Object> outcomes = Ranks.outcomes(2, r -> {
+                Collective c = group.ranks.get(r);
+                Collective dying = r == 1 ? new DiesAtWindowedCall(c, 3) : c;
+                return trainOne(dying, r, 2, OptimizerConfig.adam(0.01), TINY_BUCKETS);
+            });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            CollectiveException e = assertInstanceOf(CollectiveException.class, outcomes.get(0), String.valueOf(outcomes.get(0)));
+            assertTrue(e.getMessage().contains("rank 1"), e.getMessage());
+            assertTrue(seconds < 3 + 5, "failed within the timeout: " + seconds + " s");
+            assertInstanceOf(IllegalStateException.class, outcomes.get(1));
+        }
+        assertTrue(noBucketThreadAfter(5_000), "the communication threads end with their workers");
+    }
+
+    @Test
+    void strangersOnTheRingsPortsChangeNothing() throws Exception {
+        List<Run> clean = train(Ranks.Kind.RING, 3, WireFormat.FLOAT32, OptimizerConfig.adam(0.01), TINY_BUCKETS, null);
+        try (Ranks group = Ranks.open(Ranks.Kind.RING, 3, Ranks.options().withChunkBytes(64))) {
+            AtomicBoolean training = new AtomicBoolean(true);
+            Thread strangers = new Thread(() -> {
+                for (int i = 0; i < 200 && training.get(); i++) {
+                    for (String address : group.addresses) {
+                        try (Socket s = new Socket()) {
+                            String[] hp = address.split(":");
+                            s.connect(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 500);
+                            OutputStream out = s.getOutputStream();
+                            out.write(("GET / HTTP/1.1\r\n\r\n" + i).getBytes());
+                            out.flush();
+                        } catch (Exception ignored) {
+                            // a refused or reset stranger is what we want
+                        }
+                    }
+                }
+            });
+            strangers.start();
+            List<Run> disturbed = Ranks.inParallel(3, r -> trainOne(group.ranks.get(r), r, 3, OptimizerConfig.adam(0.01), TINY_BUCKETS));
+            training.set(false);
+            strangers.join(10_000);
+            for (int r = 0; r < 3; r++) assertArrayEquals(clean.get(r).params, disturbed.get(r).params, "rank " + r);
+        }
+    }
+
+    private record Run(float[] params, float[] state) {
+    }
+
+    private static List<Run> train(Ranks.Kind kind, int n, WireFormat wire, OptimizerConfig optimizer, long bucketBytes, AtomicInteger onCommThread) {
+        try (Ranks group = Ranks.open(kind, n, Ranks.options().withChunkBytes(64).withWireFormat(wire))) {
+            return Ranks.inParallel(n, r -> {
+                Collective c = onCommThread == null ? group.ranks.get(r) : new CountsCommThreadCalls(group.ranks.get(r), onCommThread);
+                return trainOne(c, r, n, optimizer, bucketBytes);
+            });
+        }
+    }
+
+    private static Run trainOne(Collective c, int rank, int n, OptimizerConfig optimizer, long bucketBytes) {
+        Network net = Network.initialized(MODEL, 5 + rank, DataType.FLOAT);
+        Optimizer opt = optimizer.create(net.layout(), DataType.FLOAT);
+        WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
+        loop.synchronizeParameters();
+        TrainingPlan plan = new TrainingPlan(EPOCHS, LOCAL_BATCH, ROWS_PER_RANK / LOCAL_BATCH, 1, true,
+                new SyncPlan(SyncMode.ALLREDUCE, 1, bucketBytes), false, 0);
+        loop.run(shard(rank, n), plan);
+        return new Run(net.params().toFloatVector(), opt.state().toFloatVector());
+    }
+
+    /** Rank {@code rank}'s rows of one fixed dataset of {@code n × ROWS_PER_RANK} rows. */
+    private static Dataset shard(int rank, int n) {
+        java.util.Random random = new java.util.Random(77);
+        float[] values = new float[n * ROWS_PER_RANK * 12];
+        for (int i = 0; i < values.length; i++) values[i] = random.nextFloat() - 0.5f;
+        INDArray x = Nd4j.createFromArray(values).reshape(n * ROWS_PER_RANK, 12);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, n * ROWS_PER_RANK, 1);
+        for (int i = 0; i < n * ROWS_PER_RANK; i++) y.putScalar(i, 0, i % 3);
+        int[] mine = java.util.stream.IntStream.range(rank * ROWS_PER_RANK, (rank + 1) * ROWS_PER_RANK).toArray();
+        return Shard.of(rank, new Dataset(x, y, new long[] {12}, 3), mine).toDataset();
+    }
+
+    private static boolean noBucketThreadAfter(long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            if (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.isAlive() && t.getName().startsWith("spindle-buckets"))) return true;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Counts the windowed reductions made on a communication thread (not the training thread). */
+    private static final class CountsCommThreadCalls extends ForwardingCollective {
+        private final AtomicInteger count;
+
+        CountsCommThreadCalls(Collective inner, AtomicInteger count) {
+            super(inner);
+            this.count = count;
+        }
+
+        @Override
+        public void allReduceMean(INDArray buffer, long from, long to) {
+            note();
+            inner.allReduceMean(buffer, from, to);
+        }
+
+        @Override
+        public void reduceScatterMean(INDArray buffer, long from, long to) {
+            note();
+            inner.reduceScatterMean(buffer, from, to);
+        }
+
+        private void note() {
+            if (Thread.currentThread().getName().startsWith("spindle-buckets-r")) count.incrementAndGet();
+        }
+    }
+
+    /** A rank that dies (closes its transport and throws) at its {@code at}-th windowed reduction. */
+    private static final class DiesAtWindowedCall extends ForwardingCollective {
+        private final int at;
+        private int calls;
+
+        DiesAtWindowedCall(Collective inner, int at) {
+            super(inner);
+            this.at = at;
+        }
+
+        @Override
+        public void reduceScatterMean(INDArray buffer, long from, long to) {
+            if (++calls == at) {
+                inner.close();
+                throw new IllegalStateException("rank 1 dies mid-bucket");
+            }
+            inner.reduceScatterMean(buffer, from, to);
+        }
+    }
+}
