@@ -75,6 +75,51 @@ class OverlappedStepTest {
         assertEquals(n * steps * buckets, onCommThread.get(), "every bucket of every step reduced on the communication thread");
     }
 
+    /**
+     * Four ranks on two executors (in memory within each, a ring between them): overlapped gives the serial bits, and
+     * both match one worker on the same global batches within the N ≡ 1 tolerance.
+     */
+    @Test
+    void hierarchicalRanksOverlapToTheirSerialBitsAndMatchOneWorker() {
+        String[] executors = {"A", "A", "B", "B"};
+        OptimizerConfig adam = OptimizerConfig.adam(0.01);
+        List<Run> serial, overlapped;
+        try (Ranks group = Ranks.hierarchical(executors, Ranks.options().withChunkBytes(64))) {
+            serial = Ranks.inParallel(4, r -> trainInterleaved(group.ranks.get(r), r, 4, adam, 0));
+        }
+        try (Ranks group = Ranks.hierarchical(executors, Ranks.options().withChunkBytes(64))) {
+            overlapped = Ranks.inParallel(4, r -> trainInterleaved(group.ranks.get(r), r, 4, adam, TINY_BUCKETS));
+        }
+        Run one;
+        try (Ranks single = Ranks.open(Ranks.Kind.IN_JVM, 1, Ranks.options())) {
+            one = trainInterleaved(single.ranks.get(0), 0, 1, adam, 0);
+        }
+        for (int r = 0; r < 4; r++) {
+            assertArrayEquals(serial.get(r).params, overlapped.get(r).params, "rank " + r + ": overlapped = serial");
+            assertArrayEquals(serial.get(0).params, serial.get(r).params, "every rank holds rank 0's parameters");
+        }
+        for (int i = 0; i < one.params.length; i++) {
+            assertEquals(one.params[i], serial.get(0).params[i], 1e-4, "parameter " + i + ": 4 hierarchical workers = 1 worker");
+        }
+    }
+
+    /**
+     * Rank {@code rank} of {@code n}, local batch {@code 32 / n} without shuffling, on rows arranged so that every global
+     * batch of 32 is the union of the ranks' local batches: N workers see what one worker with batch 32 sees.
+     */
+    private static Run trainInterleaved(Collective c, int rank, int n, OptimizerConfig optimizer, long bucketBytes) {
+        int local = 32 / n, rows = 128;
+        int[] mine = java.util.stream.IntStream.range(0, rows).filter(i -> (i % 32) / local == rank).toArray();
+        Dataset all = rows(rows);
+        Network net = Network.initialized(MODEL, 5 + rank, DataType.FLOAT);
+        Optimizer opt = optimizer.create(net.layout(), DataType.FLOAT);
+        WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
+        loop.synchronizeParameters();
+        loop.run(Shard.of(rank, all, mine).toDataset(), new TrainingPlan(EPOCHS, local, mine.length / local, 1, false,
+                new SyncPlan(SyncMode.ALLREDUCE, 1, bucketBytes), false, 0));
+        return new Run(net.params().toFloatVector(), opt.state().toFloatVector());
+    }
+
     @Test
     void theOverlappedSyncIsChosenForSeparateProcessesWithBuckets() {
         try (Ranks group = Ranks.open(Ranks.Kind.RING, 2, Ranks.options())) {
@@ -162,14 +207,19 @@ class OverlappedStepTest {
 
     /** Rank {@code rank}'s rows of one fixed dataset of {@code n × ROWS_PER_RANK} rows. */
     private static Dataset shard(int rank, int n) {
-        java.util.Random random = new java.util.Random(77);
-        float[] values = new float[n * ROWS_PER_RANK * 12];
-        for (int i = 0; i < values.length; i++) values[i] = random.nextFloat() - 0.5f;
-        INDArray x = Nd4j.createFromArray(values).reshape(n * ROWS_PER_RANK, 12);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, n * ROWS_PER_RANK, 1);
-        for (int i = 0; i < n * ROWS_PER_RANK; i++) y.putScalar(i, 0, i % 3);
         int[] mine = java.util.stream.IntStream.range(rank * ROWS_PER_RANK, (rank + 1) * ROWS_PER_RANK).toArray();
-        return Shard.of(rank, new Dataset(x, y, new long[] {12}, 3), mine).toDataset();
+        return Shard.of(rank, rows(n * ROWS_PER_RANK), mine).toDataset();
+    }
+
+    /** A fixed dataset of {@code count} rows of 12 features in [-0.5, 0.5) and 3 classes. */
+    private static Dataset rows(int count) {
+        java.util.Random random = new java.util.Random(77);
+        float[] values = new float[count * 12];
+        for (int i = 0; i < values.length; i++) values[i] = random.nextFloat() - 0.5f;
+        INDArray x = Nd4j.createFromArray(values).reshape(count, 12);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, count, 1);
+        for (int i = 0; i < count; i++) y.putScalar(i, 0, i % 3);
+        return new Dataset(x, y, new long[] {12}, 3);
     }
 
     private static boolean noBucketThreadAfter(long millis) {

@@ -10,8 +10,9 @@ import java.util.List;
  * The data-parallel part of the {@code training} section: how many workers, how they synchronise
  * ({@code allreduce} gradients every step, or {@code average} parameters every k steps), over which
  * transport (a TCP {@code ring} between executors, a {@code coordinator} star through the driver,
- * or shared memory ({@code in_jvm}) when all tasks are threads of one JVM; {@code auto} picks
- * {@code in_jvm} in Spark local mode and {@code ring} elsewhere), the wire precision, and whether gradients are
+ * shared memory ({@code in_jvm}) when all tasks are threads of one JVM, or {@code hierarchical}: in memory among
+ * the tasks of one executor, a ring between executors; {@code auto} picks {@code in_jvm} in Spark local mode and
+ * {@code hierarchical} elsewhere), the wire precision, and whether gradients are
  * reduced in buckets of {@code bucket_mib} while backward still runs ({@code overlap}; ring and coordinator only:
  * threads of one JVM share the cores).
  */
@@ -20,7 +21,7 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
     public static final String[] FIELDS = {"workers", "sync", "averaging_frequency", "transport", "wire_dtype", "timeout_seconds",
         "overlap", "bucket_mib"};
     public static final List<String> SYNC = io.spindle.worker.SyncMode.names();
-    public static final List<String> TRANSPORTS = List.of("auto", "ring", "coordinator", "in_jvm");
+    public static final List<String> TRANSPORTS = List.of("auto", "ring", "coordinator", "in_jvm", "hierarchical");
     public static final List<String> WIRE = List.of("float32", "float16", "bfloat16");
 
     /** {@code modelParams}: the model's parameter count, which a bucket may not exceed. */
@@ -60,10 +61,14 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
         return new DistributedConfig(workers, "allreduce", 5, "auto", "float32", 120, true, 2);
     }
 
-    /** The transport actually used under {@code master}: resolves {@code auto}; {@code in_jvm} needs local mode. */
+    /**
+     * The transport used under {@code master}: {@code auto} is {@code in_jvm} in local mode and {@code hierarchical}
+     * on a cluster (which each stage resolves to the flat ring when no executor runs two workers); {@code in_jvm}
+     * needs local mode.
+     */
     public String transportFor(String master) {
         boolean local = master.startsWith("local") && !master.startsWith("local-cluster");
-        if (transport.equals("auto")) return local ? "in_jvm" : "ring";
+        if (transport.equals("auto")) return local ? "in_jvm" : "hierarchical";
         if (transport.equals("in_jvm") && !local) {
             throw new ConfigException("training.transport", transport, "in_jvm only works in Spark local mode (master " + master
                     + "); use ring, or coordinator when executors cannot reach each other");

@@ -16,11 +16,6 @@ import io.spindle.worker.StepReporter;
 import io.spindle.worker.TrainingPlan;
 import io.spindle.worker.WorkerLoop;
 import io.spindle.worker.collective.Collective;
-import io.spindle.worker.collective.CollectiveOptions;
-import io.spindle.worker.collective.CoordinatorAllReduce;
-import io.spindle.worker.collective.InJvmRendezvous;
-import io.spindle.worker.collective.RingAllReduce;
-import io.spindle.worker.collective.Transport;
 import org.apache.spark.BarrierTaskContext;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,8 +25,6 @@ import scala.runtime.AbstractFunction1;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -55,7 +48,6 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         NativeRuntime.configure();   // a fresh executor JVM has not loaded ND4J yet
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int rank = ctx.partitionId();
-        int size = ctx.getTaskInfos().length;
         Shard shard = partition.next();
         ObjectMapper json = new ObjectMapper();
         ModelConfig model;
@@ -78,7 +70,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             if (resume.optimizerState.length > 0) optimizer.restore(Nd4j.createFromArray(resume.optimizerState), resume.iteration);
             else optimizer.restore(optimizer.state(), resume.iteration);
         }
-        try (Collective collective = openCollective(ctx, rank, size, spec.collective());
+        try (Collective collective = CollectiveFormation.open(ctx, spec);
              MetricsClient metrics = rank == 0 ? new MetricsClient(spec.metricsAddress(), spec.collective().secret(),
                      (int) spec.collective().timeoutMillis(), plan.stopOnRequest()) : null) {
             // Threads of one JVM train one parameter buffer where they can (rank 0's values: its own or the checkpoint's).
@@ -105,31 +97,6 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             WorkerResult result = new WorkerResult(net.params().toFloatVector(), optimizer.state().toFloatVector(),
                     optimizer.iteration(), figures, resume == null ? 1 : resume.epoch, share);
             return scala.collection.Iterator$.MODULE$.single(result);
-        }
-    }
-
-    private Collective openCollective(BarrierTaskContext ctx, int rank, int size, CollectiveOptions options) {
-        if (spec.transport() == Transport.COORDINATOR) {
-            return CoordinatorAllReduce.connect(spec.coordinatorAddress(), rank, size, options);
-        }
-        if (spec.transport() == Transport.IN_JVM) {
-            // Local mode: every task is a thread of this JVM; the job's secret and the attempt name the group.
-            return InJvmRendezvous.join(java.util.HexFormat.of().formatHex(options.secret()) + "/" + ctx.stageAttemptNumber(), rank, size, options);
-        }
-        // Listen on the address Spark knows this executor by: the one its peers can reach.
-        String host = ctx.getTaskInfos()[rank].address();
-        if (host.contains(":")) host = host.substring(0, host.lastIndexOf(':'));
-        RingAllReduce.Endpoint endpoint = RingAllReduce.listen(rank, resolve(host));
-        // allGather returns the messages ordered by partition id, i.e. by rank.
-        String[] addresses = ctx.allGather(endpoint.address());
-        return RingAllReduce.connect(endpoint, Arrays.asList(addresses), options);
-    }
-
-    private static InetAddress resolve(String host) {
-        try {
-            return InetAddress.getByName(host);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

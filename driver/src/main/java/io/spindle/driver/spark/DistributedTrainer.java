@@ -125,6 +125,7 @@ public final class DistributedTrainer {
                 job.distributed().bucketBytes());
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
                 job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
+        warnIfNoExecutorIsShared(job);
         MemoryEstimate memory = MemoryEstimate.of(job, rows);
         log.accept(memory.describe(localBatch));
         ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
@@ -243,6 +244,17 @@ public final class DistributedTrainer {
         double[] byRank = ranks.stream().mapToDouble(r -> r.collectiveShare).toArray();
         return new Outcome(params, rank0.optimizerState, rank0.iteration, history, rank0.collectiveShare, perEpoch, byRank,
                 attempts, redone);
+    }
+
+    /** An explicit hierarchical transport gains nothing where each executor has one task slot: say so once. */
+    private void warnIfNoExecutorIsShared(JobConfig job) {
+        org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+        if (!job.distributed().transport().equals("hierarchical") || !conf.contains("spark.executor.cores")) return;
+        int slots = conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1);
+        if (slots < 2) {
+            log.accept("training.transport is hierarchical, but every executor has one task slot (spark.executor.cores / spark.task.cpus = "
+                    + slots + "): the workers form the flat ring");
+        }
     }
 
     /**

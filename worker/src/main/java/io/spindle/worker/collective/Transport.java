@@ -10,7 +10,12 @@ public enum Transport {
     /** A star through the driver, for clusters whose executors cannot reach each other. */
     COORDINATOR("coordinator"),
     /** Threads of one JVM exchanging through shared memory (Spark local mode). */
-    IN_JVM("in_jvm");
+    IN_JVM("in_jvm"),
+    /**
+     * Ranks sharing an executor reduce in memory, one leader per executor joins a TCP ring; the flat ring where every
+     * executor runs one rank.
+     */
+    HIERARCHICAL("hierarchical");
 
     private final String jsonName;
 

@@ -78,6 +78,24 @@ public final class Ranks implements AutoCloseable {
         return new Ranks(Kind.COORDINATOR, ranks, List.of(), server);
     }
 
+    /**
+     * Ranks grouped by executor as {@code executorOfRank} says: each group's ranks in memory, a ring of the groups'
+     * leaders on loopback (the hierarchical all-reduce of multi-slot executors).
+     */
+    public static Ranks hierarchical(String[] executorOfRank, CollectiveOptions options) {
+        ExecutorGroups groups = ExecutorGroups.of(executorOfRank);
+        List<List<Collective>> local = new ArrayList<>();
+        for (int g = 0; g < groups.groups(); g++) local.add(InJvmCollective.create(groups.groupSize(g), options));
+        List<Collective> leaders = ring(groups.groups(), options).ranks;
+        List<Collective> ranks = new ArrayList<>();
+        for (int r = 0; r < executorOfRank.length; r++) {
+            int g = groups.groupOf(r);
+            Collective lead = groups.localIndex(r) == 0 ? leaders.get(g) : null;
+            ranks.add(new HierarchicalCollective(r, groups, local.get(g).get(groups.localIndex(r)), lead));
+        }
+        return new Ranks(Kind.RING, ranks, List.of(), null);
+    }
+
     int size() {
         return ranks.size();
     }
