@@ -170,7 +170,7 @@ final class TrainCommand {
         run.writeModel(saved);
         run.writeHistory(history);
         run.writeSummary(job, history, eval, saved, new RunFigures(workers, outcome.collectiveShare(), outcome.epochCollectiveShares(),
-                outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone()));
+                outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone(), outcome.collective()));
         if (outcome.attempts() > 1) {
             out.printf(Locale.ROOT, "recovered: %d attempts, %,d steps redone; checkpoints in %s%n",
                     outcome.attempts(), outcome.stepsRedone(), Storage.join(job.outputDir(), "checkpoints"));

@@ -61,6 +61,7 @@ public final class RunWriter {
         s.put("epochs", history.epochs().size());
         s.put("stopped_early", history.stoppedEarly());
         s.put("workers", run.workers());
+        s.put("collective", run.collective());
         s.put("collective_share", run.collectiveShare());
         ArrayNode shares = s.putArray("collective_share_per_epoch");   // the epochs of the last attempt, in order
         for (double share : run.epochCollectiveShares()) shares.add(share);

@@ -95,7 +95,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
                 figures[e] = new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), sync.get(e)};
             }
             WorkerResult result = new WorkerResult(net.params().toFloatVector(), optimizer.state().toFloatVector(),
-                    optimizer.iteration(), figures, resume == null ? 1 : resume.epoch, share);
+                    optimizer.iteration(), figures, resume == null ? 1 : resume.epoch, share, collective.toString());
             return scala.collection.Iterator$.MODULE$.single(result);
         }
     }

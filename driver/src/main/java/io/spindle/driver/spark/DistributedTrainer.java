@@ -51,10 +51,11 @@ public final class DistributedTrainer {
      * The final parameters and optimizer state, the per-epoch history, the share of step time in the
      * collective (rank 0's, over the run and per epoch of the last attempt; and each rank's over the last
      * attempt, which shows a slower rank: the others wait for it), how many barrier-stage attempts ran and how
-     * many steps were run again after failures.
+     * many steps were run again after failures, and how the workers were connected.
      */
     public record Outcome(float[] params, float[] optimizerState, long iteration, History history, double collectiveShare,
-                          double[] epochCollectiveShares, double[] rankCollectiveShares, int attempts, long stepsRedone) {
+                          double[] epochCollectiveShares, double[] rankCollectiveShares, int attempts, long stepsRedone,
+                          String collective) {
     }
 
     public DistributedTrainer(SparkSession spark) {
@@ -243,7 +244,7 @@ public final class DistributedTrainer {
         }
         double[] byRank = ranks.stream().mapToDouble(r -> r.collectiveShare).toArray();
         return new Outcome(params, rank0.optimizerState, rank0.iteration, history, rank0.collectiveShare, perEpoch, byRank,
-                attempts, redone);
+                attempts, redone, rank0.collective);
     }
 
     /** An explicit hierarchical transport gains nothing where each executor has one task slot: say so once. */

@@ -15,6 +15,8 @@ public final class WorkerResult {
     int firstEpoch;
     /** This rank's seconds in the collective over its training seconds, this attempt. */
     double collectiveShare;
+    /** How the ranks were connected, e.g. "hierarchical (2 executors: 2+2 workers)". */
+    String collective;
 
     WorkerResult() {
     }
@@ -26,8 +28,10 @@ public final class WorkerResult {
         return r;
     }
 
-    WorkerResult(float[] params, float[] optimizerState, long iteration, double[][] epochs, int firstEpoch, double collectiveShare) {
+    WorkerResult(float[] params, float[] optimizerState, long iteration, double[][] epochs, int firstEpoch, double collectiveShare,
+                 String collective) {
         this.collectiveShare = collectiveShare;
+        this.collective = collective;
         this.firstEpoch = firstEpoch;
         this.params = params;
         this.optimizerState = optimizerState;

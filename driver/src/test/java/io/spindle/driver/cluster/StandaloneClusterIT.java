@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,49 +37,15 @@ class StandaloneClusterIT {
     private static final Path HOME = Path.of(System.getProperty("user.dir"), "target", "standalone-it");
     // Ports free now, not fixed ones another process on a CI machine may hold: the master's, and a run of three for
     // the web UIs (the master's, then one per worker, as start-cluster numbers them).
-    private static final Map<String, String> ENV = Map.of("SPINDLE_CLUSTER_HOME", HOME.toString(),
-            "SPINDLE_MASTER_PORT", String.valueOf(freePorts(1)), "SPINDLE_MASTER_UI_PORT", String.valueOf(freePorts(3)));
+    private static final Map<String, String> ENV = ClusterScripts.env(HOME, 2);
     private static final String MINI = REPO + "/core/src/test/resources/fashion-mini";
 
-    /** The first of {@code count} consecutive ports that nothing listens on now. */
-    private static int freePorts(int count) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                held.add(new ServerSocket(0));
-                int first = held.get(0).getLocalPort();
-                for (int i = 1; i < count; i++) held.add(new ServerSocket(first + i));
-                return first;
-            } catch (IOException taken) {
-                // one of the run is in use (or past 65535): try another
-            } finally {
-                for (ServerSocket socket : held) {
-                    try {
-                        socket.close();
-                    } catch (IOException ignored) {
-                        // closing a probe socket is best effort
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports found");
-    }
-
     private static String run(long timeoutSeconds, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(ENV);
-        Path log = Files.createTempFile("spindle-it", ".log");
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!done) p.destroyForcibly();
-        String out = Files.readString(log);
-        assertTrue(done && p.exitValue() == 0, String.join(" ", command) + " failed:\n" + tail(out));
-        return out;
+        return ClusterScripts.run(ENV, timeoutSeconds, command);
     }
 
     private static String tail(String s) {
-        return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+        return ClusterScripts.tail(s);
     }
 
     @BeforeAll

@@ -126,6 +126,11 @@ public final class CoordinatorAllReduce implements Collective {
     }
 
     @Override
+    public String toString() {
+        return "coordinator (" + size() + " ranks through the driver)";
+    }
+
+    @Override
     public void close() {
         if (calls.close()) {
             sender.stop(calls.hasFailed() ? Math.min(options.timeoutMillis(), 1_000) : 0);

@@ -76,6 +76,13 @@ public final class HierarchicalCollective implements Collective {
     }
 
     @Override
+    public String toString() {
+        StringBuilder sizes = new StringBuilder();
+        for (int g = 0; g < groups.groups(); g++) sizes.append(g == 0 ? "" : "+").append(groups.groupSize(g));
+        return "hierarchical (" + groups.groups() + " executors: " + sizes + " workers)";
+    }
+
+    @Override
     public void close() {
         try {
             local.close();

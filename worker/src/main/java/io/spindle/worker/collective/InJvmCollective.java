@@ -205,6 +205,11 @@ public final class InJvmCollective implements Collective {
     }
 
     @Override
+    public String toString() {
+        return "in_jvm (" + group.size() + " threads of one JVM)";
+    }
+
+    @Override
     public void close() {
         if (calls.close()) {
             group.close(rank);

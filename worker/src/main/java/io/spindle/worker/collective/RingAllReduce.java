@@ -208,6 +208,11 @@ public final class RingAllReduce implements Collective {
     }
 
     @Override
+    public String toString() {
+        return "ring (" + size + " ranks)";
+    }
+
+    @Override
     public void close() {
         if (calls.close() && links != null) {
             links.close(calls.hasFailed());
