@@ -111,7 +111,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         CollectiveOptions options = CollectiveOptions.defaults(secret).withTimeoutMillis(timeoutMillis)
                 .withWireFormat(WireFormat.valueOf(wireDtype.toUpperCase()));
         try (Collective collective = InjectedFailure.wrap(openCollective(ctx, rank, size, options), attempt);
-             MetricsClient metrics = rank == 0 ? new MetricsClient(metricsAddress, secret, timeoutMillis, stopOnRequest) : null) {
+             MetricsClient metrics = rank == 0 ? MetricsClient.open(metricsAddress, secret, timeoutMillis, stopOnRequest, attempt) : null) {
             // Threads of one JVM train one parameter buffer where they can (rank 0's values: its own or the checkpoint's).
             Network net = SharedParameters.adopt(initial, rankSeed, optimizer, plan, collective);
             WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", lossName), optimizer, collective,
