@@ -30,8 +30,22 @@ public final class RunWriter {
         return dir;
     }
 
-    public void writeJob(JobConfig job) throws IOException {
-        storage.writeString(Storage.join(dir, "job.json"), JSON.writeValueAsString(job.toJson()));
+    /**
+     * Writes job.json. A resumed run ({@code resumed}) first keeps the job it continues as job.previous.json; a new run
+     * removes an earlier run's job.previous.json, which no longer describes anything here.
+     */
+    public void writeJob(JobConfig job, boolean resumed) throws IOException {
+        String current = Storage.join(dir, "job.json"), previous = Storage.join(dir, "job.previous.json");
+        if (resumed && storage.exists(current)) {
+            byte[] before;
+            try (java.io.InputStream in = storage.open(current)) {
+                before = in.readAllBytes();
+            }
+            storage.writeAtomically(previous, out -> out.write(before));
+        } else if (!resumed && storage.exists(previous)) {
+            storage.delete(previous);
+        }
+        storage.writeString(current, JSON.writeValueAsString(job.toJson()));
     }
 
     public void writeModel(SavedModel model) throws IOException {
