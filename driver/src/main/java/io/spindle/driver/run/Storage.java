@@ -62,6 +62,12 @@ public final class Storage {
         return fs(p).exists(p);
     }
 
+    public boolean isDirectory(String uri) throws IOException {
+        Path p = new Path(uri);
+        FileSystem fs = fs(p);
+        return fs.exists(p) && fs.getFileStatus(p).isDirectory();
+    }
+
     public InputStream open(String uri) throws IOException {
         Path p = new Path(uri);
         try {
@@ -136,8 +142,35 @@ public final class Storage {
         fs(p).delete(p, false);
     }
 
-    /** Writes {@code uri} via a temp file and a rename; on failure the target is untouched and the temp file removed. */
+    /**
+     * Writes {@code uri} via a temp file and a rename; on failure the target is untouched and the temp file removed.
+     * A full disk is reported with the file and the bytes it needs.
+     */
     public void writeAtomically(String uri, Writer writer) throws IOException {
+        try {
+            write(uri, writer);
+        } catch (IOException e) {
+            if (!DiskFull.is(e)) throw e;
+            throw DiskFull.explain(uri, writer, free(uri), e);
+        }
+    }
+
+    /** Bytes free where {@code uri} would be written, or -1 when unknown. */
+    private long free(String uri) {
+        try {
+            Path p = new Path(uri);
+            FileSystem fs = fs(p);
+            if (fs instanceof RawLocalFileSystem local) {
+                java.nio.file.Path dir = local.pathToFile(p).toPath().toAbsolutePath().getParent();
+                return Files.getFileStore(dir).getUsableSpace();
+            }
+            return fs.getStatus(p).getRemaining();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void write(String uri, Writer writer) throws IOException {
         Path target = new Path(uri);
         FileSystem fs = fs(target);
         if (fs instanceof RawLocalFileSystem local) {
