@@ -11,6 +11,7 @@ import io.spindle.core.data.Dataset;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.train.Evaluation;
 import io.spindle.core.train.History;
+import io.spindle.core.train.TrainingDivergedException;
 import io.spindle.core.nn.Buffers;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.data.DataLoader;
@@ -71,7 +72,16 @@ final class TrainCommand {
         NativeLibraryCheck.require();
         new RunDirectory(storage, job.outputDir()).checkUsable(resumeDir != null, args.flag("overwrite"), out::println);
         try (RunLock lock = RunLock.acquire(storage, job.outputDir(), out::println)) {
-            return train(job, resumeDir, args.option("master"));
+            try {
+                return train(job, resumeDir, args.option("master"));
+            } catch (TrainingDivergedException e) {
+                // Settings that diverged are no job to resume with: a plain --resume goes on with the ones before.
+                if (resumeDir == null || !new RunWriter(storage, job.outputDir()).restorePreviousJob()) throw e;
+                TrainingDivergedException d = new TrainingDivergedException(e.getMessage()
+                        + "; job.json is back to the job this resume started from (job.previous.json)");
+                d.initCause(e);
+                throw d;
+            }
         }
     }
 

@@ -48,6 +48,18 @@ public final class RunWriter {
         storage.writeString(current, JSON.writeValueAsString(job.toJson()));
     }
 
+    /** After a resume that diverged: job.json becomes job.previous.json again; false when there is none. */
+    public boolean restorePreviousJob() throws IOException {
+        String previous = Storage.join(dir, "job.previous.json");
+        if (!storage.exists(previous)) return false;
+        byte[] before;
+        try (java.io.InputStream in = storage.open(previous)) {
+            before = in.readAllBytes();
+        }
+        storage.writeAtomically(Storage.join(dir, "job.json"), out -> out.write(before));
+        return true;
+    }
+
     public void writeModel(SavedModel model) throws IOException {
         storage.writeAtomically(Storage.join(dir, "model.spindle"), out -> ModelFile.write(model, out));
     }

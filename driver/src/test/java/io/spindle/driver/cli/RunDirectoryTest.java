@@ -78,5 +78,15 @@ class RunDirectoryTest {
         assertEquals(2, JSON.readTree(run.resolve("job.json").toFile()).get("training").get("epochs").asInt());
         assertEquals(before, Files.readString(run.resolve("job.previous.json")));
         assertFalse(Files.exists(run.resolve(RunLock.NAME)));
+
+        // A resume whose settings diverge leaves the run's job as it was before that resume.
+        String accepted = Files.readString(run.resolve("job.json"));
+        CliRunner diverged = CliRunner.run("train", "--resume", run.toString(), "--set", "training.epochs=3",
+                "--set", "optimizer.learning_rate=1e30");
+        assertEquals(1, diverged.exitCode(), diverged.out() + diverged.err());
+        assertTrue(diverged.err().contains("training diverged") && diverged.err().contains("job.json is back to the job this resume started from"),
+                diverged.err());
+        assertEquals(accepted, Files.readString(run.resolve("job.json")));
+        assertFalse(Files.exists(run.resolve(RunLock.NAME)), "a failed run removes its lock too");
     }
 }
