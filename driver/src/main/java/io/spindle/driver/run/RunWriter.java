@@ -37,11 +37,7 @@ public final class RunWriter {
     public void writeJob(JobConfig job, boolean resumed) throws IOException {
         String current = Storage.join(dir, "job.json"), previous = Storage.join(dir, "job.previous.json");
         if (resumed && storage.exists(current)) {
-            byte[] before;
-            try (java.io.InputStream in = storage.open(current)) {
-                before = in.readAllBytes();
-            }
-            storage.writeAtomically(previous, out -> out.write(before));
+            copy(current, previous);
         } else if (!resumed && storage.exists(previous)) {
             storage.delete(previous);
         }
@@ -52,12 +48,16 @@ public final class RunWriter {
     public boolean restorePreviousJob() throws IOException {
         String previous = Storage.join(dir, "job.previous.json");
         if (!storage.exists(previous)) return false;
-        byte[] before;
-        try (java.io.InputStream in = storage.open(previous)) {
-            before = in.readAllBytes();
-        }
-        storage.writeAtomically(Storage.join(dir, "job.json"), out -> out.write(before));
+        copy(previous, Storage.join(dir, "job.json"));
         return true;
+    }
+
+    private void copy(String from, String to) throws IOException {
+        byte[] bytes;
+        try (java.io.InputStream in = storage.open(from)) {
+            bytes = in.readAllBytes();
+        }
+        storage.writeAtomically(to, out -> out.write(bytes));
     }
 
     public void writeModel(SavedModel model) throws IOException {
