@@ -23,6 +23,7 @@ final class FailureMessage {
                     + "start together; lower training.workers or give the job more executor cores (spark.executor.instances, "
                     + "--executor-cores, spark.cores.max)";
         }
+        if (root instanceof AttemptFailure.IncompleteProgress) return "training failed: " + root.getMessage();
         String worker = AttemptFailure.workerError(root);
         if (worker == null) return "training failed: " + root;
         String diverged = TrainingDivergedException.class.getSimpleName() + ": ";

@@ -11,6 +11,7 @@ import io.spindle.core.data.Dataset;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.train.Evaluation;
 import io.spindle.core.train.History;
+import io.spindle.core.train.TrainingDivergedException;
 import io.spindle.core.nn.Buffers;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.data.DataLoader;
@@ -23,6 +24,8 @@ import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.report.ReportWriter;
 import io.spindle.driver.run.ProgressBar;
 import io.spindle.driver.run.RunFigures;
+import io.spindle.driver.run.RunDirectory;
+import io.spindle.driver.run.RunLock;
 import io.spindle.driver.run.RunWriter;
 import io.spindle.driver.run.CheckpointStore;
 import io.spindle.driver.run.Storage;
@@ -41,7 +44,7 @@ import java.util.Locale;
  * {@code train --resume RUN_DIR}: continue that run from its newest good checkpoint with its saved job.json.
  */
 final class TrainCommand {
-    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--master SPARK_MASTER]\n"
+    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--overwrite] [--master SPARK_MASTER]\n"
             + "  train --resume RUN_DIR [--set key=value ...] [--master SPARK_MASTER]";
 
     private final Storage storage;
@@ -53,11 +56,11 @@ final class TrainCommand {
     }
 
     int run(String[] argv) throws IOException {
-        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master", "resume"), List.of());
+        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master", "resume"), List.of("overwrite"));
         String resumeDir = args.option("resume");
         JobConfig job;
         if (resumeDir != null) {
-            if (!args.positional.isEmpty() || args.option("out") != null) {
+            if (!args.positional.isEmpty() || args.option("out") != null || args.flag("overwrite")) {
                 throw new ConfigException("train --resume", "takes the run directory only (its job.json is the job): " + USAGE);
             }
             job = readJob(Storage.join(resumeDir, "job.json"), args.all("set")).withOutputDir(resumeDir);
@@ -67,6 +70,23 @@ final class TrainCommand {
             if (args.option("out") != null) job = job.withOutputDir(args.option("out"));
         }
         NativeLibraryCheck.require();
+        new RunDirectory(storage, job.outputDir()).checkUsable(resumeDir != null, args.flag("overwrite"), out::println);
+        try (RunLock lock = RunLock.acquire(storage, job.outputDir(), out::println)) {
+            try {
+                return train(job, resumeDir, args.option("master"));
+            } catch (TrainingDivergedException e) {
+                // Settings that diverged are no job to resume with: a plain --resume goes on with the ones before.
+                if (resumeDir == null || !new RunWriter(storage, job.outputDir()).restorePreviousJob()) throw e;
+                TrainingDivergedException d = new TrainingDivergedException(e.getMessage()
+                        + "; job.json is back to the job this resume started from (job.previous.json)");
+                d.initCause(e);
+                throw d;
+            }
+        }
+    }
+
+    /** The run itself, once its directory is this run's alone. */
+    private int train(JobConfig job, String resumeDir, String master) throws IOException {
         CheckpointStore store = new CheckpointStore(storage, job.outputDir(), job.checkpoint().keep());
         Checkpoint resumeFrom = null;
         if (resumeDir != null) {
@@ -82,11 +102,9 @@ final class TrainCommand {
 
         long start = System.nanoTime();
         JobConfig resolved = job;
-        // Written first: train --resume needs the job of a run that never finished.
-        new RunWriter(storage, job.outputDir()).writeJob(job);
         if (job.data().viaSpark()) {
             // Parquet, JSON and LibSVM need Spark's readers, so the session comes first.
-            return inSession(job, args.option("master"), spark -> trainOnDataFrames(spark, trainer(spark, store, from), resolved, start));
+            return inSession(job, master, spark -> trainOnDataFrames(spark, trainer(spark, store, resolved, from), resolved, start));
         }
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
@@ -94,13 +112,18 @@ final class TrainCommand {
         if (test != null) checkDataFitsModel(job, test, "data.test");
 
         printPlan(job, train.size(), test);
-        return inSession(job, args.option("master"), spark -> finish(spark, resolved,
-                trainer(spark, store, from).trainFromSource(resolved, train, test, progressBar()), test, train.fingerprint(), start));
+        return inSession(job, master, spark -> finish(spark, resolved,
+                trainer(spark, store, resolved, from).trainFromSource(resolved, train, test, progressBar()), test, train.fingerprint(), start));
     }
 
-    /** The coordinator with this run's checkpoints: it writes them, resumes failed attempts from them, and starts at {@code from}. */
-    private DistributedTrainer trainer(SparkSession spark, CheckpointStore store, Checkpoint from) {
-        return new DistributedTrainer(spark).withCheckpoints(store, from, out::println);
+    /**
+     * The coordinator with this run's checkpoints: it writes them, resumes failed attempts from them, and starts at {@code from}.
+     * Once every check has passed it writes job.json (train --resume needs the job of a run that never finished): a refused
+     * resume leaves the run's job.json as it was, and an accepted one keeps the previous as job.previous.json.
+     */
+    private DistributedTrainer trainer(SparkSession spark, CheckpointStore store, JobConfig job, Checkpoint from) {
+        return new DistributedTrainer(spark).withCheckpoints(store, from, out::println)
+                .beforeTraining(() -> new RunWriter(storage, job.outputDir()).writeJob(job, from != null));
     }
 
     /** Something trained in a Spark session. */

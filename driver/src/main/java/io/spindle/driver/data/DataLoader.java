@@ -49,6 +49,13 @@ public final class DataLoader {
     }
 
     private void requireFile(String uri, String field) throws IOException {
+        if (storage.isDirectory(uri)) {
+            // Spark's readers take a directory of part files; hidden and _SUCCESS-style entries are not data.
+            if (storage.entries(uri).stream().noneMatch(n -> !n.startsWith(".") && !n.startsWith("_"))) {
+                throw new ConfigException(field, uri + " is a directory that has no data files");
+            }
+            return;
+        }
         if (storage.exists(uri)) return;
         String advice = uri.contains("fashion-mnist")
                 ? "; install Fashion-MNIST with `sudo apt-get install dataset-fashion-mnist` (it lands in " + FASHION_DIR

@@ -27,6 +27,14 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
     /** {@code modelParams}: the model's parameter count, which a bucket may not exceed. */
     public static DistributedConfig fromJson(ConfigNode training, int batchSize, long modelParams) {
         int workers = training.integer("workers", 1, 1, 4096);
+        if (workers > batchSize) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            int fit = 1;
+            for (int k = 1; k <= Math.min(cores, batchSize); k++) if (batchSize % k == 0) fit = k;
+            throw new ConfigException(training.field("workers"), workers, "at most training.batch_size (" + batchSize
+                    + "), a divisor of it: each worker takes batch_size / workers rows per step; in Spark local mode each worker is a "
+                    + "task slot of this machine (" + cores + " cores): e.g. training.workers=" + fit);
+        }
         if (batchSize % workers != 0) {
             throw new ConfigException(training.field("batch_size"), batchSize,
                     "a multiple of training.workers (" + workers + "): each worker takes batch_size / workers rows per step; try "

@@ -58,11 +58,12 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         out.rejectUnknown("dir");
         String name = c.string("name", "job");
         CheckpointConfig checkpoint = CheckpointConfig.fromJson(c.object("checkpoint"), distributed);
-        return new JobConfig(name, data, model, loss, optimizer, training, distributed, checkpoint, out.string("dir", "runs/" + name));
+        return new JobConfig(name, data, model, loss, optimizer, training, distributed, checkpoint, OutputDir.check(out.string("dir", "runs/" + name)));
     }
 
+    /** The job with another run directory (--out, --resume), checked as {@code output.dir} is. */
     public JobConfig withOutputDir(String dir) {
-        return new JobConfig(name, data, model, loss, optimizer, training, distributed, checkpoint, dir);
+        return new JobConfig(name, data, model, loss, optimizer, training, distributed, checkpoint, OutputDir.check(dir));
     }
 
     /** The resolved job, with every default written out, as saved in the run directory. */

@@ -30,8 +30,34 @@ public final class RunWriter {
         return dir;
     }
 
-    public void writeJob(JobConfig job) throws IOException {
-        storage.writeString(Storage.join(dir, "job.json"), JSON.writeValueAsString(job.toJson()));
+    /**
+     * Writes job.json. A resumed run ({@code resumed}) first keeps the job it continues as job.previous.json; a new run
+     * removes an earlier run's job.previous.json, which no longer describes anything here.
+     */
+    public void writeJob(JobConfig job, boolean resumed) throws IOException {
+        String current = Storage.join(dir, "job.json"), previous = Storage.join(dir, "job.previous.json");
+        if (resumed && storage.exists(current)) {
+            copy(current, previous);
+        } else if (!resumed && storage.exists(previous)) {
+            storage.delete(previous);
+        }
+        storage.writeString(current, JSON.writeValueAsString(job.toJson()));
+    }
+
+    /** After a resume that diverged: job.json becomes job.previous.json again; false when there is none. */
+    public boolean restorePreviousJob() throws IOException {
+        String previous = Storage.join(dir, "job.previous.json");
+        if (!storage.exists(previous)) return false;
+        copy(previous, Storage.join(dir, "job.json"));
+        return true;
+    }
+
+    private void copy(String from, String to) throws IOException {
+        byte[] bytes;
+        try (java.io.InputStream in = storage.open(from)) {
+            bytes = in.readAllBytes();
+        }
+        storage.writeAtomically(to, out -> out.write(bytes));
     }
 
     public void writeModel(SavedModel model) throws IOException {

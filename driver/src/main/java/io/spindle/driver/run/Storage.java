@@ -62,6 +62,12 @@ public final class Storage {
         return fs(p).exists(p);
     }
 
+    public boolean isDirectory(String uri) throws IOException {
+        Path p = new Path(uri);
+        FileSystem fs = fs(p);
+        return fs.exists(p) && fs.getFileStatus(p).isDirectory();
+    }
+
     public InputStream open(String uri) throws IOException {
         Path p = new Path(uri);
         try {
@@ -88,13 +94,83 @@ public final class Storage {
         return names;
     }
 
+    /** The names of every entry (files and directories) directly in directory {@code uri}; empty when it does not exist. */
+    public java.util.List<String> entries(String uri) throws IOException {
+        Path p = new Path(uri);
+        FileSystem fs = fs(p);
+        if (!fs.exists(p)) return java.util.List.of();
+        if (!fs.getFileStatus(p).isDirectory()) throw new IOException(uri + " is a file, not a directory");
+        return java.util.Arrays.stream(fs.listStatus(p)).map(s -> s.getPath().getName()).toList();
+    }
+
+    /**
+     * Creates {@code uri} holding {@code content} only if nothing is there, atomically (O_EXCL on a local disk,
+     * a create without overwrite on HDFS); false when it already exists.
+     */
+    public boolean createNew(String uri, byte[] content) throws IOException {
+        Path target = new Path(uri);
+        FileSystem fs = fs(target);
+        try {
+            if (fs instanceof RawLocalFileSystem local) {
+                Files.write(local.pathToFile(target).toPath(), content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            }
+            try (FSDataOutputStream out = fs.create(target, false)) {
+                out.write(content);
+                out.hsync();
+            }
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    /** When {@code uri} was last written or {@link #touch touched}, in epoch milliseconds. */
+    public long modified(String uri) throws IOException {
+        Path p = new Path(uri);
+        return fs(p).getFileStatus(p).getModificationTime();
+    }
+
+    /** Sets {@code uri}'s modification time to now (a heartbeat others can see). */
+    public void touch(String uri) throws IOException {
+        Path p = new Path(uri);
+        fs(p).setTimes(p, System.currentTimeMillis(), -1);
+    }
+
     public void delete(String uri) throws IOException {
         Path p = new Path(uri);
         fs(p).delete(p, false);
     }
 
-    /** Writes {@code uri} via a temp file and a rename; on failure the target is untouched and the temp file removed. */
+    /**
+     * Writes {@code uri} via a temp file and a rename; on failure the target is untouched and the temp file removed.
+     * A full disk is reported with the file and the bytes it needs.
+     */
     public void writeAtomically(String uri, Writer writer) throws IOException {
+        try {
+            write(uri, writer);
+        } catch (IOException e) {
+            if (!DiskFull.is(e)) throw e;
+            throw DiskFull.explain(uri, writer, free(uri), e);
+        }
+    }
+
+    /** Bytes free where {@code uri} would be written, or -1 when unknown. */
+    private long free(String uri) {
+        try {
+            Path p = new Path(uri);
+            FileSystem fs = fs(p);
+            if (fs instanceof RawLocalFileSystem local) {
+                java.nio.file.Path dir = local.pathToFile(p).toPath().toAbsolutePath().getParent();
+                return Files.getFileStore(dir).getUsableSpace();
+            }
+            return fs.getStatus(p).getRemaining();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void write(String uri, Writer writer) throws IOException {
         Path target = new Path(uri);
         FileSystem fs = fs(target);
         if (fs instanceof RawLocalFileSystem local) {

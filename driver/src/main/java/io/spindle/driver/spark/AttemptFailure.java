@@ -27,6 +27,13 @@ public final class AttemptFailure {
         }
     }
 
+    /** The stage ran, but the driver did not get all of rank 0's progress (a lost channel, a missed checkpoint): retried. */
+    public static final class IncompleteProgress extends IllegalStateException {
+        IncompleteProgress(String message) {
+            super(message);
+        }
+    }
+
     static boolean retryable(RuntimeException e) {
         if (e instanceof CoordinatorFailed || e instanceof TrainingDivergedException || e instanceof ConfigException) return false;
         // An executor whose native library does not load fails the same way on every attempt.

@@ -71,8 +71,8 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             else optimizer.restore(optimizer.state(), resume.iteration);
         }
         try (Collective collective = CollectiveFormation.open(ctx, spec);
-             MetricsClient metrics = rank == 0 ? new MetricsClient(spec.metricsAddress(), spec.collective().secret(),
-                     (int) spec.collective().timeoutMillis(), plan.stopOnRequest()) : null) {
+             MetricsClient metrics = rank == 0 ? MetricsClient.open(spec.metricsAddress(), spec.collective().secret(),
+                     (int) spec.collective().timeoutMillis(), plan.stopOnRequest(), spec.attempt()) : null) {
             // Threads of one JVM train one parameter buffer where they can (rank 0's values: its own or the checkpoint's).
             Network net = SharedParameters.adopt(initial, rankSeed, optimizer, plan, collective);
             WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", spec.lossName()), optimizer, collective,

@@ -26,13 +26,15 @@ final class CheckpointWriter {
         this.dataFingerprint = dataFingerprint;
     }
 
-    void write(StartPoint start, INDArray p, INDArray optimizerState, long iteration, List<EpochStats> history) {
+    /** Returns false when the parameters are not finite and so were not saved. */
+    boolean write(StartPoint start, INDArray p, INDArray optimizerState, long iteration, List<EpochStats> history) {
         // An update can overflow with finite gradients; never let such parameters replace the last good checkpoint
         // (the workers stop at the next step, naming the layer).
-        if (!Divergence.isFinite(p)) return;
+        if (!Divergence.isFinite(p)) return false;
         SavedModel m = TrainedModel.of(job, p, optimizerState, iteration, dataFingerprint, start.epoch() - 1);
         try {
             store.save(new Checkpoint(m, start.epoch(), start.step(), iteration, job.training().seed(), start.totals(), history));
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException("could not write a checkpoint to " + store.dir() + ": " + e.getMessage(), e);
         }

@@ -46,6 +46,14 @@ public final class DistributedTrainer {
     private final CheckpointStore checkpoints;
     private final Checkpoint resumeFrom;
     private final Consumer<String> log;
+    private final BeforeTraining beforeTraining;
+    private final Consumer<String> progressAddress;
+
+    /** Runs once every check has passed, just before the first attempt (e.g. writes the run's job.json). */
+    @FunctionalInterface
+    public interface BeforeTraining {
+        void run() throws IOException;
+    }
 
     /**
      * The final parameters and optimizer state, the per-epoch history, the share of step time in the
@@ -59,14 +67,17 @@ public final class DistributedTrainer {
     }
 
     public DistributedTrainer(SparkSession spark) {
-        this(spark, null, null, line -> { });
+        this(spark, null, null, line -> { }, () -> { }, address -> { });
     }
 
-    private DistributedTrainer(SparkSession spark, CheckpointStore checkpoints, Checkpoint resumeFrom, Consumer<String> log) {
+    private DistributedTrainer(SparkSession spark, CheckpointStore checkpoints, Checkpoint resumeFrom, Consumer<String> log,
+                               BeforeTraining beforeTraining, Consumer<String> progressAddress) {
         this.spark = spark;
         this.checkpoints = checkpoints;
         this.resumeFrom = resumeFrom;
         this.log = log;
+        this.beforeTraining = beforeTraining;
+        this.progressAddress = progressAddress;
     }
 
     /**
@@ -74,7 +85,17 @@ public final class DistributedTrainer {
      * {@code checkpoint.max_attempts}), starts from {@code resumeFrom} when not null, and tells {@code log} about failures.
      */
     public DistributedTrainer withCheckpoints(CheckpointStore store, Checkpoint resumeFrom, Consumer<String> log) {
-        return new DistributedTrainer(spark, store, resumeFrom, log);
+        return new DistributedTrainer(spark, store, resumeFrom, log, beforeTraining, progressAddress);
+    }
+
+    /** A trainer that runs {@code action} once the job, its resume point and its memory have passed every check. */
+    public DistributedTrainer beforeTraining(BeforeTraining action) {
+        return new DistributedTrainer(spark, checkpoints, resumeFrom, log, action, progressAddress);
+    }
+
+    /** A trainer that tells {@code sink} each attempt's progress-channel address (host:port) as soon as it listens. */
+    DistributedTrainer observingProgressChannel(Consumer<String> sink) {
+        return new DistributedTrainer(spark, checkpoints, resumeFrom, log, beforeTraining, sink);
     }
 
     /** Trains on rows already in driver memory (the API, tests): the shards are shipped to the executors. */
@@ -135,7 +156,7 @@ public final class DistributedTrainer {
         // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
         JavaRDD<Shard> rdd = shards.persist(StorageLevel.MEMORY_ONLY_SER());
         Progress progress = new Progress(job, validation, listener,
-                checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint));
+                checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint), log);
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
         long redone = 0;
         try {
@@ -143,10 +164,12 @@ public final class DistributedTrainer {
                 checkpoints.removeTempFiles();
                 checkpoints.discardAfter(from == null ? -1 : from.globalStep());
             }
+            beforeTraining.run();
             for (int attempt = 1; ; attempt++) {
                 progress.startAttempt(from);
                 try {
                     List<WorkerResult> ranks = runAttempt(job, plan, rdd, progress, attempt, from);
+                    if (checkpoints != null) progress.requireCheckpointAt(ranks.get(0).iteration);
                     return outcome(ranks, progress, attempt, redone);
                 } catch (IOException e) {
                     throw e;
@@ -180,6 +203,8 @@ public final class DistributedTrainer {
         // A fresh secret per attempt: stragglers of a failed attempt cannot join the next one.
         byte[] secret = CollectiveOptions.newSecret();
         String driverHost = spark.sparkContext().getConf().get("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress());
+        // Rank 0 reaches the driver where Spark's executors do; nothing else needs the port.
+        InetAddress bind = InetAddress.getByName(spark.sparkContext().getConf().get("spark.driver.bindAddress", driverHost));
         int timeoutMillis = job.distributed().timeoutSeconds() * 1000;
         Transport transport = Transport.parse(job.distributed().transportFor(spark.sparkContext().master()));
         CollectiveOptions options = CollectiveOptions.defaults(secret).withTimeoutMillis(timeoutMillis)
@@ -190,8 +215,9 @@ public final class DistributedTrainer {
         // checkpoint), so the first failed stage attempt ends this attempt with its own error.
         StageFailureCanceller canceller = new StageFailureCanceller(sc, jobGroup);
         spark.sparkContext().addSparkListener(canceller);
-        try (MetricsServer metrics = new MetricsServer(driverHost, secret, progress, plan.stopOnRequest(), timeoutMillis + 60_000,
+        try (MetricsServer metrics = new MetricsServer(bind, driverHost, secret, progress, plan.stopOnRequest(), timeoutMillis + 60_000,
                 () -> sc.cancelJobGroup(jobGroup))) {
+            progressAddress.accept(metrics.address());
             String coordinatorAddress = "";
             if (transport == Transport.COORDINATOR) {
                 averaging = CoordinatorServer.start(workers, InetAddress.getByName("0.0.0.0"), options);
@@ -225,6 +251,11 @@ public final class DistributedTrainer {
                 Thread.currentThread().interrupt();
             }
             if (metrics.failure() != null) throw new AttemptFailure.CoordinatorFailed(metrics.failure());
+            String problem = metrics.problem();
+            if (problem != null) {
+                throw new AttemptFailure.IncompleteProgress("rank 0's progress channel to the driver failed: " + problem
+                        + "; no checkpoint or validation was done after global step " + progress.furthestStep());
+            }
             return results;   // in rank order: a barrier task's partition is its rank
         } finally {
             spark.sparkContext().removeSparkListener(canceller);
@@ -279,16 +310,18 @@ public final class DistributedTrainer {
         private final TrainingListener listener;
         private final EarlyStoppingMonitor monitor;
         private final CheckpointWriter checkpoints;
+        private final LossGrowthWatch lossGrowth;
         private List<EpochStats> epochs = new ArrayList<>();
         private int currentEpoch;
-        private volatile long furthestStep;
+        private volatile long furthestStep, lastCheckpoint;
 
-        Progress(JobConfig job, Dataset validation, TrainingListener listener, CheckpointWriter checkpoints) {
+        Progress(JobConfig job, Dataset validation, TrainingListener listener, CheckpointWriter checkpoints, Consumer<String> log) {
             this.job = job;
             this.validation = validation;
             this.listener = listener;
             this.monitor = new EarlyStoppingMonitor(job.training().earlyStopping());
             this.checkpoints = checkpoints;
+            this.lossGrowth = new LossGrowthWatch(job.optimizer().schedule(), log);
         }
 
         /** A new attempt starts at {@code from} (null: the beginning); the epochs after it will be reported again. */
@@ -297,6 +330,17 @@ public final class DistributedTrainer {
             else epochs.clear();
             currentEpoch = 0;
             furthestStep = from == null ? 0 : from.globalStep();
+            lastCheckpoint = -1;
+            if (!epochs.isEmpty()) lossGrowth.firstEpoch(epochs.get(0).trainLoss());
+        }
+
+        /** A finished attempt whose last state (global step {@code iteration}) was not saved has lost work: it fails. */
+        void requireCheckpointAt(long iteration) {
+            if (lastCheckpoint != iteration) {
+                throw new AttemptFailure.IncompleteProgress("training ended at global step " + iteration + " but the driver's last checkpoint "
+                        + (lastCheckpoint < 0 ? "of this attempt was never written" : "is at global step " + lastCheckpoint)
+                        + ": a scheduled checkpoint was missed");
+            }
         }
 
         /** The furthest global step rank 0 reported finished in this attempt. */
@@ -307,7 +351,7 @@ public final class DistributedTrainer {
         @Override
         public void checkpoint(StartPoint start, INDArray params, INDArray optimizerState, long iteration) {
             furthestStep = Math.max(furthestStep, iteration);
-            if (checkpoints != null) checkpoints.write(start, params, optimizerState, iteration, epochs);
+            if (checkpoints != null && checkpoints.write(start, params, optimizerState, iteration, epochs)) lastCheckpoint = iteration;
         }
 
         @Override
@@ -318,6 +362,7 @@ public final class DistributedTrainer {
                 listener.onEpochStart(epoch, job.training().epochs(), steps);
             }
             listener.onStep(epoch, step, steps, loss, samplesPerSecond);
+            lossGrowth.loss((long) (epoch - 1) * steps + step, loss);
         }
 
         @Override
@@ -332,8 +377,12 @@ public final class DistributedTrainer {
             EpochStats stats = new EpochStats(epoch, f[0], f[1], valLoss, valAccuracy, f[2], f[3], f[4]);
             epochs.add(stats);
             listener.onEpochEnd(stats);
+            if (epoch == 1) lossGrowth.firstEpoch(stats.trainLoss());
+            lossGrowth.loss(iteration, stats.trainLoss());
             furthestStep = Math.max(furthestStep, iteration);
-            if (checkpoints != null) checkpoints.write(new StartPoint(epoch + 1, 0, new double[3]), params, optimizerState, iteration, epochs);
+            if (checkpoints != null && checkpoints.write(new StartPoint(epoch + 1, 0, new double[3]), params, optimizerState, iteration, epochs)) {
+                lastCheckpoint = iteration;
+            }
             // params was read fresh from the channel for this epoch, so the monitor may keep it as the best.
             return monitor.update(stats, () -> params);
         }

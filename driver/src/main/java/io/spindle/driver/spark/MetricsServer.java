@@ -8,21 +8,29 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.security.MessageDigest;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The driver's end of the progress channel. A connection must open with "SPNDLMET" and the job's
- * 32-byte secret within five seconds or it is dropped; then messages are a type byte and
- * big-endian fields: STEP (int epoch, int step, int steps, double loss, double samples/s),
+ * The driver's end of the progress channel. A {@link ProgressGate} admits the one connection that opens
+ * with "SPNDLMET" and the job's 32-byte secret (strangers are cut after five seconds, never delaying it);
+ * the driver answers ACK, then messages are a type byte and big-endian fields: STEP (int epoch, int step,
+ * int steps, double loss, double samples/s),
  * EPOCH_END (int epoch, 6 doubles: loss, accuracy, samples/s, seconds, learning rate, collective seconds; int n + n floats params, int m + m floats state, long iteration;
  * the floats as raw little-endian values),
  * CHECKPOINT (int epoch, int step, 3 doubles epoch totals; the same params, state and iteration), BYE.
+ * A channel that ends without BYE is {@link #problem() reported}: the run must not pass as complete.
  */
 final class MetricsServer implements AutoCloseable {
+    static final int HANDSHAKE_MILLIS = 5_000;
+    /** Pending (not yet authenticated) connections one address, and all addresses, may hold. */
+    static final int PENDING_PER_SOURCE = 8, PENDING_TOTAL = 64;
 
     /** What the coordinator does with each message; runs on the server's thread. */
     interface Listener {
@@ -35,36 +43,40 @@ final class MetricsServer implements AutoCloseable {
         void checkpoint(io.spindle.worker.StartPoint start, INDArray params, INDArray optimizerState, long iteration);
     }
 
-    private final ServerSocket server;
-    private final byte[] secret;
+    private final ProgressGate gate;
     private final Listener listener;
     private final Thread thread;
-    private volatile boolean closed;
-    private volatile Throwable failure;
-
+    private final BlockingQueue<SocketChannel> admitted = new LinkedBlockingQueue<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
     private final int readTimeoutMillis;
     private final Runnable onFailure;
-
-    /** {@code onFailure} runs (on the server thread) when the listener throws, e.g. to cancel the stage. */
     private final boolean answers;
+    private final String advertised;
+    private volatile boolean closed, spoken, completed;
+    private volatile Socket connection;
+    private volatile Throwable failure;
+    private volatile String ended;
 
-    /** {@code answers}: reply go/stop to each epoch end (early stopping); the client waits for it then. */
-    MetricsServer(String advertisedHost, byte[] secret, Listener listener, boolean answers, int readTimeoutMillis,
+    /**
+     * Listens on {@code bind}, advertised to rank 0 as {@code advertisedHost}. {@code answers}: reply go/stop to each
+     * epoch end (early stopping); the client waits for it then. {@code onFailure} runs (on the server thread) when
+     * the listener throws, e.g. to cancel the stage.
+     */
+    MetricsServer(InetAddress bind, String advertisedHost, byte[] secret, Listener listener, boolean answers, int readTimeoutMillis,
                   Runnable onFailure) throws IOException {
         this.answers = answers;
         this.readTimeoutMillis = readTimeoutMillis;
         this.onFailure = onFailure;
-        this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(0));
-        this.secret = secret.clone();
         this.listener = listener;
-        this.advertised = advertisedHost + ":" + server.getLocalPort();
+        byte[] hello = new byte[MetricsClient.MAGIC.length + secret.length];
+        System.arraycopy(MetricsClient.MAGIC, 0, hello, 0, MetricsClient.MAGIC.length);
+        System.arraycopy(secret, 0, hello, MetricsClient.MAGIC.length, secret.length);
+        this.gate = new ProgressGate(bind, hello, HANDSHAKE_MILLIS, PENDING_PER_SOURCE, PENDING_TOTAL, this::admit);
+        this.advertised = advertisedHost + ":" + gate.port();
         this.thread = new Thread(this::serve, "spindle-metrics-server");
         thread.setDaemon(true);
         thread.start();
     }
-
-    private final String advertised;
 
     String address() {
         return advertised;
@@ -75,59 +87,80 @@ final class MetricsServer implements AutoCloseable {
         return failure;
     }
 
+    /**
+     * Null once rank 0 said BYE after its last message; else why the run's progress is incomplete (never opened,
+     * or ended early), with what the gate dropped.
+     */
+    String problem() {
+        if (completed) return null;
+        String why = ended != null ? ended : connection == null ? "rank 0 never opened it" : "it is still open";
+        return why + gate.dropSummary();
+    }
+
+    /** Called by the gate with an authenticated connection: rank 0's, or its retry when the first one never spoke. */
+    private synchronized void admit(SocketChannel c) {
+        Socket previous = connection;
+        if (spoken || closed) {
+            closeQuietly(c.socket());   // rank 0 is already talking (or we are done): a second channel is not ours
+            return;
+        }
+        connection = c.socket();
+        admitted.add(c);
+        if (previous != null) closeQuietly(previous);
+    }
+
     private void serve() {
         while (!closed) {
-            try (Socket s = server.accept()) {
-                connection = s;
-                s.setSoTimeout(5_000);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
-                if (!authenticated(in)) continue;
+            Socket s;
+            try {
+                s = admitted.take().socket();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (s != connection) continue;   // replaced by a retry before we got to it
+            try {
+                OutputStream reply = s.getOutputStream();
+                reply.write(MetricsClient.ACK);
+                reply.flush();
                 // Rank 0 speaks at least once per step; silence this long means it is gone.
                 s.setSoTimeout(readTimeoutMillis);
-                try {
-                    readMessages(in, s.getOutputStream());
-                } finally {
-                    // Rank 0 said BYE or its connection broke (a killed executor): either way nothing more will come.
-                    finished.countDown();
-                }
+                DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+                readMessages(in, reply);
+                completed = true;
+                finished.countDown();
+                return;
             } catch (IOException e) {
-                // A stranger, a dropped connection or our own close: keep serving until closed.
+                // Before its first message rank 0 may still retry on a new connection; after it, the channel is lost.
+                if (spoken) {
+                    ended = "it ended before rank 0 said BYE (" + e.getMessage() + ")";
+                    finished.countDown();
+                    return;
+                }
             } catch (Throwable e) {
                 failure = e;
                 onFailure.run();
+                finished.countDown();
+                return;
+            } finally {
+                closeQuietly(s);
             }
         }
     }
-
-    private volatile Socket connection;
-    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     /**
      * Waits until rank 0's messages have all been handled (it said BYE or its connection ended): the driver
      * validates the last epoch, or writes the last checkpoint, while the stage may already have returned.
      */
     void awaitFinished(long timeoutMillis) throws InterruptedException {
-        finished.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
-    private boolean authenticated(DataInputStream in) {
-        try {
-            byte[] magic = new byte[MetricsClient.MAGIC.length];
-            byte[] key = new byte[secret.length];
-            in.readFully(magic);
-            in.readFully(key);
-            return MessageDigest.isEqual(magic, MetricsClient.MAGIC) && MessageDigest.isEqual(key, secret);
-        } catch (SocketTimeoutException | EOFException e) {
-            return false;
-        } catch (IOException e) {
-            return false;
-        }
+        finished.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private void readMessages(DataInputStream in, java.io.OutputStream reply) throws IOException {
         while (true) {
             int type = in.read();
-            if (type < 0 || type == MetricsClient.BYE) return;
+            if (type < 0) throw new EOFException("the connection closed");
+            spoken = true;
+            if (type == MetricsClient.BYE) return;
             if (type == MetricsClient.STEP) {
                 listener.step(in.readInt(), in.readInt(), in.readInt(), in.readDouble(), in.readDouble());
             } else if (type == MetricsClient.EPOCH_END) {
@@ -148,7 +181,7 @@ final class MetricsServer implements AutoCloseable {
                 INDArray state = readValues(in, "optimizer state");
                 listener.checkpoint(new io.spindle.worker.StartPoint(epoch, step, totals), params, state, in.readLong());
             } else {
-                return;   // not our protocol: drop the connection
+                throw new IOException("an unknown message type " + type);
             }
         }
     }
@@ -163,17 +196,23 @@ final class MetricsServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-            Socket c = connection;
-            if (c != null) c.close();
-        } catch (IOException ignored) {
-            // closing is best effort
-        }
+        gate.close();
+        Socket c = connection;
+        if (c != null) closeQuietly(c);
+        thread.interrupt();
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (SocketChannel waiting : admitted) closeQuietly(waiting.socket());
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing is best effort
         }
     }
 }

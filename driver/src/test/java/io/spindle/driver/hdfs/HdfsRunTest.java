@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spindle.core.Sequential;
 import io.spindle.core.io.ModelFile;
+import io.spindle.core.config.ConfigException;
 import io.spindle.driver.cli.Cli;
+import io.spindle.driver.run.RunLock;
+import io.spindle.driver.run.Storage;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -23,6 +26,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -86,6 +91,32 @@ class HdfsRunTest {
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         assertEquals(8, fs.listStatus(new Path("/runs/mlp")).length, "7 files and checkpoints/, no temp files left behind");
         assertEquals(2, fs.listStatus(new Path("/runs/mlp/checkpoints")).length, "the newest 2 (checkpoint.keep)");
+    }
+
+    @Test
+    void aRunDirectoryOnHdfsTakesOneRunAtATime() throws Exception {
+        String dir = root + "/runs/locked";
+        Storage storage = Storage.withDefaults();
+        FileSystem fs = cluster.getFileSystem();
+        Path lock = new Path("/runs/locked/" + RunLock.NAME);
+        try (RunLock first = RunLock.acquire(storage, dir, line -> { })) {
+            assertTrue(fs.exists(lock));
+            ConfigException e = assertThrows(ConfigException.class, () -> RunLock.acquire(storage, dir, line -> { }));
+            assertTrue(e.getMessage().contains("is in use by the Spindle run of pid " + ProcessHandle.current().pid()), e.getMessage());
+        }
+        assertFalse(fs.exists(lock), "released");
+
+        // Another host's lock that nobody refreshed for longer than the staleness limit is taken over.
+        try (var out = fs.create(lock, false)) {
+            out.write("{\"host\": \"elsewhere.invalid\", \"pid\": 7, \"started\": \"2026-01-01T00:00:00Z\", \"token\": \"t\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        assertThrows(ConfigException.class, () -> RunLock.acquire(storage, dir, line -> { }), "refreshed just now: live");
+        fs.setTimes(lock, System.currentTimeMillis() - 3_600_000L, -1);
+        List<String> log = new java.util.ArrayList<>();
+        RunLock.acquire(storage, dir, log::add).close();
+        assertTrue(log.size() == 1 && log.get(0).contains("has not refreshed it for"), log.toString());
+        assertFalse(fs.exists(lock));
     }
 
     private static JsonNode summary(String dir) throws Exception {

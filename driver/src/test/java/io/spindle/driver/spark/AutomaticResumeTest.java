@@ -42,7 +42,7 @@ class AutomaticResumeTest {
         spark.stop();
     }
 
-    static JobConfig job(String transport) throws Exception {
+    static JobConfig job(String transport, String... overrides) throws Exception {
         // 2 shards × 640 rows, local batch 64: 10 steps per epoch; 3 epochs; checkpoints every 4 steps and at epoch ends.
         String json = """
                 {"name": "resume", "data": {"train": "unused"},
@@ -52,7 +52,7 @@ class AutomaticResumeTest {
                  "training": {"epochs": 3, "batch_size": 128, "seed": 5, "workers": 2, "transport": "%s"},
                  "checkpoint": {"every_steps": 4, "keep": 2, "max_attempts": 2}}
                 """.formatted(transport);
-        return JobConfig.parse(json, "test", List.of());
+        return JobConfig.parse(json, "test", List.of(overrides));
     }
 
     private static DistributedTrainer.Outcome train(JobConfig job, Dataset rows, Path run, List<String> log) throws Exception {
