@@ -5,11 +5,13 @@ import java.util.List;
 /**
  * The α-β-γ cost of a ring all-reduce, and of a step that runs one after or alongside a synthetic backward:
  * a ring of N ranks takes 2(N-1) latency hops (α each), sends 2(N-1)/N of the buffer's wire bytes per rank (β per
- * byte), and reduces (N-1)/N of its values per rank (γ per value, casts included). Times are in milliseconds.
+ * byte), and reduces (N-1)/N of its values per rank. The reduction's cost is split the only way one model size can
+ * tell apart: fp32's pass moves with its bytes and sits in β; a 2-byte wire format adds γ per value reduced for its
+ * casts. Times are in milliseconds.
  *
  * @param alphaMs per-hop latency
- * @param betaMsPerByte per-byte time on one link
- * @param gammaMsPerValue per-value reduction time
+ * @param betaMsPerByte per-byte time on one link, fp32 reduction included
+ * @param gammaMsPerValue per-value reduction cost a 2-byte wire format adds (its casts)
  */
 public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerValue) {
 
@@ -36,10 +38,10 @@ public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerV
         return f[0] * alphaMs + f[1] * betaMsPerByte + f[2] * gammaMsPerValue;
     }
 
-    /** The α, β and γ coefficients of one all-reduce: hops, wire bytes sent per rank, values reduced per rank. */
+    /** The α, β and γ coefficients of one all-reduce: hops, wire bytes per rank, values reduced through casts. */
     static double[] features(int n, long values, int bytesPerValue) {
-        double share = (n - 1) / (double) n;
-        return new double[] {2.0 * (n - 1), RingBytes.perWorker(n, values, bytesPerValue), share * values};
+        double cast = bytesPerValue < 4 ? (n - 1) / (double) n * values : 0;
+        return new double[] {2.0 * (n - 1), RingBytes.perWorker(n, values, bytesPerValue), cast};
     }
 
     /**
@@ -76,7 +78,7 @@ public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerV
         for (int i = 0; i < serial.size(); i++) {
             Observation o = serial.get(i);
             double[] f = features(o.nodes(), model.parameters(), o.mode().bytesPerValue());
-            for (int j = 0; j < 3; j++) {
+            for (int j = 0; j < f.length; j++) {
                 f[j] /= o.stepMs();
             }
             x[i] = f;

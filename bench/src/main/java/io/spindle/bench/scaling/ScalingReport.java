@@ -91,7 +91,7 @@ public final class ScalingReport {
 
     public void print(PrintStream out) {
         out.printf(Locale.ROOT, "cost model fitted to the serial modes: alpha %.1f us per hop, beta %.3f ns per byte"
-                        + " (%.0f MB/s effective), gamma %.2f ns per value%n",
+                        + " (%.0f MB/s effective, fp32 reduction included), gamma %.2f ns per value for bf16's casts%n",
                 fitted.alphaMs() * 1e3, fitted.betaMsPerByte() * 1e6,
                 fitted.betaMsPerByte() > 0 ? 1e-3 / fitted.betaMsPerByte() : Double.POSITIVE_INFINITY, fitted.gammaMsPerValue() * 1e6);
         out.println("   N mode          step ms  model ms  error  efficiency  model eff  ideal eff  wire MB/worker/step"
@@ -102,7 +102,7 @@ public final class ScalingReport {
                     r.predictedEfficiency(), r.idealEfficiency(), r.wireBytes() / 1e6,
                     RingBytes.perWorker(r.nodes(), r.parameters(), r.mode().bytesPerValue()) / 1e6, r.cpuSeconds());
         }
-        out.printf(Locale.ROOT, "extrapolated (the fitted alpha and gamma; beta scaled to the link; %.0f ms compute):%n",
+        out.printf(Locale.ROOT, "extrapolated (the fitted alpha and gamma of this host; beta scaled to the link; %.0f ms compute):%n",
                 config.computeMs());
         out.println("     params   link     N  " + String.join("  ", java.util.Arrays.stream(LabMode.values())
                 .map(m -> String.format(Locale.ROOT, "%-13s", m.label)).toList()) + "  (efficiency, ideal)");
