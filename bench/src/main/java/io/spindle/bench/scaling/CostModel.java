@@ -60,8 +60,8 @@ public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerV
         return Math.max(compute, commFree);
     }
 
-    /** A measured step time of one worker count and mode. */
-    public record Observation(int nodes, LabMode mode, double stepMs) { }
+    /** A measured step of one worker count and mode: its time, and each worker's CPU seconds in it. */
+    public record Observation(int nodes, LabMode mode, double stepMs, double cpuSecondsPerStep) { }
 
     /**
      * Fits α, β, γ (all ≥ 0) to the serial modes' measured steps, minimising squared relative error. The

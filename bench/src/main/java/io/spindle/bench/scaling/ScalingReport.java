@@ -17,9 +17,13 @@ public final class ScalingReport {
     static final long[] EXTRAPOLATED_PARAMETERS = {25_000_000, 100_000_000};
     static final double[] EXTRAPOLATED_GBIT = {10, 25};
 
-    /** One row of the report: measured (with its prediction) or extrapolated (measured fields NaN). */
+    /**
+     * One row of the report: measured (with its prediction) or extrapolated (measured fields NaN); {@code cpuBound}
+     * when the lab's shared cores, not the network, set the predicted step.
+     */
     public record Row(String kind, int nodes, long parameters, double linkGbit, LabMode mode, double computeMs,
-                      double measuredMs, double predictedMs, double idealMs, double wireBytes, double cpuSeconds) {
+                      double measuredMs, double predictedMs, double idealMs, double wireBytes, double cpuSeconds,
+                      boolean cpuBound) {
         public double efficiency() {
             return computeMs / measuredMs;
         }
@@ -38,19 +42,22 @@ public final class ScalingReport {
     }
 
     private final LabConfig config;
+    private final LabFit lab;
     private final CostModel fitted;
     private final List<Row> measured = new ArrayList<>();
     private final List<Row> extrapolated = new ArrayList<>();
 
     public ScalingReport(LabConfig config, SyntheticModel model, List<Measurement> measurements) {
         this.config = config;
-        this.fitted = CostModel.fit(model, measurements.stream()
-                .map(m -> new CostModel.Observation(m.nodes(), m.mode(), m.stepMs())).toList());
+        this.lab = LabFit.fit(model, measurements.stream()
+                .map(m -> new CostModel.Observation(m.nodes(), m.mode(), m.stepMs(), m.cpuSecondsPerStep())).toList());
+        this.fitted = lab.network();
         CostModel ideal = CostModel.ideal(config.linkGbit());
         for (Measurement m : measurements) {
             measured.add(new Row("measured", m.nodes(), config.parameters(), config.linkGbit(), m.mode(), config.computeMs(),
-                    m.stepMs(), fitted.stepMs(m.nodes(), model, m.mode()), ideal.stepMs(m.nodes(), model, m.mode()),
-                    m.wireBytesPerStep(), m.cpuSecondsPerStep()));
+                    m.stepMs(), lab.stepMs(m.nodes(), model, m.mode(), m.cpuSecondsPerStep()),
+                    ideal.stepMs(m.nodes(), model, m.mode()), m.wireBytesPerStep(), m.cpuSecondsPerStep(),
+                    lab.cpuBound(m.nodes(), model, m.mode(), m.cpuSecondsPerStep())));
         }
         for (long p : EXTRAPOLATED_PARAMETERS) {
             SyntheticModel big = new SyntheticModel(p, config.layers(), config.forwardMs(), config.backwardMs(), config.bucketMib());
@@ -61,7 +68,7 @@ public final class ScalingReport {
                     for (LabMode mode : LabMode.values()) {
                         extrapolated.add(new Row("extrapolated", n, p, gbit, mode, config.computeMs(), Double.NaN,
                                 there.stepMs(n, big, mode), bound.stepMs(n, big, mode),
-                                RingBytes.perWorker(n, p, mode.bytesPerValue()), Double.NaN));
+                                RingBytes.perWorker(n, p, mode.bytesPerValue()), Double.NaN, false));
                     }
                 }
             }
@@ -90,19 +97,22 @@ public final class ScalingReport {
     }
 
     public void print(PrintStream out) {
-        out.printf(Locale.ROOT, "cost model fitted to the serial modes: alpha %.1f us per hop, beta %.3f ns per byte"
+        out.printf(Locale.ROOT, "lab host: the %s workers got %.2f cores between them (fitted); a step is at least their"
+                + " CPU work over those cores%n", "N", lab.hostCores());
+        out.printf(Locale.ROOT, "network model fitted to the serial modes the CPU did not bound: alpha %.1f us per hop, beta %.3f ns per byte"
                         + " (%.0f MB/s effective, fp32 reduction included), gamma %.2f ns per value for bf16's casts%n",
                 fitted.alphaMs() * 1e3, fitted.betaMsPerByte() * 1e6,
                 fitted.betaMsPerByte() > 0 ? 1e-3 / fitted.betaMsPerByte() : Double.POSITIVE_INFINITY, fitted.gammaMsPerValue() * 1e6);
         out.println("   N mode          step ms  model ms  error  efficiency  model eff  ideal eff  wire MB/worker/step"
-                + " (ring 2(N-1)/N)  CPU s/step");
+                + " (ring 2(N-1)/N)  CPU s/step  model bound");
         for (Row r : measured) {
-            out.printf(Locale.ROOT, "%4d %-13s %8.1f %9.1f %+5.1f%% %10.2f %10.2f %10.2f %12.2f (%6.2f) %12.3f%n",
+            out.printf(Locale.ROOT, "%4d %-13s %8.1f %9.1f %+5.1f%% %10.2f %10.2f %10.2f %12.2f (%6.2f) %12.3f  %s%n",
                     r.nodes(), r.mode().label, r.measuredMs(), r.predictedMs(), 100 * r.error(), r.efficiency(),
                     r.predictedEfficiency(), r.idealEfficiency(), r.wireBytes() / 1e6,
-                    RingBytes.perWorker(r.nodes(), r.parameters(), r.mode().bytesPerValue()) / 1e6, r.cpuSeconds());
+                    RingBytes.perWorker(r.nodes(), r.parameters(), r.mode().bytesPerValue()) / 1e6, r.cpuSeconds(),
+                    r.cpuBound() ? "host CPU" : "network");
         }
-        out.printf(Locale.ROOT, "extrapolated (the fitted alpha and gamma of this host; beta scaled to the link; %.0f ms compute):%n",
+        out.printf(Locale.ROOT, "extrapolated (the network model: fitted alpha and gamma, beta scaled to the link; no host-CPU floor; %.0f ms compute):%n",
                 config.computeMs());
         out.println("     params   link     N  " + String.join("  ", java.util.Arrays.stream(LabMode.values())
                 .map(m -> String.format(Locale.ROOT, "%-13s", m.label)).toList()) + "  (efficiency, ideal)");
@@ -153,14 +163,14 @@ public final class ScalingReport {
     public void writeCsv(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("kind,nodes,parameters,link_gbit,mode,compute_ms,step_ms,model_step_ms,model_error,efficiency,"
-                + "model_efficiency,ideal_efficiency,wire_bytes_per_worker_step,cpu_seconds_per_step");
+                + "model_efficiency,ideal_efficiency,wire_bytes_per_worker_step,cpu_seconds_per_step,model_bound");
         for (List<Row> rows : List.of(measured, extrapolated)) {
             for (Row r : rows) {
-                lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%s,%.1f,%s,%.2f,%s,%s,%.4f,%.4f,%.0f,%s",
+                lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%s,%.1f,%s,%.2f,%s,%s,%.4f,%.4f,%.0f,%s,%s",
                         r.kind(), r.nodes(), r.parameters(), r.linkGbit(), r.mode().label, r.computeMs(),
                         orEmpty(r.measuredMs(), "%.2f"), r.predictedMs(), orEmpty(r.error(), "%.4f"),
                         orEmpty(r.efficiency(), "%.4f"), r.predictedEfficiency(), r.idealEfficiency(), r.wireBytes(),
-                        orEmpty(r.cpuSeconds(), "%.4f")));
+                        orEmpty(r.cpuSeconds(), "%.4f"), r.kind().equals("measured") ? (r.cpuBound() ? "host-cpu" : "network") : "network"));
             }
         }
         Files.write(file, lines);

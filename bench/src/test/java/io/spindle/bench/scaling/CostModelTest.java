@@ -23,7 +23,7 @@ class CostModelTest {
         List<CostModel.Observation> seen = new ArrayList<>();
         for (int n : new int[] {2, 4, 8}) {
             for (LabMode mode : LabMode.values()) {
-                seen.add(new CostModel.Observation(n, mode, truth.stepMs(n, LAB, mode)));
+                seen.add(new CostModel.Observation(n, mode, truth.stepMs(n, LAB, mode), 0));
             }
         }
         CostModel fitted = CostModel.fit(LAB, seen);
@@ -39,10 +39,10 @@ class CostModelTest {
     void theFitNeverGoesNegative() {
         // Steps that shrink as N grows would need a negative cost; the fit holds that coefficient at zero.
         List<CostModel.Observation> seen = List.of(
-                new CostModel.Observation(2, LabMode.FP32_SERIAL, 300),
-                new CostModel.Observation(8, LabMode.FP32_SERIAL, 250),
-                new CostModel.Observation(2, LabMode.BF16_SERIAL, 200),
-                new CostModel.Observation(8, LabMode.BF16_SERIAL, 180));
+                new CostModel.Observation(2, LabMode.FP32_SERIAL, 300, 0),
+                new CostModel.Observation(8, LabMode.FP32_SERIAL, 250, 0),
+                new CostModel.Observation(2, LabMode.BF16_SERIAL, 200, 0),
+                new CostModel.Observation(8, LabMode.BF16_SERIAL, 180, 0));
         CostModel fitted = CostModel.fit(LAB, seen);
         assertEquals(0.0, fitted.alphaMs(), 0.0);
         for (double v : new double[] {fitted.betaMsPerByte(), fitted.gammaMsPerValue()}) {
