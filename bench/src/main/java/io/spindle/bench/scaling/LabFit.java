@@ -7,12 +7,28 @@ import java.util.List;
  * a step can take no less than the CPU work all of them do in it (they sleep through compute together, then all
  * work at once) divided by the cores the lab gets. Extrapolation drops that term: cluster nodes have cores each.
  *
- * @param network the α-β-γ model of the ring, fitted to the serial measurements that the host's CPU did not bound
+ * @param network the α-β-γ model of the ring
  * @param hostCores the cores the lab's workers got between them, fitted (other work on the host lowers it)
  */
 public record LabFit(CostModel network, double hostCores) {
-    private static final int GRID = 400;
     private static final double MIN_CORES = 0.05, MAX_CORES = 64;
+
+    /**
+     * The network model for a cluster, where each node has cores of its own: γ becomes the CPU time one cast
+     * value costs (fitted to the workers' measured CPU seconds), not the wall time it took on the lab's shared cores.
+     */
+    public CostModel onOwnCores(List<CostModel.Observation> observations, SyntheticModel model) {
+        double[][] x = new double[observations.size()][];
+        double[] y = new double[observations.size()];
+        for (int i = 0; i < y.length; i++) {
+            CostModel.Observation o = observations.get(i);
+            double[] f = CostModel.features(o.nodes(), model.parameters(), o.mode().bytesPerValue());
+            x[i] = new double[] {f[1], f[2]};   // CPU per step: a part per wire byte, and the casts
+            y[i] = o.cpuSecondsPerStep() * 1e3;
+        }
+        double[] cpu = NonNegativeLeastSquares.solve(x, y);
+        return new CostModel(network.alphaMs(), network.betaMsPerByte(), cpu[1]);
+    }
 
     /** The lab's predicted step: the network model's, or the host's CPU floor, whichever is longer. */
     public double stepMs(int n, SyntheticModel model, LabMode mode, double cpuSecondsPerStep) {
@@ -31,29 +47,39 @@ public record LabFit(CostModel network, double hostCores) {
     }
 
     /**
-     * Tries host core counts on a log grid; for each, fits the network model to the serial measurements that the
-     * CPU floor does not explain, and keeps the pair with the least squared relative error over every measurement.
+     * Fits α, β, γ and the host's cores to every measurement, serial and overlapped, minimising the squared relative
+     * error of the predicted steps. The overlapped steps pin α down: they pay it once per bucket. The search runs
+     * on the logarithms (so every value stays positive) from a few starting points, and keeps the best.
      */
     public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations) {
-        LabFit best = null;
-        double bestError = Double.POSITIVE_INFINITY;
-        for (int g = 0; g <= GRID; g++) {
-            double cores = MIN_CORES * Math.pow(MAX_CORES / MIN_CORES, g / (double) GRID);
-            LabFit floorOnly = new LabFit(new CostModel(0, 0, 0), cores);
-            List<CostModel.Observation> networkBound = observations.stream().filter(o -> !o.mode().overlapped
-                    && floorOnly.cpuFloorMs(o.nodes(), model, o.mode(), o.cpuSecondsPerStep()) < o.stepMs()).toList();
-            CostModel network = networkBound.isEmpty() ? new CostModel(0, 0, 0) : CostModel.fit(model, networkBound);
-            LabFit candidate = new LabFit(network, cores);
-            double error = 0;
+        java.util.function.ToDoubleFunction<double[]> error = x -> {
+            LabFit candidate = of(x);
+            double sum = 0;
             for (CostModel.Observation o : observations) {
                 double e = candidate.stepMs(o.nodes(), model, o.mode(), o.cpuSecondsPerStep()) / o.stepMs() - 1;
-                error += e * e;
+                sum += e * e;
             }
-            if (error < bestError) {
-                bestError = error;
-                best = candidate;
+            return sum;
+        };
+        double[] best = null;
+        double bestError = Double.POSITIVE_INFINITY;
+        for (double alpha : new double[] {1e-3, 0.1}) {          // ms per hop
+            for (double cores : new double[] {0.3, 1.5, 8}) {
+                double[] start = {Math.log(alpha), Math.log(8e-6), Math.log(1e-6), Math.log(cores)};
+                double[] x = NelderMead.minimise(error, start, 1.0, 600);
+                x = NelderMead.minimise(error, x, 0.2, 400);   // restart: the simplex may have collapsed early
+                double e = error.applyAsDouble(x);
+                if (e < bestError) {
+                    bestError = e;
+                    best = x;
+                }
             }
         }
-        return best;
+        return of(best);
+    }
+
+    private static LabFit of(double[] logs) {
+        double cores = Math.min(MAX_CORES, Math.max(MIN_CORES, Math.exp(logs[3])));
+        return new LabFit(new CostModel(Math.exp(logs[0]), Math.exp(logs[1]), Math.exp(logs[2])), cores);
     }
 }

@@ -17,8 +17,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The lab's chart: scaling efficiency against worker count (log scale). Dots are measurements, solid lines the
- * fitted model in the lab's scenario, dashed lines the model extrapolated to 25 M parameters on 10 GbE.
+ * The lab's chart: scaling efficiency against worker count (log scale). Dots are measurements; solid lines the
+ * model for the lab's scenario on a cluster (nodes with cores of their own, links as in the lab); dashed lines the
+ * model extrapolated to 25 M parameters on 10 GbE.
  */
 final class ScalingChart {
     private static final int[] MODEL_NODES = {2, 4, 8, 16, 32, 64, 128, 256};
@@ -33,7 +34,7 @@ final class ScalingChart {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
         SyntheticModel lab = SyntheticModel.of(c);
         SyntheticModel big = new SyntheticModel(25_000_000, c.layers(), c.forwardMs(), c.backwardMs(), c.bucketMib());
-        CostModel tenGig = report.fitted().onLink(c.linkGbit(), 10);
+        CostModel tenGig = report.cluster().onLink(c.linkGbit(), 10);
         LabMode[] modes = LabMode.values();
         for (int i = 0; i < modes.length; i++) {
             LabMode mode = modes[i];
@@ -43,10 +44,10 @@ final class ScalingChart {
                 rows.forEach(r -> dots.add(r.nodes(), r.efficiency()));
                 add(data, renderer, dots, COLORS[i], false, true);
             }
-            XYSeries model = new XYSeries(mode.label + " model, lab");
+            XYSeries model = new XYSeries(mode.label + " model, lab links");
             XYSeries extrapolated = new XYSeries(mode.label + " model, 25M @ 10GbE");
             for (int n : MODEL_NODES) {
-                model.add(n, c.computeMs() / report.fitted().stepMs(n, lab, mode));
+                model.add(n, c.computeMs() / report.cluster().stepMs(n, lab, mode));
                 extrapolated.add(n, c.computeMs() / tenGig.stepMs(n, big, mode));
             }
             add(data, renderer, model, COLORS[i], false, false);

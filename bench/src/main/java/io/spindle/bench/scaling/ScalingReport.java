@@ -44,14 +44,17 @@ public final class ScalingReport {
     private final LabConfig config;
     private final LabFit lab;
     private final CostModel fitted;
+    private final CostModel cluster;   // fitted, with γ as CPU time: what a node with its own cores pays
     private final List<Row> measured = new ArrayList<>();
     private final List<Row> extrapolated = new ArrayList<>();
 
     public ScalingReport(LabConfig config, SyntheticModel model, List<Measurement> measurements) {
         this.config = config;
-        this.lab = LabFit.fit(model, measurements.stream()
-                .map(m -> new CostModel.Observation(m.nodes(), m.mode(), m.stepMs(), m.cpuSecondsPerStep())).toList());
+        List<CostModel.Observation> observations = measurements.stream()
+                .map(m -> new CostModel.Observation(m.nodes(), m.mode(), m.stepMs(), m.cpuSecondsPerStep())).toList();
+        this.lab = LabFit.fit(model, observations);
         this.fitted = lab.network();
+        this.cluster = lab.onOwnCores(observations, model);
         CostModel ideal = CostModel.ideal(config.linkGbit());
         for (Measurement m : measurements) {
             measured.add(new Row("measured", m.nodes(), config.parameters(), config.linkGbit(), m.mode(), config.computeMs(),
@@ -62,7 +65,7 @@ public final class ScalingReport {
         for (long p : EXTRAPOLATED_PARAMETERS) {
             SyntheticModel big = new SyntheticModel(p, config.layers(), config.forwardMs(), config.backwardMs(), config.bucketMib());
             for (double gbit : EXTRAPOLATED_GBIT) {
-                CostModel there = fitted.onLink(config.linkGbit(), gbit);
+                CostModel there = cluster.onLink(config.linkGbit(), gbit);
                 CostModel bound = CostModel.ideal(gbit);
                 for (int n : EXTRAPOLATED_NODES) {
                     for (LabMode mode : LabMode.values()) {
@@ -77,6 +80,11 @@ public final class ScalingReport {
 
     public CostModel fitted() {
         return fitted;
+    }
+
+    /** The model extrapolation uses: the fitted α and β, and γ as the casts' CPU time. */
+    public CostModel cluster() {
+        return cluster;
     }
 
     public LabConfig config() {
@@ -99,10 +107,12 @@ public final class ScalingReport {
     public void print(PrintStream out) {
         out.printf(Locale.ROOT, "lab host: the %s workers got %.2f cores between them (fitted); a step is at least their"
                 + " CPU work over those cores%n", "N", lab.hostCores());
-        out.printf(Locale.ROOT, "network model fitted to the serial modes the CPU did not bound: alpha %.1f us per hop, beta %.3f ns per byte"
+        out.printf(Locale.ROOT, "network model fitted with it to every measurement: alpha %.1f us per hop, beta %.3f ns per byte"
                         + " (%.0f MB/s effective, fp32 reduction included), gamma %.2f ns per value for bf16's casts%n",
                 fitted.alphaMs() * 1e3, fitted.betaMsPerByte() * 1e6,
                 fitted.betaMsPerByte() > 0 ? 1e-3 / fitted.betaMsPerByte() : Double.POSITIVE_INFINITY, fitted.gammaMsPerValue() * 1e6);
+        out.printf(Locale.ROOT, "on a node with cores of its own (the extrapolation), gamma is the casts' CPU time:"
+                + " %.2f ns per value (fitted to the workers' CPU seconds)%n", cluster.gammaMsPerValue() * 1e6);
         out.println("   N mode          step ms  model ms  error  efficiency  model eff  ideal eff  wire MB/worker/step"
                 + " (ring 2(N-1)/N)  CPU s/step  model bound");
         for (Row r : measured) {
@@ -112,7 +122,7 @@ public final class ScalingReport {
                     RingBytes.perWorker(r.nodes(), r.parameters(), r.mode().bytesPerValue()) / 1e6, r.cpuSeconds(),
                     r.cpuBound() ? "host CPU" : "network");
         }
-        out.printf(Locale.ROOT, "extrapolated (the network model: fitted alpha and gamma, beta scaled to the link; no host-CPU floor; %.0f ms compute):%n",
+        out.printf(Locale.ROOT, "extrapolated (fitted alpha; beta scaled to the link; gamma as CPU time; no host-CPU floor; %.0f ms compute):%n",
                 config.computeMs());
         out.println("     params   link     N  " + String.join("  ", java.util.Arrays.stream(LabMode.values())
                 .map(m -> String.format(Locale.ROOT, "%-13s", m.label)).toList()) + "  (efficiency, ideal)");
@@ -132,7 +142,7 @@ public final class ScalingReport {
     /** Where the ring's latency term overtakes its bandwidth term for 25 M parameters in bf16 on 10 GbE, bucketed. */
     String latencyNote() {
         int buckets = new SyntheticModel(25_000_000, config.layers(), 1, 1, config.bucketMib()).buckets().size();
-        CostModel tenGig = fitted.onLink(config.linkGbit(), 10);
+        CostModel tenGig = cluster.onLink(config.linkGbit(), 10);
         if (tenGig.alphaMs() == 0) {
             return "latency: the fit found no per-hop cost above the noise, so the model has no latency-bound regime";
         }
