@@ -24,7 +24,7 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
                         double forwardShare, int layers, double bucketMib, double linkGbit,
                         int warmupSteps, int steps) {
 
-    static final int QUICK_WARMUP = 2, QUICK_STEPS = 10;
+    static final int QUICK_WARMUP = 2, QUICK_STEPS = 8;
     public static final int MAX_NODES = 64;   // the lab's /24 and its veth names bound it
 
     public LabConfig {

@@ -49,11 +49,14 @@ public record LabFit(CostModel network, double hostCores) {
     /**
      * Fits α, β, γ and the host's cores to every measurement, serial and overlapped, minimising the squared relative
      * error of the predicted steps. The overlapped steps pin α down: they pay it once per bucket. The search runs
-     * on the logarithms (so every value stays positive) from a few starting points, and keeps the best.
+     * on the logarithms (so every value stays positive) from a few starting points, and keeps the best. β is held
+     * at or above the line rate of a {@code linkGbit} link: where the CPU floor takes the blame for a slow step,
+     * the link must not be credited with more than it can carry.
      */
-    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations) {
+    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit) {
+        double lineBeta = CostModel.ideal(linkGbit).betaMsPerByte();
         java.util.function.ToDoubleFunction<double[]> error = x -> {
-            LabFit candidate = of(x);
+            LabFit candidate = of(x, lineBeta);
             double sum = 0;
             for (CostModel.Observation o : observations) {
                 double e = candidate.stepMs(o.nodes(), model, o.mode(), o.cpuSecondsPerStep()) / o.stepMs() - 1;
@@ -65,7 +68,7 @@ public record LabFit(CostModel network, double hostCores) {
         double bestError = Double.POSITIVE_INFINITY;
         for (double alpha : new double[] {1e-3, 0.1}) {          // ms per hop
             for (double cores : new double[] {0.3, 1.5, 8}) {
-                double[] start = {Math.log(alpha), Math.log(8e-6), Math.log(1e-6), Math.log(cores)};
+                double[] start = {Math.log(alpha), Math.log(0.1 * lineBeta), Math.log(1e-6), Math.log(cores)};
                 double[] x = NelderMead.minimise(error, start, 1.0, 600);
                 x = NelderMead.minimise(error, x, 0.2, 400);   // restart: the simplex may have collapsed early
                 double e = error.applyAsDouble(x);
@@ -75,11 +78,11 @@ public record LabFit(CostModel network, double hostCores) {
                 }
             }
         }
-        return of(best);
+        return of(best, lineBeta);
     }
 
-    private static LabFit of(double[] logs) {
+    private static LabFit of(double[] logs, double lineBeta) {
         double cores = Math.min(MAX_CORES, Math.max(MIN_CORES, Math.exp(logs[3])));
-        return new LabFit(new CostModel(Math.exp(logs[0]), Math.exp(logs[1]), Math.exp(logs[2])), cores);
+        return new LabFit(new CostModel(Math.exp(logs[0]), lineBeta + Math.exp(logs[1]), Math.exp(logs[2])), cores);
     }
 }

@@ -61,6 +61,7 @@ final class ScalingChart {
         LogAxis x = new LogAxis("workers N");
         x.setBase(2);
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
         plot.setDomainAxis(x);
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.05);
         plot.setRenderer(renderer);

@@ -52,7 +52,7 @@ public final class ScalingReport {
         this.config = config;
         List<CostModel.Observation> observations = measurements.stream()
                 .map(m -> new CostModel.Observation(m.nodes(), m.mode(), m.stepMs(), m.cpuSecondsPerStep())).toList();
-        this.lab = LabFit.fit(model, observations);
+        this.lab = LabFit.fit(model, observations, config.linkGbit());
         this.fitted = lab.network();
         this.cluster = lab.onOwnCores(observations, model);
         CostModel ideal = CostModel.ideal(config.linkGbit());
@@ -108,7 +108,7 @@ public final class ScalingReport {
         out.printf(Locale.ROOT, "lab host: the %s workers got %.2f cores between them (fitted); a step is at least their"
                 + " CPU work over those cores%n", "N", lab.hostCores());
         out.printf(Locale.ROOT, "network model fitted with it to every measurement: alpha %.1f us per hop, beta %.3f ns per byte"
-                        + " (%.0f MB/s effective, fp32 reduction included), gamma %.2f ns per value for bf16's casts%n",
+                        + " (%.0f MB/s effective, fp32 reduction included; held >= the line rate), gamma %.2f ns per value for bf16's casts%n",
                 fitted.alphaMs() * 1e3, fitted.betaMsPerByte() * 1e6,
                 fitted.betaMsPerByte() > 0 ? 1e-3 / fitted.betaMsPerByte() : Double.POSITIVE_INFINITY, fitted.gammaMsPerValue() * 1e6);
         out.printf(Locale.ROOT, "on a node with cores of its own (the extrapolation), gamma is the casts' CPU time:"
