@@ -1,0 +1,90 @@
+package io.spindle.bench.scaling;
+
+import java.util.List;
+
+/**
+ * The α-β-γ cost of a ring all-reduce, and of a step that runs one after or alongside a synthetic backward:
+ * a ring of N ranks takes 2(N-1) latency hops (α each), sends 2(N-1)/N of the buffer's wire bytes per rank (β per
+ * byte), and reduces (N-1)/N of its values per rank. The reduction's cost is split the only way one model size can
+ * tell apart: fp32's pass moves with its bytes and sits in β; a 2-byte wire format adds γ per value reduced for its
+ * casts. Times are in milliseconds.
+ *
+ * @param alphaMs per-hop latency
+ * @param betaMsPerByte per-byte time on one link, fp32 reduction included
+ * @param gammaMsPerValue per-value reduction cost a 2-byte wire format adds (its casts)
+ */
+public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerValue) {
+
+    public CostModel {
+        if (!(alphaMs >= 0 && betaMsPerByte >= 0 && gammaMsPerValue >= 0)) {
+            throw new IllegalArgumentException("alpha, beta and gamma must be >= 0, got "
+                    + alphaMs + ", " + betaMsPerByte + ", " + gammaMsPerValue);
+        }
+    }
+
+    /** The bound a link of {@code gbit} allows: bandwidth only, no latency and free reduction. */
+    public static CostModel ideal(double gbit) {
+        return new CostModel(0, 8.0 / (gbit * 1e9) * 1e3, 0);
+    }
+
+    /** This model on a link {@code toGbit} fast, its per-byte time scaled from a link {@code fromGbit} fast. */
+    public CostModel onLink(double fromGbit, double toGbit) {
+        return new CostModel(alphaMs, betaMsPerByte * fromGbit / toGbit, gammaMsPerValue);
+    }
+
+    /** One all-reduce of {@code values} values, {@code bytesPerValue} each on the wire, over {@code n} ranks. */
+    public double allReduceMs(int n, long values, int bytesPerValue) {
+        double[] f = features(n, values, bytesPerValue);
+        return f[0] * alphaMs + f[1] * betaMsPerByte + f[2] * gammaMsPerValue;
+    }
+
+    /** The α, β and γ coefficients of one all-reduce: hops, wire bytes per rank, values reduced through casts. */
+    static double[] features(int n, long values, int bytesPerValue) {
+        double cast = bytesPerValue < 4 ? (n - 1) / (double) n * values : 0;
+        return new double[] {2.0 * (n - 1), RingBytes.perWorker(n, values, bytesPerValue), cast};
+    }
+
+    /**
+     * A step's time: forward, backward, and the all-reduce after it (serial) or of each bucket from its release,
+     * one at a time in release order, on one communication thread (overlapped).
+     */
+    public double stepMs(int n, SyntheticModel model, LabMode mode) {
+        double compute = model.forwardMs() + model.backwardMs();
+        if (!mode.overlapped) {
+            return compute + allReduceMs(n, model.parameters(), mode.bytesPerValue());
+        }
+        double commFree = 0;
+        for (SyntheticModel.Bucket b : model.buckets()) {
+            commFree = Math.max(commFree, b.releaseMs()) + allReduceMs(n, b.length(), mode.bytesPerValue());
+        }
+        return Math.max(compute, commFree);
+    }
+
+    /** A measured step of one worker count and mode: its time, and each worker's CPU seconds in it. */
+    public record Observation(int nodes, LabMode mode, double stepMs, double cpuSecondsPerStep) { }
+
+    /**
+     * Fits α, β, γ (all ≥ 0) to the serial modes' measured steps, minimising squared relative error. The
+     * overlapped measurements are left out: the model predicts them, which tests it.
+     */
+    public static CostModel fit(SyntheticModel model, List<Observation> observations) {
+        List<Observation> serial = observations.stream().filter(o -> !o.mode().overlapped).toList();
+        if (serial.isEmpty()) {
+            throw new IllegalArgumentException("the fit needs at least one serial-mode measurement");
+        }
+        double compute = model.forwardMs() + model.backwardMs();
+        double[][] x = new double[serial.size()][];
+        double[] y = new double[serial.size()];
+        for (int i = 0; i < serial.size(); i++) {
+            Observation o = serial.get(i);
+            double[] f = features(o.nodes(), model.parameters(), o.mode().bytesPerValue());
+            for (int j = 0; j < f.length; j++) {
+                f[j] /= o.stepMs();
+            }
+            x[i] = f;
+            y[i] = (o.stepMs() - compute) / o.stepMs();
+        }
+        double[] theta = NonNegativeLeastSquares.solve(x, y);
+        return new CostModel(theta[0], theta[1], theta[2]);
+    }
+}

@@ -1,0 +1,88 @@
+package io.spindle.bench.scaling;
+
+import java.util.List;
+
+/**
+ * The cost model fitted to the lab, plus the one term only the lab has: its N workers share one host's cores, so
+ * a step can take no less than the CPU work all of them do in it (they sleep through compute together, then all
+ * work at once) divided by the cores the lab gets. Extrapolation drops that term: cluster nodes have cores each.
+ *
+ * @param network the α-β-γ model of the ring
+ * @param hostCores the cores the lab's workers got between them, fitted (other work on the host lowers it)
+ */
+public record LabFit(CostModel network, double hostCores) {
+    private static final double MIN_CORES = 0.05, MAX_CORES = 64;
+
+    /**
+     * The network model for a cluster, where each node has cores of its own: γ becomes the CPU time one cast
+     * value costs (fitted to the workers' measured CPU seconds), not the wall time it took on the lab's shared cores.
+     */
+    public CostModel onOwnCores(List<CostModel.Observation> observations, SyntheticModel model) {
+        double[][] x = new double[observations.size()][];
+        double[] y = new double[observations.size()];
+        for (int i = 0; i < y.length; i++) {
+            CostModel.Observation o = observations.get(i);
+            double[] f = CostModel.features(o.nodes(), model.parameters(), o.mode().bytesPerValue());
+            x[i] = new double[] {f[1], f[2]};   // CPU per step: a part per wire byte, and the casts
+            y[i] = o.cpuSecondsPerStep() * 1e3;
+        }
+        double[] cpu = NonNegativeLeastSquares.solve(x, y);
+        return new CostModel(network.alphaMs(), network.betaMsPerByte(), cpu[1]);
+    }
+
+    /** The lab's predicted step: the network model's, or the host's CPU floor, whichever is longer. */
+    public double stepMs(int n, SyntheticModel model, LabMode mode, double cpuSecondsPerStep) {
+        return Math.max(network.stepMs(n, model, mode), cpuFloorMs(n, model, mode, cpuSecondsPerStep));
+    }
+
+    /** The shortest step the host's cores allow: the compute that no CPU work overlaps, then all workers' CPU work. */
+    public double cpuFloorMs(int n, SyntheticModel model, LabMode mode, double cpuSecondsPerStep) {
+        double idle = mode.overlapped ? model.forwardMs() : model.forwardMs() + model.backwardMs();
+        return idle + n * cpuSecondsPerStep * 1e3 / hostCores;
+    }
+
+    /** True when the host's CPU, not the network model, sets this step's predicted time. */
+    public boolean cpuBound(int n, SyntheticModel model, LabMode mode, double cpuSecondsPerStep) {
+        return cpuFloorMs(n, model, mode, cpuSecondsPerStep) > network.stepMs(n, model, mode);
+    }
+
+    /**
+     * Fits α, β, γ and the host's cores to every measurement, serial and overlapped, minimising the squared relative
+     * error of the predicted steps. The overlapped steps pin α down: they pay it once per bucket. The search runs
+     * on the logarithms (so every value stays positive) from a few starting points, and keeps the best. β is held
+     * at or above the line rate of a {@code linkGbit} link: where the CPU floor takes the blame for a slow step,
+     * the link must not be credited with more than it can carry.
+     */
+    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit) {
+        double lineBeta = CostModel.ideal(linkGbit).betaMsPerByte();
+        java.util.function.ToDoubleFunction<double[]> error = x -> {
+            LabFit candidate = of(x, lineBeta);
+            double sum = 0;
+            for (CostModel.Observation o : observations) {
+                double e = candidate.stepMs(o.nodes(), model, o.mode(), o.cpuSecondsPerStep()) / o.stepMs() - 1;
+                sum += e * e;
+            }
+            return sum;
+        };
+        double[] best = null;
+        double bestError = Double.POSITIVE_INFINITY;
+        for (double alpha : new double[] {1e-3, 0.1}) {          // ms per hop
+            for (double cores : new double[] {0.3, 1.5, 8}) {
+                double[] start = {Math.log(alpha), Math.log(0.1 * lineBeta), Math.log(1e-6), Math.log(cores)};
+                double[] x = NelderMead.minimise(error, start, 1.0, 600);
+                x = NelderMead.minimise(error, x, 0.2, 400);   // restart: the simplex may have collapsed early
+                double e = error.applyAsDouble(x);
+                if (e < bestError) {
+                    bestError = e;
+                    best = x;
+                }
+            }
+        }
+        return of(best, lineBeta);
+    }
+
+    private static LabFit of(double[] logs, double lineBeta) {
+        double cores = Math.min(MAX_CORES, Math.max(MIN_CORES, Math.exp(logs[3])));
+        return new LabFit(new CostModel(Math.exp(logs[0]), lineBeta + Math.exp(logs[1]), Math.exp(logs[2])), cores);
+    }
+}

@@ -1,0 +1,116 @@
+package io.spindle.bench.scaling;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code bench/run scaling}: N worker JVMs in their own network namespaces, joined through a bridge over links
+ * shaped with tc HTB, run the real ring all-reduce under a synthetic backward for each mode; then the α-β-γ cost
+ * model is fitted to the measurements, checked against them, and extrapolated to larger clusters.
+ */
+public final class ScalingLab {
+
+    public static void main(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        String prefix = take(rest, "--prefix", "spl" + ProcessHandle.current().pid() % 100_000);
+        Path out = Path.of(take(rest, "--out", "bench/results"));
+        LabConfig config;
+        try {
+            config = LabConfig.parse(rest);
+        } catch (IllegalArgumentException e) {
+            System.err.println("scaling: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String refusal = refusal();
+        if (refusal != null) {
+            System.err.println("scaling: refusing to run: " + refusal);
+            System.exit(3);
+        }
+        Files.createDirectories(out);
+        Path logs = Files.createTempDirectory("spindle-scaling");
+        SyntheticModel model = SyntheticModel.of(config);
+        System.out.printf(Locale.ROOT, "scaling lab: %,d parameters (%.1f MB fp32) in %d layers, %d buckets of >= %.1f MiB;"
+                        + " %.0f ms compute per step (%.0f forward); links shaped to %.1f Gbit/s with tc HTB (no added latency:"
+                        + " netem is absent, so alpha is what the veths and the stack cost); %d warm-up + %d measured steps%n",
+                config.parameters(), config.parameters() * 4e-6, config.layers(), model.buckets().size(), config.bucketMib(),
+                config.computeMs(), config.forwardMs(), config.linkGbit(), config.warmupSteps(), config.steps());
+        List<Measurement> measured = new ArrayList<>();
+        try {
+            for (int n : config.nodes()) {
+                measured.addAll(measure(prefix, n, config, logs));
+            }
+        } catch (NetworkLab.Unavailable e) {
+            System.err.println("scaling: refusing to run: the emulated network cannot be built here: " + e.getMessage()
+                    + ". Pacing in the transport is not built: the lab measures only real shaped links.");
+            System.exit(3);
+        }
+        ScalingReport report = new ScalingReport(config, model, measured);
+        report.print(System.out);
+        report.writeCsv(out.resolve("scaling.csv"));
+        ScalingChart.write(report, out.resolve("scaling.png"));
+        System.out.println("wrote " + out.resolve("scaling.csv") + " and " + out.resolve("scaling.png"));
+        System.out.println(report.lastLine());
+    }
+
+    private static List<Measurement> measure(String prefix, int n, LabConfig config, Path logs)
+            throws IOException, InterruptedException {
+        long perMode = (long) ((config.warmupSteps() + config.steps()) * Math.max(2000, 10 * config.computeMs()) / 1000) + 120;
+        List<Measurement> out = new ArrayList<>();
+        try (NetworkLab net = NetworkLab.create(prefix, n, config.linkGbit());
+             WorkerGroup workers = WorkerGroup.start(net, n, config, logs)) {
+            for (LabMode mode : config.modes()) {
+                List<String[]> results = workers.runMode(perMode);
+                double step = 0, bytes = 0, cpu = 0;
+                for (String[] r : results) {   // RESULT mode stepMs cpuSeconds bytes
+                    step = Math.max(step, Double.parseDouble(r[2]));
+                    cpu += Double.parseDouble(r[3]) / n;
+                    bytes += Double.parseDouble(r[4]) / n;
+                }
+                Measurement m = new Measurement(n, mode, step, bytes, cpu);
+                System.out.printf(Locale.ROOT, "  measured N=%d %-13s step %7.1f ms%n", n, mode.label, step);
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** Why the lab cannot run here, or null: it needs root, iproute2's ip and tc, and network namespaces. */
+    static String refusal() {
+        try {
+            String uid = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .findFirst().orElse("Uid: -1").split("\\s+")[1];
+            if (!uid.equals("0")) {
+                return "it needs root to create network namespaces and tc qdiscs (running as uid " + uid + ")."
+                        + " Pacing in the transport is not built: the lab measures only real shaped links.";
+            }
+        } catch (IOException e) {
+            return "cannot read /proc/self/status: " + e.getMessage();
+        }
+        try {
+            NetworkLab.exec(List.of("ip", "netns", "list"));
+            NetworkLab.exec(List.of("tc", "-V"));
+        } catch (NetworkLab.Unavailable e) {
+            return e.getMessage() + ". The lab needs iproute2 (ip netns, tc htb); pacing in the transport is not built.";
+        }
+        return null;
+    }
+
+    /** Removes every {@code name value} pair from {@code args}; the last value wins (bench/run sets defaults first). */
+    private static String take(List<String> args, String name, String fallback) {
+        String value = fallback;
+        for (int i; (i = args.indexOf(name)) >= 0; ) {
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+            value = args.remove(i + 1);
+            args.remove(i);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,95 @@
+package io.spindle.bench.scaling;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model that costs time but no CPU: {@code layers} layers of near-equal size over one flat gradient buffer,
+ * each layer's backward taking time in proportion to its parameters (its FLOPs, for dense layers), grouped into
+ * buckets of contiguous layers in the order backward finishes them (last layer first).
+ */
+public final class SyntheticModel {
+
+    /** A bucket of contiguous layers: its place in the flat buffer, and when backward releases it (from step start). */
+    public record Bucket(long offset, int length, double releaseMs) { }
+
+    private final double forwardMs;
+    private final double backwardMs;
+    private final long[] layerOffsets;   // layers + 1 entries
+    private final List<Bucket> buckets;  // in release order
+
+    public SyntheticModel(long parameters, int layers, double forwardMs, double backwardMs, double bucketMib) {
+        this.forwardMs = forwardMs;
+        this.backwardMs = backwardMs;
+        layerOffsets = new long[layers + 1];
+        for (int l = 0; l <= layers; l++) {
+            layerOffsets[l] = parameters * l / layers;
+        }
+        buckets = group(parameters, (long) Math.ceil(bucketMib * (1 << 20) / 4));
+    }
+
+    public static SyntheticModel of(LabConfig c) {
+        return new SyntheticModel(c.parameters(), c.layers(), c.forwardMs(), c.backwardMs(), c.bucketMib());
+    }
+
+    private List<Bucket> group(long parameters, long bucketValues) {
+        List<Bucket> out = new ArrayList<>();
+        int end = layers();
+        for (int l = layers() - 1; l >= 0; l--) {
+            boolean full = layerOffsets[end] - layerOffsets[l] >= bucketValues;
+            if (full || l == 0) {
+                long offset = layerOffsets[l];
+                out.add(new Bucket(offset, Math.toIntExact(layerOffsets[end] - offset), forwardMs + backwardDoneMs(l, parameters)));
+                end = l;
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** When backward has finished layers [layer, layers), from the start of the step. */
+    private double backwardDoneMs(int layer, long parameters) {
+        return backwardMs * (parameters - layerOffsets[layer]) / (double) parameters;
+    }
+
+    public int layers() {
+        return layerOffsets.length - 1;
+    }
+
+    public long parameters() {
+        return layerOffsets[layers()];
+    }
+
+    public double forwardMs() {
+        return forwardMs;
+    }
+
+    public double backwardMs() {
+        return backwardMs;
+    }
+
+    public List<Bucket> buckets() {
+        return buckets;
+    }
+
+    /**
+     * Runs one step's synthetic compute: sleeps through forward, then through backward, calling {@code released}
+     * with each bucket's index as backward finishes it. Deadlines are absolute, so sleep overshoot does not add up.
+     */
+    public void runStep(java.util.function.IntConsumer released) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int b = 0; b < buckets.size(); b++) {
+            sleepUntil(start + (long) (buckets.get(b).releaseMs() * 1e6));
+            released.accept(b);
+        }
+    }
+
+    private static void sleepUntil(long deadlineNanos) throws InterruptedException {
+        long left;
+        while ((left = deadlineNanos - System.nanoTime()) > 0) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.spindle.bench.scaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CostModelTest {
+    private static final SyntheticModel LAB = new SyntheticModel(2_500_000, 20, 100.0 / 3, 200.0 / 3, 1.0);
+
+    @Test
+    void theIdealBoundIsTheRingsBytesAtLineRate() {
+        // N = 8, fp32: 2 * 7/8 * 10 MB = 17.5 MB at 125 MB/s is 140 ms after 100 ms of compute.
+        assertEquals(240.0, CostModel.ideal(1).stepMs(8, LAB, LabMode.FP32_SERIAL), 1e-9);
+        assertEquals(170.0, CostModel.ideal(1).stepMs(8, LAB, LabMode.BF16_SERIAL), 1e-9);
+    }
+
+    @Test
+    void theFitRecoversTheModelThatMadeTheMeasurements() {
+        CostModel truth = new CostModel(0.05, 9e-6, 4e-6);
+        List<CostModel.Observation> seen = new ArrayList<>();
+        for (int n : new int[] {2, 4, 8}) {
+            for (LabMode mode : LabMode.values()) {
+                seen.add(new CostModel.Observation(n, mode, truth.stepMs(n, LAB, mode), 0));
+            }
+        }
+        CostModel fitted = CostModel.fit(LAB, seen);
+        assertEquals(truth.alphaMs(), fitted.alphaMs(), 1e-6);
+        assertEquals(truth.betaMsPerByte(), fitted.betaMsPerByte(), 1e-11);
+        assertEquals(truth.gammaMsPerValue(), fitted.gammaMsPerValue(), 1e-11);
+        for (CostModel.Observation o : seen) {
+            assertEquals(o.stepMs(), fitted.stepMs(o.nodes(), LAB, o.mode()), 1e-6);
+        }
+    }
+
+    @Test
+    void theFitNeverGoesNegative() {
+        // Steps that shrink as N grows would need a negative cost; the fit holds that coefficient at zero.
+        List<CostModel.Observation> seen = List.of(
+                new CostModel.Observation(2, LabMode.FP32_SERIAL, 300, 0),
+                new CostModel.Observation(8, LabMode.FP32_SERIAL, 250, 0),
+                new CostModel.Observation(2, LabMode.BF16_SERIAL, 200, 0),
+                new CostModel.Observation(8, LabMode.BF16_SERIAL, 180, 0));
+        CostModel fitted = CostModel.fit(LAB, seen);
+        assertEquals(0.0, fitted.alphaMs(), 0.0);
+        for (double v : new double[] {fitted.betaMsPerByte(), fitted.gammaMsPerValue()}) {
+            assertEquals(true, v >= 0);
+        }
+    }
+
+    @Test
+    void overlapHidesCommunicationBehindBackwardButNotTheLastBucket() {
+        SyntheticModel twoBuckets = new SyntheticModel(1 << 20, 2, 10, 20, 2.0);   // 2 layers of 2 MiB, 2 buckets
+        assertEquals(2, twoBuckets.buckets().size());
+        // At N = 2 a rank sends each buffer once: 5 ms per half of the buffer (2 MiB of fp32).
+        CostModel perByte = new CostModel(0, 5.0 / (2 << 20), 0);
+        // Backward (10 ms forward, 20 backward) releases bucket 1 at 20 ms, reduced by 25; bucket 0 at 30, by 35.
+        assertEquals(35.0, perByte.stepMs(2, twoBuckets, LabMode.FP32_OVERLAP), 1e-9);
+        assertEquals(40.0, perByte.stepMs(2, twoBuckets, LabMode.FP32_SERIAL), 1e-9);
+        // When communication is slower than backward, the buckets queue on the one communication thread.
+        CostModel slow = new CostModel(0, 40.0 / (2 << 20), 0);
+        assertEquals(20 + 40 + 40, slow.stepMs(2, twoBuckets, LabMode.FP32_OVERLAP), 1e-9);
+    }
+
+    @Test
+    void aFasterLinkScalesOnlyBeta() {
+        CostModel lab = new CostModel(0.01, 8e-6, 1e-6);
+        CostModel tenGig = lab.onLink(1, 10);
+        assertEquals(8e-7, tenGig.betaMsPerByte(), 1e-18);
+        assertEquals(lab.alphaMs(), tenGig.alphaMs());
+        assertEquals(lab.gammaMsPerValue(), tenGig.gammaMsPerValue());
+    }
+
+    @Test
+    void negativeCoefficientsAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CostModel(-1, 0, 0));
+        assertEquals(true, e.getMessage().contains("alpha"));
+    }
+}

@@ -1,0 +1,58 @@
+package io.spindle.bench.scaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LabConfigTest {
+
+    private static String rejection(String... args) {
+        return assertThrows(IllegalArgumentException.class, () -> LabConfig.parse(List.of(args))).getMessage();
+    }
+
+    @Test
+    void nonsenseIsRejectedNamingTheParameter() {
+        assertTrue(rejection("--nodes", "1").startsWith("nodes must each be in [2, 64]"), rejection("--nodes", "1"));
+        assertTrue(rejection("--link-gbit", "0").startsWith("link-gbit must be in (0, 400]"));
+        assertTrue(rejection("--link-gbit", "-3").startsWith("link-gbit"));
+        assertTrue(rejection("--compute-ms", "0").startsWith("compute-ms"));
+        assertTrue(rejection("--forward-share", "1").startsWith("forward-share must be in (0, 1)"));
+        assertTrue(rejection("--bucket-mib", "0").startsWith("bucket-mib"));
+        assertTrue(rejection("--bucket-mib", "11").startsWith("bucket-mib must be in (0, the model's fp32 size = 9.54]"));
+        assertTrue(rejection("--parameters", "10").startsWith("parameters"));
+        assertTrue(rejection("--steps", "0").startsWith("steps"));
+        assertTrue(rejection("--modes", "fp64-serial").contains("bf16-overlap"));
+        assertTrue(rejection("--link-gbit", "fast").startsWith("link-gbit must be a number"));
+        assertTrue(rejection("--bogus", "1").startsWith("unknown option --bogus"));
+        assertTrue(rejection("--steps").startsWith("--steps needs a value"));
+    }
+
+    @Test
+    void defaultsAreTheIssuesScenario() {
+        LabConfig c = LabConfig.parse(List.of());
+        assertEquals(List.of(2, 4, 8), c.nodes());
+        assertEquals(2_500_000, c.parameters());
+        assertEquals(100, c.computeMs());
+        assertEquals(100.0 / 3, c.forwardMs(), 1e-9);
+        assertEquals(1.0, c.linkGbit());
+        assertEquals(List.of(LabMode.values()), c.modes());
+    }
+
+    @Test
+    void quickMeasuresFourAndEightWithFewerStepsUnlessTold() {
+        LabConfig quick = LabConfig.parse(List.of("--quick"));
+        assertEquals(List.of(4, 8), quick.nodes());
+        assertEquals(LabConfig.QUICK_STEPS, quick.steps());
+        assertEquals(30, LabConfig.parse(List.of("--steps", "30", "--quick")).steps());
+    }
+
+    @Test
+    void theArgumentsAWorkerGetsParseBackToTheSameConfig() {
+        LabConfig c = LabConfig.parse(List.of("--nodes", "2,8", "--modes", "bf16-overlap,fp32-serial",
+                "--parameters", "1000000", "--compute-ms", "80", "--link-gbit", "2.5", "--bucket-mib", "2"));
+        assertEquals(c, LabConfig.parse(c.toArgs()));
+    }
+}
