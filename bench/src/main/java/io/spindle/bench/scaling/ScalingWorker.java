@@ -1,20 +1,25 @@
 package io.spindle.bench.scaling;
 
+import io.spindle.core.model.Network;
+import io.spindle.core.optim.Optimizer;
+import io.spindle.core.optim.OptimizerConfig;
+import io.spindle.core.train.GradientSync;
+import io.spindle.core.train.StepPosition;
 import io.spindle.worker.collective.CollectiveOptions;
 import io.spindle.worker.collective.RingAllReduce;
+import io.spindle.worker.sync.AllReduceSync;
+import io.spindle.worker.sync.GradientBuckets;
+import io.spindle.worker.sync.OverlappedAllReduceSync;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One lab worker, started by {@link ScalingLab} inside its own network namespace: it joins the real TCP ring and
@@ -49,20 +54,21 @@ public final class ScalingWorker {
 
     private static String measure(LabMode mode, RingAllReduce ring, SyntheticModel model, LabConfig config)
             throws InterruptedException {
-        INDArray flat = Nd4j.rand(DataType.FLOAT, model.parameters()).subi(0.5);
-        List<INDArray> buckets = new ArrayList<>();
-        for (SyntheticModel.Bucket b : model.buckets()) {
-            buckets.add(Nd4j.rand(DataType.FLOAT, b.length()).subi(0.5));
-        }
-        try (GradientSync sync = mode.overlapped ? new OverlapPrototypeSync(ring, buckets) : new SerialSync(ring, flat)) {
+        Network net = LabNetwork.of(config.parameters(), config.layers());
+        Optimizer sgd = OptimizerConfig.sgd(1e-9).create(net.layout(), DataType.FLOAT);
+        long bucketBytes = (long) Math.ceil(config.bucketMib() * (1 << 20));
+        // The training step's own syncs: the all-reduce after backward, or bucket by bucket while it runs.
+        try (GradientSync sync = mode.overlapped
+                ? new OverlappedAllReduceSync(net, sgd, ring, new GradientBuckets(net.layout(), bucketBytes))
+                : new AllReduceSync(net, sgd, ring)) {
             ring.barrier();
             for (int s = 0; s < config.warmupSteps(); s++) {
-                step(model, sync);
+                step(model, sync, s);
             }
             ring.barrier();
             long cpu0 = processCpuNanos(), bytes0 = ring.bytesSent(), t0 = System.nanoTime();
             for (int s = 0; s < config.steps(); s++) {
-                step(model, sync);
+                step(model, sync, s);
             }
             long wall = System.nanoTime() - t0, cpu = processCpuNanos() - cpu0, bytes = ring.bytesSent() - bytes0;
             int n = config.steps();
@@ -70,9 +76,9 @@ public final class ScalingWorker {
         }
     }
 
-    private static void step(SyntheticModel model, GradientSync sync) throws InterruptedException {
-        model.runStep(sync::bucketReady);
-        sync.finish();
+    private static void step(SyntheticModel model, GradientSync sync, int s) throws InterruptedException {
+        model.runStep(sync::gradientsReadyFrom);
+        sync.update(new StepPosition(1, s, Integer.MAX_VALUE, s));
     }
 
     private static long processCpuNanos() {

@@ -28,8 +28,9 @@ public final class SyntheticModel {
         buckets = group(parameters, (long) Math.ceil(bucketMib * (1 << 20) / 4));
     }
 
+    /** The lab's model: the parameter count of its real network ({@link LabNetwork}), nearest the configured one. */
     public static SyntheticModel of(LabConfig c) {
-        return new SyntheticModel(c.parameters(), c.layers(), c.forwardMs(), c.backwardMs(), c.bucketMib());
+        return new SyntheticModel(LabNetwork.parameters(c.parameters(), c.layers()), c.layers(), c.forwardMs(), c.backwardMs(), c.bucketMib());
     }
 
     private List<Bucket> group(long parameters, long bucketValues) {
@@ -72,14 +73,16 @@ public final class SyntheticModel {
     }
 
     /**
-     * Runs one step's synthetic compute: sleeps through forward, then through backward, calling {@code released}
-     * with each bucket's index as backward finishes it. Deadlines are absolute, so sleep overshoot does not add up.
+     * Runs one step's synthetic compute: sleeps through forward, then through backward, telling {@code readyFrom}
+     * each time a layer is done that the gradients from its first element on are final (the training step's
+     * {@code gradientsReadyFrom}), last layer first. Deadlines are absolute, so sleep overshoot does not add up.
      */
-    public void runStep(java.util.function.IntConsumer released) throws InterruptedException {
+    public void runStep(java.util.function.LongConsumer readyFrom) throws InterruptedException {
         long start = System.nanoTime();
-        for (int b = 0; b < buckets.size(); b++) {
-            sleepUntil(start + (long) (buckets.get(b).releaseMs() * 1e6));
-            released.accept(b);
+        long parameters = parameters();
+        for (int l = layers() - 1; l >= 0; l--) {
+            sleepUntil(start + (long) ((forwardMs + backwardDoneMs(l, parameters)) * 1e6));
+            readyFrom.accept(layerOffsets[l]);
         }
     }
 

@@ -29,14 +29,16 @@ class SyntheticModelTest {
     }
 
     @Test
-    void aStepSleepsUntilEachReleaseWithoutDrift() throws InterruptedException {
+    void aStepReleasesEachLayerLastFirstAtItsTimeWithoutDrift() throws InterruptedException {
+        // 10 layers of 10,000 parameters, 10 ms forward, 20 ms backward: layer l is done 10 + 2·(10 − l) ms in.
         SyntheticModel m = new SyntheticModel(100_000, 10, 10, 20, 0.1);
         long t0 = System.nanoTime();
-        int[] seen = {0};
-        m.runStep(b -> {
-            assertEquals(seen[0]++, b);
-            assertTrue((System.nanoTime() - t0) / 1e6 >= m.buckets().get(b).releaseMs());
+        int[] layer = {9};
+        m.runStep(offset -> {
+            assertEquals(10_000L * layer[0], offset, "layers are released last first, each from its first element");
+            assertTrue((System.nanoTime() - t0) / 1e6 >= 10 + 2 * (10 - layer[0]), "layer " + layer[0] + " released early");
+            layer[0]--;
         });
-        assertEquals(m.buckets().size(), seen[0]);
+        assertEquals(-1, layer[0], "every layer released once");
     }
 }

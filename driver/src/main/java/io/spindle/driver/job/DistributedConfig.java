@@ -48,11 +48,14 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
                 bucketMib(training, d.bucketMib, modelParams));
     }
 
-    /** A bucket holds at least one float and, when set explicitly, at most the whole model. */
+    /**
+     * A bucket holds more than nothing and at most the whole model; the default is capped at the model, so the
+     * resolved job (written with every default) reads back the same.
+     */
     private static double bucketMib(ConfigNode training, double dflt, long modelParams) {
         double modelMib = Math.max(modelParams, 1) * 4.0 / (1 << 20);
-        double mib = training.number("bucket_mib", dflt, 0, true, 1024);
-        if (training.has("bucket_mib") && mib > modelMib) {
+        double mib = training.number("bucket_mib", Math.min(dflt, modelMib), 0, true, 1024);
+        if (mib > modelMib) {
             throw new ConfigException(training.field("bucket_mib"), mib, String.format(java.util.Locale.ROOT,
                     "at most the model's gradients, %.4f MiB (%d parameters): a bucket holds whole layers of the gradient buffer", modelMib, modelParams));
         }

@@ -16,7 +16,7 @@ public final class OverlappedAllReduceSync implements GradientSync {
     private final Optimizer optimizer;
     private final BucketedReduction buckets;
 
-    OverlappedAllReduceSync(Network net, Optimizer optimizer, Collective collective, GradientBuckets buckets) {
+    public OverlappedAllReduceSync(Network net, Optimizer optimizer, Collective collective, GradientBuckets buckets) {
         this.net = net;
         this.optimizer = optimizer;
         this.buckets = new BucketedReduction(buckets, (from, to) -> collective.allReduceMean(net.grads(), from, to),
