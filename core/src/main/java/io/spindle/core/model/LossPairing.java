@@ -24,12 +24,9 @@ public final class LossPairing {
             case "binary_cross_entropy" -> ActivationFunction.SIGMOID;
             default -> null;
         };
-        int last = model.nodes().size() - 1;
-        for (int i = 0; i < model.nodes().size(); i++) if (model.nodes().get(i).name().equals(model.output())) last = i;
-        LayerConfig layer = model.nodes().get(last).layer();
+        LayerConfig layer = model.nodes().stream().filter(n -> n.name().equals(model.output())).findFirst().orElseThrow().layer();
         if (applied == null || layer == null || outputActivation(layer) != applied) return;
-        String field = model.isChain() ? "model.layers[" + last + "]" : "model.nodes[" + last + "] (" + model.output() + ")";
-        throw new ConfigException(field, "this " + layer.type() + " layer ends in " + applied.jsonName() + ", but the loss "
+        throw new ConfigException(model.outputField(), "this " + layer.type() + " layer ends in " + applied.jsonName() + ", but the loss "
                 + loss.name() + " applies " + applied.jsonName() + " itself, so it would be applied twice; remove the activation "
                 + "(predictions still come out as probabilities)");
     }

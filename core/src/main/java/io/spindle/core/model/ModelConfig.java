@@ -112,6 +112,18 @@ public record ModelConfig(List<ModelInput> inputs, List<GraphNode> nodes, String
         return output.equals(chainName(nodes.size() - 1, layers));
     }
 
+    /** How a message names the output node: {@code model.layers[i]} for a stack, {@code model.nodes[i] (name)} for a graph. */
+    public String outputField() {
+        int i = 0;
+        while (!nodes.get(i).name().equals(output)) i++;
+        return isChain() ? "model.layers[" + i + "]" : "model.nodes[" + i + "] (" + output + ")";
+    }
+
+    /** How a message names the input: {@code model.input_shape} for a stack, {@code model.inputs} for a graph. */
+    public String inputField() {
+        return isChain() ? "model.input_shape" : "model.inputs";
+    }
+
     /** The checked graph: order, sources and shapes. */
     public GraphPlan plan() {
         return new GraphPlan(inputs, nodes, output);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
 import io.spindle.core.loss.Loss;
+import io.spindle.core.model.LossPairing;
 import io.spindle.core.model.ModelConfig;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.TrainingConfig;
@@ -42,6 +43,7 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         DataConfig data = DataConfig.fromJson(c.object("data"));
         ModelConfig model = ModelConfig.fromJson(c.object("model"));
         Loss loss = Loss.parse("loss", c.string("loss", data.task().equals("regression") ? "mse" : "softmax_cross_entropy"));
+        LossPairing.check(model, loss);
         OptimizerConfig optimizer = OptimizerConfig.fromJson(c.object("optimizer"));
         TrainingConfig training = TrainingConfig.fromJson(c.object("training"), DistributedConfig.FIELDS);
         DistributedConfig distributed = DistributedConfig.fromJson(c.object("training"), training.batchSize());
