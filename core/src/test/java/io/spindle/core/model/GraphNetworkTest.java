@@ -79,6 +79,15 @@ class GraphNetworkTest {
     }
 
     @Test
+    void compositeLayersNameTheirInnerParameters() {
+        ModelConfig cfg = new ModelConfig(List.of(new ModelInput("seq", new long[] {4, 8})), List.of(
+                GraphNode.of("enc", io.spindle.core.nn.TransformerEncoderBlock.Config.of(2, 16), "seq")), "enc");
+        List<String> names = Network.initialized(cfg, 1, DataType.FLOAT).parameters().stream().map(NamedParameter::name).toList();
+        assertTrue(names.contains("enc.0.attention.1.multi_head_attention.Wqkv"), names.toString());
+        assertTrue(names.contains("enc.1.feed_forward.0.layer_norm.gain"), names.toString());
+    }
+
+    @Test
     void aStackNamesItsNodesByTypeAndIndex() {
         Network net = Network.initialized(new ModelConfig(new long[] {1}, List.of(Dense.Config.of(1, ActivationFunction.IDENTITY))), 1, DataType.FLOAT);
         assertEquals(List.of("dense_0.W", "dense_0.b"), net.parameters().stream().map(NamedParameter::name).toList());
