@@ -40,8 +40,8 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         c.rejectUnknown("name", "data", "model", "loss", "optimizer", "training", "checkpoint", "output");
         if (!c.has("data")) throw new ConfigException("data", "required section is missing; e.g. {\"train\": \"PATH\", \"test\": \"PATH\"}");
         if (!c.has("model")) throw new ConfigException("model", "required section is missing; e.g. {\"input_shape\": [784], \"layers\": [...]}");
-        DataConfig data = DataConfig.fromJson(c.object("data"));
         ModelConfig model = ModelConfig.fromJson(c.object("model"));
+        DataConfig data = DataConfig.fromJson(InputColumns.inline(c.object("data"), model));
         Loss loss = Loss.parse("loss", c.string("loss", data.task().equals("regression") ? "mse" : "softmax_cross_entropy"));
         LossPairing.check(model, loss);
         OptimizerConfig optimizer = OptimizerConfig.fromJson(c.object("optimizer"));
