@@ -1,13 +1,10 @@
 package io.spindle.core;
 
-import io.spindle.core.loss.Loss;
 import io.spindle.core.model.GraphNode;
 import io.spindle.core.model.ModelConfig;
 import io.spindle.core.model.ModelInput;
 import io.spindle.core.nn.LayerConfig;
 import io.spindle.core.nn.MergeConfig;
-import io.spindle.core.optim.OptimizerConfig;
-import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +31,10 @@ public final class Graph {
     }
 
     /** Collects inputs, nodes and settings; {@link #config} and {@link #build} check the whole graph at once. */
-    public static final class Builder {
+    public static final class Builder extends ModelBuilder<Builder> {
         private final List<ModelInput> inputs = new ArrayList<>();
         private final List<GraphNode> nodes = new ArrayList<>();
         private String output;
-        private Loss loss = Loss.softmaxCrossEntropy();
-        private OptimizerConfig optimizer = OptimizerConfig.adam(1e-3);
-        private long seed = 42;
-        private DataType dataType = DataType.FLOAT;
 
         private Builder() {
         }
@@ -70,39 +63,16 @@ public final class Graph {
             return this;
         }
 
-        public Builder loss(String name) {
-            return loss(Loss.parse("loss", name));
-        }
-
-        public Builder loss(Loss loss) {
-            this.loss = loss;
-            return this;
-        }
-
-        public Builder optimizer(OptimizerConfig optimizer) {
-            this.optimizer = optimizer;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** FLOAT for training (the default); DOUBLE for gradient checks. */
-        public Builder dataType(DataType type) {
-            this.dataType = type;
+        @Override
+        Builder self() {
             return this;
         }
 
         /** The checked architecture, as a job file's {@code model} section would hold it. */
+        @Override
         public ModelConfig config() {
             String out = output != null ? output : nodes.isEmpty() ? null : nodes.get(nodes.size() - 1).name();
             return new ModelConfig(inputs, nodes, out);
-        }
-
-        public Sequential build() {
-            return Sequential.create(config(), loss, optimizer, seed, dataType);
         }
     }
 }

@@ -166,13 +166,9 @@ public final class Sequential {
     }
 
     /** Collects layers and settings; {@link #build} validates the whole stack at once. */
-    public static final class Builder {
+    public static final class Builder extends ModelBuilder<Builder> {
         private final long[] inputShape;
         private final List<LayerConfig> layers = new ArrayList<>();
-        private Loss loss = Loss.softmaxCrossEntropy();
-        private OptimizerConfig optimizer = OptimizerConfig.adam(1e-3);
-        private long seed = 42;
-        private DataType dataType = DataType.FLOAT;
 
         private Builder(long[] inputShape) {
             this.inputShape = inputShape.clone();
@@ -277,33 +273,14 @@ public final class Sequential {
             return add(Layers.sequencePool(mode));
         }
 
-        public Builder loss(String name) {
-            return loss(Loss.parse("loss", name));
-        }
-
-        public Builder loss(Loss loss) {
-            this.loss = loss;
+        @Override
+        Builder self() {
             return this;
         }
 
-        public Builder optimizer(OptimizerConfig optimizer) {
-            this.optimizer = optimizer;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** FLOAT for training (the default); DOUBLE for gradient checks. */
-        public Builder dataType(DataType type) {
-            this.dataType = type;
-            return this;
-        }
-
-        public Sequential build() {
-            return create(new ModelConfig(inputShape, layers), loss, optimizer, seed, dataType);
+        @Override
+        public ModelConfig config() {
+            return new ModelConfig(inputShape, layers);
         }
     }
 }

@@ -25,7 +25,7 @@ class ExampleJobsRunTest {
     // so another CPU's rounding cannot flip them. Batch norm's is the lowest: after 62 steps its running averages
     // (momentum 0.99) still carry 0.99^62 ≈ 54% of their initial values, which inference uses.
     @CsvSource({"fashion-cnn, 0.65", "fashion-cnn-bn, 0.50", "fashion-lstm, 0.60", "fashion-gru, 0.45",
-            "fashion-rnn, 0.45", "fashion-transformer, 0.60"})
+            "fashion-rnn, 0.45", "fashion-transformer, 0.60", "fashion-resnet, 0.45"})
     void trainsShortOnTheSubset(String job, double atLeast, @TempDir Path dir) throws Exception {
         Path run = dir.resolve(job);
         CliRunner r = CliRunner.run(TrainCommandTest.trainArgs(job + ".json", run, "--set", "training.epochs=2"));
