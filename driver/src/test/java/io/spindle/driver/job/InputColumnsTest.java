@@ -19,7 +19,7 @@ class InputColumnsTest {
                {"name": "out", "type": "dense", "units": 2, "inputs": "c"}], "output": "out"}""";
 
     private static JobConfig job(String data) {
-        return JobConfig.parse("{\"data\": " + data + ", \"model\": " + MODEL + "}", "job", List.of());
+        return JobConfig.parse("{\"data\": " + data + ", \"model\": " + MODEL + ", \"optimizer\": {\"type\": \"adam\"}}", "job", List.of());
     }
 
     @Test
