@@ -6,26 +6,13 @@ import io.spindle.core.io.ModelFile;
 import io.spindle.core.io.Provenance;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.loss.Loss;
+import io.spindle.core.model.LossPairing;
 import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.NamedParameter;
 import io.spindle.core.model.Network;
-import io.spindle.core.nn.ActivationFunction;
-import io.spindle.core.nn.ActivationLayer;
-import io.spindle.core.nn.BatchNorm;
 import io.spindle.core.nn.Conv2D;
-import io.spindle.core.nn.Dense;
-import io.spindle.core.nn.Dropout;
-import io.spindle.core.nn.Embedding;
-import io.spindle.core.nn.Flatten;
-import io.spindle.core.nn.Initializer;
 import io.spindle.core.nn.LayerConfig;
-import io.spindle.core.nn.Pool2D;
-import io.spindle.core.nn.Recurrent;
-import io.spindle.core.nn.LayerNorm;
-import io.spindle.core.nn.MultiHeadSelfAttention;
-import io.spindle.core.nn.PositionalEncoding;
-import io.spindle.core.nn.Reshape;
-import io.spindle.core.nn.SequencePool;
-import io.spindle.core.nn.TransformerEncoderBlock;
+import io.spindle.core.nn.Layers;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.Evaluation;
@@ -47,7 +34,8 @@ import java.util.List;
 
 /**
  * The Keras-like entry point: stack layers, pick a loss and an optimizer, then
- * {@code fit}/{@code evaluate}/{@code predict}/{@code save}.
+ * {@code fit}/{@code evaluate}/{@code predict}/{@code save}. It is the trainable model of every architecture:
+ * {@link Graph} builds one that is not a plain stack (residual, multi-input).
  * <pre>{@code
  * Sequential model = Sequential.builder(784).dense(256, "relu").dense(10)
  *     .loss("softmax_cross_entropy").optimizer(OptimizerConfig.adam(1e-3)).seed(42).build();
@@ -80,7 +68,13 @@ public final class Sequential {
 
     /** A model over an architecture read from a job file. */
     public static Sequential of(ModelConfig model, Loss loss, OptimizerConfig optimizer, long seed) {
-        return new Sequential(Network.initialized(model, seed, DataType.FLOAT), loss, optimizer, seed);
+        return create(model, loss, optimizer, seed, DataType.FLOAT);
+    }
+
+    /** A model over any architecture (a {@link Graph} builds a graph) in {@code dataType}. */
+    static Sequential create(ModelConfig model, Loss loss, OptimizerConfig optimizer, long seed, DataType dataType) {
+        LossPairing.check(model, loss);
+        return new Sequential(Network.initialized(model, seed, dataType), loss, optimizer, seed);
     }
 
     public History fit(Dataset train, int epochs, int batchSize) {
@@ -140,6 +134,21 @@ public final class Sequential {
         return fromSaved(ModelFile.load(file));
     }
 
+    /** Every named parameter ({@code c1.W}) with its shape; the README's table documents each layer's layout. */
+    public List<NamedParameter> parameters() {
+        return network.parameters();
+    }
+
+    /** A view of parameter {@code name} in its documented shape: writing to it changes the model. */
+    public INDArray parameter(String name) {
+        return network.parameter(name);
+    }
+
+    /** Sets parameter {@code name}, e.g. to weights imported from another framework. */
+    public void setParameter(String name, INDArray values) {
+        network.setParameter(name, values);
+    }
+
     public Network network() {
         return network;
     }
@@ -157,13 +166,9 @@ public final class Sequential {
     }
 
     /** Collects layers and settings; {@link #build} validates the whole stack at once. */
-    public static final class Builder {
+    public static final class Builder extends ModelBuilder<Builder> {
         private final long[] inputShape;
         private final List<LayerConfig> layers = new ArrayList<>();
-        private Loss loss = Loss.softmaxCrossEntropy();
-        private OptimizerConfig optimizer = OptimizerConfig.adam(1e-3);
-        private long seed = 42;
-        private DataType dataType = DataType.FLOAT;
 
         private Builder(long[] inputShape) {
             this.inputShape = inputShape.clone();
@@ -175,43 +180,42 @@ public final class Sequential {
         }
 
         public Builder dense(int units) {
-            return add(Dense.Config.of(units, ActivationFunction.IDENTITY));
+            return add(Layers.dense(units));
         }
 
         public Builder dense(int units, String activation) {
-            return add(Dense.Config.of(units, ActivationFunction.parse("activation", activation)));
+            return add(Layers.dense(units, activation));
         }
 
         public Builder activation(String function) {
-            ActivationFunction f = ActivationFunction.parse("function", function);
-            return add(new ActivationLayer.Config(f, f.defaultAlpha()));
+            return add(Layers.activation(function));
         }
 
         /** A stride-1 convolution with {@code same} or {@code valid} padding; see {@link Conv2D.Config} for the rest. */
         public Builder conv2d(int filters, int kernelSize, String padding, String activation) {
-            return add(Conv2D.Config.of(filters, kernelSize, padding, ActivationFunction.parse("activation", activation)));
+            return add(Layers.conv2d(filters, kernelSize, padding, activation));
         }
 
         /** Max pooling over {@code size}×{@code size} windows with stride {@code size}, valid padding. */
         public Builder maxPool2d(int size) {
-            return add(Pool2D.Config.of(Pool2D.Kind.MAX, size));
+            return add(Layers.maxPool2d(size));
         }
 
         /** Batch normalisation with Keras' defaults (momentum 0.99, epsilon 1e-3). */
         public Builder batchNorm() {
-            return add(BatchNorm.Config.defaults());
+            return add(Layers.batchNorm());
         }
 
         public Builder dropout(double rate) {
-            return add(new Dropout.Config(rate));
+            return add(Layers.dropout(rate));
         }
 
         public Builder flatten() {
-            return add(new Flatten.Config());
+            return add(Layers.flatten());
         }
 
         public Builder reshape(long... shape) {
-            return add(new Reshape.Config(shape));
+            return add(Layers.reshape(shape));
         }
 
         /** An LSTM over [time, features] that outputs its last step [units]. */
@@ -221,7 +225,7 @@ public final class Sequential {
 
         /** An LSTM; with {@code returnSequences} it outputs every step, [time, units]. */
         public Builder lstm(int units, boolean returnSequences) {
-            return add(Recurrent.Config.of(Recurrent.Kind.LSTM, units, returnSequences));
+            return add(Layers.lstm(units, returnSequences));
         }
 
         public Builder gru(int units) {
@@ -229,7 +233,7 @@ public final class Sequential {
         }
 
         public Builder gru(int units, boolean returnSequences) {
-            return add(Recurrent.Config.of(Recurrent.Kind.GRU, units, returnSequences));
+            return add(Layers.gru(units, returnSequences));
         }
 
         public Builder simpleRnn(int units) {
@@ -237,66 +241,46 @@ public final class Sequential {
         }
 
         public Builder simpleRnn(int units, boolean returnSequences) {
-            return add(Recurrent.Config.of(Recurrent.Kind.SIMPLE_RNN, units, returnSequences));
+            return add(Layers.simpleRnn(units, returnSequences));
         }
 
         /** Token ids [T] → vectors [T, dim]. */
         public Builder embedding(int vocabSize, int dim) {
-            return add(new Embedding.Config(vocabSize, dim, Initializer.GLOROT_UNIFORM));
+            return add(Layers.embedding(vocabSize, dim));
         }
 
         /** {@code learned} or {@code sinusoidal} positions added to [T, D]. */
         public Builder positionalEncoding(String mode) {
-            return add(new PositionalEncoding.Config(mode, Initializer.GLOROT_UNIFORM));
+            return add(Layers.positionalEncoding(mode));
         }
 
         public Builder layerNorm() {
-            return add(new LayerNorm.Config(LayerNorm.Config.DEFAULT_EPSILON));
+            return add(Layers.layerNorm());
         }
 
         /** Self-attention over [T, D] with key size D / heads. */
         public Builder multiHeadAttention(int heads, boolean causal) {
-            return add(MultiHeadSelfAttention.Config.of(heads, causal));
+            return add(Layers.multiHeadAttention(heads, causal));
         }
 
         /** A pre-norm encoder block (relu feed-forward of {@code ffUnits}, no dropout); {@link #add} takes the full config. */
         public Builder transformerEncoder(int heads, int ffUnits) {
-            return add(TransformerEncoderBlock.Config.of(heads, ffUnits));
+            return add(Layers.transformerEncoder(heads, ffUnits));
         }
 
         /** [T, D] → [D] by {@code mean} or {@code last}. */
         public Builder sequencePool(String mode) {
-            return add(new SequencePool.Config(mode));
+            return add(Layers.sequencePool(mode));
         }
 
-        public Builder loss(String name) {
-            return loss(Loss.parse("loss", name));
-        }
-
-        public Builder loss(Loss loss) {
-            this.loss = loss;
+        @Override
+        Builder self() {
             return this;
         }
 
-        public Builder optimizer(OptimizerConfig optimizer) {
-            this.optimizer = optimizer;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** FLOAT for training (the default); DOUBLE for gradient checks. */
-        public Builder dataType(DataType type) {
-            this.dataType = type;
-            return this;
-        }
-
-        public Sequential build() {
-            ModelConfig cfg = new ModelConfig(inputShape, layers);
-            return new Sequential(Network.initialized(cfg, seed, dataType), loss, optimizer, seed);
+        @Override
+        public ModelConfig config() {
+            return new ModelConfig(inputShape, layers);
         }
     }
 }

@@ -4,7 +4,7 @@ import io.spindle.core.NativeRuntime;
 
 import io.spindle.driver.cli.Cli;
 
-/** The {@code spindle} command: {@code train}, {@code evaluate}, {@code predict}, {@code help}. */
+/** The {@code spindle} command: {@code train}, {@code evaluate}, {@code predict}, {@code report}, {@code inspect}, {@code help}. */
 public final class Main {
     private Main() {
     }

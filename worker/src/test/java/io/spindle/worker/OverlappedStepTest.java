@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.core.data.Dataset;
 import io.spindle.core.loss.Loss;
+import io.spindle.core.model.GraphNode;
 import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.ModelInput;
 import io.spindle.core.model.Network;
 import io.spindle.core.nn.ActivationFunction;
 import io.spindle.core.nn.Dense;
+import io.spindle.core.nn.MergeConfig;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.worker.collective.Collective;
@@ -120,6 +123,24 @@ class OverlappedStepTest {
         return new Run(net.params().toFloatVector(), opt.state().toFloatVector());
     }
 
+    /** A graph (one node feeding two, merged by add): backward finishes nodes, not a chain, and the buckets still give the serial bits. */
+    @Test
+    void aGraphWithAFanOutOverlapsToTheSerialBits() {
+        ModelConfig residual = new ModelConfig(List.of(new ModelInput("x", new long[] {12})), List.of(
+                GraphNode.of("h", Dense.Config.of(7, ActivationFunction.TANH), "x"),
+                GraphNode.of("a", Dense.Config.of(7, ActivationFunction.RELU), "h"),
+                GraphNode.of("sum", MergeConfig.add(), List.of("h", "a")),
+                GraphNode.of("logits", Dense.Config.of(3, ActivationFunction.IDENTITY), "sum")), "logits");
+        List<Run> serial, overlapped;
+        try (Ranks group = Ranks.open(Ranks.Kind.RING, 3, Ranks.options().withChunkBytes(64))) {
+            serial = Ranks.inParallel(3, r -> trainOne(residual, group.ranks.get(r), r, 3, OptimizerConfig.adam(0.01), 0));
+        }
+        try (Ranks group = Ranks.open(Ranks.Kind.RING, 3, Ranks.options().withChunkBytes(64))) {
+            overlapped = Ranks.inParallel(3, r -> trainOne(residual, group.ranks.get(r), r, 3, OptimizerConfig.adam(0.01), TINY_BUCKETS));
+        }
+        for (int r = 0; r < 3; r++) assertArrayEquals(serial.get(r).params, overlapped.get(r).params, "rank " + r);
+    }
+
     @Test
     void theOverlappedSyncIsChosenForSeparateProcessesWithBuckets() {
         try (Ranks group = Ranks.open(Ranks.Kind.RING, 2, Ranks.options())) {
@@ -195,7 +216,11 @@ class OverlappedStepTest {
     }
 
     private static Run trainOne(Collective c, int rank, int n, OptimizerConfig optimizer, long bucketBytes) {
-        Network net = Network.initialized(MODEL, 5 + rank, DataType.FLOAT);
+        return trainOne(MODEL, c, rank, n, optimizer, bucketBytes);
+    }
+
+    private static Run trainOne(ModelConfig model, Collective c, int rank, int n, OptimizerConfig optimizer, long bucketBytes) {
+        Network net = Network.initialized(model, 5 + rank, DataType.FLOAT);
         Optimizer opt = optimizer.create(net.layout(), DataType.FLOAT);
         WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
         loop.synchronizeParameters();

@@ -34,7 +34,8 @@ import java.util.zip.CheckedOutputStream;
  * 8        4       format version, int32 (= 1)
  * 12       4       H, the header length in bytes, int32, 0 &lt;= H &lt;= 16 MiB
  * 16       H       header, a UTF-8 JSON object:
- *                    "model"                 ModelConfig JSON ({"input_shape": [...], "layers": [...]})
+ *                    "model"                 ModelConfig JSON ({"input_shape": [...], "layers": [...]}, or a graph's
+ *                                            {"inputs": {...}, "nodes": [...], "output": ...})
  *                    "loss"                  loss name
  *                    "optimizer"             optimizer config object
  *                    "param_dtype"           "float32" (4-byte values) or "float64" (8-byte values)

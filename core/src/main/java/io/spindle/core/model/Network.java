@@ -2,7 +2,7 @@ package io.spindle.core.model;
 
 import io.spindle.core.nn.Buffers;
 import io.spindle.core.nn.Layer;
-import io.spindle.core.nn.LayerConfig;
+import io.spindle.core.nn.Merge;
 import io.spindle.core.nn.ParamSpec;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,18 +16,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A built network: its runtime layers and the two flat buffers (parameters, gradients) that
- * every layer's weights are views into. Forward runs the layers in order; backward zeroes the
- * gradient buffer once and lets each layer accumulate its share.
+ * A built network: its graph of runtime layers and the two flat buffers (parameters, gradients) that every
+ * layer's weights are views into. Forward runs the nodes in topological order; backward zeroes the gradient
+ * buffer once, runs the nodes in reverse order and sums the gradient of a node that several others read.
+ * A plain stack is the chain case and runs exactly as a loop over its layers.
  */
 public final class Network {
     private final ModelConfig config;
     private final List<Layer> layers = new ArrayList<>();
     private final List<long[]> inputShapes = new ArrayList<>();
-    /** For each runtime layer, the index of the config layer that built it (what messages and blocks call "layer i"). */
-    private final List<Integer> configIndex = new ArrayList<>();
-    /** For each runtime layer, where its parameters start in the flat buffer (after its predecessors'). */
-    private final List<Long> paramStart = new ArrayList<>();
+    private final List<NodeRun> nodes = new ArrayList<>();
+    private final List<NodeRun> inputs = new ArrayList<>();
+    private final List<NamedParameter> named = new ArrayList<>();
+    /** For each node, where its parameters start in the flat buffer (after those of the nodes before it). */
+    private final List<Long> nodeStart = new ArrayList<>();
     private final long[] outputShape;
     private final ParamLayout layout;
     private final INDArray params;
@@ -35,32 +37,55 @@ public final class Network {
     /** The gradient buffer's memory, mapped once: zeroing it is a memset, not a native op (~20 µs and 4 KB of garbage a step). */
     private final Pointer gradMemory;
     private final long gradBytes;
+    private final List<ParamSpec> specs = new ArrayList<>();
+    private INDArray[] inputParts;
+    private INDArray inputGradient;
 
     private Network(ModelConfig config, long seed, INDArray params) {
         this.config = config;
+        GraphPlan plan = config.plan();
         List<ParamLayout.Block> blocks = new ArrayList<>();
-        List<ParamSpec> specs = new ArrayList<>();
-        long[] shape = config.inputShape();
+        config.inputs().forEach(in -> inputs.add(new NodeRun(in.name(), List.of(), null, new int[0], new boolean[0], false)));
         long offset = 0;
-        for (int i = 0; i < config.layers().size(); i++) {
-            LayerConfig lc = config.layers().get(i);
-            for (Layer layer : lc.build(seed * 1_000_003L + i)) {
+        for (int p = 0; p < plan.order().size(); p++) {
+            GraphNode node = plan.order().get(p);
+            nodeStart.add(offset);
+            int[] sources = plan.sources(p);
+            boolean upstream = false;
+            for (int s : sources) {
+                upstream |= s >= 0 && nodes.get(s).outputNeedsGradient;
+                (s < 0 ? inputs.get(-s - 1) : nodes.get(s)).readers++;
+            }
+            if (node.merge() != null) {
+                Merge merge = node.merge().build();
+                merge.outputShape(plan.inputShapes(p));
+                nodes.add(new NodeRun(node.name(), List.of(), merge, sources, new boolean[0], upstream));
+                continue;
+            }
+            List<Layer> built = node.layer().build(seed * 1_000_003L + p);
+            List<List<ParamSpec>> perLayer = new ArrayList<>();
+            long[] shape = plan.inputShapes(p).get(0);
+            for (Layer layer : built) {
                 layers.add(layer);
                 inputShapes.add(shape);
-                configIndex.add(i);
-                paramStart.add(offset);
-                for (ParamSpec p : layer.params(shape)) {
-                    blocks.add(new ParamLayout.Block(i, layer.name(), p.name(), offset, p.length(), p.regularized(), p.trainable()));
-                    specs.add(p);
-                    offset += p.length();
-                }
+                perLayer.add(layer.params(shape));
                 shape = layer.outputShape(shape);
             }
+            boolean[] hasParams = new boolean[built.size()];
+            for (int k = 0; k < built.size(); k++) hasParams[k] = !perLayer.get(k).isEmpty();
+            // Only a node whose layers hold parameters in more than one place needs the layer index in its names.
+            boolean indexed = perLayer.stream().filter(l -> !l.isEmpty()).count() > 1;
+            for (int k = 0; k < built.size(); k++) {
+                for (ParamSpec spec : perLayer.get(k)) {
+                    blocks.add(new ParamLayout.Block(p, built.get(k).name(), spec.name(), offset, spec.length(), spec.regularized(), spec.trainable()));
+                    named.add(new NamedParameter(node.name() + "." + (indexed ? k + "." : "") + spec.name(), spec.shape(), offset, spec.trainable()));
+                    specs.add(spec);
+                    offset += spec.length();
+                }
+            }
+            nodes.add(new NodeRun(node.name(), built, null, sources, hasParams, upstream));
         }
-        this.outputShape = shape;
-        int first = 0;
-        while (first < layers.size() - 1 && layers.get(first).params(inputShapes.get(first)).isEmpty()) first++;
-        this.firstWithParams = first;
+        this.outputShape = plan.outputShape(plan.order().size() - 1);
         this.layout = new ParamLayout(blocks, offset);
         if (params.length() != offset) {
             throw new IllegalArgumentException("the parameter buffer holds " + params.length()
@@ -71,11 +96,7 @@ public final class Network {
         this.gradMemory = offset > 0 ? grads.data().addressPointer() : null;
         this.gradBytes = offset * grads.data().getElementSize();
         bindLayers();
-        this.specs = specs;
     }
-
-    private final List<ParamSpec> specs;
-    private final int firstWithParams;
 
     /** A network with fresh parameters drawn from each layer's initialiser, seeded. */
     public static Network initialized(ModelConfig config, long seed, DataType dataType) {
@@ -104,11 +125,13 @@ public final class Network {
     }
 
     private static long sizeOf(ModelConfig config) {
-        long[] shape = config.inputShape();
+        GraphPlan plan = config.plan();
         long size = 0;
-        for (LayerConfig lc : config.layers()) {
-            for (Layer l : lc.build(0)) {
-                for (ParamSpec p : l.params(shape)) size += p.length();
+        for (int p = 0; p < plan.order().size(); p++) {
+            if (plan.order().get(p).layer() == null) continue;
+            long[] shape = plan.inputShapes(p).get(0);
+            for (Layer l : plan.order().get(p).layer().build(0)) {
+                for (ParamSpec ps : l.params(shape)) size += ps.length();
                 shape = l.outputShape(shape);
             }
         }
@@ -139,21 +162,19 @@ public final class Network {
         }
     }
 
-    /** Runs all layers; {@code x} is [B, ...inputShape] or [B, product(inputShape)]. */
+    /** Runs the graph; {@code x} is [B, ...inputShape] or [B, product(inputShape)] (several inputs: each flattened, in order). */
     public INDArray forward(INDArray x, boolean training) {
-        INDArray h = fitInput(x);
-        for (Layer l : layers) h = l.forward(h, training);
-        return h;
+        return GraphPass.forward(nodes, splitInputs(x), training, null);
     }
 
-    /** Zeroes the gradient buffer, then back-propagates {@code gradOutput} through every layer. */
+    /** Zeroes the gradient buffer, then back-propagates {@code gradOutput} through every node. */
     public void backward(INDArray gradOutput) {
         backward(gradOutput, false);
     }
 
     /**
-     * As {@link #backward(INDArray)}; with {@code needInputGradient} it also returns dLoss/dInput
-     * (the gradient check wants it; training skips the first layer's input product, ~30% of an MLP's backward FLOPs).
+     * As {@link #backward(INDArray)}; with {@code needInputGradient} it also returns dLoss/dInput, shaped as the input
+     * was (the gradient check wants it; training skips the first layer's input product, ~30% of an MLP's backward FLOPs).
      */
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
         return backward(gradOutput, needInputGradient, null);
@@ -170,15 +191,9 @@ public final class Network {
 
     private INDArray backward(INDArray gradOutput, boolean needInputGradient, GradientsReady ready) {
         if (gradMemory != null) Pointer.memset(gradMemory, 0, gradBytes);
-        INDArray g = gradOutput;
-        // Below the first layer with parameters nothing needs a gradient (e.g. rescaling before the first conv).
-        int last = needInputGradient ? 0 : firstWithParams;
-        for (int i = layers.size() - 1; i >= last; i--) {
-            g = layers.get(i).backward(g, i > last || needInputGradient);
-            if (ready != null && i > last) ready.readyFrom(paramStart.get(i));
-        }
+        GraphPass.backward(nodes, inputs, gradOutput, needInputGradient, ready == null ? null : p -> ready.readyFrom(nodeStart.get(p)));
         if (ready != null) ready.readyFrom(0);
-        return needInputGradient ? g : null;
+        return needInputGradient ? joinInputGradients() : null;
     }
 
     /** Hears, during backward, that the gradients at [offset, end of the buffer) will not change again in this step. */
@@ -189,24 +204,82 @@ public final class Network {
 
     /**
      * Runs the layers on {@code x} one by one and names the first whose output holds NaN or Inf, e.g.
-     * "layer 1 (dense)", or returns null. Inference mode; slow (checks every output); for explaining a divergence.
+     * "layer 1 (dense)" (a graph: "node c1 (conv2d)"), or returns null. Inference mode; slow; for explaining a divergence.
      */
     public String firstNonFiniteOutput(INDArray x) {
-        INDArray h = fitInput(x);
-        for (int i = 0; i < layers.size(); i++) {
-            h = layers.get(i).forward(h, false);
-            if (!io.spindle.core.train.Divergence.isFinite(h)) return "layer " + configIndex.get(i) + " (" + layers.get(i).name() + ")";
-        }
-        return null;
+        String[] found = {null};
+        boolean chain = config.isChain();
+        GraphPass.forward(nodes, splitInputs(x), false, (p, name, out) -> {
+            if (found[0] == null && !io.spindle.core.train.Divergence.isFinite(out)) {
+                found[0] = (chain ? "layer " + p : "node " + nodes.get(p).name) + " (" + name + ")";
+            }
+        });
+        return found[0];
     }
 
-    private INDArray fitInput(INDArray x) {
-        long[] want = config.inputShape();
+    private INDArray[] splitInputs(INDArray x) {
+        if (inputs.size() == 1) return new INDArray[] {fitInput(x, config.inputShape())};
+        long width = config.inputShape()[0];
+        if (x.rank() != 2 || x.size(1) != width) {
+            throw new IllegalArgumentException("input samples have shape " + Arrays.toString(Arrays.copyOfRange(x.shape(), 1, x.rank()))
+                    + " but the model's inputs " + config.inputs() + " take [" + width + "] values, one input after another");
+        }
+        if (inputParts == null) inputParts = new INDArray[inputs.size()];
+        long at = 0;
+        for (int k = 0; k < inputs.size(); k++) {
+            ModelInput in = config.inputs().get(k);
+            inputParts[k] = Buffers.reuse(inputParts[k], x.dataType(), Buffers.withBatch(x.size(0), in.shape()));
+            inputParts[k].reshape('c', x.size(0), in.width()).assign(x.get(NDArrayIndex.all(), NDArrayIndex.interval(at, at + in.width())));
+            at += in.width();
+        }
+        return inputParts;
+    }
+
+    private INDArray joinInputGradients() {
+        if (inputs.size() == 1) return inputs.get(0).gradient();
+        long batch = inputs.get(0).gradient().size(0);
+        inputGradient = Buffers.reuse(inputGradient, grads.dataType(), batch, config.inputShape()[0]);
+        long at = 0;
+        for (int k = 0; k < inputs.size(); k++) {
+            long w = config.inputs().get(k).width();
+            inputGradient.get(NDArrayIndex.all(), NDArrayIndex.interval(at, at + w)).assign(inputs.get(k).gradient().reshape('c', batch, w));
+            at += w;
+        }
+        return inputGradient;
+    }
+
+    private static INDArray fitInput(INDArray x, long[] want) {
         long[] got = Arrays.copyOfRange(x.shape(), 1, x.rank());
         if (Arrays.equals(got, want)) return x;
         if (Buffers.product(got) == Buffers.product(want)) return x.reshape('c', Buffers.withBatch(x.size(0), want));
         throw new IllegalArgumentException("input samples have shape " + Arrays.toString(got)
                 + " but the model expects " + Arrays.toString(want));
+    }
+
+    /** Every named parameter ({@code node.param}) with its shape and place in the flat buffer, in buffer order. */
+    public List<NamedParameter> parameters() {
+        return List.copyOf(named);
+    }
+
+    /** A view of parameter {@code name} (e.g. {@code c1.W}) in its documented shape: writes to it change the model. */
+    public INDArray parameter(String name) {
+        NamedParameter p = named(name);
+        return params.get(NDArrayIndex.interval(p.offset(), p.offset() + p.length())).reshape('c', p.shape());
+    }
+
+    /** Overwrites parameter {@code name} with {@code values}, which must have its shape (or as many values). */
+    public void setParameter(String name, INDArray values) {
+        NamedParameter p = named(name);
+        if (values.length() != p.length()) {
+            throw new IllegalArgumentException(name + " has shape " + Arrays.toString(p.shape()) + " (" + p.length()
+                    + " values) but was given " + Arrays.toString(values.shape()));
+        }
+        parameter(name).assign(values.reshape('c', p.shape()).castTo(params.dataType()));
+    }
+
+    private NamedParameter named(String name) {
+        for (NamedParameter p : named) if (p.name().equals(name)) return p;
+        throw new IllegalArgumentException("no parameter \"" + name + "\"; this model has " + named.stream().map(NamedParameter::name).toList());
     }
 
     public ModelConfig config() {

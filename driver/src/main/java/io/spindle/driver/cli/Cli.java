@@ -17,6 +17,7 @@ public final class Cli {
             "  " + EvaluateCommand.USAGE,
             "  " + PredictCommand.USAGE,
             "  " + ReportCommand.USAGE,
+            "  " + InspectCommand.USAGE + "         (named parameters: shapes, statistics, values of tiny ones)",
             "  shell [--master URL]          (deploy/spindle only: the Scala shell with Spindle loaded)",
             "  help");
 
@@ -35,6 +36,7 @@ public final class Cli {
                 case "evaluate" -> new EvaluateCommand(storage, out).run(args);
                 case "predict" -> new PredictCommand(storage, out).run(args);
                 case "report" -> new ReportCommand(storage, out).run(args);
+                case "inspect" -> new InspectCommand(storage, out).run(args);
                 default -> {
                     err.println("spindle: unknown verb \"" + args[0] + "\"\n" + USAGE);
                     yield 2;

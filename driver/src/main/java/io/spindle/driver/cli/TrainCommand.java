@@ -241,10 +241,10 @@ final class TrainCommand {
 
     /** Catches a model/data mismatch before training, naming both sides. */
     static void checkDataFitsModel(JobConfig job, Dataset data, String field) {
-        InputFit.inputFits(job.model().inputShape(), data, "model.input_shape", field);
+        InputFit.inputFits(job.model().inputShape(), data, job.model().inputField(), field);
         long outputs = job.model().outputShape()[0];
         if (job.loss().classification() && data.numClasses() > outputs) {
-            throw new ConfigException("model.layers[" + (job.model().layers().size() - 1) + "]", outputs + " outputs",
+            throw new ConfigException(job.model().outputField(), outputs + " outputs",
                     field + " has " + data.numClasses() + " classes, so the last layer needs at least that many units");
         }
     }

@@ -15,11 +15,12 @@ import java.util.List;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 
 /**
  * Parquet, JSON-lines and LibSVM sources, read with Spark's DataFrame readers into checked
  * {@code (f: array<float>, y: double)} rows: the job's features columns (one Vector or array column,
- * or numeric columns side by side) and its label column. Missing columns and wrong types fail here,
+ * numeric columns side by side, or a mix of both joined end to end) and its label column. Missing columns and wrong types fail here,
  * naming the job field; ragged rows and bad labels fail in {@link DataFrameShards#check}.
  */
 public final class SparkRows {
@@ -55,16 +56,29 @@ public final class SparkRows {
     }
 
     private static Column features(StructType schema, List<String> names) {
-        if (names.size() == 1 && !(FeatureColumns.require(schema, "data.features_column", names.get(0)).dataType() instanceof NumericType)) {
+        if (names.size() == 1 && !isNumeric(schema, names.get(0))) {
             FeatureColumns.checkFeatures(schema, "data.features_column", names.get(0));
             return FeatureColumns.asFloatArray(schema, names.get(0));
         }
+        boolean allNumeric = names.stream().allMatch(n -> isNumeric(schema, n));
         Column[] cols = new Column[names.size()];
         for (int i = 0; i < cols.length; i++) {
-            FeatureColumns.checkNumeric(schema, "data.features_column", names.get(i));
-            cols[i] = col(names.get(i)).cast("float");
+            String name = names.get(i);
+            if (allNumeric) {
+                cols[i] = col(name).cast("float");
+            } else if (isNumeric(schema, name)) {
+                cols[i] = array(col(name).cast("float"));
+            } else {
+                FeatureColumns.checkFeatures(schema, "data.features_column", name);
+                cols[i] = FeatureColumns.asFloatArray(schema, name);
+            }
         }
-        return array(cols);
+        // Numeric columns side by side, or (several inputs: category ids beside a vector) arrays joined end to end.
+        return allNumeric ? array(cols) : concat(cols);
+    }
+
+    private static boolean isNumeric(StructType schema, String column) {
+        return FeatureColumns.require(schema, "data.features_column", column).dataType() instanceof NumericType;
     }
 
     /** Checked rows collected into a driver-side dataset (test rows: validated every epoch and evaluated at the end). */

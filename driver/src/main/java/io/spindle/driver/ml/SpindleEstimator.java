@@ -7,6 +7,7 @@ import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.loss.Loss;
+import io.spindle.core.model.LossPairing;
 import io.spindle.core.model.ModelConfig;
 import io.spindle.core.nn.Buffers;
 import io.spindle.core.optim.OptimizerConfig;
@@ -166,6 +167,7 @@ public abstract class SpindleEstimator<M extends SpindleModel<M>, E extends Spin
             throw new ConfigException("batchSize", getBatchSize(), "a multiple of workers (" + getWorkers() + "): each worker takes batchSize / workers rows per step");
         }
         Loss loss = Loss.parse("loss", lossName());
+        LossPairing.check(model, loss);
         String task = loss.classification() ? "classification" : "regression";
         return new JobConfig(getClass().getSimpleName(), new DataConfig("dataframe", "DataFrame", null, null, null, null, false, task),
                 model, loss, opt, new TrainingConfig(getEpochs(), getBatchSize(), getSeed(), true, null),

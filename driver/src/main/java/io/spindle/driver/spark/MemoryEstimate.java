@@ -1,9 +1,9 @@
 package io.spindle.driver.spark;
 
+import io.spindle.core.model.GraphPlan;
 import io.spindle.core.model.ModelConfig;
 import io.spindle.core.model.Network;
 import io.spindle.core.nn.Layer;
-import io.spindle.core.nn.LayerConfig;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.driver.job.JobConfig;
 
@@ -36,12 +36,17 @@ public record MemoryEstimate(long params, long grads, long optimizerState, long 
                 activationBytes(job.model(), localBatch), shard, RUNTIME_BYTES);
     }
 
-    /** Every layer keeps its output and the gradient it hands back, each [batch, ...outputShape] float32. */
+    /** Every layer (and merge) keeps its output and the gradient it hands back, each [batch, ...outputShape] float32. */
     static long activationBytes(ModelConfig model, int batch) {
-        long[] shape = model.inputShape();
+        GraphPlan plan = model.plan();
         long values = 0;
-        for (LayerConfig lc : model.layers()) {
-            for (Layer l : lc.build(0)) {
+        for (int p = 0; p < plan.order().size(); p++) {
+            if (plan.order().get(p).layer() == null) {
+                values += 2 * product(plan.outputShape(p));
+                continue;
+            }
+            long[] shape = plan.inputShapes(p).get(0);
+            for (Layer l : plan.order().get(p).layer().build(0)) {
                 shape = l.outputShape(shape);
                 values += 2 * product(shape);
             }

@@ -130,5 +130,13 @@ class TrainCommandTest {
         float[] p = model.network().params().toFloatVector();
         assertEquals(3.0, p[0], 0.1, "slope");
         assertEquals(2.5, p[1], 0.1, "intercept = 2 + mean of U[0,1) noise");
+
+        CliRunner inspect = CliRunner.run("inspect", run.toString());
+        assertEquals(0, inspect.exitCode(), inspect.err());
+        java.util.regex.Matcher w = java.util.regex.Pattern.compile("dense_0\\.W .*\\n\\s+= \\[([-0-9.e]+)\\]").matcher(inspect.out());
+        java.util.regex.Matcher b = java.util.regex.Pattern.compile("dense_0\\.b .*\\n\\s+= \\[([-0-9.e]+)\\]").matcher(inspect.out());
+        assertTrue(w.find() && b.find(), inspect.out());
+        assertEquals(3.0, Double.parseDouble(w.group(1)), 0.1, inspect.out());
+        assertEquals(2.5, Double.parseDouble(b.group(1)), 0.1, inspect.out());
     }
 }

@@ -51,19 +51,43 @@ class DistributedEquivalenceTest {
         spark.stop();
     }
 
-    private static JobConfig job(int workers, String extra) throws Exception {
-        return job(workers, false, extra);
-    }
+    private static final String MLP = """
+            {"input_shape": [784], "layers": [{"type": "rescaling", "scale": 2.8329, "offset": -0.8102},
+               {"type": "dense", "units": 256, "activation": "relu"}, {"type": "dense", "units": 128, "activation": "relu"},
+               {"type": "dense", "units": 10}]}""";
+
+    /**
+     * A small ResNet: a strided stem, a block added to the identity, a block added to a 1×1 projection, global average
+     * pooling. Without batch norm, which normalises over each worker's own batch (as Keras and Horovod do without
+     * a synchronised batch norm), so it is the one layer that N workers and 1 worker compute differently.
+     */
+    private static final String RESNET = """
+            {"inputs": {"img": [1, 28, 28]}, "nodes": [
+               {"name": "scale", "type": "rescaling", "scale": 2.8329, "offset": -0.8102, "inputs": "img"},
+               {"name": "stem", "type": "conv2d", "filters": 8, "kernel_size": 3, "strides": 2, "padding": "same", "activation": "relu", "inputs": "scale"},
+               {"name": "b1_c1", "type": "conv2d", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "relu", "inputs": "stem"},
+               {"name": "b1_c2", "type": "conv2d", "filters": 8, "kernel_size": 3, "padding": "same", "inputs": "b1_c1"},
+               {"name": "b1_add", "type": "add", "inputs": ["stem", "b1_c2"]},
+               {"name": "b1_out", "type": "activation", "function": "relu", "inputs": "b1_add"},
+               {"name": "b2_c1", "type": "conv2d", "filters": 16, "kernel_size": 3, "strides": 2, "padding": "same", "activation": "relu", "inputs": "b1_out"},
+               {"name": "b2_c2", "type": "conv2d", "filters": 16, "kernel_size": 3, "padding": "same", "inputs": "b2_c1"},
+               {"name": "b2_proj", "type": "conv2d", "filters": 16, "kernel_size": 1, "strides": 2, "padding": "same", "inputs": "b1_out"},
+               {"name": "b2_add", "type": "add", "inputs": ["b2_proj", "b2_c2"]},
+               {"name": "gap", "type": "global_average_pool", "inputs": "b2_add"},
+               {"name": "logits", "type": "dense", "units": 10, "inputs": "gap"}],
+             "output": "logits"}""";
 
     private static JobConfig job(int workers, boolean shuffle, String extra) throws Exception {
+        return job(MLP, workers, shuffle, extra);
+    }
+
+    private static JobConfig job(String model, int workers, boolean shuffle, String extra) throws Exception {
         String json = """
                 {"name": "eq", "data": {"train": "unused"},
-                 "model": {"input_shape": [784], "layers": [{"type": "rescaling", "scale": 2.8329, "offset": -0.8102},
-                   {"type": "dense", "units": 256, "activation": "relu"}, {"type": "dense", "units": 128, "activation": "relu"},
-                   {"type": "dense", "units": 10}]},
+                 "model": %s,
                  "optimizer": {"type": "adam", "learning_rate": 0.001},
                  "training": {"epochs": 5, "batch_size": 128, "seed": 11, "shuffle": %s, "workers": %d %s}}
-                """.formatted(shuffle, workers, extra);
+                """.formatted(model, shuffle, workers, extra);
         return JobConfig.parse(json, "test", List.of());
     }
 
@@ -73,8 +97,17 @@ class DistributedEquivalenceTest {
 
     @Test
     void twoWorkersMatchOneWorkerOnTheSameGlobalBatches() throws Exception {
+        twoWorkersMatchOneWorker(MLP);
+    }
+
+    @Test
+    void aResNetOnTwoWorkersMatchesOneWorker() throws Exception {
+        twoWorkersMatchOneWorker(RESNET);
+    }
+
+    private static void twoWorkersMatchOneWorker(String model) throws Exception {
         Dataset rows = FashionMini.train().rows(0, ROWS);
-        float[] twoWorkers = train(job(2, RING), rows);
+        float[] twoWorkers = train(job(model, 2, false, RING), rows);
 
         // The rows of global batch t are shard 0's batch t plus shard 1's batch t; lay them out so a
         // single worker reading in order sees exactly those rows together.
@@ -89,10 +122,10 @@ class DistributedEquivalenceTest {
         }
         Dataset interleaved = new Dataset(Nd4j.concat(0, f.toArray(new INDArray[0])), Nd4j.concat(0, l.toArray(new INDArray[0])),
                 rows.sampleShape(), rows.numClasses());
-        float[] oneWorker = train(job(1, ""), interleaved);
+        float[] oneWorker = train(job(model, 1, false, ""), interleaved);
 
         // And the same through the single-process trainer: the distributed path adds nothing but the all-reduce.
-        JobConfig j = job(1, "");
+        JobConfig j = job(model, 1, false, "");
         Network net = Network.initialized(j.model(), 11, DataType.FLOAT);
         new Trainer(net, Loss.softmaxCrossEntropy(), OptimizerConfig.adam(1e-3).create(net.layout(), DataType.FLOAT),
                 new TrainingConfig(5, 128, 11, false, null)).fit(interleaved, null, TrainingListener.NONE);
