@@ -1,0 +1,67 @@
+package io.spindle.core.kernel;
+
+import java.nio.ByteBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * tanh and the logistic function, forward and backward (from the forward's output), on contiguous FLOAT arrays
+ * ({@link #applies}; others stay on libnd4j): one pass each, SIMD where it can, with {@link Transcendentals}' error bounds.
+ * The backward passes take the forward's output y: tanh' = 1 − y², σ' = y·(1 − y).
+ */
+public final class Activations {
+    private Activations() {
+    }
+
+    /** Whether these kernels run on all of the arrays: FLOAT, c-contiguous, one length. */
+    public static boolean applies(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || a.length() != arrays[0].length()) return false;
+        }
+        return Elementwise.applies(arrays);
+    }
+
+    public static void tanh(INDArray x, INDArray out) {
+        ByteBuffer in = Memory.of(x), o = Memory.of(out);
+        if (Simd.available()) VectorMath.tanh(in, o, (int) x.length()); else tanhFloat(in, o, 0, (int) x.length());
+    }
+
+    public static void sigmoid(INDArray x, INDArray out) {
+        ByteBuffer in = Memory.of(x), o = Memory.of(out);
+        if (Simd.available()) VectorMath.sigmoid(in, o, (int) x.length()); else sigmoidFloat(in, o, 0, (int) x.length());
+    }
+
+    /** {@code out = g·(1 − y²)}, y = tanh(x). */
+    public static void tanhBackward(INDArray y, INDArray g, INDArray out) {
+        ByteBuffer yb = Memory.of(y), gb = Memory.of(g), o = Memory.of(out);
+        if (Simd.available()) VectorMath.tanhBackward(yb, gb, o, (int) y.length()); else tanhBackwardFloat(yb, gb, o, 0, (int) y.length());
+    }
+
+    /** {@code out = g·(y·(1 − y))}, y = σ(x). */
+    public static void sigmoidBackward(INDArray y, INDArray g, INDArray out) {
+        ByteBuffer yb = Memory.of(y), gb = Memory.of(g), o = Memory.of(out);
+        if (Simd.available()) VectorMath.sigmoidBackward(yb, gb, o, (int) y.length()); else sigmoidBackwardFloat(yb, gb, o, 0, (int) y.length());
+    }
+
+    static void tanhFloat(ByteBuffer in, ByteBuffer out, int from, int to) {
+        for (int at = from * 4; at < to * 4; at += 4) out.putFloat(at, Transcendentals.tanh(in.getFloat(at)));
+    }
+
+    static void sigmoidFloat(ByteBuffer in, ByteBuffer out, int from, int to) {
+        for (int at = from * 4; at < to * 4; at += 4) out.putFloat(at, Transcendentals.sigmoid(in.getFloat(at)));
+    }
+
+    static void tanhBackwardFloat(ByteBuffer y, ByteBuffer g, ByteBuffer out, int from, int to) {
+        for (int at = from * 4; at < to * 4; at += 4) {
+            float yi = y.getFloat(at);
+            out.putFloat(at, g.getFloat(at) * (1f - yi * yi));
+        }
+    }
+
+    static void sigmoidBackwardFloat(ByteBuffer y, ByteBuffer g, ByteBuffer out, int from, int to) {
+        for (int at = from * 4; at < to * 4; at += 4) {
+            float yi = y.getFloat(at);
+            out.putFloat(at, g.getFloat(at) * (yi * (1f - yi)));
+        }
+    }
+}
