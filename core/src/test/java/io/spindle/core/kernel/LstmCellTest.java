@@ -15,21 +15,13 @@ class LstmCellTest {
 
     /** gates i, f, o, g, cells, cellTanh, hidden: T + 2 steps of N (step T + 1 of cells and hidden is written). */
     private static INDArray[] buffers() {
-        INDArray[] b = new INDArray[7];
-        for (int k = 0; k < 7; k++) b[k] = TestArrays.gaussian(10 + k, DataType.FLOAT, (T + 2) * N);
-        return b;
-    }
-
-    private static ByteBuffer[] memory(INDArray[] b) {
-        ByteBuffer[] m = new ByteBuffer[b.length];
-        for (int k = 0; k < b.length; k++) m[k] = Memory.of(b[k]);
-        return m;
+        return KernelRuns.gaussians(10, 7, (T + 2) * N);
     }
 
     @Test
     void forwardStepMatchesTheFormulasAndTheScalarLoop() {
         INDArray[] fast = buffers(), plain = buffers(), before = buffers();
-        ByteBuffer[] f = memory(fast), p = memory(plain);
+        ByteBuffer[] f = KernelRuns.memory(fast), p = KernelRuns.memory(plain);
         LstmCell.forward(f[0], f[1], f[2], f[3], f[4], f[5], f[6], T, N);
         LstmCell.forwardFloat(p[0], p[1], p[2], p[3], p[4], p[5], p[6], T, N, 0);
         for (int k = 0; k < 7; k++) assertArrayEquals(plain[k].toFloatVector(), fast[k].toFloatVector(), "buffer " + k);
@@ -53,7 +45,7 @@ class LstmCellTest {
         INDArray[] fast = buffers(), plain = buffers();   // dh, cellFactor, factors i f o g, forget: 7 buffers
         INDArray[] fastGrads = buffers(), plainGrads = buffers();
         INDArray fastCarry = TestArrays.gaussian(30, DataType.FLOAT, N), plainCarry = fastCarry.dup();
-        ByteBuffer[] f = memory(fast), p = memory(plain), fg = memory(fastGrads), pg = memory(plainGrads);
+        ByteBuffer[] f = KernelRuns.memory(fast), p = KernelRuns.memory(plain), fg = KernelRuns.memory(fastGrads), pg = KernelRuns.memory(plainGrads);
         LstmCell.backward(f[0], f[1], new ByteBuffer[] {f[2], f[3], f[4], f[5]}, f[6], Memory.of(fastCarry), fg, T, N);
         LstmCell.backwardFloat(p[0], p[1], new ByteBuffer[] {p[2], p[3], p[4], p[5]}, p[6], Memory.of(plainCarry), pg, T, N, 0);
         assertArrayEquals(plainCarry.toFloatVector(), fastCarry.toFloatVector(), "carried cell gradient");

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layers whose float path runs in Java kernels (max pooling, tanh, sigmoid, batch norm of images) against the
+ * The layers whose float path runs in Java kernels (max pooling, tanh, sigmoid, batch norm of images, lstm, gru) against the
  * same layer in double, which runs on libnd4j and passes the finite-difference gradient checks: outputs, input and
  * parameter gradients, and running statistics agree to float precision, in training and at inference.
  */
@@ -29,6 +29,7 @@ class JavaKernelLayersTest {
     /** Sequence layers whose float steps run in Java, on [T, F] = [6, 5] per sample. */
     private static final String[] SEQUENCE_LAYERS = {
             "{\"type\": \"lstm\", \"units\": 20, \"return_sequences\": true}",
+            "{\"type\": \"gru\", \"units\": 20, \"return_sequences\": true}",
     };
 
     @Test
