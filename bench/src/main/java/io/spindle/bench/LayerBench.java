@@ -154,9 +154,13 @@ public final class LayerBench {
         return best;
     }
 
-    /** Enough repetitions for ~0.3 s per round, after a warm-up. */
+    /**
+     * Enough repetitions for ~0.3 s per round, after a warm-up of at least 3 steps and 2 s: the Java kernels run
+     * their loops many times slower until the JIT has compiled them, which takes longer on a busy machine.
+     */
     private static int repsFor(Runnable step) {
-        for (int i = 0; i < 3; i++) step.run();
+        long warm = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - warm < 2_000_000_000L; i++) step.run();
         long t = System.nanoTime();
         step.run();
         double ms = Math.max(0.01, (System.nanoTime() - t) / 1e6);
