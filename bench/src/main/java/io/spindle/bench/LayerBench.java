@@ -135,15 +135,7 @@ public final class LayerBench {
 
     /** Best of 5 rounds of forward(training) + backward(with input gradient) on random data. */
     static double millisPerStep(Case c, int batch) throws Exception {
-        String json = "{\"input_shape\": " + Arrays.toString(c.inputShape) + ", \"layers\": [" + c.layerJson + "]}";
-        ModelConfig cfg = ModelConfig.fromJson(new ConfigNode(new ObjectMapper().readTree(json), "model"));
-        Network net = Network.initialized(cfg, 1, DataType.FLOAT);
-        INDArray x = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, c.inputShape));
-        INDArray dy = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, net.outputShape()));
-        Runnable step = () -> {
-            net.forward(x, true);
-            net.backward(dy, c.inputGradient);
-        };
+        Runnable step = stepFor(c, batch);
         int reps = repsFor(step);
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
@@ -152,6 +144,19 @@ public final class LayerBench {
             best = Math.min(best, (System.nanoTime() - t) / 1e6 / reps);
         }
         return best;
+    }
+
+    /** One training step of the case's layer alone, forward and backward, on random data made once. */
+    static Runnable stepFor(Case c, int batch) throws Exception {
+        String json = "{\"input_shape\": " + Arrays.toString(c.inputShape) + ", \"layers\": [" + c.layerJson + "]}";
+        ModelConfig cfg = ModelConfig.fromJson(new ConfigNode(new ObjectMapper().readTree(json), "model"));
+        Network net = Network.initialized(cfg, 1, DataType.FLOAT);
+        INDArray x = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, c.inputShape));
+        INDArray dy = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, net.outputShape()));
+        return () -> {
+            net.forward(x, true);
+            net.backward(dy, c.inputGradient);
+        };
     }
 
     /**

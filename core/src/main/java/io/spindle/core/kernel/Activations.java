@@ -22,13 +22,18 @@ public final class Activations {
     }
 
     public static void tanh(INDArray x, INDArray out) {
-        ByteBuffer in = Memory.of(x), o = Memory.of(out);
-        if (Simd.available()) VectorMath.tanh(in, o, (int) x.length()); else tanhFloat(in, o, 0, (int) x.length());
+        tanh(Memory.of(x), 0, Memory.of(out), 0, (int) x.length(), 1f, 1f, 0f);
     }
 
+    /** σ(x) = ½ + ½·tanh(x/2). */
     public static void sigmoid(INDArray x, INDArray out) {
-        ByteBuffer in = Memory.of(x), o = Memory.of(out);
-        if (Simd.available()) VectorMath.sigmoid(in, o, (int) x.length()); else sigmoidFloat(in, o, 0, (int) x.length());
+        tanh(Memory.of(x), 0, Memory.of(out), 0, (int) x.length(), 0.5f, 0.5f, 0.5f);
+    }
+
+    /** {@code out[outAt + e] = tanh(in[inAt + e]·a)·b + c} for e in [0, n) (element offsets; in and out may be one buffer). */
+    static void tanh(ByteBuffer in, int inAt, ByteBuffer out, int outAt, int n, float a, float b, float c) {
+        int done = Simd.available() ? VectorMath.tanh(in, inAt, out, outAt, n, a, b, c) : 0;
+        for (int e = done; e < n; e++) out.putFloat((outAt + e) * 4, Transcendentals.tanh(in.getFloat((inAt + e) * 4), a, b, c));
     }
 
     /** {@code out = g·(1 − y²)}, y = tanh(x). */

@@ -3,7 +3,7 @@ package io.spindle.core.kernel;
 import java.nio.ByteBuffer;
 
 /**
- * One GRU step's element-wise work (reset after the recurrent product) as one pass over float buffers, SIMD when it
+ * One GRU step's element-wise work (reset after the recurrent product) in Java over float buffers, SIMD when it
  * can (the same operations per element, so the same bits). Buffers are whole time-major arrays [T(+1), B, H]; step
  * t's slice of n = B·H values starts at element t·n. z and r arrive holding half their pre-activations
  * (σ(a) = ½ + ½·tanh(a/2)), n holding x_t·W_n + b_n, q = h_{t−1}·U_n + b_hn; they leave holding the activations.
@@ -14,8 +14,17 @@ public final class GruCell {
 
     /** z, r = σ; n = tanh(n + r⊙q); h_t = n + z⊙(h_{t−1} − n), from slot t of {@code hidden} into slot t + 1. */
     public static void forward(ByteBuffer z, ByteBuffer r, ByteBuffer n, ByteBuffer q, ByteBuffer hidden, int t, int size) {
-        int done = Simd.available() ? VectorGru.forward(z, r, n, q, hidden, t, size) : 0;
-        forwardFloat(z, r, n, q, hidden, t, size, done);
+        if (!Simd.available()) {
+            forwardFloat(z, r, n, q, hidden, t, size, 0);
+            return;
+        }
+        // In SIMD as passes over the step (each a loop of its own, see VectorMath), the same operations per element.
+        int s = t * size;
+        Activations.tanh(z, s, z, s, size, 1f, 0.5f, 0.5f);
+        Activations.tanh(r, s, r, s, size, 1f, 0.5f, 0.5f);
+        VectorGru.candidate(r, n, q, t, size);
+        Activations.tanh(n, s, n, s, size, 1f, 1f, 0f);
+        VectorGru.hidden(z, n, hidden, t, size);
     }
 
     static void forwardFloat(ByteBuffer z, ByteBuffer r, ByteBuffer n, ByteBuffer q, ByteBuffer hidden, int t, int size, int from) {

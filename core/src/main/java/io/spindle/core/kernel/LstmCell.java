@@ -3,8 +3,8 @@ package io.spindle.core.kernel;
 import java.nio.ByteBuffer;
 
 /**
- * One LSTM step's element-wise work as one pass over float buffers, SIMD when it can (the same operations per
- * element, so the same bits), instead of ~15 native calls a step. The buffers are whole time-major arrays
+ * One LSTM step's element-wise work in Java over float buffers, SIMD when it can (the same operations per element,
+ * so the same bits), instead of ~15 native calls a step. The buffers are whole time-major arrays
  * [T(+1), B, H]; step t's slice of n = B·H values starts at element t·n. Gate buffers arrive holding the
  * pre-activations (halved for the sigmoid gates i, f, o: σ(a) = ½ + ½·tanh(a/2)) and leave holding the activations.
  */
@@ -18,8 +18,17 @@ public final class LstmCell {
      */
     public static void forward(ByteBuffer i, ByteBuffer f, ByteBuffer o, ByteBuffer g, ByteBuffer cells, ByteBuffer cellTanh,
                                ByteBuffer hidden, int t, int n) {
-        int done = Simd.available() ? VectorLstm.forward(i, f, o, g, cells, cellTanh, hidden, t, n) : 0;
-        forwardFloat(i, f, o, g, cells, cellTanh, hidden, t, n, done);
+        if (!Simd.available()) {
+            forwardFloat(i, f, o, g, cells, cellTanh, hidden, t, n, 0);
+            return;
+        }
+        // In SIMD as passes over the step (each a loop of its own, see VectorMath), the same operations per element.
+        int s = t * n;
+        for (ByteBuffer gate : new ByteBuffer[] {i, f, o}) Activations.tanh(gate, s, gate, s, n, 1f, 0.5f, 0.5f);
+        Activations.tanh(g, s, g, s, n, 1f, 1f, 0f);
+        VectorLstm.cell(i, f, g, cells, t, n);
+        Activations.tanh(cells, s + n, cellTanh, s, n, 1f, 1f, 0f);
+        VectorLstm.hidden(o, cellTanh, hidden, t, n);
     }
 
     static void forwardFloat(ByteBuffer i, ByteBuffer f, ByteBuffer o, ByteBuffer g, ByteBuffer cells, ByteBuffer cellTanh,

@@ -2,11 +2,11 @@ package io.spindle.core.kernel;
 
 /**
  * exp, tanh and the logistic function in float from additions, multiplications and one division only, so that
- * the SIMD loops ({@code VectorMath}) give the same bits lane by lane. exp: Cody-Waite reduction by ln 2 and
+ * the SIMD loop ({@code VectorMath#tanh}) gives the same bits lane by lane. exp: Cody-Waite reduction by ln 2 and
  * Cephes' degree-6 polynomial; tanh: Cephes' odd polynomial below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) above.
  * Error bounds, checked against double-precision references over the float range in {@code TranscendentalsTest}:
- * exp within 2 ulp (relative 2.4e-7) on [-87, 87]; tanh within 3.0e-7 absolute and 4e-7 relative; logistic within
- * 3e-7 relative. Arguments are clamped to [-87, 87] first, so no result is infinite or subnormal (e^-87 is normal):
+ * exp within 2 ulp (relative 2.4e-7) on [-87, 87]; tanh within 3.0e-7 absolute and 4e-7 relative; the logistic
+ * function (from tanh) within 2e-7 absolute. Arguments are clamped to [-87, 87] first, so no result is infinite or subnormal (e^-87 is normal):
  * a subnormal costs a microcode assist in every later instruction that reads it (see {@link TinyValues}).
  */
 public final class Transcendentals {
@@ -48,8 +48,13 @@ public final class Transcendentals {
         return x < 0 ? -t : t;
     }
 
-    /** 1 / (1 + e^−x). */
+    /** The logistic function as ½ + ½·tanh(x/2), the form the recurrent gates use: within 2e-7 absolute. */
     public static float sigmoid(float x) {
-        return 1f / (1f + exp(-x));
+        return tanh(x * 0.5f) * 0.5f + 0.5f;
+    }
+
+    /** {@code tanh(x·a)·b + c}: tanh (a = b = 1, c = 0) and the logistic function (½, ½, ½) in one form, as the SIMD loop takes them. */
+    static float tanh(float x, float a, float b, float c) {
+        return tanh(x * a) * b + c;
     }
 }

@@ -6,8 +6,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SIMD twin of {@link GruCell}: whole vectors of a step, lane by lane its operations in its order; returns
- * where the scalar loop takes over. Names the incubator Vector API: load only after {@link Simd#available()}.
+ * The SIMD passes of {@link GruCell}: lane by lane its operations in its order; no vector crosses a method
+ * boundary (see {@link VectorMath}). Names the incubator Vector API: load only after {@link Simd#available()}.
  */
 final class VectorGru {
     private static final VectorSpecies<Float> FLOATS = VectorMath.FLOATS;
@@ -16,18 +16,34 @@ final class VectorGru {
     private VectorGru() {
     }
 
-    static int forward(ByteBuffer z, ByteBuffer r, ByteBuffer n, ByteBuffer q, ByteBuffer hidden, int t, int size) {
+    /** n's pre-activation x_t·W_n + b_n + r⊙q, in place. */
+    static void candidate(ByteBuffer r, ByteBuffer n, ByteBuffer q, int t, int size) {
         int bound = FLOATS.loopBound(size);
         for (int e = 0; e < bound; e += FLOATS.length()) {
             int at = (t * size + e) * 4;
-            FloatVector zz = VectorMath.tanh(load(z, at)).mul(0.5f).add(0.5f), rr = VectorMath.tanh(load(r, at)).mul(0.5f).add(0.5f);
-            FloatVector nn = VectorMath.tanh(load(n, at).add(rr.mul(load(q, at))));
-            zz.intoByteBuffer(z, at, ORDER);
-            rr.intoByteBuffer(r, at, ORDER);
-            nn.intoByteBuffer(n, at, ORDER);
-            nn.add(load(hidden, at).sub(nn).mul(zz)).intoByteBuffer(hidden, at + size * 4, ORDER);
+            FloatVector.fromByteBuffer(FLOATS, n, at, ORDER).add(FloatVector.fromByteBuffer(FLOATS, r, at, ORDER)
+                    .mul(FloatVector.fromByteBuffer(FLOATS, q, at, ORDER))).intoByteBuffer(n, at, ORDER);
         }
-        return bound;
+        for (int e = bound; e < size; e++) {
+            int at = (t * size + e) * 4;
+            n.putFloat(at, n.getFloat(at) + r.getFloat(at) * q.getFloat(at));
+        }
+    }
+
+    /** h_t = n + (h_{t−1} − n)⊙z, from slot t of {@code hidden} into slot t + 1. */
+    static void hidden(ByteBuffer z, ByteBuffer n, ByteBuffer hidden, int t, int size) {
+        int bound = FLOATS.loopBound(size);
+        for (int e = 0; e < bound; e += FLOATS.length()) {
+            int at = (t * size + e) * 4;
+            FloatVector nn = FloatVector.fromByteBuffer(FLOATS, n, at, ORDER);
+            nn.add(FloatVector.fromByteBuffer(FLOATS, hidden, at, ORDER).sub(nn).mul(FloatVector.fromByteBuffer(FLOATS, z, at, ORDER)))
+                    .intoByteBuffer(hidden, at + size * 4, ORDER);
+        }
+        for (int e = bound; e < size; e++) {
+            int at = (t * size + e) * 4;
+            float nn = n.getFloat(at);
+            hidden.putFloat(at + size * 4, nn + (hidden.getFloat(at) - nn) * z.getFloat(at));
+        }
     }
 
     static int backward(ByteBuffer hiddenGrad, ByteBuffer[] factors, ByteBuffer z, ByteBuffer r, ByteBuffer[] grads,
@@ -35,17 +51,14 @@ final class VectorGru {
         int bound = FLOATS.loopBound(size);
         for (int e = 0; e < bound; e += FLOATS.length()) {
             int at = (t * size + e) * 4, before = at - size * 4;
-            FloatVector dh = load(hiddenGrad, at), dn = dh.mul(load(factors[2], at));
-            dh.mul(load(factors[0], at)).intoByteBuffer(grads[0], at, ORDER);
+            FloatVector dh = FloatVector.fromByteBuffer(FLOATS, hiddenGrad, at, ORDER), dn = dh.mul(FloatVector.fromByteBuffer(FLOATS, factors[2], at, ORDER));
+            dh.mul(FloatVector.fromByteBuffer(FLOATS, factors[0], at, ORDER)).intoByteBuffer(grads[0], at, ORDER);
             dn.intoByteBuffer(grads[2], at, ORDER);
-            dn.mul(load(factors[1], at)).intoByteBuffer(grads[1], at, ORDER);
-            dn.mul(load(r, at)).intoByteBuffer(candidateGrad, at, ORDER);
-            if (t > 0) load(hiddenGrad, before).add(dh.mul(load(z, at))).intoByteBuffer(hiddenGrad, before, ORDER);
+            dn.mul(FloatVector.fromByteBuffer(FLOATS, factors[1], at, ORDER)).intoByteBuffer(grads[1], at, ORDER);
+            dn.mul(FloatVector.fromByteBuffer(FLOATS, r, at, ORDER)).intoByteBuffer(candidateGrad, at, ORDER);
+            if (t > 0) FloatVector.fromByteBuffer(FLOATS, hiddenGrad, before, ORDER).add(dh.mul(FloatVector.fromByteBuffer(FLOATS, z, at, ORDER))).intoByteBuffer(hiddenGrad, before, ORDER);
         }
         return bound;
     }
 
-    private static FloatVector load(ByteBuffer b, int at) {
-        return FloatVector.fromByteBuffer(FLOATS, b, at, ORDER);
-    }
 }

@@ -6,8 +6,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SIMD twin of {@link LstmCell}: whole vectors of a step, lane by lane its operations in its order; returns
- * where the scalar loop takes over. Names the incubator Vector API: load only after {@link Simd#available()}.
+ * The SIMD passes of {@link LstmCell}: lane by lane its operations in its order; no vector crosses a method
+ * boundary (see {@link VectorMath}). Names the incubator Vector API: load only after {@link Simd#available()}.
  */
 final class VectorLstm {
     private static final VectorSpecies<Float> FLOATS = VectorMath.FLOATS;
@@ -16,27 +16,33 @@ final class VectorLstm {
     private VectorLstm() {
     }
 
-    static int forward(ByteBuffer i, ByteBuffer f, ByteBuffer o, ByteBuffer g, ByteBuffer cells, ByteBuffer cellTanh,
-                       ByteBuffer hidden, int t, int n) {
+    /** c_t = f⊙c_{t−1} + i⊙g from the step's activations, into slot t + 1 of {@code cells}. */
+    static void cell(ByteBuffer i, ByteBuffer f, ByteBuffer g, ByteBuffer cells, int t, int n) {
         int bound = FLOATS.loopBound(n);
         for (int e = 0; e < bound; e += FLOATS.length()) {
-            int at = (t * n + e) * 4, next = at + n * 4;
-            FloatVector ii = sigmoidFromHalf(load(i, at)), ff = sigmoidFromHalf(load(f, at)), oo = sigmoidFromHalf(load(o, at));
-            FloatVector gg = VectorMath.tanh(load(g, at));
-            FloatVector c = ff.mul(load(cells, at)).add(ii.mul(gg)), tc = VectorMath.tanh(c);
-            ii.intoByteBuffer(i, at, ORDER);
-            ff.intoByteBuffer(f, at, ORDER);
-            oo.intoByteBuffer(o, at, ORDER);
-            gg.intoByteBuffer(g, at, ORDER);
-            c.intoByteBuffer(cells, next, ORDER);
-            tc.intoByteBuffer(cellTanh, at, ORDER);
-            oo.mul(tc).intoByteBuffer(hidden, next, ORDER);
+            int at = (t * n + e) * 4;
+            FloatVector ff = FloatVector.fromByteBuffer(FLOATS, f, at, ORDER), ii = FloatVector.fromByteBuffer(FLOATS, i, at, ORDER);
+            ff.mul(FloatVector.fromByteBuffer(FLOATS, cells, at, ORDER)).add(ii.mul(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER)))
+                    .intoByteBuffer(cells, at + n * 4, ORDER);
         }
-        return bound;
+        for (int e = bound; e < n; e++) {
+            int at = (t * n + e) * 4;
+            cells.putFloat(at + n * 4, f.getFloat(at) * cells.getFloat(at) + i.getFloat(at) * g.getFloat(at));
+        }
     }
 
-    private static FloatVector sigmoidFromHalf(FloatVector half) {
-        return VectorMath.tanh(half).mul(0.5f).add(0.5f);
+    /** h_t = o⊙tanh(c_t), into slot t + 1 of {@code hidden}. */
+    static void hidden(ByteBuffer o, ByteBuffer cellTanh, ByteBuffer hidden, int t, int n) {
+        int bound = FLOATS.loopBound(n);
+        for (int e = 0; e < bound; e += FLOATS.length()) {
+            int at = (t * n + e) * 4;
+            FloatVector.fromByteBuffer(FLOATS, o, at, ORDER).mul(FloatVector.fromByteBuffer(FLOATS, cellTanh, at, ORDER))
+                    .intoByteBuffer(hidden, at + n * 4, ORDER);
+        }
+        for (int e = bound; e < n; e++) {
+            int at = (t * n + e) * 4;
+            hidden.putFloat(at + n * 4, o.getFloat(at) * cellTanh.getFloat(at));
+        }
     }
 
     static int backward(ByteBuffer dh, ByteBuffer cellFactor, ByteBuffer[] factors, ByteBuffer forget, ByteBuffer cellGrad,
@@ -44,17 +50,14 @@ final class VectorLstm {
         int bound = FLOATS.loopBound(n);
         for (int e = 0; e < bound; e += FLOATS.length()) {
             int at = (t * n + e) * 4;
-            FloatVector h = load(dh, at), c = load(cellGrad, e * 4).add(h.mul(load(cellFactor, at)));
-            c.mul(load(factors[0], at)).intoByteBuffer(gateGrads[0], at, ORDER);
-            c.mul(load(factors[1], at)).intoByteBuffer(gateGrads[1], at, ORDER);
-            h.mul(load(factors[2], at)).intoByteBuffer(gateGrads[2], at, ORDER);
-            c.mul(load(factors[3], at)).intoByteBuffer(gateGrads[3], at, ORDER);
-            c.mul(load(forget, at)).intoByteBuffer(cellGrad, e * 4, ORDER);
+            FloatVector h = FloatVector.fromByteBuffer(FLOATS, dh, at, ORDER), c = FloatVector.fromByteBuffer(FLOATS, cellGrad, e * 4, ORDER).add(h.mul(FloatVector.fromByteBuffer(FLOATS, cellFactor, at, ORDER)));
+            c.mul(FloatVector.fromByteBuffer(FLOATS, factors[0], at, ORDER)).intoByteBuffer(gateGrads[0], at, ORDER);
+            c.mul(FloatVector.fromByteBuffer(FLOATS, factors[1], at, ORDER)).intoByteBuffer(gateGrads[1], at, ORDER);
+            h.mul(FloatVector.fromByteBuffer(FLOATS, factors[2], at, ORDER)).intoByteBuffer(gateGrads[2], at, ORDER);
+            c.mul(FloatVector.fromByteBuffer(FLOATS, factors[3], at, ORDER)).intoByteBuffer(gateGrads[3], at, ORDER);
+            c.mul(FloatVector.fromByteBuffer(FLOATS, forget, at, ORDER)).intoByteBuffer(cellGrad, e * 4, ORDER);
         }
         return bound;
     }
 
-    private static FloatVector load(ByteBuffer b, int at) {
-        return FloatVector.fromByteBuffer(FLOATS, b, at, ORDER);
-    }
 }

@@ -11,7 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SIMD twins of {@link Transcendentals} and the activation loops built on them: lane by lane the operations of
- * the scalar code in its order, so the bits agree. Names the incubator Vector API: load only after {@link Simd#available()}.
+ * the scalar code in its order, so the bits agree. No vector crosses a method boundary here: C2 inlines a helper
+ * that takes or returns a vector only until the helper gets compiled on its own, and from then on boxes every vector
+ * it passes, which made the loops several times slower than libnd4j's. Names the incubator Vector API: load only
+ * after {@link Simd#available()}.
  */
 final class VectorMath {
     static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
@@ -20,39 +23,28 @@ final class VectorMath {
     private VectorMath() {
     }
 
-    static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(-CLAMP).min(CLAMP);
-        FloatVector shifted = c.mul(LOG2E).add(ROUNDER), k = shifted.sub(ROUNDER);
-        FloatVector r = c.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-        FloatVector p = r.mul(E1).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(r).add(E6);
-        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-        IntVector bits = ((IntVector) shifted.reinterpretAsInts()).sub(ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23);
-        return y.mul(bits.reinterpretAsFloats());
-    }
-
-    static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector z = x.mul(x);
-        FloatVector small = z.mul(T1).add(T2).mul(z).add(T3).mul(z).add(T4).mul(z).add(T5).mul(z).mul(x).add(x);
-        FloatVector t = FloatVector.broadcast(FLOATS, 1f).sub(FloatVector.broadcast(FLOATS, 2f).div(exp(a.add(a)).add(1f)));
-        FloatVector large = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
-        return large.blend(small, a.compare(VectorOperators.LT, SMALL_TANH));
-    }
-
-    static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(FLOATS, 1f).div(exp(x.neg()).add(1f));
-    }
-
-    static void tanh(ByteBuffer in, ByteBuffer out, int n) {
-        int bound = FLOATS.loopBound(n), step = FLOATS.length() * 4;
-        for (int at = 0; at < bound * 4; at += step) tanh(FloatVector.fromByteBuffer(FLOATS, in, at, ORDER)).intoByteBuffer(out, at, ORDER);
-        Activations.tanhFloat(in, out, bound, n);
-    }
-
-    static void sigmoid(ByteBuffer in, ByteBuffer out, int n) {
-        int bound = FLOATS.loopBound(n), step = FLOATS.length() * 4;
-        for (int at = 0; at < bound * 4; at += step) sigmoid(FloatVector.fromByteBuffer(FLOATS, in, at, ORDER)).intoByteBuffer(out, at, ORDER);
-        Activations.sigmoidFloat(in, out, bound, n);
+    /**
+     * {@code out[outAt + e] = tanh(in[inAt + e]·a)·b + c} for e in [0, n), element offsets; returns where the scalar
+     * loop ({@link Transcendentals#tanh}) takes over. tanh: a = b = 1, c = 0; σ(x) = ½ + ½·tanh(x/2).
+     */
+    static int tanh(ByteBuffer in, int inAt, ByteBuffer out, int outAt, int n, float a, float b, float c) {
+        int bound = FLOATS.loopBound(n);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f), two = FloatVector.broadcast(FLOATS, 2f);
+        for (int e = 0; e < bound; e += FLOATS.length()) {
+            FloatVector x = FloatVector.fromByteBuffer(FLOATS, in, (inAt + e) * 4, ORDER).mul(a);
+            FloatVector abs = x.abs(), z = x.mul(x);
+            FloatVector small = z.mul(T1).add(T2).mul(z).add(T3).mul(z).add(T4).mul(z).add(T5).mul(z).mul(x).add(x);
+            // e^{2|x|} as Transcendentals.exp: reduction by ln 2, polynomial, 2^k from the rounded value's low bits.
+            FloatVector clamped = abs.add(abs).max(-CLAMP).min(CLAMP);
+            FloatVector shifted = clamped.mul(LOG2E).add(ROUNDER), k = shifted.sub(ROUNDER);
+            FloatVector r = clamped.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+            FloatVector p = r.mul(E1).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(r).add(E6);
+            FloatVector scale = ((IntVector) shifted.reinterpretAsInts()).sub(ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector t = one.sub(two.div(p.mul(r.mul(r)).add(r).add(1f).mul(scale).add(1f)));
+            FloatVector large = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
+            large.blend(small, abs.compare(VectorOperators.LT, SMALL_TANH)).mul(b).add(c).intoByteBuffer(out, (outAt + e) * 4, ORDER);
+        }
+        return bound;
     }
 
     /** {@code out = g·(1 − y²)} from tanh's output y. */
