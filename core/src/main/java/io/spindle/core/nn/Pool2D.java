@@ -3,8 +3,6 @@ package io.spindle.core.nn;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigNode;
-import io.spindle.core.kernel.MaxPool;
-import io.spindle.core.kernel.Memory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,8 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Max or average pooling over NCHW images: float max pooling without padding in Java ({@link MaxPool}), the rest with
- * libnd4j's maxpool2d/avgpool2d and their _bp ops.
+ * Max or average pooling over NCHW images with libnd4j's maxpool2d/avgpool2d and their _bp ops.
  * Shapes: x [B, C, H, W] → y [B, C, H', W']. Average pooling with {@code same} padding divides by
  * the number of real (unpadded) inputs, as Keras does.
  */
@@ -65,9 +62,6 @@ public final class Pool2D implements Layer {
 
     private final Config config;
     private INDArray input, output, inputGrad;
-    /** Max pooling in Java ({@link MaxPool}), made at the first float batch; {@code javaRan}: the last forward used it. */
-    private MaxPool maxPool;
-    private boolean javaRan;
 
     public Pool2D(Config config) {
         this.config = config;
@@ -98,14 +92,6 @@ public final class Pool2D implements Layer {
         input = x;
         // Reused outputs: a fresh array per call costs page faults on first touch (see Conv2D).
         output = Buffers.reuse(output, x.dataType(), Buffers.withBatch(x.size(0), outputShape(Arrays.copyOfRange(x.shape(), 1, 4))));
-        ConvGeometry g = config.geometry;
-        if (config.kind == Kind.MAX && !g.same() && g.dilationH() == 1 && g.dilationW() == 1 && MaxPool.applies(x) && Memory.isContiguous(output)) {
-            if (maxPool == null) maxPool = new MaxPool(g.kernelH(), g.kernelW(), g.strideH(), g.strideW());
-            maxPool.forward(x, output);
-            javaRan = true;
-            return output;
-        }
-        javaRan = false;
         Nd4j.exec(DynamicCustomOp.builder(config.kind.op).addInputs(x).addOutputs(output).addIntegerArguments(args()).build());
         return output;
     }
@@ -114,10 +100,6 @@ public final class Pool2D implements Layer {
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
         if (!needInputGradient) return null;
         inputGrad = Buffers.reuse(inputGrad, input.dataType(), input.shape());
-        if (javaRan && gradOutput.dataType() == input.dataType() && Memory.isContiguous(gradOutput)) {
-            maxPool.backward(gradOutput, inputGrad);
-            return inputGrad;
-        }
         Nd4j.exec(DynamicCustomOp.builder(config.kind.op + "_bp").addInputs(input, gradOutput).addOutputs(inputGrad)
                 .addIntegerArguments(args()).build());
         return inputGrad;

@@ -13,14 +13,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layers whose float path runs in Java kernels (max pooling, tanh, sigmoid, batch norm of images, lstm, gru) against the
+ * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, lstm, gru) against the
  * same layer in double, which runs on libnd4j and passes the finite-difference gradient checks: outputs, input and
  * parameter gradients, and running statistics agree to float precision, in training and at inference.
  */
 class JavaKernelLayersTest {
     private static final String[] LAYERS = {
-            "{\"type\": \"max_pool2d\", \"pool_size\": 2}",
-            "{\"type\": \"max_pool2d\", \"pool_size\": 3, \"strides\": [2, 1]}",
             "{\"type\": \"activation\", \"function\": \"tanh\"}",
             "{\"type\": \"activation\", \"function\": \"sigmoid\"}",
             "{\"type\": \"batch_norm\", \"momentum\": 0.9}",
