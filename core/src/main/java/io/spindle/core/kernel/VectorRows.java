@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SIMD twins of {@link RowLoops}. Sums use eight lanes whatever the machine's width, so their order is that
- * of the scalar twin's eight partial sums. Names the incubator Vector API: load only after {@link Simd#available()}.
+ * of the scalar twin's eight partial sums; no vector crosses a method boundary (see {@link VectorMath}).
+ * Names the incubator Vector API: load only after {@link Simd#available()}.
  */
 final class VectorRows {
     private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
@@ -25,7 +26,7 @@ final class VectorRows {
             s = s.add(d);
             q = q.add(d.mul(d));
         }
-        RowLoops.shiftedTail(x, bound, from + n, shift, inOrder(s), inOrder(q), out);
+        RowLoops.shiftedTail(x, bound, from + n, shift, RowLoops.inOrder(s.toArray()), RowLoops.inOrder(q.toArray()), out);
     }
 
     static void gradientSums(ByteBuffer dy, ByteBuffer x, int from, int n, float mean, float invStd, float[] out) {
@@ -36,13 +37,7 @@ final class VectorRows {
             s = s.add(g);
             p = p.add(g.mul(FloatVector.fromByteBuffer(EIGHT, x, i * 4, ORDER).sub(mean).mul(invStd)));
         }
-        RowLoops.gradientTail(dy, x, bound, from + n, mean, invStd, inOrder(s), inOrder(p), out);
-    }
-
-    private static float inOrder(FloatVector lanes) {
-        float sum = lanes.lane(0);
-        for (int l = 1; l < RowLoops.LANES; l++) sum += lanes.lane(l);
-        return sum;
+        RowLoops.gradientTail(dy, x, bound, from + n, mean, invStd, RowLoops.inOrder(s.toArray()), RowLoops.inOrder(p.toArray()), out);
     }
 
     static void normalize(ByteBuffer x, ByteBuffer y, int from, int n, float mean, float invStd, float gamma, float beta) {
