@@ -24,9 +24,23 @@ public final class LayerBench {
      * One benchmark case: a layer as written in a job file, its per-sample input shape, and the analytic
      * FLOPs of one sample's forward + backward (multiply-add = 2 FLOPs; element-wise work counted once per op).
      */
-    record Case(String name, String layerJson, long[] inputShape, long flopsPerSample, boolean inputGradient) {
+    record Case(String name, String layerJson, long[] inputShape, long flopsPerSample, boolean inputGradient, long bytesPerSample) {
         Case(String name, String layerJson, long[] inputShape, long flopsPerSample) {
-            this(name, layerJson, inputShape, flopsPerSample, true);
+            this(name, layerJson, inputShape, flopsPerSample, true, 0);
+        }
+
+        Case(String name, String layerJson, long[] inputShape, long flopsPerSample, boolean inputGradient) {
+            this(name, layerJson, inputShape, flopsPerSample, inputGradient, 0);
+        }
+
+        /**
+         * A memory-bound layer, judged against the copy bandwidth: {@code floatsPerElement} is the least traffic of its
+         * forward + backward per input element, in floats read and written (an element-wise layer: read x, write y,
+         * read dy and x or y, write dx = 5).
+         */
+        static Case memory(String name, String layerJson, long[] inputShape, long perElement, double floatsPerElement) {
+            long elements = Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
+            return new Case(name, layerJson, inputShape, Flops.elementwise(elements, perElement), true, (long) (4 * floatsPerElement * elements));
         }
     }
 
@@ -42,11 +56,14 @@ public final class LayerBench {
                     shape(32, 14, 14), Flops.conv(32, 64, 5, 14 * 14)),
             new Case("conv2d 3×3 32→32 28×28 same", "{\"type\":\"conv2d\",\"filters\":32,\"kernel_size\":3,\"padding\":\"same\"}",
                     shape(32, 28, 28), Flops.conv(32, 32, 3, 28 * 28)),
-            new Case("max_pool2d 2 on 32×28×28", "{\"type\":\"max_pool2d\",\"pool_size\":2}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 2)),
-            new Case("avg_pool2d 2 on 32×28×28", "{\"type\":\"avg_pool2d\",\"pool_size\":2}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 2)),
-            new Case("batch_norm on 32×28×28", "{\"type\":\"batch_norm\"}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 12)),
-            new Case("batch_norm on 256", "{\"type\":\"batch_norm\"}", shape(256), Flops.elementwise(256, 12)),
-            new Case("relu on 32×28×28", "{\"type\":\"activation\",\"function\":\"relu\"}", shape(32, 28, 28), Flops.elementwise(32 * 28 * 28, 2)),
+            Case.memory("max_pool2d 2 on 32×28×28", "{\"type\":\"max_pool2d\",\"pool_size\":2}", shape(32, 28, 28), 2, 2.5),
+            Case.memory("avg_pool2d 2 on 32×28×28", "{\"type\":\"avg_pool2d\",\"pool_size\":2}", shape(32, 28, 28), 2, 2.5),
+            Case.memory("batch_norm on 32×28×28", "{\"type\":\"batch_norm\"}", shape(32, 28, 28), 12, 5),
+            Case.memory("batch_norm on 256", "{\"type\":\"batch_norm\"}", shape(256), 12, 5),
+            Case.memory("relu on 32×28×28", "{\"type\":\"activation\",\"function\":\"relu\"}", shape(32, 28, 28), 2, 5),
+            Case.memory("tanh on 32×28×28", "{\"type\":\"activation\",\"function\":\"tanh\"}", shape(32, 28, 28), 20, 5),
+            Case.memory("sigmoid on 32×28×28", "{\"type\":\"activation\",\"function\":\"sigmoid\"}", shape(32, 28, 28), 20, 5),
+            Case.memory("gelu on 32×28×28", "{\"type\":\"activation\",\"function\":\"gelu\"}", shape(32, 28, 28), 30, 5),
             new Case("simple_rnn 128 over 28×28", "{\"type\":\"simple_rnn\",\"units\":128}", shape(28, 28), Flops.recurrent(28, 28, 128, 1)),
             new Case("lstm 128 over 28×28", "{\"type\":\"lstm\",\"units\":128}", shape(28, 28), Flops.recurrent(28, 28, 128, 4)),
             new Case("gru 128 over 28×28", "{\"type\":\"gru\",\"units\":128}", shape(28, 28), Flops.recurrent(28, 28, 128, 3)),
@@ -54,7 +71,7 @@ public final class LayerBench {
                     Flops.attention(28, 64)),
             new Case("transformer_encoder 4 heads, ff 128, on 28×64", "{\"type\":\"transformer_encoder\",\"heads\":4,\"ff_units\":128}",
                     shape(28, 64), Flops.attention(28, 64) + Flops.dense(64, 128) * 28 + Flops.dense(128, 64) * 28),
-            new Case("layer_norm on 28×64", "{\"type\":\"layer_norm\"}", shape(28, 64), Flops.elementwise(28 * 64, 20))
+            Case.memory("layer_norm on 28×64", "{\"type\":\"layer_norm\"}", shape(28, 64), 20, 5)
     );
 
     /** Analytic FLOP counts per sample for forward + both backward products (a first layer skips dX: two thirds). */
@@ -98,27 +115,27 @@ public final class LayerBench {
         double sgemm = sgemmGflops(1024);
         System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, batch %d, float32; sgemm 1024³ on this machine: %.1f GFLOP/s%n",
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), batch, sgemm);
-        System.out.printf(Locale.ROOT, "%-32s %12s %10s %10s %10s%n", "layer (forward + backward)", "samples/s", "ms/batch", "GFLOP/s", "÷ sgemm");
+        double copy = copyGigabytes(32 * 28 * 28 * batch);
+        System.out.printf(Locale.ROOT, "copy of %d floats (a 32×28×28 batch), bytes read + written: %.1f GB/s%n", 32 * 28 * 28 * batch, copy);
+        System.out.printf(Locale.ROOT, "%-32s %12s %10s %10s %10s %8s %8s%n", "layer (forward + backward)", "samples/s", "ms/batch", "GFLOP/s",
+                "÷ sgemm", "GB/s", "÷ copy");
         for (Case c : CASES) {
             if (!c.name.contains(filter)) continue;
             double ms = millisPerStep(c, batch);
             double gflops = c.flopsPerSample * batch / ms / 1e6;
-            System.out.printf(Locale.ROOT, "%-32s %,12.0f %10.3f %10.1f %9.0f%%%n", c.name, batch * 1000 / ms, ms, gflops, 100 * gflops / sgemm);
+            if (c.bytesPerSample > 0) {
+                double gbs = c.bytesPerSample * batch / ms / 1e6;
+                System.out.printf(Locale.ROOT, "%-32s %,12.0f %10.3f %10s %10s %8.1f %7.0f%%%n", c.name, batch * 1000 / ms, ms, "", "", gbs, 100 * gbs / copy);
+            } else {
+                System.out.printf(Locale.ROOT, "%-32s %,12.0f %10.3f %10.1f %9.0f%%%n", c.name, batch * 1000 / ms, ms, gflops, 100 * gflops / sgemm);
+            }
         }
         System.out.printf(Locale.ROOT, "sgemm 1024³ again (drift check): %.1f GFLOP/s%n", sgemmGflops(1024));
     }
 
     /** Best of 5 rounds of forward(training) + backward(with input gradient) on random data. */
     static double millisPerStep(Case c, int batch) throws Exception {
-        String json = "{\"input_shape\": " + Arrays.toString(c.inputShape) + ", \"layers\": [" + c.layerJson + "]}";
-        ModelConfig cfg = ModelConfig.fromJson(new ConfigNode(new ObjectMapper().readTree(json), "model"));
-        Network net = Network.initialized(cfg, 1, DataType.FLOAT);
-        INDArray x = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, c.inputShape));
-        INDArray dy = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, net.outputShape()));
-        Runnable step = () -> {
-            net.forward(x, true);
-            net.backward(dy, c.inputGradient);
-        };
+        Runnable step = stepFor(c, batch);
         int reps = repsFor(step);
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
@@ -129,13 +146,45 @@ public final class LayerBench {
         return best;
     }
 
-    /** Enough repetitions for ~0.3 s per round, after a warm-up. */
+    /** One training step of the case's layer alone, forward and backward, on random data made once. */
+    static Runnable stepFor(Case c, int batch) throws Exception {
+        String json = "{\"input_shape\": " + Arrays.toString(c.inputShape) + ", \"layers\": [" + c.layerJson + "]}";
+        ModelConfig cfg = ModelConfig.fromJson(new ConfigNode(new ObjectMapper().readTree(json), "model"));
+        Network net = Network.initialized(cfg, 1, DataType.FLOAT);
+        INDArray x = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, c.inputShape));
+        INDArray dy = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, net.outputShape()));
+        return () -> {
+            net.forward(x, true);
+            net.backward(dy, c.inputGradient);
+        };
+    }
+
+    /**
+     * Enough repetitions for ~0.3 s per round, after a warm-up of at least 3 steps and 2 s: the Java kernels run
+     * their loops many times slower until the JIT has compiled them, which takes longer on a busy machine.
+     */
     private static int repsFor(Runnable step) {
-        for (int i = 0; i < 3; i++) step.run();
+        long warm = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - warm < 2_000_000_000L; i++) step.run();
         long t = System.nanoTime();
         step.run();
         double ms = Math.max(0.01, (System.nanoTime() - t) / 1e6);
         return (int) Math.max(3, Math.min(2000, 300 / ms));
+    }
+
+    /**
+     * A STREAM-like copy of {@code n} floats between two arrays (libnd4j's assign, a memcpy), best of 20, as bytes read
+     * plus bytes written per second: the yardstick for the memory-bound layers, whose arrays have this size.
+     */
+    static double copyGigabytes(long n) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n), b = Nd4j.zeros(DataType.FLOAT, n);
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 20; round++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < 10; i++) b.assign(a);
+            best = Math.min(best, (System.nanoTime() - t) / 1e9 / 10);
+        }
+        return 2.0 * 4 * n / best / 1e9;
     }
 
     /** Square sgemm into a preallocated output, best of 5. */

@@ -3,16 +3,14 @@ package io.spindle.core.nn;
 import io.spindle.core.config.ConfigException;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The element-wise (and softmax) non-linearities, each backed by libnd4j's forward and
- * backward ops. {@code alpha} is the negative slope of leaky-relu and the scale of elu.
+ * The element-wise (and softmax) non-linearities: relu, tanh and sigmoid in Java passes on float arrays
+ * ({@link io.spindle.core.kernel}), the rest (and double precision) on libnd4j's forward and backward ops. {@code alpha} is the negative slope of leaky-relu and the scale of elu.
  */
 public enum ActivationFunction {
     IDENTITY("identity"),
@@ -67,8 +65,8 @@ public enum ActivationFunction {
     Nonlinearity create(double alpha) {
         return switch (this) {
             case IDENTITY -> Nonlinearity.of(new ActivationIdentity());
-            case SIGMOID -> Nonlinearity.of(new ActivationSigmoid());
-            case TANH -> Nonlinearity.of(new ActivationTanH());
+            case SIGMOID -> Nonlinearity.tanhOrSigmoid(false);
+            case TANH -> Nonlinearity.tanhOrSigmoid(true);
             case RELU -> Nonlinearity.relu();
             case LEAKY_RELU -> Nonlinearity.of(new ActivationLReLU(alpha));
             case ELU -> Nonlinearity.elu(alpha);

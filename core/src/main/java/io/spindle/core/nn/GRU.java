@@ -1,8 +1,10 @@
 package io.spindle.core.nn;
 
+import io.spindle.core.kernel.GruCell;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -11,6 +13,7 @@ import java.util.List;
  * n = tanh(x_t·W_n + b_n + r⊙(h_{t−1}·U_n + b_hn)), h_t = z⊙h_{t−1} + (1 − z)⊙n; h₋₁ = 0.
  * Shapes: x [B, T, F], W [3, F, H], U [3, H, H], b [3, H], b_hn [H]; y [B, H] (last step) or [B, T, H].
  * Keras' recurrent biases of z and r are left out: they only ever add to b_z and b_r.
+ * In float each step's element-wise work is one Java pass each way ({@link GruCell}); in double native ops.
  */
 public final class GRU extends Recurrent {
     private static final int Z = 0, R = 1, N = 2;
@@ -47,6 +50,16 @@ public final class GRU extends Recurrent {
         candidateRecurrent = TimeSteps.reuse(candidateRecurrent, type, time, batch, units);
         scratch = Buffers.reuse(scratch, type, batch, units);
         candidateRecurrent.flat().assign(0).addiRowVector(recurrentBias);
+        if (type == DataType.FLOAT) {
+            int size = (int) (batch * units);
+            for (int t = 0; t < time; t++) {
+                addRecurrent(Z, t, gates[Z].at(t));
+                addRecurrent(R, t, gates[R].at(t));
+                addRecurrent(N, t, candidateRecurrent.at(t));
+                GruCell.forward(gates[Z].memory(), gates[R].memory(), gates[N].memory(), candidateRecurrent.memory(), hidden.memory(), t, size);
+            }
+            return;
+        }
         for (int t = 0; t < time; t++) {
             INDArray z = gates[Z].at(t), r = gates[R].at(t), n = gates[N].at(t), q = candidateRecurrent.at(t);
             addRecurrent(Z, t, z);
@@ -66,6 +79,10 @@ public final class GRU extends Recurrent {
         precomputeFactors(time, batch, type);
         candidateRecurrentGrad = TimeSteps.reuse(candidateRecurrentGrad, type, time, batch, units);
         TimeSteps dz = gateGrads[Z], dr = gateGrads[R], dn = gateGrads[N], dq = candidateRecurrentGrad;
+        if (type == DataType.FLOAT) {
+            backwardStepsInJava(time, batch);
+            return;
+        }
         for (int t = time - 1; t >= 0; t--) {
             INDArray dh = hiddenGrad.at(t);
             if (t < time - 1) {
@@ -79,6 +96,22 @@ public final class GRU extends Recurrent {
             dh.mul(factors[N].at(t), dn.at(t));
             dn.at(t).mul(factors[R].at(t), dr.at(t));
             dn.at(t).mul(gates[R].at(t), dq.at(t));
+        }
+    }
+
+    /** The float steps: one pass of {@link GruCell} a step, which also passes dh_t⊙z_t on to dh_{t−1}, then the recurrent products. */
+    private void backwardStepsInJava(int time, long batch) {
+        int size = (int) (batch * units);
+        ByteBuffer[] factorMemory = {factors[Z].memory(), factors[R].memory(), factors[N].memory()};
+        ByteBuffer[] gradMemory = {gateGrads[Z].memory(), gateGrads[R].memory(), gateGrads[N].memory()};
+        for (int t = time - 1; t >= 0; t--) {
+            if (t < time - 1) {
+                addRecurrentGrad(Z, t, gateGrads[Z].at(t + 1), hiddenGrad.at(t));
+                addRecurrentGrad(R, t, gateGrads[R].at(t + 1), hiddenGrad.at(t));
+                addRecurrentGrad(N, t, candidateRecurrentGrad.at(t + 1), hiddenGrad.at(t));
+            }
+            GruCell.backward(hiddenGrad.memory(), factorMemory, gates[Z].memory(), gates[R].memory(), gradMemory,
+                    candidateRecurrentGrad.memory(), t, size);
         }
     }
 

@@ -1,8 +1,11 @@
 package io.spindle.core.nn;
 
+import io.spindle.core.kernel.LstmCell;
+import io.spindle.core.kernel.Memory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -10,7 +13,8 @@ import java.util.List;
  * i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g), c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t); h₋₁ = c₋₁ = 0.
  * Shapes: x [B, T, F], W [4, F, H], U [4, H, H], b [4, H]; y [B, H] (last step) or [B, T, H].
  * Backward first computes, for all steps at once, each gate's derivative times the other factor of its
- * product, which leaves four [B,H]×[H,H] GEMMs and seven element-wise ops per step.
+ * product, which leaves four [B,H]×[H,H] GEMMs and the element-wise work per step: in float one Java pass
+ * ({@link LstmCell}) each way, in double seven native ops.
  */
 public final class LSTM extends Recurrent {
     private static final int I = 0, F = 1, O = 2, G = 3;
@@ -47,6 +51,15 @@ public final class LSTM extends Recurrent {
         cellTanh = TimeSteps.reuse(cellTanh, type, time, batch, units);
         scratch = Buffers.reuse(scratch, type, batch, units);
         cells.at(0).assign(0);
+        if (type == DataType.FLOAT) {
+            int n = (int) (batch * units);
+            for (int t = 0; t < time; t++) {
+                for (int k = 0; k < 4; k++) addRecurrent(k, t, gates[k].at(t));
+                LstmCell.forward(gates[I].memory(), gates[F].memory(), gates[O].memory(), gates[G].memory(), cells.memory(),
+                        cellTanh.memory(), hidden.memory(), t, n);
+            }
+            return;
+        }
         for (int t = 0; t < time; t++) {
             for (int k = 0; k < 4; k++) {
                 INDArray a = gates[k].at(t);
@@ -66,6 +79,10 @@ public final class LSTM extends Recurrent {
         precomputeFactors(time, batch, type);
         cellGrad = Buffers.reuse(cellGrad, type, batch, units);
         cellGrad.assign(0);
+        if (type == DataType.FLOAT) {
+            backwardStepsInJava(time, batch);
+            return;
+        }
         for (int t = time - 1; t >= 0; t--) {
             INDArray dh = hiddenGrad.at(t);
             if (t < time - 1) {
@@ -78,6 +95,23 @@ public final class LSTM extends Recurrent {
             cellGrad.mul(factors[G].at(t), gateGrads[G].at(t));
             dh.mul(factors[O].at(t), gateGrads[O].at(t));
             cellGrad.muli(gates[F].at(t));
+        }
+    }
+
+    /** The float steps: the recurrent products, then one pass of {@link LstmCell} a step. */
+    private void backwardStepsInJava(int time, long batch) {
+        int n = (int) (batch * units);
+        ByteBuffer carried = Memory.of(cellGrad);
+        ByteBuffer[] factorMemory = new ByteBuffer[4], gradMemory = new ByteBuffer[4];
+        for (int k = 0; k < 4; k++) {
+            factorMemory[k] = factors[k].memory();
+            gradMemory[k] = gateGrads[k].memory();
+        }
+        for (int t = time - 1; t >= 0; t--) {
+            if (t < time - 1) {
+                for (int k = 0; k < 4; k++) addRecurrentGrad(k, t, gateGrads[k].at(t + 1), hiddenGrad.at(t));
+            }
+            LstmCell.backward(hiddenGrad.memory(), cellFactor.memory(), factorMemory, gates[F].memory(), carried, gradMemory, t, n);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.spindle.core.nn;
 
+import io.spindle.core.kernel.Activations;
 import io.spindle.core.kernel.Elementwise;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
@@ -52,6 +54,30 @@ interface Nonlinearity {
                     Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("relu_bp").addInputs(x, gradOut)
                             .addOutputs(scratch).addFloatingPointArguments(0.0).build());
                 }
+                return scratch;
+            }
+        };
+    }
+
+    /**
+     * tanh or the logistic function as one Java pass each way ({@link Activations}) on contiguous float arrays, the
+     * backward from the output it kept; otherwise (double precision, views) libnd4j's.
+     */
+    static Nonlinearity tanhOrSigmoid(boolean tanh) {
+        Nonlinearity generic = of(tanh ? new org.nd4j.linalg.activations.impl.ActivationTanH() : new ActivationSigmoid());
+        return new Nonlinearity() {
+            private INDArray output;   // the last forward's output when the kernel made it
+
+            public void forward(INDArray x, INDArray out, boolean training) {
+                output = Activations.applies(x, out) ? out : null;
+                if (output == null) generic.forward(x, out, training);
+                else if (tanh) Activations.tanh(x, out);
+                else Activations.sigmoid(x, out);
+            }
+
+            public INDArray backward(INDArray x, INDArray gradOut, INDArray scratch) {
+                if (output == null || !Activations.applies(output, gradOut, scratch)) return generic.backward(x, gradOut, scratch);
+                if (tanh) Activations.tanhBackward(output, gradOut, scratch); else Activations.sigmoidBackward(output, gradOut, scratch);
                 return scratch;
             }
         };

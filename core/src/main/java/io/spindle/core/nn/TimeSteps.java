@@ -1,5 +1,7 @@
 package io.spindle.core.nn;
 
+import io.spindle.core.kernel.Memory;
+import java.nio.ByteBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -12,6 +14,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class TimeSteps {
     private final INDArray all;
     private final INDArray[] steps;
+    private ByteBuffer memory;
 
     private TimeSteps(INDArray all) {
         this.all = all;
@@ -23,6 +26,12 @@ final class TimeSteps {
     static TimeSteps reuse(TimeSteps current, DataType type, long time, long batch, long width) {
         INDArray a = Buffers.reuse(current == null ? null : current.all, type, time, batch, width);
         return current != null && a == current.all ? current : new TimeSteps(a);
+    }
+
+    /** All steps' memory, for the Java kernels ({@link Memory#of}), made at first use. */
+    ByteBuffer memory() {
+        if (memory == null) memory = Memory.of(all);
+        return memory;
     }
 
     /** All steps, [T, B, X]. */

@@ -1,0 +1,68 @@
+package io.spindle.core.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.core.config.ConfigNode;
+import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.Network;
+import io.spindle.core.testing.TestArrays;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, lstm, gru) against the
+ * same layer in double, which runs on libnd4j and passes the finite-difference gradient checks: outputs, input and
+ * parameter gradients, and running statistics agree to float precision, in training and at inference.
+ */
+class JavaKernelLayersTest {
+    private static final String[] LAYERS = {
+            "{\"type\": \"activation\", \"function\": \"tanh\"}",
+            "{\"type\": \"activation\", \"function\": \"sigmoid\"}",
+            "{\"type\": \"batch_norm\", \"momentum\": 0.9}",
+    };
+
+    /** Sequence layers whose float steps run in Java, on [T, F] = [6, 5] per sample. */
+    private static final String[] SEQUENCE_LAYERS = {
+            "{\"type\": \"lstm\", \"units\": 20, \"return_sequences\": true}",
+            "{\"type\": \"gru\", \"units\": 20, \"return_sequences\": true}",
+    };
+
+    @Test
+    void floatKernelsAgreeWithTheDoublePath() throws Exception {
+        for (String layer : LAYERS) agree(layer, 5, 3, 9, 11);
+        for (String layer : SEQUENCE_LAYERS) agree(layer, 7, 6, 5);
+    }
+
+    private static void agree(String layer, long batch, long... inputShape) throws Exception {
+        ModelConfig cfg = ModelConfig.fromJson(new ConfigNode(new ObjectMapper().readTree(
+                "{\"input_shape\": " + Arrays.toString(inputShape) + ", \"layers\": [" + layer + "]}"), "model"));
+        Network d = Network.initialized(cfg, 4, DataType.DOUBLE);
+        boolean sequence = inputShape.length == 2;   // small weights and inputs there, or every gate saturates
+        d.params().assign(sequence ? TestArrays.gaussian(5, DataType.DOUBLE, d.numParams()).muli(0.4)
+                : TestArrays.uniform(5, DataType.DOUBLE, 0.5, 1.5, d.numParams()));
+        Network f = Network.withParams(cfg, d.params().castTo(DataType.FLOAT), 4);
+        INDArray x = TestArrays.gaussian(6, DataType.DOUBLE, Buffers.withBatch(batch, inputShape)).muli(sequence ? 1 : 4).addi(sequence ? 0 : 1);
+        INDArray dy = TestArrays.gaussian(7, DataType.DOUBLE, Buffers.withBatch(batch, d.outputShape()));
+        for (boolean training : new boolean[] {true, false}) {
+            close(d.forward(x, training), f.forward(x.castTo(DataType.FLOAT), training), layer + " output, training " + training);
+        }
+        d.forward(x, true);
+        f.forward(x.castTo(DataType.FLOAT), true);
+        close(d.backward(dy, true), f.backward(dy.castTo(DataType.FLOAT), true), layer + " input gradient");
+        if (d.numParams() > 0) {
+            close(d.grads(), f.grads(), layer + " parameter gradients");
+            close(d.params(), f.params(), layer + " parameters and running statistics");
+        }
+    }
+
+    private static void close(INDArray expected, INDArray actual, String what) {
+        double[] e = expected.reshape(expected.length()).toDoubleVector(), a = actual.castTo(DataType.DOUBLE).reshape(actual.length()).toDoubleVector();
+        double scale = Arrays.stream(e).map(Math::abs).max().orElse(1);
+        double worst = 0;
+        for (int i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(e[i] - a[i]));
+        assertEquals(0, worst / scale, 2e-6, what);
+    }
+}
