@@ -59,9 +59,16 @@ public final class HtmlReport {
         row(h, "test R²", s, "test_r2", "%.4f");
         row(h, "test loss", s, "test_loss", "%.4f");
         row(h, "test rows", s, "test_samples", "%,.0f");
+        text(h, "test set (evaluated once, after training)", s, "test_source");
         row(h, "final training loss", s, "final_train_loss", "%.4f");
+        row(h, "final validation loss", s, "final_val_loss", "%.4f");
+        row(h, "final validation accuracy", s, "final_val_accuracy", "%.4f");
+        row(h, "validation rows", s, "validation_rows", "%,.0f");
+        text(h, "validation set (after every epoch)", s, "validation_source");
         row(h, "epochs", s, "epochs", "%.0f");
-        if (s.path("stopped_early").asBoolean(false)) h.append("<tr><td>stopped early</td><td>yes</td></tr>\n");
+        if (s.path("stopped_early").asBoolean(false)) {
+            h.append("<tr><td>stopped early</td><td>yes").append(s.has("best_epoch") ? "; weights of epoch " + s.get("best_epoch").asInt() : "").append("</td></tr>\n");
+        }
         h.append("</table>\n<h2>Throughput</h2>\n<table class=\"kv\">\n");
         row(h, "training samples/s", s, "train_samples_per_sec", "%,.0f");
         row(h, "workers", s, "workers", "%.0f");

@@ -50,6 +50,14 @@ class BadInputTest {
         assertRejected(train(out, "checkpoint.every_step=5"), out, "checkpoint.every_step", "unknown field", "every_steps");
         assertRejected(train(out, "training.sync=average", "training.averaging_frequency=4", "checkpoint.every_steps=6"), out,
                 "checkpoint.every_steps", "multiple of training.averaging_frequency (4)");
+        assertRejected(train(out, "data.validation_split=1.5"), out, "data.validation_split", "1.5", "strictly between 0 and 1");
+        assertRejected(train(out, "data.validation_split=0"), out, "data.validation_split", "strictly between 0 and 1");
+        assertRejected(train(out, "data.validation_split=0.1", "data.validation=" + CliRunner.MINI + "/t10k-images-idx3-ubyte.gz"), out,
+                "data.validation_split", "one or the other");
+        assertRejected(train(out, "data.validation=/nonexistent/v.csv"), out, "data.validation", "does not exist");
+        // data.test is evaluated once at the end, never watched: early stopping on val_* needs validation rows.
+        assertRejected(train(out, "training.early_stopping={\"monitor\": \"val_loss\"}"), out, "training.early_stopping",
+                "add data.validation", "data.validation_split");
         assertRejected(train(out, "data.train=/nonexistent/fashion-mnist/train-images-idx3-ubyte.gz"), out,
                 "data.train", "does not exist", "apt-get install dataset-fashion-mnist");
     }

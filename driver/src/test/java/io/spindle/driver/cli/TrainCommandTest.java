@@ -90,12 +90,43 @@ class TrainCommandTest {
         Path run = dir.resolve("es");
         // min_delta so large that no epoch after the first improves: patience 1 ends the job after epoch 2.
         CliRunner r = CliRunner.run(trainArgs("fashion-mlp-small.json", run, "--set", "training.epochs=6", "--set", "training.workers=2",
+                "--set", "data.validation_split=0.1",
                 "--set", "training.early_stopping={\"monitor\": \"val_loss\", \"patience\": 1, \"min_delta\": 1e9}"));
         assertEquals(0, r.exitCode(), r.err() + r.out());
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
         assertEquals(2, summary.get("epochs").asInt(), summary.toString());
         assertTrue(summary.get("stopped_early").asBoolean());
+        assertEquals(1, summary.get("best_epoch").asInt());
         assertEquals(3, Files.readAllLines(run.resolve("history.csv")).size());
+    }
+
+    @Test
+    void theValidationSetIsHeldOutOfTrainingAndTheTestSetIsOnlyEvaluatedAtTheEnd(@TempDir Path dir) throws Exception {
+        Path split = dir.resolve("split"), named = dir.resolve("named");
+        CliRunner r = CliRunner.run(trainArgs("fashion-mlp-small.json", split, "--set", "training.epochs=2", "--set", "data.validation_split=0.2"));
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        JsonNode s = JSON.readTree(split.resolve("summary.json").toFile());
+        int all = io.spindle.core.data.IdxReader.read(Path.of(CliRunner.MINI, "train-images-idx3-ubyte.gz"),
+                Path.of(CliRunner.MINI, "train-labels-idx1-ubyte.gz")).size();
+        int held = (int) Math.round(all * 0.2);
+        assertEquals("data.validation_split 0.2 of data.train", s.get("validation_source").asText());
+        assertEquals(held, s.get("validation_rows").asInt());
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%,d training rows, %,d validation rows", all - held, held)), r.out());
+        assertTrue(s.has("final_val_loss") && s.has("final_val_accuracy") && s.has("test_accuracy"), s.toString());
+        assertTrue(s.get("test_source").asText().startsWith("data.test "), s.toString());
+        List<String> history = Files.readAllLines(split.resolve("history.csv"));
+        double lastValLoss = Double.parseDouble(history.get(2).split(",")[3]);
+        assertEquals(s.get("final_val_loss").asDouble(), lastValLoss, 1e-4 * lastValLoss);
+        assertTrue(Math.abs(s.get("final_val_loss").asDouble() - s.get("test_loss").asDouble()) > 1e-9, "validation figures are not the test's");
+        String report = Files.readString(split.resolve("report.html"));
+        assertTrue(report.contains("data.validation_split 0.2 of data.train") && report.contains("validation set (after every epoch)"), report);
+
+        CliRunner n = CliRunner.run(trainArgs("fashion-mlp-small.json", named, "--set", "training.epochs=1",
+                "--set", "data.validation=" + CliRunner.MINI + "/t10k-images-idx3-ubyte.gz"));
+        assertEquals(0, n.exitCode(), n.err() + n.out());
+        JsonNode t = JSON.readTree(named.resolve("summary.json").toFile());
+        assertEquals(t.get("test_samples").asInt(), t.get("validation_rows").asInt());
+        assertTrue(t.get("validation_source").asText().startsWith("data.validation "), t.toString());
     }
 
     @Test
