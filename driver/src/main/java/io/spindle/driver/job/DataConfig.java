@@ -24,7 +24,7 @@ public record DataConfig(String format, String train, String trainLabels, String
                          String labelColumn, boolean header, String task, List<String> featuresColumns,
                          String validation, String validationLabels, double validationSplit) {
     public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "json", "libsvm");
-    /** Formats Spindle reads itself, without Spark: what evaluate and predict take. */
+    /** Formats Spindle reads itself, without Spark. */
     public static final List<String> LOCAL_FORMATS = List.of("idx", "csv");
     public static final List<String> TASKS = List.of("classification", "regression");
 
