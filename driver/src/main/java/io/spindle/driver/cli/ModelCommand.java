@@ -14,7 +14,11 @@ import org.apache.spark.sql.SparkSession;
 import io.spindle.driver.job.DataConfig;
 import io.spindle.driver.run.Storage;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
+import java.util.ArrayList;
 import java.io.InputStream;
 import java.util.List;
 
@@ -24,7 +28,7 @@ import java.util.List;
  * every format {@code train} reads, through the same loaders (Spark's readers for Parquet, JSON lines and LibSVM).
  */
 abstract class ModelCommand {
-    static final List<String> DATA_OPTIONS = List.of("data", "labels", "format", "label-column", "features-column", "master");
+    static final List<String> DATA_OPTIONS = List.of("data", "labels", "format", "label-column", "features-column", "master", "class-names");
     protected final Storage storage;
 
     ModelCommand(Storage storage) {
@@ -33,12 +37,42 @@ abstract class ModelCommand {
 
     /** A run directory means its {@code model.spindle}. */
     Sequential loadModel(String path) throws IOException {
-        String file = path.endsWith(".spindle") || !storage.exists(Storage.join(path, "model.spindle"))
-                ? path : Storage.join(path, "model.spindle");
+        String file = modelFile(path);
         if (!storage.exists(file)) throw new ConfigException("model", file + " does not exist");
         try (InputStream in = storage.open(file)) {
             return Sequential.fromSaved(ModelFile.read(in, file));
         }
+    }
+
+    private String modelFile(String path) throws IOException {
+        return path.endsWith(".spindle") || !storage.exists(Storage.join(path, "model.spindle")) ? path : Storage.join(path, "model.spindle");
+    }
+
+    /**
+     * What the classes are called: {@code --class-names a,b,c}, else data.class_names of the job.json in the model's run
+     * directory; null when neither names them (or the model is a regressor).
+     */
+    List<String> classNames(Args args, String modelPath, Sequential model) throws IOException {
+        if (!model.loss().classification()) return null;
+        long classes = model.network().config().outputShape()[0];
+        List<String> names = null;
+        if (args.option("class-names") != null) {
+            names = List.of(args.option("class-names").split(","));
+        } else {
+            String file = modelFile(modelPath);
+            String job = Storage.join(file.contains("/") ? file.substring(0, file.lastIndexOf('/')) : ".", "job.json");
+            if (storage.exists(job)) {
+                try (InputStream in = storage.open(job)) {
+                    JsonNode names0 = new ObjectMapper().readTree(in).path("data").path("class_names");
+                    if (names0.isArray() && !names0.isEmpty()) names = new ArrayList<>();
+                    for (JsonNode n : names0) names.add(n.asText());
+                }
+            }
+        }
+        if (names != null && names.size() != classes) {
+            throw new ConfigException("--class-names", String.join(",", names), "one name per class: the model has " + classes);
+        }
+        return names;
     }
 
     DataConfig dataConfig(Args args, String verb, Sequential model) {
@@ -60,7 +94,7 @@ abstract class ModelCommand {
         }
         List<String> features = args.option("features-column") == null ? List.of("features") : List.of(args.option("features-column").split(","));
         String label = args.option("label-column") == null ? "label" : args.option("label-column");
-        return new DataConfig(format, data, null, null, null, label, true, task, features, null, null, 0);
+        return new DataConfig(format, data, null, null, null, label, true, task, features, null, null, 0, List.of());
     }
 
     /** The rows, read as train reads them; Spark's formats in the session spark-submit configured, else a local one for this command. */

@@ -27,7 +27,8 @@ import java.util.Locale;
  */
 final class PredictCommand extends ModelCommand {
     static final String USAGE = "predict MODEL|RUN_DIR --data PATH --out FILE.csv|DIR.parquet [--out-format csv|parquet] [--labels PATH]\n"
-            + "  [--format idx|csv|parquet|json|libsvm] [--label-column C] [--features-column C[,C...]] [--no-header] [--master SPARK_MASTER]";
+            + "  [--format idx|csv|parquet|json|libsvm] [--label-column C] [--features-column C[,C...]] [--class-names A,B,...] [--no-header]\n"
+            + "  [--master SPARK_MASTER]";
     static final List<String> OUT_FORMATS = List.of("csv", "parquet");
     private final PrintStream out;
 
@@ -52,51 +53,60 @@ final class PredictCommand extends ModelCommand {
         InputFit.inputFits(model.network().config().inputShape(), data, "--data", args.option("data"));
         INDArray predictions = model.predict(data.features());
         boolean classification = model.loss().classification();
+        List<String> names = classNames(args, args.positional.get(0), model);
         if (outFormat.equals("csv")) {
-            storage.writeAtomically(target, o -> o.write(toCsv(predictions, classification).getBytes(StandardCharsets.UTF_8)));
+            storage.writeAtomically(target, o -> o.write(toCsv(predictions, classification, names).getBytes(StandardCharsets.UTF_8)));
         } else {
-            writeParquet(predictions, classification, target, args.option("master"));
+            writeParquet(predictions, classification, names, target, args.option("master"));
         }
         out.printf(Locale.ROOT, "wrote %,d predictions to %s (%s)%n", predictions.size(0), target, outFormat);
         return 0;
     }
 
-    /** The columns: row, then predicted (classification), then p_0.. (class probabilities) or y_0.. (values). */
-    private static List<String> header(long cols, boolean classification) {
+    /** The columns: row, then predicted (and predicted_class, its name, when known), then p_0.. (class probabilities) or y_0.. (values). */
+    private static List<String> header(long cols, boolean classification, List<String> classNames) {
         List<String> names = new ArrayList<>(List.of("row"));
         if (classification) names.add("predicted");
+        if (classNames != null) names.add("predicted_class");
         for (long c = 0; c < cols; c++) names.add((classification ? "p_" : "y_") + c);
         return names;
     }
 
-    static String toCsv(INDArray predictions, boolean classification) {
+    static String toCsv(INDArray predictions, boolean classification, List<String> classNames) {
         long rows = predictions.size(0), cols = predictions.size(1);
         float[][] values = predictions.castTo(DataType.FLOAT).toFloatMatrix();
         long[] predicted = classification ? Nd4j.argMax(predictions, 1).toLongVector() : null;
-        StringBuilder sb = new StringBuilder(String.join(",", header(cols, classification))).append('\n');
+        StringBuilder sb = new StringBuilder(String.join(",", header(cols, classification, classNames))).append('\n');
         for (int r = 0; r < rows; r++) {
             sb.append(r);
             if (classification) sb.append(',').append(predicted[r]);
+            if (classNames != null) sb.append(',').append(csvCell(classNames.get((int) predicted[r])));
             for (int c = 0; c < cols; c++) sb.append(',').append(String.format(Locale.ROOT, "%.6g", values[r][c]));
             sb.append('\n');
         }
         return sb.toString();
     }
 
+    private static String csvCell(String s) {
+        return s.matches("[^,\"\n\r]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
     /** The same table as one Parquet file in directory {@code target}, written by Spark (replacing what was there). */
-    private static void writeParquet(INDArray predictions, boolean classification, String target, String master) {
+    private static void writeParquet(INDArray predictions, boolean classification, List<String> classNames, String target, String master) {
         long cols = predictions.size(1);
         float[][] values = predictions.castTo(DataType.FLOAT).toFloatMatrix();
         long[] predicted = classification ? Nd4j.argMax(predictions, 1).toLongVector() : null;
-        List<String> names = header(cols, classification);
+        List<String> names = header(cols, classification, classNames);
         StructType schema = new StructType().add("row", DataTypes.LongType, false);
         if (classification) schema = schema.add("predicted", DataTypes.LongType, false);
-        for (String n : names.subList(classification ? 2 : 1, names.size())) schema = schema.add(n, DataTypes.FloatType, false);
+        if (classNames != null) schema = schema.add("predicted_class", DataTypes.StringType, false);
+        for (String n : names.subList(schema.length(), names.size())) schema = schema.add(n, DataTypes.FloatType, false);
         List<Row> rows = new ArrayList<>(values.length);
         for (int r = 0; r < values.length; r++) {
             List<Object> v = new ArrayList<>(names.size());
             v.add((long) r);
             if (classification) v.add(predicted[r]);
+            if (classNames != null) v.add(classNames.get((int) predicted[r]));
             for (float x : values[r]) v.add(x);
             rows.add(RowFactory.create(v.toArray()));
         }

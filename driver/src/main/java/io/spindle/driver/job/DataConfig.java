@@ -22,7 +22,7 @@ import java.util.List;
  */
 public record DataConfig(String format, String train, String trainLabels, String test, String testLabels,
                          String labelColumn, boolean header, String task, List<String> featuresColumns,
-                         String validation, String validationLabels, double validationSplit) {
+                         String validation, String validationLabels, double validationSplit, List<String> classNames) {
     public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "json", "libsvm");
     /** Formats Spindle reads itself, without Spark. */
     public static final List<String> LOCAL_FORMATS = List.of("idx", "csv");
@@ -30,6 +30,7 @@ public record DataConfig(String format, String train, String trainLabels, String
 
     public DataConfig {
         featuresColumns = List.copyOf(featuresColumns);
+        classNames = List.copyOf(classNames);
         if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
             throw new ConfigException("data.validation_split", validationSplit,
                     "a fraction strictly between 0 and 1: the share of data.train's rows held out for validation");
@@ -41,7 +42,7 @@ public record DataConfig(String format, String train, String trainLabels, String
 
     public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
                       String labelColumn, boolean header, String task) {
-        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, List.of("features"), null, null, 0);
+        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, List.of("features"), null, null, 0, List.of());
     }
 
     /** Whether rows are validated after every epoch: data.validation or data.validation_split is set. */
@@ -62,7 +63,7 @@ public record DataConfig(String format, String train, String trainLabels, String
 
     public static DataConfig fromJson(ConfigNode c) {
         c.rejectUnknown("format", "train", "train_labels", "test", "test_labels", "validation", "validation_labels", "validation_split",
-                "label_column", "header", "task", "features_column");
+                "label_column", "header", "task", "features_column", "class_names");
         String train = c.requireString("train");
         String format = c.choice("format", formatOf(train), FORMATS);
         boolean spark = !LOCAL_FORMATS.contains(format);
@@ -75,7 +76,8 @@ public record DataConfig(String format, String train, String trainLabels, String
         }
         return new DataConfig(format, train, c.string("train_labels", null), c.string("test", null),
                 c.string("test_labels", null), labelColumn, c.bool("header", true), c.choice("task", "classification", TASKS),
-                featuresColumns(c), c.string("validation", null), c.string("validation_labels", null), validationSplit(c));
+                featuresColumns(c), c.string("validation", null), c.string("validation_labels", null), validationSplit(c),
+                classNames(c));
     }
 
     /** The format a path's extension suggests: {@code .csv}, {@code .parquet}, {@code .json}/{@code .jsonl}, {@code .libsvm}/{@code .svm}, else IDX. */
@@ -96,6 +98,18 @@ public record DataConfig(String format, String train, String trainLabels, String
                     "a fraction strictly between 0 and 1: the share of data.train's rows held out for validation");
         }
         return v.asDouble();
+    }
+
+    /** What the classes 0..K-1 are called, in the confusion matrix, the report and predict's output; empty when not given. */
+    private static List<String> classNames(ConfigNode c) {
+        JsonNode v = c.json().get("class_names");
+        if (v == null || v.isNull()) return List.of();
+        List<String> names = new ArrayList<>();
+        if (v.isArray()) for (JsonNode n : v) if (n.isTextual() && !n.asText().isBlank()) names.add(n.asText());
+        if (!v.isArray() || names.size() != v.size() || names.isEmpty() || new java.util.HashSet<>(names).size() != names.size()) {
+            throw new ConfigException(c.field("class_names"), v.toString(), "a list of distinct non-empty names, one per class in index order");
+        }
+        return names;
     }
 
     private static List<String> featuresColumns(ConfigNode c) {
@@ -120,6 +134,10 @@ public record DataConfig(String format, String train, String trainLabels, String
         if (validation != null) n.put("validation", validation);
         if (validationLabels != null) n.put("validation_labels", validationLabels);
         if (validationSplit > 0) n.put("validation_split", validationSplit);
+        if (!classNames.isEmpty()) {
+            ArrayNode names = n.putArray("class_names");
+            classNames.forEach(names::add);
+        }
         if (labelColumn != null) n.put("label_column", labelColumn);
         if (viaSpark()) {
             ArrayNode cols = n.putArray("features_column");

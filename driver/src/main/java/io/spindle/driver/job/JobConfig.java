@@ -54,6 +54,10 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
             throw new ConfigException("training.early_stopping.monitor", training.earlyStopping().monitor(),
                     "val_loss or loss: accuracy is not measured for " + loss.name());
         }
+        if (!data.classNames().isEmpty() && (!loss.classification() || data.classNames().size() != model.outputShape()[0])) {
+            throw new ConfigException("data.class_names", data.classNames().size() + " names", loss.classification()
+                    ? "one per class: the last layer has " + model.outputShape()[0] + " units" : "absent: " + loss.name() + " has no classes");
+        }
         ConfigNode out = c.object("output");
         out.rejectUnknown("dir");
         String name = c.string("name", "job");

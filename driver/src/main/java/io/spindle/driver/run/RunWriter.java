@@ -87,6 +87,10 @@ public final class RunWriter {
         s.put("data_fingerprint", model.provenance().dataFingerprint());
         s.put("spindle_version", model.provenance().spindleVersion());
         s.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        if (!job.data().classNames().isEmpty()) {
+            ArrayNode names = s.putArray("class_names");
+            job.data().classNames().forEach(names::add);
+        }
         if (test != null && test.confusion() != null) {
             ArrayNode rows = s.putArray("confusion_matrix");
             for (long[] row : test.confusion().counts()) {

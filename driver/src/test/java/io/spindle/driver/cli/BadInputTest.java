@@ -50,6 +50,8 @@ class BadInputTest {
         assertRejected(train(out, "checkpoint.every_step=5"), out, "checkpoint.every_step", "unknown field", "every_steps");
         assertRejected(train(out, "training.sync=average", "training.averaging_frequency=4", "checkpoint.every_steps=6"), out,
                 "checkpoint.every_steps", "multiple of training.averaging_frequency (4)");
+        assertRejected(train(out, "data.class_names=[\"a\", \"b\"]"), out, "data.class_names", "2 names", "one per class", "10 units");
+        assertRejected(train(out, "data.class_names=[\"a\", \"a\"]"), out, "data.class_names", "distinct");
         assertRejected(train(out, "data.validation_split=1.5"), out, "data.validation_split", "1.5", "strictly between 0 and 1");
         assertRejected(train(out, "data.validation_split=0"), out, "data.validation_split", "strictly between 0 and 1");
         assertRejected(train(out, "data.validation_split=0.1", "data.validation=" + CliRunner.MINI + "/t10k-images-idx3-ubyte.gz"), out,

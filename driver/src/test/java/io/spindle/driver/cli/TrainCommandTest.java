@@ -21,6 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final String FASHION_CLASSES = "[\"T-shirt/top\", \"Trouser\", \"Pullover\", \"Dress\", \"Coat\", \"Sandal\", \"Shirt\","
+            + " \"Sneaker\", \"Bag\", \"Ankle boot\"]";
+
     static String[] trainArgs(String job, Path out, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", CliRunner.REPO + "/deploy/configs/" + job, "--out", out.toString()));
         a.addAll(List.of(CliRunner.miniData()));
@@ -32,7 +35,7 @@ class TrainCommandTest {
     void trainWritesARunDirectoryThenEvaluateAndPredictUseIt(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=3", "--set", "training.batch_size=64",
-                "--set", "training.workers=2"));
+                "--set", "training.workers=2", "--set", "data.class_names=" + FASHION_CLASSES));
         assertEquals(0, r.exitCode(), r.err());
         for (String f : List.of("model.spindle", "history.csv", "summary.json", "job.json", "report.html", "loss.png", "accuracy.png")) {
             assertTrue(Files.exists(run.resolve(f)), f + " missing; out: " + r.out());
@@ -55,6 +58,10 @@ class TrainCommandTest {
         assertEquals(0, eval.exitCode(), eval.err());
         JsonNode metrics = JSON.readTree(eval.out().lines().reduce((a, b) -> b).orElseThrow());
         assertEquals(summary.get("test_accuracy").asDouble(), metrics.get("accuracy").asDouble(), 1e-9);
+        // data.class_names name the classes in the confusion matrix (evaluate's and the report's) and in predict's output.
+        assertTrue(eval.out().contains("T-shirt/top") && eval.out().lines().anyMatch(l -> l.trim().startsWith("Ankle boot")), eval.out());
+        assertEquals("Sneaker", summary.get("class_names").get(7).asText());
+        assertTrue(Files.readString(run.resolve("report.html")).contains("<th>Ankle boot</th>"));
 
         Path csv = dir.resolve("pred.csv");
         CliRunner pred = CliRunner.run("predict", run.resolve("model.spindle").toString(), "--data",
@@ -62,10 +69,11 @@ class TrainCommandTest {
         assertEquals(0, pred.exitCode(), pred.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals(501, lines.size());
-        assertTrue(lines.get(0).startsWith("row,predicted,p_0,"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("row,predicted,predicted_class,p_0,"), lines.get(0));
         String[] first = lines.get(1).split(",");
+        assertEquals(JSON.readTree(run.resolve("job.json").toFile()).at("/data/class_names/" + first[1]).asText(), first[2]);
         double sum = 0;
-        for (int i = 2; i < first.length; i++) sum += Double.parseDouble(first[i]);
+        for (int i = 3; i < first.length; i++) sum += Double.parseDouble(first[i]);
         assertEquals(1.0, sum, 1e-4, "class probabilities sum to one");
 
         // The saved model is the trained one: loading and evaluating reproduces the summary.
