@@ -3,7 +3,12 @@ package io.spindle.driver.ml;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.io.SavedModel;
 import io.spindle.driver.data.FeatureColumns;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
@@ -27,6 +32,7 @@ public final class SpindleClassificationModel extends ProbabilisticClassificatio
     private String uid;
     private final TrainingParams params;
     private final transient FittedNetwork fitted;
+    private final StringArrayParam classNames;
 
     SpindleClassificationModel(String uid, SavedModel saved, TrainingSummary summary) {
         this(PendingUid.of(uid), saved, summary);
@@ -36,6 +42,22 @@ public final class SpindleClassificationModel extends ProbabilisticClassificatio
         this.uid = pending.take();
         this.params = new TrainingParams(this);
         this.fitted = new FittedNetwork(saved, summary);
+        this.classNames = new StringArrayParam(this, "classNames", "what the classes 0..K-1 are called: the labels of the label column's"
+                + " metadata at fit (a StringIndexer's), also put on the prediction column for IndexToString");
+    }
+
+    public StringArrayParam classNames() {
+        return classNames;
+    }
+
+    /** The class names the label column's metadata gave at fit (a StringIndexer's labels), or null. */
+    public String[] getClassNames() {
+        return isDefined(classNames) ? getOrDefault(classNames) : null;
+    }
+
+    SpindleClassificationModel setClassNames(String[] names) {
+        set(classNames, names);
+        return this;
     }
 
     @Override
@@ -98,21 +120,36 @@ public final class SpindleClassificationModel extends ProbabilisticClassificatio
     @Override
     public StructType transformSchema(StructType schema) {
         FeatureColumns.checkFeatures(schema, "featuresCol", getFeaturesCol());
-        return outputs(schema, getRawPredictionCol(), getProbabilityCol(), getPredictionCol());
+        return outputs(schema, getRawPredictionCol(), getProbabilityCol(), getPredictionCol(), getClassNames());
     }
 
-    /** {@code schema} with the classifier's output columns; an empty name adds nothing. */
-    static StructType outputs(StructType schema, String raw, String probability, String prediction) {
+    /** {@code schema} with the classifier's output columns; an empty name adds nothing; {@code names} (may be null) label the prediction. */
+    static StructType outputs(StructType schema, String raw, String probability, String prediction, String[] names) {
         StructType out = schema;
         if (!raw.isEmpty()) out = add(out, "rawPredictionCol", raw, SQLDataTypes.VectorType());
         if (!probability.isEmpty()) out = add(out, "probabilityCol", probability, SQLDataTypes.VectorType());
-        if (!prediction.isEmpty()) out = add(out, "predictionCol", prediction, DataTypes.DoubleType);
+        if (!prediction.isEmpty()) {
+            out = add(out, "predictionCol", prediction, DataTypes.DoubleType);
+            if (names != null) {
+                // As a StringIndexer labels its output: IndexToString turns the prediction back into names without being told them.
+                Metadata meta = NominalAttribute.defaultAttr().withName(prediction).withValues(names).toMetadata();
+                StructField[] fields = out.fields();
+                fields[fields.length - 1] = new StructField(prediction, DataTypes.DoubleType, false, meta);
+                out = new StructType(fields);
+            }
+        }
         return out;
     }
 
     static StructType add(StructType schema, String param, String column, org.apache.spark.sql.types.DataType type) {
         FeatureColumns.checkAbsent(schema, param, column);
         return schema.add(column, type, false);
+    }
+
+    /** The labels a StringIndexer (or any nominal attribute) put on the label column, or null. */
+    static String[] labelNames(StructType schema, String labelCol) {
+        Attribute a = Attribute.fromStructField(schema.apply(labelCol));
+        return a instanceof NominalAttribute n && n.values().isDefined() ? n.values().get() : null;
     }
 
     @Override
@@ -123,8 +160,10 @@ public final class SpindleClassificationModel extends ProbabilisticClassificatio
         if (thresholds != null && thresholds.length != numClasses()) {
             throw new ConfigException("thresholds", java.util.Arrays.toString(thresholds), "one threshold per class: " + numClasses());
         }
-        return fitted.transform(dataset, getFeaturesCol(), new PartitionPredictor.Outputs(true, !getRawPredictionCol().isEmpty(),
+        Dataset<Row> predicted = fitted.transform(dataset, getFeaturesCol(), new PartitionPredictor.Outputs(true, !getRawPredictionCol().isEmpty(),
                 !getProbabilityCol().isEmpty(), !getPredictionCol().isEmpty(), thresholds), out);
+        // mapPartitions keeps the types but not the metadata, where the class names travel.
+        return getPredictionCol().isEmpty() ? predicted : predicted.withMetadata(getPredictionCol(), out.apply(getPredictionCol()).metadata());
     }
 
     /** Spark's, restated: javac sees two inherited signatures where Scala's covariant override made one (hence the raw type). */

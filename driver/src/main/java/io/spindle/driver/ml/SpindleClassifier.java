@@ -50,13 +50,16 @@ public final class SpindleClassifier extends ProbabilisticClassifier<Vector, Spi
     @Override
     public StructType transformSchema(StructType schema) {
         NetworkFit.checkInputs(schema, this, getFeaturesCol(), getLabelCol());
-        return SpindleClassificationModel.outputs(schema, getRawPredictionCol(), getProbabilityCol(), getPredictionCol());
+        return SpindleClassificationModel.outputs(schema, getRawPredictionCol(), getProbabilityCol(), getPredictionCol(),
+                SpindleClassificationModel.labelNames(schema, getLabelCol()));
     }
 
     @Override
     public SpindleClassificationModel train(Dataset<?> dataset) {
         NetworkFit.Result fit = NetworkFit.fit(this, dataset, getFeaturesCol(), getLabelCol());
-        return new SpindleClassificationModel(uid(), fit.saved(), fit.summary());
+        SpindleClassificationModel model = new SpindleClassificationModel(uid(), fit.saved(), fit.summary());
+        String[] names = SpindleClassificationModel.labelNames(dataset.schema(), getLabelCol());
+        return names == null || names.length != model.numClasses() ? model : model.setClassNames(names);
     }
 
     @Override

@@ -103,6 +103,25 @@ class FitWatchTest {
     }
 
     @Test
+    void aStringIndexersLabelsNameThePredictionsAndSurviveSaveAndLoad(@TempDir Path dir) throws Exception {
+        Dataset<Row> named = data.withColumn("kind", expr("element_at(array('circle', 'square', 'star'), cast(label as int) + 1)"));
+        org.apache.spark.ml.feature.StringIndexerModel indexer = new org.apache.spark.ml.feature.StringIndexer().setInputCol("kind")
+                .setOutputCol("kindIndex").fit(named);
+        Dataset<Row> indexed = indexer.transform(named);
+        SpindleClassificationModel model = classifier().setLabelCol("kindIndex").setVerbose(false).fit(indexed);
+        assertEquals(List.of(indexer.labelsArray()[0]), List.of(model.getClassNames()));
+        String path = dir.resolve("named").toUri().toString();
+        model.write().save(path);
+        SpindleClassificationModel loaded = SpindleClassificationModel.load(path);
+        assertEquals(List.of(indexer.labelsArray()[0]), List.of(loaded.getClassNames()));
+        // IndexToString reads the names from the prediction column's metadata; nobody passes it the labels.
+        Dataset<Row> out = new org.apache.spark.ml.feature.IndexToString().setInputCol("prediction").setOutputCol("predictedKind")
+                .transform(loaded.transform(indexed));
+        long right = out.filter(col("predictedKind").equalTo(col("kind"))).count(), total = out.count();
+        assertTrue(right > 0.9 * total, right + " of " + total);
+    }
+
+    @Test
     void verboseFalsePrintsNothing() {
         assertEquals("", printedBy(() -> classifier().setEpochs(1).setVerbose(false).fit(data)));
     }
