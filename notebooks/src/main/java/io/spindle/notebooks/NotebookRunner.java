@@ -52,16 +52,24 @@ public final class NotebookRunner {
     public List<ParagraphRun> run(Path file) throws IOException {
         Notebook note = Notebook.read(file);
         String name = file.getFileName().toString();
+        Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
+        boolean codeSeen = false;
         for (Notebook.Paragraph p : note.paragraphs()) {
-            if (!p.isScala() && !p.interpreter().equals("md")) {
-                throw new ParagraphFailure(name, p, "%" + p.interpreter() + " paragraphs cannot be checked here: use %spark (Scala) or %md", "");
+            if (p.interpreter().equals("spark.conf")) {
+                // Zeppelin applies %spark.conf only while the interpreter starts: after code it would be ignored.
+                if (codeSeen) throw new ParagraphFailure(name, p, "%spark.conf must come before every %spark paragraph", "");
+                sparkConf.putAll(sparkConf(name, p));
+            } else if (p.isScala()) {
+                codeSeen = true;
+            } else if (!p.interpreter().equals("md")) {
+                throw new ParagraphFailure(name, p, "%" + p.interpreter() + " paragraphs cannot be checked here: use %spark (Scala), %spark.conf or %md", "");
             }
         }
         Path classes = Files.createTempDirectory("spindle-repl-");
         List<ParagraphRun> runs = new ArrayList<>();
         long t0 = System.nanoTime();
         try (ScalaInterpreter repl = new ScalaInterpreter(classes, echo)) {
-            SparkSession spark = startSpark(master, classes, note.name());
+            SparkSession spark = startSpark(master, classes, note.name(), sparkConf);
             try {
                 bindLikeZeppelin(repl, spark, new NotebookContext(forms, 1000));
                 if (echo != null) echo.printf(java.util.Locale.ROOT, "== %s: Spark and the REPL ready in %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
@@ -87,10 +95,37 @@ public final class NotebookRunner {
     }
 
     /**
+     * A {@code %spark.conf} paragraph's properties: one {@code key value} per line, {@code #} comments. Each key
+     * must name a Spark property, and a jar it adds must be Spindle's fat jar (the runner has Spindle on its classpath).
+     */
+    static Map<String, String> sparkConf(String note, Notebook.Paragraph p) {
+        Map<String, String> props = new java.util.LinkedHashMap<>();
+        for (String line : p.code().lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList()) {
+            String[] kv = line.split("\\s+", 2);
+            if (kv.length < 2 || !kv[0].startsWith("spark.")) {
+                throw new ParagraphFailure(note, p, "a %spark.conf line is \"spark.property value\"; this one is \"" + line + "\"", "");
+            }
+            if (kv[0].equals("spark.jars") && !kv[1].matches(".*spindle-[^/]*-all\\.jar")) {
+                throw new ParagraphFailure(note, p, "spark.jars should name Spindle's fat jar (driver/target/spindle-VERSION-all.jar), not " + kv[1], "");
+            }
+            props.put(kv[0], kv[1]);
+        }
+        return props;
+    }
+
+    /**
      * A local session configured as a Zeppelin Spark interpreter for Spindle would be: Kryo with
      * Spindle's registrator, one OpenMP thread per task, and the REPL's output directory.
      */
     public static SparkSession startSpark(String master, Path replClasses, String appName) {
+        return startSpark(master, replClasses, appName, Map.of());
+    }
+
+    /**
+     * As above, then a note's {@code %spark.conf} properties, except the ones this runner owns: the master, and
+     * {@code spark.jars} (Spindle is on the classpath already) and the driver's memory (this JVM is running).
+     */
+    public static SparkSession startSpark(String master, Path replClasses, String appName, Map<String, String> noteConf) {
         if (SparkSession.getDefaultSession().isDefined()) {
             throw new IllegalStateException("a SparkSession is already running in this JVM; the REPL's classes would not reach its executors");
         }
@@ -101,6 +136,9 @@ public final class NotebookRunner {
                 .set("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .set("spark.ui.enabled", "false")
                 .set("spark.sql.shuffle.partitions", "4");
+        noteConf.forEach((k, v) -> {
+            if (!List.of("spark.master", "spark.jars", "spark.driver.memory").contains(k)) conf.set(k, v);
+        });
         return SparkSession.builder().config(conf).getOrCreate();
     }
 

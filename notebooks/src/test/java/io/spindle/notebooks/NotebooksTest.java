@@ -87,6 +87,23 @@ class NotebooksTest {
         assertFalse(Notebook.parse(4, null, "%spark.sql select 1", "spark").isScala());
     }
 
+    @Test
+    void sparkConfParagraphsAreReadAndMustComeFirst() {
+        Notebook.Paragraph conf = Notebook.parse(1, null, "%spark.conf\n# Kryo\nspark.serializer   org.apache.spark.serializer.KryoSerializer\n"
+                + "spark.jars /opt/spindle/driver/target/spindle-0.1.0-all.jar\n", "spark");
+        assertEquals(Map.of("spark.serializer", "org.apache.spark.serializer.KryoSerializer",
+                "spark.jars", "/opt/spindle/driver/target/spindle-0.1.0-all.jar"), NotebookRunner.sparkConf("n", conf));
+        NotebookRunner.ParagraphFailure bad = assertThrows(NotebookRunner.ParagraphFailure.class,
+                () -> NotebookRunner.sparkConf("n", Notebook.parse(1, null, "%spark.conf\nserializer kryo", "spark")));
+        assertTrue(bad.getMessage().contains("spark.property value"), bad.getMessage());
+        NotebookRunner.ParagraphFailure jar = assertThrows(NotebookRunner.ParagraphFailure.class,
+                () -> NotebookRunner.sparkConf("n", Notebook.parse(1, null, "%spark.conf\nspark.jars /tmp/other.jar", "spark")));
+        assertTrue(jar.getMessage().contains("Spindle's fat jar"), jar.getMessage());
+        NotebookRunner.ParagraphFailure late = assertThrows(NotebookRunner.ParagraphFailure.class,
+                () -> new NotebookRunner(Map.of(), "local[1]", null).run(note("conf-late.zpln")));
+        assertTrue(late.getMessage().contains("%spark.conf must come before every %spark paragraph"), late.getMessage());
+    }
+
     private static Path note(String name) {
         return Path.of("src/test/resources/notes", name);
     }

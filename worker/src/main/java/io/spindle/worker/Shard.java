@@ -11,7 +11,8 @@ import java.util.Arrays;
  * so later epochs and a resumed attempt never re-read the source.
  * Layout: features [rows × featureWidth] and labels [rows × labelWidth], row-major.
  */
-public final class Shard {
+public final class Shard implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private int index;
     private int rows;
     private float[] features;

@@ -135,18 +135,30 @@ public final class ConfusionMatrix {
     /** The counts as a table (rows actual, columns predicted) with per-class recall and precision. */
     @Override
     public String toString() {
+        return toString(null);
+    }
+
+    /** As {@link #toString()}, with the classes called {@code names} (one per class; null: their indices). */
+    public String toString(java.util.List<String> names) {
         int k = counts.length;
+        if (names != null && names.size() != k) throw new IllegalArgumentException("class names: " + names.size() + " for " + k + " classes");
+        String[] label = new String[k];
         int w = 6;
+        for (int c = 0; c < k; c++) {
+            label[c] = names == null ? Integer.toString(c) : names.get(c);
+            w = Math.max(w, label[c].length() + 1);
+        }
         for (long[] row : counts) for (long c : row) w = Math.max(w, Long.toString(c).length() + 1);
-        StringBuilder s = new StringBuilder(String.format("%-16s", "actual\\predicted"));
-        for (int p = 0; p < k; p++) s.append(String.format("%" + w + "d", p));
+        int first = Math.max(16, w);
+        StringBuilder s = new StringBuilder(String.format("%-" + first + "s", "actual\\predicted"));
+        for (int p = 0; p < k; p++) s.append(String.format("%" + w + "s", label[p]));
         s.append(String.format("%" + (w + 2) + "s%n", "recall"));
         for (int a = 0; a < k; a++) {
-            s.append(String.format("%16d", a));
+            s.append(String.format("%" + first + "s", label[a]));
             for (int p = 0; p < k; p++) s.append(String.format("%" + w + "d", counts[a][p]));
             s.append(String.format("%" + (w + 2) + ".3f%n", recall(a)));
         }
-        s.append(String.format("%16s", "precision"));
+        s.append(String.format("%" + first + "s", "precision"));
         for (int p = 0; p < k; p++) s.append(String.format("%" + w + ".3f", precision(p)));
         s.append(String.format("%naccuracy %.4f (%d rows), macro F1 %.4f", accuracy(), total(), macroF1()));
         return s.toString();

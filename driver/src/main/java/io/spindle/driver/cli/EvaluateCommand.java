@@ -15,7 +15,8 @@ import java.util.List;
 
 /** {@code evaluate MODEL --data PATH [...]}: loss and accuracy (or MSE/MAE/R²) of a saved model on labelled data. */
 final class EvaluateCommand extends ModelCommand {
-    static final String USAGE = "evaluate MODEL|RUN_DIR --data PATH [--labels PATH] [--format idx|csv] [--label-column C] [--no-header]";
+    static final String USAGE = "evaluate MODEL|RUN_DIR --data PATH [--labels PATH] [--format idx|csv|parquet|json|libsvm] [--label-column C]\n"
+            + "  [--features-column C[,C...]] [--class-names A,B,...] [--no-header] [--master SPARK_MASTER]";
     private final PrintStream out;
 
     EvaluateCommand(Storage storage, PrintStream out) {
@@ -27,13 +28,13 @@ final class EvaluateCommand extends ModelCommand {
         Args args = Args.parse("evaluate", argv, 1, DATA_OPTIONS, List.of("no-header"));
         if (args.positional.size() != 1) throw new ConfigException("evaluate", "expects one model: " + USAGE);
         Sequential model = loadModel(args.positional.get(0));
-        Dataset data = load(dataConfig(args, "evaluate", model));
+        Dataset data = load(dataConfig(args, "evaluate", model), model, args.option("master"));
         InputFit.inputFits(model.network().config().inputShape(), data, "--data", args.option("data"));
         Evaluation e = model.evaluate(data);
         ObjectNode json = new ObjectMapper().createObjectNode().put("samples", e.samples()).put("loss", e.loss());
         if (e.confusion() != null) {
             json.put("accuracy", e.accuracy()).put("macro_f1", e.confusion().macroF1());
-            out.println(e.confusion());
+            out.println(e.confusion().toString(classNames(args, args.positional.get(0), model)));
         } else {
             json.put("mse", e.regression().mse()).put("mae", e.regression().mae()).put("r2", e.regression().r2());
         }

@@ -16,6 +16,7 @@ import io.spindle.core.nn.Buffers;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.data.DataLoader;
 import io.spindle.driver.data.SparkRows;
+import io.spindle.driver.data.ValidationSplit;
 import io.spindle.driver.job.DataConfig;
 import io.spindle.worker.Shard;
 import org.apache.spark.api.java.JavaRDD;
@@ -108,12 +109,21 @@ final class TrainCommand {
         }
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
+        Dataset validation = loader.validation(job.data());
         checkDataFitsModel(job, train, "data.train");
         if (test != null) checkDataFitsModel(job, test, "data.test");
-
-        printPlan(job, train.size(), test);
+        if (validation != null) checkDataFitsModel(job, validation, "data.validation");
+        if (job.data().validationSplit() > 0) {
+            // The held-out rows are drawn on the driver, so the workers get their shards from it rather than from the source.
+            ValidationSplit split = ValidationSplit.of(train, job.data().validationSplit(), job.training().seed());
+            printPlan(job, split.train().size(), split.validation(), test);
+            return inSession(job, master, spark -> finish(spark, resolved,
+                    trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progressBar()), split.validation(), test,
+                    split.train().fingerprint(), start));
+        }
+        printPlan(job, train.size(), validation, test);
         return inSession(job, master, spark -> finish(spark, resolved,
-                trainer(spark, store, resolved, from).trainFromSource(resolved, train, test, progressBar()), test, train.fingerprint(), start));
+                trainer(spark, store, resolved, from).trainFromSource(resolved, train, validation, progressBar()), validation, test, train.fingerprint(), start));
     }
 
     /**
@@ -152,34 +162,53 @@ final class TrainCommand {
         org.apache.spark.sql.Dataset<Row> train = SparkRows.read(spark, data, data.train(), "data.train", width);
         DataFrameShards.Stats stats = DataFrameShards.check(train, "data.features_column", SparkRows.describe(data),
                 "data.label_column", data.labelColumn(), width, classes);
-        Dataset test = null;
-        if (data.test() != null) {
-            org.apache.spark.sql.Dataset<Row> testRows = SparkRows.read(spark, data, data.test(), "data.test", width);
-            DataFrameShards.check(testRows, "data.features_column", SparkRows.describe(data), "data.label_column", data.labelColumn(), width, classes);
-            test = SparkRows.collect(testRows, shape, classes);
+        Dataset test = data.test() == null ? null : collect(job, SparkRows.read(spark, data, data.test(), "data.test", width));
+        Dataset validation = null;
+        if (data.validation() != null) {
+            validation = collect(job, SparkRows.read(spark, data, data.validation(), "data.validation", width));
+        } else if (data.validationSplit() > 0) {
+            org.apache.spark.sql.Dataset<Row>[] parts = train.randomSplit(new double[] {1 - data.validationSplit(), data.validationSplit()},
+                    job.training().seed());
+            if (parts[1].isEmpty() || parts[0].isEmpty()) {
+                throw new ConfigException("data.validation_split", data.validationSplit(), "a fraction that leaves rows on both sides of the "
+                        + stats.rows() + " training rows");
+            }
+            train = parts[0];
+            validation = SparkRows.collect(parts[1], shape, classes);
+            stats = DataFrameShards.check(train, "data.features_column", SparkRows.describe(data), "data.label_column", data.labelColumn(), width, classes);
         }
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
-        printPlan(job, (int) stats.rows(), test);
+        printPlan(job, (int) stats.rows(), validation, test);
         JavaRDD<Shard> shards = DataFrameShards.pack(train, job.distributed().workers(), shape, classes);
-        DistributedTrainer.Outcome outcome = trainer.trainShards(job, shards, (int) stats.rows(), test, progressBar());
-        return finish(spark, job, outcome, test, stats.fingerprint(), start);
+        DistributedTrainer.Outcome outcome = trainer.trainShards(job, shards, (int) stats.rows(), validation, progressBar());
+        return finish(spark, job, outcome, validation, test, stats.fingerprint(), start);
+    }
+
+    /** Held-out rows (test or validation), checked as the training rows are and collected to the driver. */
+    private static Dataset collect(JobConfig job, org.apache.spark.sql.Dataset<Row> rows) {
+        DataConfig data = job.data();
+        int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
+        DataFrameShards.check(rows, "data.features_column", SparkRows.describe(data), "data.label_column", data.labelColumn(),
+                Buffers.product(job.model().inputShape()), classes);
+        return SparkRows.collect(rows, job.model().inputShape(), classes);
     }
 
     private ProgressBar progressBar() {
         return new ProgressBar(out, out == System.out && System.console() != null);
     }
 
-    private void printPlan(JobConfig job, int trainRows, Dataset test) {
+    private void printPlan(JobConfig job, int trainRows, Dataset validation, Dataset test) {
         int workers = job.distributed().workers();
-        out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s, %d worker(s) × batch %d, %d epoch(s), output %s%n",
+        out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s%s, %d worker(s) × batch %d, %d epoch(s), output %s%n",
                 job.name(), Network.parameterCount(job.model()), trainRows,
+                validation == null ? "" : String.format(Locale.ROOT, ", %,d validation rows", validation.size()),
                 test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.size()),
                 workers, job.training().batchSize() / workers, job.training().epochs(), job.outputDir());
     }
 
     /** Evaluates on the test rows, writes the run directory and its report, and prints the result. */
-    private int finish(SparkSession spark, JobConfig job, DistributedTrainer.Outcome outcome, Dataset test, String trainFingerprint,
-                       long start) throws IOException {
+    private int finish(SparkSession spark, JobConfig job, DistributedTrainer.Outcome outcome, Dataset validation, Dataset test,
+                       String trainFingerprint, long start) throws IOException {
         int workers = job.distributed().workers();
         History history = outcome.history();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -192,8 +221,9 @@ final class TrainCommand {
         RunWriter run = new RunWriter(storage, job.outputDir());
         run.writeModel(saved);
         run.writeHistory(history);
-        run.writeSummary(job, history, eval, saved, new RunFigures(workers, outcome.collectiveShare(), outcome.epochCollectiveShares(),
-                outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone(), outcome.collective()));
+        run.writeSummary(job, history, validation == null ? 0 : validation.size(), eval, saved, new RunFigures(workers, outcome.collectiveShare(),
+                outcome.epochCollectiveShares(), outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone(),
+                outcome.collective()));
         if (outcome.attempts() > 1) {
             out.printf(Locale.ROOT, "recovered: %d attempts, %,d steps redone; checkpoints in %s%n",
                     outcome.attempts(), outcome.stepsRedone(), Storage.join(job.outputDir(), "checkpoints"));

@@ -34,11 +34,21 @@ public final class DataLoader {
         return c.test() == null ? null : load(c, c.test(), c.testLabels(), "data.test", "data.test_labels");
     }
 
+    /** The rows named by data.validation, or null when the job names none (data.validation_split splits the training rows instead). */
+    public Dataset validation(DataConfig c) throws IOException {
+        return c.validation() == null ? null : load(c, c.validation(), c.validationLabels(), "data.validation", "data.validation_labels");
+    }
+
     /** Fails before any work when a data file is missing, with advice on how to get Fashion-MNIST. */
     public void checkExists(DataConfig c) throws IOException {
         requireFile(c.train(), "data.train");
         if (c.test() != null) requireFile(c.test(), "data.test");
+        if (c.validation() != null) requireFile(c.validation(), "data.validation");
         if (c.format().equals("idx")) {
+            if (c.validation() != null) {
+                requireFile(c.validationLabels() != null ? c.validationLabels() : IdxReader.labelsPathFor(c.validation()),
+                        c.validationLabels() != null ? "data.validation_labels" : "data.validation (its labels file)");
+            }
             requireFile(c.trainLabels() != null ? c.trainLabels() : IdxReader.labelsPathFor(c.train()),
                     c.trainLabels() != null ? "data.train_labels" : "data.train (its labels file)");
             if (c.test() != null) {

@@ -16,21 +16,44 @@ import java.util.List;
  * {@code test_labels} say otherwise. CSV needs {@code label_column}. Parquet, JSON lines and LibSVM
  * are read through Spark's DataFrame readers: features from {@code features_column} (one Vector or
  * array column, or a list of numeric columns), labels from {@code label_column} (default {@code label}).
+ * The rows validated after every epoch (and watched by early stopping) are {@code validation} (a path, read
+ * as {@code train} is) or a seeded {@code validation_split} fraction of the training rows; {@code test} is
+ * evaluated once, at the end.
  */
 public record DataConfig(String format, String train, String trainLabels, String test, String testLabels,
-                         String labelColumn, boolean header, String task, List<String> featuresColumns) {
+                         String labelColumn, boolean header, String task, List<String> featuresColumns,
+                         String validation, String validationLabels, double validationSplit, List<String> classNames) {
     public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "json", "libsvm");
-    /** Formats Spindle reads itself, without Spark: what evaluate and predict take. */
+    /** Formats Spindle reads itself, without Spark. */
     public static final List<String> LOCAL_FORMATS = List.of("idx", "csv");
     public static final List<String> TASKS = List.of("classification", "regression");
 
     public DataConfig {
         featuresColumns = List.copyOf(featuresColumns);
+        classNames = List.copyOf(classNames);
+        if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
+            throw new ConfigException("data.validation_split", validationSplit,
+                    "a fraction strictly between 0 and 1: the share of data.train's rows held out for validation");
+        }
+        if (validation != null && validationSplit != 0) {
+            throw new ConfigException("data.validation_split", validationSplit, "absent when data.validation names the validation rows: one or the other");
+        }
     }
 
     public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
                       String labelColumn, boolean header, String task) {
-        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, List.of("features"));
+        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, List.of("features"), null, null, 0, List.of());
+    }
+
+    /** Whether rows are validated after every epoch: data.validation or data.validation_split is set. */
+    public boolean hasValidation() {
+        return validation != null || validationSplit > 0;
+    }
+
+    /** Where the validation rows come from, as summary.json and the report say it; null when there are none. */
+    public String validationSource() {
+        if (validation != null) return "data.validation " + validation;
+        return validationSplit > 0 ? "data.validation_split " + validationSplit + " of data.train" : null;
     }
 
     /** Whether Spark's DataFrame readers load this format (the rest Spindle reads itself). */
@@ -39,7 +62,8 @@ public record DataConfig(String format, String train, String trainLabels, String
     }
 
     public static DataConfig fromJson(ConfigNode c) {
-        c.rejectUnknown("format", "train", "train_labels", "test", "test_labels", "label_column", "header", "task", "features_column");
+        c.rejectUnknown("format", "train", "train_labels", "test", "test_labels", "validation", "validation_labels", "validation_split",
+                "label_column", "header", "task", "features_column", "class_names");
         String train = c.requireString("train");
         String format = c.choice("format", formatOf(train), FORMATS);
         boolean spark = !LOCAL_FORMATS.contains(format);
@@ -52,7 +76,8 @@ public record DataConfig(String format, String train, String trainLabels, String
         }
         return new DataConfig(format, train, c.string("train_labels", null), c.string("test", null),
                 c.string("test_labels", null), labelColumn, c.bool("header", true), c.choice("task", "classification", TASKS),
-                featuresColumns(c));
+                featuresColumns(c), c.string("validation", null), c.string("validation_labels", null), validationSplit(c),
+                classNames(c));
     }
 
     /** The format a path's extension suggests: {@code .csv}, {@code .parquet}, {@code .json}/{@code .jsonl}, {@code .libsvm}/{@code .svm}, else IDX. */
@@ -63,6 +88,28 @@ public record DataConfig(String format, String train, String trainLabels, String
         if (p.matches(".*\\.jsonl?(\\.gz)?$")) return "json";
         if (p.matches(".*\\.(libsvm|svm)(\\.gz)?$")) return "libsvm";
         return "idx";
+    }
+
+    private static double validationSplit(ConfigNode c) {
+        JsonNode v = c.json().get("validation_split");
+        if (v == null || v.isNull()) return 0;
+        if (!v.isNumber() || !(v.asDouble() > 0 && v.asDouble() < 1)) {
+            throw new ConfigException(c.field("validation_split"), v.toString(),
+                    "a fraction strictly between 0 and 1: the share of data.train's rows held out for validation");
+        }
+        return v.asDouble();
+    }
+
+    /** What the classes 0..K-1 are called, in the confusion matrix, the report and predict's output; empty when not given. */
+    private static List<String> classNames(ConfigNode c) {
+        JsonNode v = c.json().get("class_names");
+        if (v == null || v.isNull()) return List.of();
+        List<String> names = new ArrayList<>();
+        if (v.isArray()) for (JsonNode n : v) if (n.isTextual() && !n.asText().isBlank()) names.add(n.asText());
+        if (!v.isArray() || names.size() != v.size() || names.isEmpty() || new java.util.HashSet<>(names).size() != names.size()) {
+            throw new ConfigException(c.field("class_names"), v.toString(), "a list of distinct non-empty names, one per class in index order");
+        }
+        return names;
     }
 
     private static List<String> featuresColumns(ConfigNode c) {
@@ -84,6 +131,13 @@ public record DataConfig(String format, String train, String trainLabels, String
         if (trainLabels != null) n.put("train_labels", trainLabels);
         if (test != null) n.put("test", test);
         if (testLabels != null) n.put("test_labels", testLabels);
+        if (validation != null) n.put("validation", validation);
+        if (validationLabels != null) n.put("validation_labels", validationLabels);
+        if (validationSplit > 0) n.put("validation_split", validationSplit);
+        if (!classNames.isEmpty()) {
+            ArrayNode names = n.putArray("class_names");
+            classNames.forEach(names::add);
+        }
         if (labelColumn != null) n.put("label_column", labelColumn);
         if (viaSpark()) {
             ArrayNode cols = n.putArray("features_column");

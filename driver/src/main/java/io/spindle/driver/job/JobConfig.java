@@ -48,13 +48,18 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         OptimizerConfig optimizer = OptimizerConfig.fromJson(c.object("optimizer"));
         TrainingConfig training = TrainingConfig.fromJson(c.object("training"), DistributedConfig.FIELDS);
         DistributedConfig distributed = DistributedConfig.fromJson(c.object("training"), training.batchSize(), Network.parameterCount(model));
-        if (training.earlyStopping() != null && training.earlyStopping().monitor().startsWith("val_") && data.test() == null) {
-            throw new ConfigException("training.early_stopping.monitor", training.earlyStopping().monitor(),
-                    "loss or accuracy: val_* needs data.test to validate on");
+        if (training.earlyStopping() != null && training.earlyStopping().monitor().startsWith("val_") && !data.hasValidation()) {
+            throw new ConfigException("training.early_stopping", "watches " + training.earlyStopping().monitor()
+                    + " on validation rows, and the job has none: add data.validation (a path, read as data.train is) or data.validation_split"
+                    + " (a fraction of the training rows, e.g. 0.1); data.test is evaluated once, at the end, and never watched");
         }
         if (training.earlyStopping() != null && training.earlyStopping().monitor().endsWith("accuracy") && !loss.classification()) {
             throw new ConfigException("training.early_stopping.monitor", training.earlyStopping().monitor(),
                     "val_loss or loss: accuracy is not measured for " + loss.name());
+        }
+        if (!data.classNames().isEmpty() && (!loss.classification() || data.classNames().size() != model.outputShape()[0])) {
+            throw new ConfigException("data.class_names", data.classNames().size() + " names", loss.classification()
+                    ? "one per class: the last layer has " + model.outputShape()[0] + " units" : "absent: " + loss.name() + " has no classes");
         }
         ConfigNode out = c.object("output");
         out.rejectUnknown("dir");

@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,8 +25,7 @@ import java.util.List;
 
 /**
  * Executor side of {@code transform}: rebuilds the network once per partition over the broadcast
- * parameters and predicts in batches of {@value #BATCH} rows, appending rawPrediction, probability
- * and prediction (classification) or prediction (regression) to each row.
+ * parameters and predicts in batches of {@value #BATCH} rows, appending the {@link Outputs} asked for.
  */
 final class PartitionPredictor implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -33,14 +33,25 @@ final class PartitionPredictor implements MapPartitionsFunction<Row, Row> {
     private final String modelJson, lossName;
     private final Broadcast<float[]> params;
     private final int featuresIndex;
-    private final boolean classification;
+    private final Outputs outputs;
 
-    PartitionPredictor(String modelJson, String lossName, Broadcast<float[]> params, int featuresIndex, boolean classification) {
+    /**
+     * Which columns to append, in this order: rawPrediction, probability, prediction for a classifier
+     * (each switched off by an empty column name, as in Spark), prediction for a regressor;
+     * {@code thresholds} (null: none) scale the probabilities before the arg max, as Spark's do.
+     */
+    record Outputs(boolean classification, boolean raw, boolean probability, boolean prediction, double[] thresholds) implements Serializable {
+        int count() {
+            return (raw ? 1 : 0) + (probability ? 1 : 0) + (prediction ? 1 : 0);
+        }
+    }
+
+    PartitionPredictor(String modelJson, String lossName, Broadcast<float[]> params, int featuresIndex, Outputs outputs) {
         this.modelJson = modelJson;
         this.lossName = lossName;
         this.params = params;
         this.featuresIndex = featuresIndex;
-        this.classification = classification;
+        this.outputs = outputs;
     }
 
     @Override
@@ -86,25 +97,45 @@ final class PartitionPredictor implements MapPartitionsFunction<Row, Row> {
                 }
                 INDArray raw = net.forward(Nd4j.create(x, new long[] {batch.size(), width}, 'c'), false).castTo(DataType.DOUBLE);
                 double[][] scores = raw.toDoubleMatrix();
-                double[][] outputs = loss.predict(raw).toDoubleMatrix();
-                for (int r = 0; r < batch.size(); r++) out.add(append(batch.get(r), scores[r], outputs[r]));
+                double[][] predicted = loss.predict(raw).toDoubleMatrix();
+                for (int r = 0; r < batch.size(); r++) out.add(append(batch.get(r), scores[r], predicted[r]));
             }
         };
     }
 
     private Row append(Row row, double[] raw, double[] predicted) {
         int n = row.length();
-        Object[] values = new Object[n + (classification ? 3 : 1)];
+        Object[] values = new Object[n + (outputs.classification() ? outputs.count() : 1)];
         for (int i = 0; i < n; i++) values[i] = row.get(i);
-        if (classification) {
-            int best = 0;
-            for (int k = 1; k < predicted.length; k++) if (predicted[k] > predicted[best]) best = k;
-            values[n] = Vectors.dense(raw);
-            values[n + 1] = Vectors.dense(predicted);
-            values[n + 2] = (double) best;
-        } else {
+        if (!outputs.classification()) {
             values[n] = predicted[0];
+            return RowFactory.create(values);
         }
+        int at = n;
+        if (outputs.raw()) values[at++] = Vectors.dense(raw);
+        if (outputs.probability()) values[at++] = Vectors.dense(predicted);
+        if (outputs.prediction()) values[at] = (double) predictedClass(raw, predicted, outputs.thresholds());
         return RowFactory.create(values);
+    }
+
+    /**
+     * Spark's rule: without thresholds the arg max of the raw scores; with them the arg max of
+     * probability / threshold, where a class with threshold 0 wins unless its probability is 0 too (0/0).
+     */
+    static int predictedClass(double[] raw, double[] probability, double[] thresholds) {
+        double[] scores = raw;
+        if (thresholds != null) {
+            scores = new double[probability.length];
+            for (int k = 0; k < scores.length; k++) scores[k] = probability[k] / thresholds[k];
+        }
+        int best = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < scores.length; k++) {
+            if (scores[k] > max) {
+                max = scores[k];
+                best = k;
+            }
+        }
+        return best;
     }
 }

@@ -1,71 +1,70 @@
 package io.spindle.driver.ml;
 
-import io.spindle.core.io.SavedModel;
-import io.spindle.core.model.ModelConfig;
-import io.spindle.core.train.History;
-import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A Spark ML Estimator that trains a Spindle network as a classifier (softmax cross-entropy over
+ * A Spark {@code ProbabilisticClassifier} that trains a Spindle network (softmax cross-entropy over
  * the last layer's units; labels are class indices 0..K-1) on a DataFrame, data-parallel on Spark.
  * <pre>{@code
  * SpindleClassifier clf = new SpindleClassifier().setNetwork(modelJson).setEpochs(5).setBatchSize(128).setWorkers(2);
  * SpindleClassificationModel model = clf.fit(train);   // adds rawPrediction, probability, prediction
  * }</pre>
  */
-public final class SpindleClassifier extends SpindleEstimator<SpindleClassificationModel, SpindleClassifier> {
+public final class SpindleClassifier extends ProbabilisticClassifier<Vector, SpindleClassifier, SpindleClassificationModel>
+        implements TrainingSetters<SpindleClassifier>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
-    private final Param<String> probabilityCol, rawPredictionCol;
+    private String uid;
+    private final TrainingParams params;
 
     public SpindleClassifier() {
         this(Identifiable.randomUID("spindleClassifier"));
     }
 
     public SpindleClassifier(String uid) {
-        super(uid);
-        probabilityCol = new Param<>(this, "probabilityCol", "class probabilities column to add (a Vector)");
-        rawPredictionCol = new Param<>(this, "rawPredictionCol", "raw scores (logits) column to add (a Vector)");
-        setDefault(probabilityCol, "probability");
-        setDefault(rawPredictionCol, "rawPrediction");
+        this(PendingUid.of(uid));
     }
 
-    public Param<String> probabilityCol() { return probabilityCol; }
-    public Param<String> rawPredictionCol() { return rawPredictionCol; }
-    public String getProbabilityCol() { return getOrDefault(probabilityCol); }
-    public String getRawPredictionCol() { return getOrDefault(rawPredictionCol); }
-
-    public SpindleClassifier setProbabilityCol(String v) {
-        set(probabilityCol, v);
-        return this;
-    }
-
-    public SpindleClassifier setRawPredictionCol(String v) {
-        set(rawPredictionCol, v);
-        return this;
+    private SpindleClassifier(PendingUid pending) {
+        this.uid = pending.take();
+        this.params = new TrainingParams(this);
     }
 
     @Override
-    String lossName() {
-        return "softmax_cross_entropy";
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
     }
 
     @Override
-    int classesFor(ModelConfig model) {
-        return (int) model.outputShape()[0];
+    public TrainingParams trainingParams() {
+        return params;
     }
 
     @Override
-    StructType appendOutputs(StructType schema) {
-        return SpindleClassificationModel.outputs(schema, getRawPredictionCol(), getProbabilityCol(), getPredictionCol());
+    public StructType transformSchema(StructType schema) {
+        NetworkFit.checkInputs(schema, this, getFeaturesCol(), getLabelCol());
+        return SpindleClassificationModel.outputs(schema, getRawPredictionCol(), getProbabilityCol(), getPredictionCol(),
+                SpindleClassificationModel.labelNames(schema, getLabelCol()));
     }
 
     @Override
-    SpindleClassificationModel newModel(String uid, SavedModel saved, History history) {
-        return new SpindleClassificationModel(uid, saved, history);
+    public SpindleClassificationModel train(Dataset<?> dataset) {
+        NetworkFit.Result fit = NetworkFit.fit(this, dataset, getFeaturesCol(), getLabelCol());
+        SpindleClassificationModel model = new SpindleClassificationModel(uid(), fit.saved(), fit.summary());
+        String[] names = SpindleClassificationModel.labelNames(dataset.schema(), getLabelCol());
+        return names == null || names.length != model.numClasses() ? model : model.setClassNames(names);
+    }
+
+    @Override
+    public SpindleClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
     }
 
     public static MLReader<SpindleClassifier> read() {

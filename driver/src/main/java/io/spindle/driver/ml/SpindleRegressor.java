@@ -1,51 +1,63 @@
 package io.spindle.driver.ml;
 
-import io.spindle.core.config.ConfigException;
-import io.spindle.core.io.SavedModel;
-import io.spindle.core.model.ModelConfig;
-import io.spindle.core.train.History;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A Spark ML Estimator that trains a Spindle network with one output unit as a regressor
- * (mean squared error against a numeric label) on a DataFrame, data-parallel on Spark.
+ * A Spark {@code Regressor} that trains a Spindle network with one output unit (mean squared error
+ * against a numeric label) on a DataFrame, data-parallel on Spark.
  */
-public final class SpindleRegressor extends SpindleEstimator<SpindleRegressionModel, SpindleRegressor> {
+public final class SpindleRegressor extends Regressor<Vector, SpindleRegressor, SpindleRegressionModel>
+        implements TrainingSetters<SpindleRegressor>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
+    private String uid;
+    private final TrainingParams params;
 
     public SpindleRegressor() {
         this(Identifiable.randomUID("spindleRegressor"));
     }
 
     public SpindleRegressor(String uid) {
-        super(uid);
+        this(PendingUid.of(uid));
+    }
+
+    private SpindleRegressor(PendingUid pending) {
+        this.uid = pending.take();
+        this.params = new TrainingParams(this);
     }
 
     @Override
-    String lossName() {
-        return "mse";
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
     }
 
     @Override
-    int classesFor(ModelConfig model) {
-        if (model.outputShape().length != 1 || model.outputShape()[0] != 1) {
-            throw new ConfigException("network", java.util.Arrays.toString(model.outputShape()) + " outputs",
-                    "one output unit: the regressor predicts one value per row from labelCol");
-        }
-        return 0;
+    public TrainingParams trainingParams() {
+        return params;
     }
 
     @Override
-    StructType appendOutputs(StructType schema) {
+    public StructType transformSchema(StructType schema) {
+        NetworkFit.checkInputs(schema, this, getFeaturesCol(), getLabelCol());
         return SpindleRegressionModel.outputs(schema, getPredictionCol());
     }
 
     @Override
-    SpindleRegressionModel newModel(String uid, SavedModel saved, History history) {
-        return new SpindleRegressionModel(uid, saved, history);
+    public SpindleRegressionModel train(Dataset<?> dataset) {
+        NetworkFit.Result fit = NetworkFit.fit(this, dataset, getFeaturesCol(), getLabelCol());
+        return new SpindleRegressionModel(uid(), fit.saved(), fit.summary());
+    }
+
+    @Override
+    public SpindleRegressor copy(ParamMap extra) {
+        return defaultCopy(extra);
     }
 
     public static MLReader<SpindleRegressor> read() {

@@ -42,7 +42,7 @@ public final class HtmlReport {
         charts.forEach((title, png) -> h.append("<p><img alt=\"").append(esc(title)).append("\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n"));
         epochTable(h, run);
-        if (s.has("confusion_matrix")) confusion(h, s.get("confusion_matrix"));
+        if (s.has("confusion_matrix")) confusion(h, s.get("confusion_matrix"), s.get("class_names"));
         if (run.job() != null) {
             h.append("<h2>Job</h2>\n<pre>").append(esc(pretty(run.job()))).append("</pre>\n");
         }
@@ -59,9 +59,16 @@ public final class HtmlReport {
         row(h, "test R²", s, "test_r2", "%.4f");
         row(h, "test loss", s, "test_loss", "%.4f");
         row(h, "test rows", s, "test_samples", "%,.0f");
+        text(h, "test set (evaluated once, after training)", s, "test_source");
         row(h, "final training loss", s, "final_train_loss", "%.4f");
+        row(h, "final validation loss", s, "final_val_loss", "%.4f");
+        row(h, "final validation accuracy", s, "final_val_accuracy", "%.4f");
+        row(h, "validation rows", s, "validation_rows", "%,.0f");
+        text(h, "validation set (after every epoch)", s, "validation_source");
         row(h, "epochs", s, "epochs", "%.0f");
-        if (s.path("stopped_early").asBoolean(false)) h.append("<tr><td>stopped early</td><td>yes</td></tr>\n");
+        if (s.path("stopped_early").asBoolean(false)) {
+            h.append("<tr><td>stopped early</td><td>yes").append(s.has("best_epoch") ? "; weights of epoch " + s.get("best_epoch").asInt() : "").append("</td></tr>\n");
+        }
         h.append("</table>\n<h2>Throughput</h2>\n<table class=\"kv\">\n");
         row(h, "training samples/s", s, "train_samples_per_sec", "%,.0f");
         row(h, "workers", s, "workers", "%.0f");
@@ -95,19 +102,22 @@ public final class HtmlReport {
     }
 
     /** Rows are the actual class, columns the predicted one; a cell's shade is its share of the row. */
-    private static void confusion(StringBuilder h, JsonNode matrix) {
+    /** {@code names} (null: the class indices) head the rows and columns. */
+    private static void confusion(StringBuilder h, JsonNode matrix, JsonNode names) {
         int k = matrix.size();
+        String[] label = new String[k];
+        for (int c = 0; c < k; c++) label[c] = names != null && names.size() == k ? names.get(c).asText() : Integer.toString(c);
         long[] predicted = new long[k];
         for (JsonNode row : matrix) for (int p = 0; p < k; p++) predicted[p] += row.path(p).asLong();
         h.append("<h2>Confusion matrix (test)</h2>\n<p class=\"sub\">rows: actual class, columns: predicted class; ")
                 .append("shade: share of the row</p>\n<table class=\"cm\"><tr><th class=\"l\">actual \\ predicted</th>");
-        for (int p = 0; p < k; p++) h.append("<th>").append(p).append("</th>");
+        for (int p = 0; p < k; p++) h.append("<th>").append(esc(label[p])).append("</th>");
         h.append("<th>recall</th></tr>\n");
         for (int a = 0; a < k; a++) {
             JsonNode row = matrix.get(a);
             long total = 0;
             for (int p = 0; p < k; p++) total += row.path(p).asLong();
-            h.append("<tr><th>").append(a).append("</th>");
+            h.append("<tr><th>").append(esc(label[a])).append("</th>");
             for (int p = 0; p < k; p++) {
                 long c = row.path(p).asLong();
                 double share = total == 0 ? 0 : (double) c / total;

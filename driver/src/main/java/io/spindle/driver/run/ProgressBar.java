@@ -60,13 +60,17 @@ public final class ProgressBar implements TrainingListener {
     @Override
     public void onEpochEnd(EpochStats s) {
         if (interactive) out.print("\r" + " ".repeat(110) + "\r");
+        out.println(epochLine(s, epochs));
+        out.flush();
+    }
+
+    /** The line that ends an epoch: loss, accuracy and the validation figures when measured, samples/s, seconds. */
+    public static String epochLine(EpochStats s, int epochs) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f", s.epoch(), epochs, s.trainLoss()));
         if (!Double.isNaN(s.trainAccuracy())) sb.append(String.format(Locale.ROOT, "  acc %.4f", s.trainAccuracy()));
         if (!Double.isNaN(s.validationLoss())) sb.append(String.format(Locale.ROOT, "  val_loss %.4f", s.validationLoss()));
         if (!Double.isNaN(s.validationAccuracy())) sb.append(String.format(Locale.ROOT, "  val_acc %.4f", s.validationAccuracy()));
-        sb.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.1f s", s.samplesPerSecond(), s.seconds()));
-        out.println(sb);
-        out.flush();
+        return sb.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.1f s", s.samplesPerSecond(), s.seconds())).toString();
     }
 
     static String clock(double seconds) {

@@ -68,10 +68,16 @@ public final class RunWriter {
         storage.writeString(Storage.join(dir, "history.csv"), history.toCsv());
     }
 
-    /** The summary a script reads: final metrics, throughput, and the run's provenance. */
-    public ObjectNode writeSummary(JobConfig job, History history, Evaluation test, SavedModel model, RunFigures run) throws IOException {
+    /**
+     * The summary a script reads: final metrics, throughput, and the run's provenance. Each figure names its set:
+     * {@code final_train_*} the training rows, {@code final_val_*} the {@code validationRows} validated after every
+     * epoch ({@code validation_source} says which), {@code test_*} data.test, evaluated once at the end.
+     */
+    public ObjectNode writeSummary(JobConfig job, History history, int validationRows, Evaluation test, SavedModel model,
+                                   RunFigures run) throws IOException {
         ObjectNode s = JSON.createObjectNode().put("name", job.name());
         if (test != null) {
+            s.put("test_source", "data.test " + job.data().test());
             s.put("test_loss", test.loss());
             if (test.confusion() != null) {
                 s.put("test_accuracy", test.accuracy());
@@ -83,9 +89,15 @@ public final class RunWriter {
         }
         s.put("final_train_loss", history.last().trainLoss());
         if (!Double.isNaN(history.last().trainAccuracy())) s.put("final_train_accuracy", history.last().trainAccuracy());
+        if (job.data().hasValidation()) {
+            s.put("validation_source", job.data().validationSource()).put("validation_rows", validationRows);
+            if (!Double.isNaN(history.last().validationLoss())) s.put("final_val_loss", history.last().validationLoss());
+            if (!Double.isNaN(history.last().validationAccuracy())) s.put("final_val_accuracy", history.last().validationAccuracy());
+        }
         s.put("train_samples_per_sec", history.samplesPerSecond());
         s.put("epochs", history.epochs().size());
         s.put("stopped_early", history.stoppedEarly());
+        if (history.stoppedEarly()) s.put("best_epoch", history.bestEpoch());
         s.put("workers", run.workers());
         s.put("collective", run.collective());
         s.put("collective_share", run.collectiveShare());
@@ -102,6 +114,10 @@ public final class RunWriter {
         s.put("data_fingerprint", model.provenance().dataFingerprint());
         s.put("spindle_version", model.provenance().spindleVersion());
         s.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        if (!job.data().classNames().isEmpty()) {
+            ArrayNode names = s.putArray("class_names");
+            job.data().classNames().forEach(names::add);
+        }
         if (test != null && test.confusion() != null) {
             ArrayNode rows = s.putArray("confusion_matrix");
             for (long[] row : test.confusion().counts()) {

@@ -5,7 +5,8 @@ package io.spindle.driver.spark;
  * and the per-epoch figures; every rank the share of its time spent in the collective. Plain arrays
  * only, so Kryo moves it without reflection tricks.
  */
-public final class WorkerResult {
+public final class WorkerResult implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     float[] params;
     float[] optimizerState;
     long iteration;

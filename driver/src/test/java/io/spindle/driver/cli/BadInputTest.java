@@ -53,6 +53,16 @@ class BadInputTest {
         assertRejected(train(out, "training.bucket_mib=0"), out, "training.bucket_mib", "a number > 0.0 and <= 1024");
         assertRejected(train(out, "training.bucket_mib=64"), out, "training.bucket_mib", "at most the model's gradients", "235146 parameters");
         assertRejected(train(out, "training.overlap=maybe"), out, "training.overlap", "true or false");
+        assertRejected(train(out, "data.class_names=[\"a\", \"b\"]"), out, "data.class_names", "2 names", "one per class", "10 units");
+        assertRejected(train(out, "data.class_names=[\"a\", \"a\"]"), out, "data.class_names", "distinct");
+        assertRejected(train(out, "data.validation_split=1.5"), out, "data.validation_split", "1.5", "strictly between 0 and 1");
+        assertRejected(train(out, "data.validation_split=0"), out, "data.validation_split", "strictly between 0 and 1");
+        assertRejected(train(out, "data.validation_split=0.1", "data.validation=" + CliRunner.MINI + "/t10k-images-idx3-ubyte.gz"), out,
+                "data.validation_split", "one or the other");
+        assertRejected(train(out, "data.validation=/nonexistent/v.csv"), out, "data.validation", "does not exist");
+        // data.test is evaluated once at the end, never watched: early stopping on val_* needs validation rows.
+        assertRejected(train(out, "training.early_stopping={\"monitor\": \"val_loss\"}"), out, "training.early_stopping",
+                "add data.validation", "data.validation_split");
         assertRejected(train(out, "data.train=/nonexistent/fashion-mnist/train-images-idx3-ubyte.gz"), out,
                 "data.train", "does not exist", "apt-get install dataset-fashion-mnist");
     }

@@ -94,10 +94,21 @@ class DataSourcesTest {
         Path run = out.resolve("pq");
         CliRunner r = CliRunner.run("train", CliRunner.REPO + "/deploy/configs/fashion-mlp-small.json", "--out", run.toString(),
                 "--set", "data.train=" + data.resolve("fashion-train.parquet"), "--set", "data.test=" + data.resolve("fashion-test.parquet"),
-                "--set", "data.features_column=pixels", "--set", "training.epochs=2", "--set", "training.workers=2");
+                "--set", "data.features_column=pixels", "--set", "training.epochs=2", "--set", "training.workers=2",
+                "--set", "data.validation_split=0.25");
         assertEquals(0, r.exitCode(), r.err() + r.out());
-        assertTrue(r.out().contains("2,000 training rows, 500 test rows"), r.out());
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        int validationRows = summary.get("validation_rows").asInt();
+        assertTrue(validationRows > 400 && validationRows < 600, "a quarter of 2,000 rows held out: " + validationRows);
+        assertTrue(r.out().contains(String.format(Locale.ROOT, "%,d training rows, %,d validation rows, 500 test rows", 2000 - validationRows,
+                validationRows)), r.out());
         assertTrue(accuracy(run) > 0.65, "accuracy " + accuracy(run));
+        // evaluate reads Parquet as train does, and finds the test accuracy train reported.
+        CliRunner eval = CliRunner.run("evaluate", run.toString(), "--data", data.resolve("fashion-test.parquet").toString(),
+                "--features-column", "pixels");
+        assertEquals(0, eval.exitCode(), eval.err() + eval.out());
+        JsonNode figures = JSON.readTree(eval.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        assertEquals(accuracy(run), figures.get("accuracy").asDouble(), 1e-9);
         JsonNode job = JSON.readTree(run.resolve("job.json").toFile());
         assertEquals("parquet", job.get("data").get("format").asText());
         assertTrue(JSON.readTree(run.resolve("summary.json").toFile()).get("data_fingerprint").asText().startsWith("xxhash64-xor:"));
@@ -111,11 +122,28 @@ class DataSourcesTest {
                 "--set", "data.test=" + data.resolve("blobs.json"));
         assertEquals(0, r.exitCode(), r.err() + r.out());
         assertTrue(accuracy(json) > 0.9, "accuracy " + accuracy(json));
+        // predict reads JSON lines as train does and writes Parquet (by the extension) or CSV.
+        Path preds = out.resolve("preds.parquet");
+        CliRunner p = CliRunner.run("predict", json.toString(), "--data", data.resolve("blobs.json").toString(),
+                "--features-column", "x0,x1,x2,x3", "--out", preds.toString());
+        assertEquals(0, p.exitCode(), p.err() + p.out());
+        org.apache.spark.sql.Dataset<Row> table = spark.read().parquet(preds.toString());
+        assertEquals(List.of("row", "predicted", "p_0", "p_1", "p_2"), List.of(table.columns()));
+        assertEquals(600, table.count());
+        long right = spark.read().json(data.resolve("blobs.json").toString()).withColumn("row", org.apache.spark.sql.functions.expr("monotonically_increasing_id()"))
+                .join(table, "row").filter("label = predicted").count();
+        assertEquals(accuracy(json), right / 600.0, 1e-9);
 
         Path svm = out.resolve("svm");
         r = blobs(svm, "--set", "data.train=" + data.resolve("blobs.libsvm"), "--set", "data.test=" + data.resolve("blobs.libsvm"));
         assertEquals(0, r.exitCode(), r.err() + r.out());
         assertTrue(accuracy(svm) > 0.9, "accuracy " + accuracy(svm));
+        Path csv = out.resolve("svm-preds.txt");
+        p = CliRunner.run("predict", svm.toString(), "--data", data.resolve("blobs.libsvm").toString(), "--out", csv.toString());
+        assertEquals(0, p.exitCode(), p.err() + p.out());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("row,predicted,p_0,p_1,p_2", lines.get(0));
+        assertEquals(601, lines.size());
     }
 
     @Test

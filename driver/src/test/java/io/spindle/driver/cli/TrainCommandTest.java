@@ -21,6 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final String FASHION_CLASSES = "[\"T-shirt/top\", \"Trouser\", \"Pullover\", \"Dress\", \"Coat\", \"Sandal\", \"Shirt\","
+            + " \"Sneaker\", \"Bag\", \"Ankle boot\"]";
+
     static String[] trainArgs(String job, Path out, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", CliRunner.REPO + "/deploy/configs/" + job, "--out", out.toString()));
         a.addAll(List.of(CliRunner.miniData()));
@@ -32,7 +35,7 @@ class TrainCommandTest {
     void trainWritesARunDirectoryThenEvaluateAndPredictUseIt(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         CliRunner r = CliRunner.run(trainArgs("fashion-mlp.json", run, "--set", "training.epochs=3", "--set", "training.batch_size=64",
-                "--set", "training.workers=2"));
+                "--set", "training.workers=2", "--set", "data.class_names=" + FASHION_CLASSES));
         assertEquals(0, r.exitCode(), r.err());
         for (String f : List.of("model.spindle", "history.csv", "summary.json", "job.json", "report.html", "loss.png", "accuracy.png")) {
             assertTrue(Files.exists(run.resolve(f)), f + " missing; out: " + r.out());
@@ -55,6 +58,10 @@ class TrainCommandTest {
         assertEquals(0, eval.exitCode(), eval.err());
         JsonNode metrics = JSON.readTree(eval.out().lines().reduce((a, b) -> b).orElseThrow());
         assertEquals(summary.get("test_accuracy").asDouble(), metrics.get("accuracy").asDouble(), 1e-9);
+        // data.class_names name the classes in the confusion matrix (evaluate's and the report's) and in predict's output.
+        assertTrue(eval.out().contains("T-shirt/top") && eval.out().lines().anyMatch(l -> l.trim().startsWith("Ankle boot")), eval.out());
+        assertEquals("Sneaker", summary.get("class_names").get(7).asText());
+        assertTrue(Files.readString(run.resolve("report.html")).contains("<th>Ankle boot</th>"));
 
         Path csv = dir.resolve("pred.csv");
         CliRunner pred = CliRunner.run("predict", run.resolve("model.spindle").toString(), "--data",
@@ -62,10 +69,11 @@ class TrainCommandTest {
         assertEquals(0, pred.exitCode(), pred.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals(501, lines.size());
-        assertTrue(lines.get(0).startsWith("row,predicted,p_0,"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("row,predicted,predicted_class,p_0,"), lines.get(0));
         String[] first = lines.get(1).split(",");
+        assertEquals(JSON.readTree(run.resolve("job.json").toFile()).at("/data/class_names/" + first[1]).asText(), first[2]);
         double sum = 0;
-        for (int i = 2; i < first.length; i++) sum += Double.parseDouble(first[i]);
+        for (int i = 3; i < first.length; i++) sum += Double.parseDouble(first[i]);
         assertEquals(1.0, sum, 1e-4, "class probabilities sum to one");
 
         // The saved model is the trained one: loading and evaluating reproduces the summary.
@@ -90,12 +98,43 @@ class TrainCommandTest {
         Path run = dir.resolve("es");
         // min_delta so large that no epoch after the first improves: patience 1 ends the job after epoch 2.
         CliRunner r = CliRunner.run(trainArgs("fashion-mlp-small.json", run, "--set", "training.epochs=6", "--set", "training.workers=2",
+                "--set", "data.validation_split=0.1",
                 "--set", "training.early_stopping={\"monitor\": \"val_loss\", \"patience\": 1, \"min_delta\": 1e9}"));
         assertEquals(0, r.exitCode(), r.err() + r.out());
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
         assertEquals(2, summary.get("epochs").asInt(), summary.toString());
         assertTrue(summary.get("stopped_early").asBoolean());
+        assertEquals(1, summary.get("best_epoch").asInt());
         assertEquals(3, Files.readAllLines(run.resolve("history.csv")).size());
+    }
+
+    @Test
+    void theValidationSetIsHeldOutOfTrainingAndTheTestSetIsOnlyEvaluatedAtTheEnd(@TempDir Path dir) throws Exception {
+        Path split = dir.resolve("split"), named = dir.resolve("named");
+        CliRunner r = CliRunner.run(trainArgs("fashion-mlp-small.json", split, "--set", "training.epochs=2", "--set", "data.validation_split=0.2"));
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        JsonNode s = JSON.readTree(split.resolve("summary.json").toFile());
+        int all = io.spindle.core.data.IdxReader.read(Path.of(CliRunner.MINI, "train-images-idx3-ubyte.gz"),
+                Path.of(CliRunner.MINI, "train-labels-idx1-ubyte.gz")).size();
+        int held = (int) Math.round(all * 0.2);
+        assertEquals("data.validation_split 0.2 of data.train", s.get("validation_source").asText());
+        assertEquals(held, s.get("validation_rows").asInt());
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%,d training rows, %,d validation rows", all - held, held)), r.out());
+        assertTrue(s.has("final_val_loss") && s.has("final_val_accuracy") && s.has("test_accuracy"), s.toString());
+        assertTrue(s.get("test_source").asText().startsWith("data.test "), s.toString());
+        List<String> history = Files.readAllLines(split.resolve("history.csv"));
+        double lastValLoss = Double.parseDouble(history.get(2).split(",")[3]);
+        assertEquals(s.get("final_val_loss").asDouble(), lastValLoss, 1e-4 * lastValLoss);
+        assertTrue(Math.abs(s.get("final_val_loss").asDouble() - s.get("test_loss").asDouble()) > 1e-9, "validation figures are not the test's");
+        String report = Files.readString(split.resolve("report.html"));
+        assertTrue(report.contains("data.validation_split 0.2 of data.train") && report.contains("validation set (after every epoch)"), report);
+
+        CliRunner n = CliRunner.run(trainArgs("fashion-mlp-small.json", named, "--set", "training.epochs=1",
+                "--set", "data.validation=" + CliRunner.MINI + "/t10k-images-idx3-ubyte.gz"));
+        assertEquals(0, n.exitCode(), n.err() + n.out());
+        JsonNode t = JSON.readTree(named.resolve("summary.json").toFile());
+        assertEquals(t.get("test_samples").asInt(), t.get("validation_rows").asInt());
+        assertTrue(t.get("validation_source").asText().startsWith("data.validation "), t.toString());
     }
 
     @Test

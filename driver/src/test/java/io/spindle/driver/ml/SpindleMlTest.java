@@ -47,7 +47,7 @@ class SpindleMlTest {
     @BeforeAll
     static void start() {
         spark = SparkSessions.getOrCreate("spindle-ml-test", "local[2]", 2);
-        blobs = blobs(600, 7);
+        blobs = blobs(spark, 600, 7);
     }
 
     @AfterAll
@@ -56,7 +56,7 @@ class SpindleMlTest {
     }
 
     /** Three Gaussian blobs in four numeric columns x0..x3, label 0..2 as a double. */
-    static Dataset<Row> blobs(int n, long seed) {
+    static Dataset<Row> blobs(SparkSession spark, int n, long seed) {
         Random rng = new Random(seed);
         double[][] centres = {{2, 0, 0, 1}, {-2, 1, 0, -1}, {0, -2, 2, 0}};
         List<Row> rows = new ArrayList<>();
@@ -134,6 +134,10 @@ class SpindleMlTest {
         assertTrue(metrics[1] > metrics[0] && metrics[1] > 0.85, java.util.Arrays.toString(metrics));
         SpindleClassificationModel best = (SpindleClassificationModel) ((PipelineModel) cv.bestModel()).stages()[1];
         assertEquals(1e-2, best.savedModel().optimizer().get("learning_rate").asDouble(), 1e-12);
+        // The fitted model keeps the grid point it was fitted with, and every other param of its estimator.
+        assertEquals(1e-2, best.getLearningRate());
+        assertEquals(3, best.getEpochs());
+        assertEquals(NETWORK, best.getNetwork());
     }
 
     @Test
@@ -155,6 +159,13 @@ class SpindleMlTest {
         assertEquals(1.0, w[2], 0.02);
         double r2 = new RegressionEvaluator().setLabelCol("y").setMetricName("r2").evaluate(model.transform(df));
         assertTrue(r2 > 0.999, "r2 " + r2);
+        // Spark's RegressionModel contract: predict(Vector) is what transform adds; numFeatures is the input width.
+        assertEquals(2, model.numFeatures());
+        Row first = model.transform(df).first();
+        List<Double> xs = first.getList(0);
+        assertEquals(first.<Double>getAs("prediction"), model.predict(org.apache.spark.ml.linalg.Vectors.dense(xs.get(0), xs.get(1))), 1e-6);
+        Dataset<Row> none = model.setPredictionCol("").transform(df);
+        assertEquals(List.of(df.columns()), List.of(none.columns()), "predictionCol \"\" adds no column");
     }
 
     @Test

@@ -1,0 +1,52 @@
+package io.spindle.driver.ml;
+
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+
+import java.io.Serializable;
+
+/**
+ * The Param objects of {@link SpindleParams}, created once per estimator or model (a Param belongs to
+ * its owner's uid), with their docs, validators and defaults.
+ */
+public final class TrainingParams implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** What {@code earlyStoppingMonitor} may watch: the validation set's figures. */
+    static final String[] MONITORS = {"val_loss", "val_accuracy"};
+    final Param<String> network, optimizer, validationIndicatorCol, earlyStoppingMonitor;
+    final DoubleParam learningRate;
+    final IntParam epochs, batchSize, workers, earlyStoppingPatience;
+    final LongParam seed;
+    final BooleanParam verbose;
+
+    TrainingParams(Params owner) {
+        network = new Param<>(owner, "network", "the network as JSON: a job file's model section {\"input_shape\": [...], \"layers\": [...]} or a whole job file");
+        optimizer = new Param<>(owner, "optimizer", "the optimizer as JSON, as a job file's optimizer section, e.g. {\"type\": \"adam\"}");
+        learningRate = new DoubleParam(owner, "learningRate", "learning rate (> 0); overrides the optimizer's when set", ParamValidators.gt(0));
+        epochs = new IntParam(owner, "epochs", "passes over the rows (>= 1)", ParamValidators.gtEq(1));
+        batchSize = new IntParam(owner, "batchSize", "global batch size (>= 1), a multiple of workers", ParamValidators.gtEq(1));
+        workers = new IntParam(owner, "workers", "data-parallel workers: tasks of one Spark barrier stage (>= 1)", ParamValidators.gtEq(1));
+        seed = new LongParam(owner, "seed", "seed of the initial weights, dropout and data order");
+        verbose = new BooleanParam(owner, "verbose", "print one line per epoch while fitting (loss, accuracy, validation figures, samples/s)");
+        validationIndicatorCol = new Param<>(owner, "validationIndicatorCol", "name of a boolean column: true marks a validation row,"
+                + " held out of training and evaluated after every epoch");
+        earlyStoppingPatience = new IntParam(owner, "earlyStoppingPatience", "stop after this many epochs without improvement of"
+                + " earlyStoppingMonitor on the validation rows and keep the best epoch's weights (>= 0; 0 = off; needs validationIndicatorCol)",
+                ParamValidators.gtEq(0));
+        earlyStoppingMonitor = new Param<>(owner, "earlyStoppingMonitor", "what early stopping watches: val_loss or val_accuracy (classifier only)",
+                ParamValidators.inArray(MONITORS));
+        owner.setDefault(optimizer, "{\"type\": \"adam\"}");
+        owner.setDefault(epochs, 5);
+        owner.setDefault(batchSize, 32);
+        owner.setDefault(workers, 1);
+        owner.setDefault(seed, 42L);
+        owner.setDefault(verbose, true);
+        owner.setDefault(earlyStoppingPatience, 0);
+        owner.setDefault(earlyStoppingMonitor, "val_loss");
+    }
+}
