@@ -41,8 +41,16 @@ import java.util.Locale;
  * {@code train --resume RUN_DIR}: continue that run from its newest good checkpoint with its saved job.json.
  */
 final class TrainCommand {
-    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--master SPARK_MASTER]\n"
-            + "  train --resume RUN_DIR [--set key=value ...] [--master SPARK_MASTER]";
+    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--master SPARK_MASTER] [--no-ui] [--verbose]\n"
+            + "  train --resume RUN_DIR [--set key=value ...] [--master SPARK_MASTER] [--no-ui] [--verbose]";
+    static final String HELP = USAGE + "\n" + String.join("\n",
+            "Validates the job, loads its data, trains on Spark and writes the run directory (model, history, summary, report).",
+            "  --set key=value   override a job field by its dotted path, e.g. --set training.epochs=1 --set model.layers[1].units=512",
+            "  --out DIR         the run directory (default: the job's output.dir, else runs/<name>)",
+            "  --master URL      Spark master (default: spark-submit's, else local[training.workers])",
+            "  --resume RUN_DIR  continue a stopped run from its newest intact checkpoint, with its own job.json",
+            "  --no-ui           no Spark web UI (by default it is on and its address is printed once)",
+            "  --verbose         Spark's INFO logs on stderr too (also SPINDLE_LOG=INFO)");
 
     private final Storage storage;
     private final PrintStream out;
@@ -53,7 +61,7 @@ final class TrainCommand {
     }
 
     int run(String[] argv) throws IOException {
-        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master", "resume"), List.of());
+        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master", "resume"), List.of("no-ui", "verbose"));
         String resumeDir = args.option("resume");
         JobConfig job;
         if (resumeDir != null) {
@@ -86,7 +94,7 @@ final class TrainCommand {
         new RunWriter(storage, job.outputDir()).writeJob(job);
         if (job.data().viaSpark()) {
             // Parquet, JSON and LibSVM need Spark's readers, so the session comes first.
-            return inSession(job, args.option("master"), spark -> trainOnDataFrames(spark, trainer(spark, store, from), resolved, start));
+            return inSession(job, args.option("master"), !args.flag("no-ui"), spark -> trainOnDataFrames(spark, trainer(spark, store, from), resolved, start));
         }
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
@@ -94,7 +102,7 @@ final class TrainCommand {
         if (test != null) checkDataFitsModel(job, test, "data.test");
 
         printPlan(job, train.size(), test);
-        return inSession(job, args.option("master"), spark -> finish(spark, resolved,
+        return inSession(job, args.option("master"), !args.flag("no-ui"), spark -> finish(spark, resolved,
                 trainer(spark, store, from).trainFromSource(resolved, train, test, progressBar()), test, train.fingerprint(), start));
     }
 
@@ -109,9 +117,12 @@ final class TrainCommand {
         int run(SparkSession spark) throws IOException;
     }
 
-    private static int inSession(JobConfig job, String master, SparkWork work) throws IOException {
+    private int inSession(JobConfig job, String master, boolean ui, SparkWork work) throws IOException {
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), master, job.distributed().workers());
+        SparkSession spark = SparkSessions.getOrCreate("spindle: " + job.name(), master, job.distributed().workers(), ui);
+        if (ownSession && spark.sparkContext().uiWebUrl().isDefined()) {
+            out.println("Spark UI: " + spark.sparkContext().uiWebUrl().get());
+        }
         try {
             return work.run(spark);
         } finally {
