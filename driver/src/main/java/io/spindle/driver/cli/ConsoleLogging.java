@@ -4,7 +4,6 @@ import io.spindle.core.config.ConfigException;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.DefaultConfiguration;
 
 import java.net.URISyntaxException;
@@ -33,13 +32,16 @@ public final class ConsoleLogging {
             else rest.add(a);
         }
         Level level = verbose ? Level.INFO : level(spindleLog);
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        // The context Spark logs to: log4j's own class loader's. Under spark-submit --packages this class comes from a
+        // child loader, whose default context would be a separate one that Spark never writes to.
+        LoggerContext context = (LoggerContext) LogManager.getContext(LogManager.class.getClassLoader(), false);
         if (context.getConfiguration() instanceof DefaultConfiguration) {
             // Nobody configured log4j (no log4j2.properties on the classpath, no -Dlog4j2.configurationFile): use ours.
             context.setConfigLocation(resource());
         }
         // A cluster's own log4j2.properties still holds for its appenders; only the level is the user's choice here.
-        Configurator.setRootLevel(level == null ? Level.WARN : level);
+        context.getConfiguration().getRootLogger().setLevel(level == null ? Level.WARN : level);
+        context.updateLoggers();
         return rest.toArray(new String[0]);
     }
 

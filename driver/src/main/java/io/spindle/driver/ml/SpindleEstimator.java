@@ -19,6 +19,7 @@ import io.spindle.driver.job.CheckpointConfig;
 import io.spindle.driver.job.DataConfig;
 import io.spindle.driver.job.DistributedConfig;
 import io.spindle.driver.job.JobConfig;
+import io.spindle.driver.spark.SparkLineCheck;
 import io.spindle.driver.spark.DistributedTrainer;
 import io.spindle.driver.run.TrainedModel;
 import org.apache.spark.ml.Estimator;
@@ -177,6 +178,8 @@ public abstract class SpindleEstimator<M extends SpindleModel<M>, E extends Spin
 
     @Override
     public M fit(Dataset<?> dataset) {
+        // A jar of another Spark/Scala line (a wrong --packages coordinate) fails here with both lines named.
+        SparkLineCheck.require();
         transformSchema(dataset.schema());
         JobConfig job = job();
         SparkSession spark = dataset.sparkSession();
