@@ -42,6 +42,11 @@ public final class ConsoleLogging {
         // A cluster's own log4j2.properties still holds for its appenders; only the level is the user's choice here.
         context.getConfiguration().getRootLogger().setLevel(level == null ? Level.WARN : level);
         context.updateLoggers();
+        // spark-submit resets logging before it calls main and Spark configures it again when the context starts;
+        // spark.log.level (Spark 3.5+) is applied after that. A level the user gave with --conf stays.
+        if (System.getProperty("spark.log.level") == null) {
+            System.setProperty("spark.log.level", (level == null ? Level.WARN : level).name());
+        }
         return rest.toArray(new String[0]);
     }
 

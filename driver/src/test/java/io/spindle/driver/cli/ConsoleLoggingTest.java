@@ -18,6 +18,7 @@ class ConsoleLoggingTest {
     @AfterEach
     void restore() {
         org.apache.logging.log4j.core.config.Configurator.setRootLevel(before);
+        System.clearProperty("spark.log.level");
     }
 
     @Test
@@ -25,10 +26,12 @@ class ConsoleLoggingTest {
         String[] rest = ConsoleLogging.configure(new String[] {"train", "job.json"}, null);
         assertArrayEquals(new String[] {"train", "job.json"}, rest);
         assertEquals(Level.WARN, LogManager.getRootLogger().getLevel());
+        assertEquals("WARN", System.getProperty("spark.log.level"), "what SparkContext applies after spark-submit's own set-up");
         assertTrue(!LogManager.getLogger("org.apache.spark.SparkContext").isInfoEnabled(), "Spark's INFO lines are hidden");
 
         rest = ConsoleLogging.configure(new String[] {"train", "--verbose", "job.json"}, null);
         assertArrayEquals(new String[] {"train", "job.json"}, rest, "--verbose is the launcher's, not the verb's");
+        System.clearProperty("spark.log.level");
         assertEquals(Level.INFO, LogManager.getRootLogger().getLevel());
 
         ConsoleLogging.configure(new String[] {"train"}, "debug");
