@@ -10,10 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * m = m·β1 + g·(1-β1);  v = v·β2 + g·g·(1-β2);  p = p - m·α / (sqrt(v) + ε)
  * </pre>
  * with α the bias-corrected rate (see {@code Optimizer}). libnd4j's adam_updater needs a second op to apply
- * its step and runs sqrt as a scalar loop: on 235k floats it took ~0.7 ms, this ~0.12 ms with SIMD.
+ * its step and runs sqrt as a scalar loop; this one pass in SIMD is several times faster (bench/RESULTS.md).
  *
  * <p>Values too small to move a parameter are zero ({@link TinyValues}): a gradient below 1e-16 in magnitude and a
- * moment below 1e-30. Subnormal moments made the step ~8x slower (1.1 ms instead of 0.14 on fashion-mlp); the
+ * moment below 1e-30. Subnormal moments made the step several times slower on fashion-mlp; the
  * flushed values change an update by less than α·1e-8 with the default ε of 1e-7.
  */
 public final class AdamKernel {

@@ -16,7 +16,7 @@ public final class TinyValues {
     /**
      * A loss gradient entry below this is zero. A confident softmax gives wrong classes probabilities of e^-90 and
      * less, subnormal in float: by epoch 32 of fashion-mlp 3.6% of the loss gradient was, and every backward GEMM
-     * that read it slowed (0.94 -> 1.11 ms a step). 1e-30 leaves products with a few layers of weights normal, and
+     * that read it slowed (bench/RESULTS.md). 1e-30 leaves products with a few layers of weights normal, and
      * such an entry adds less than float's resolution to any parameter gradient that anything else feeds.
      */
     public static final float LOSS_GRADIENT = 1e-30f;

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Counting correct predictions of a batch: the training loops' running accuracy. One Java pass over the
- * scores' memory; on a [64, 10] batch the native arg-max, cast and count cost ~100 µs, this ~1 µs.
+ * scores' memory; on a small batch the native arg-max, cast and count cost about a hundred times more.
  */
 public final class Accuracy {
 

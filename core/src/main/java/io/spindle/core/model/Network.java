@@ -34,7 +34,7 @@ public final class Network {
     private final ParamLayout layout;
     private final INDArray params;
     private final INDArray grads;
-    /** The gradient buffer's memory, mapped once: zeroing it is a memset, not a native op (~20 µs and 4 KB of garbage a step). */
+    /** The gradient buffer's memory, mapped once: zeroing it is a memset, not a native op with its set-up and garbage every step. */
     private final Pointer gradMemory;
     private final long gradBytes;
     private final List<ParamSpec> specs = new ArrayList<>();

@@ -147,8 +147,8 @@ public final class BatchNorm implements Layer {
     }
 
     // Backward (sums over batch and positions, N of them): dβ = Σ dy, dγ = Σ dy·x̂,
-    // dx = γ·s · (dy − dβ/N − x̂·dγ/N). libnd4j's batchnorm_bp gives the same but took 22 ms on
-    // [32, 32, 28, 28] against ~3 ms for these passes.
+    // dx = γ·s · (dy − dβ/N − x̂·dγ/N). libnd4j's batchnorm_bp gives the same, several times slower than
+    // these passes on image batches (bench/RESULTS.md).
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
         if (kernelRan) {

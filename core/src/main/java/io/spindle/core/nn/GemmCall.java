@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One call site's {@code c = alpha·op(a)·op(b) + beta·c}: the op {@link Nd4j#gemm} runs (libnd4j's
  * {@code matmul}, oneDNN on the AVX-512 build, so the same bits), through a native op context kept
- * while the arrays stay the same. {@code Nd4j.gemm} builds a new op and context each call — ~20 µs and
- * ~4 KB of garbage, as long as a whole small GEMM — most of it binding the arrays. A layer that reuses its
+ * while the arrays stay the same. {@code Nd4j.gemm} builds a new op and context each call, with garbage,
+ * costing as long as a whole small GEMM (bench/RESULTS.md) — most of it binding the arrays. A layer that reuses its
  * buffers (the MLP path) binds once; a call with another array gets a new context, not a rebound one: a
  * libnd4j context keeps every array it was ever given until it is destroyed, so rebinding one leaked
  * each array it had held. One instance per call site and thread, like the layer buffers it is called with.

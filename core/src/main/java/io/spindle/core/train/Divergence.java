@@ -27,8 +27,8 @@ public final class Divergence {
 
     /**
      * A quick sum that is finite whenever every value is (unless it overflows, which the exact check then
-     * settles): Σx² as one BLAS dot for contiguous buffers — ~20 µs on 235k floats against ~220 µs for
-     * libnd4j's sum reduction — and the plain sum otherwise.
+     * settles): Σx² as one BLAS dot for contiguous buffers — an order of magnitude faster than libnd4j's sum
+     * reduction — and the plain sum otherwise.
      */
     private static double sumOfSquaresOrSum(INDArray x) {
         if (x.rank() == 1 && x.elementWiseStride() == 1) return Nd4j.getBlasWrapper().dot(x, x);

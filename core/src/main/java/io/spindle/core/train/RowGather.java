@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Copies chosen rows of a [N, W] source into the first rows of a [B, W] target, one bulk memory copy per row.
- * (Nd4j.pullRows did the same natively but spent ~60 µs a call building index and shape buffers.) A source
+ * (Nd4j.pullRows did the same natively but spent longer per call building index and shape buffers.) A source
  * of 2 GiB or more, beyond what one buffer addresses, is gathered by pullRows still.
  */
 final class RowGather {

@@ -5,6 +5,7 @@ import io.spindle.driver.run.Storage;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
 
 /**
  * Dispatches a verb and turns every user-facing failure into one clear line on stderr and an
@@ -19,16 +20,19 @@ public final class Cli {
             "  " + ReportCommand.USAGE,
             "  " + InspectCommand.USAGE + "         (named parameters: shapes, statistics, values of tiny ones)",
             "  shell [--master URL]          (deploy/spindle only: the Scala shell with Spindle loaded)",
-            "  help");
+            "  help [VERB]                   (or VERB --help, VERB -h: one verb's usage)",
+            "  --verbose (any verb) or SPINDLE_LOG=INFO|DEBUG|...: Spark's own logs on stderr (default: WARN and above)");
 
     private Cli() {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+        if (args.length == 0 || isHelp(args[0])) {
+            if (args.length > 1) return verbUsage(args[1], out, err);
             (args.length == 0 ? err : out).println(USAGE);
             return args.length == 0 ? 2 : 0;
         }
+        if (Arrays.stream(args).skip(1).anyMatch(a -> a.equals("--help") || a.equals("-h"))) return verbUsage(args[0], out, err);
         Storage storage = Storage.withDefaults();
         try {
             return switch (args[0]) {
@@ -37,10 +41,7 @@ public final class Cli {
                 case "predict" -> new PredictCommand(storage, out).run(args);
                 case "report" -> new ReportCommand(storage, out).run(args);
                 case "inspect" -> new InspectCommand(storage, out).run(args);
-                default -> {
-                    err.println("spindle: unknown verb \"" + args[0] + "\"\n" + USAGE);
-                    yield 2;
-                }
+                default -> unknownVerb(args[0], err);
             };
         } catch (NativeLibraryCheck.NativeLibraryException e) {
             err.println("spindle: " + e.getMessage());
@@ -57,5 +58,29 @@ public final class Cli {
             if (System.getenv("SPINDLE_DEBUG") != null) e.printStackTrace(err);
             return 1;
         }
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("help") || arg.equals("--help") || arg.equals("-h");
+    }
+
+    /** {@code help VERB}, {@code VERB --help}, {@code VERB -h}: that verb's usage on stdout. */
+    private static int verbUsage(String verb, PrintStream out, PrintStream err) {
+        String usage = switch (verb) {
+            case "train" -> TrainCommand.HELP;
+            case "evaluate" -> EvaluateCommand.USAGE;
+            case "predict" -> PredictCommand.USAGE;
+            case "report" -> ReportCommand.USAGE;
+            case "shell" -> "shell [--master URL]   (deploy/spindle only: the Scala shell with spark bound and Spindle loaded)";
+            default -> null;
+        };
+        if (usage == null) return unknownVerb(verb, err);
+        out.println("usage: spindle " + usage);
+        return 0;
+    }
+
+    private static int unknownVerb(String verb, PrintStream err) {
+        err.println("spindle: unknown verb \"" + verb + "\"\n" + USAGE);
+        return 2;
     }
 }

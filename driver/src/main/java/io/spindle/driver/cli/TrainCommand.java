@@ -45,8 +45,17 @@ import java.util.Locale;
  * {@code train --resume RUN_DIR}: continue that run from its newest good checkpoint with its saved job.json.
  */
 final class TrainCommand {
-    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--overwrite] [--master SPARK_MASTER]\n"
-            + "  train --resume RUN_DIR [--set key=value ...] [--master SPARK_MASTER]";
+    static final String USAGE = "train JOB.json [--set key=value ...] [--out DIR] [--overwrite] [--master SPARK_MASTER] [--no-ui] [--verbose]\n"
+            + "  train --resume RUN_DIR [--set key=value ...] [--master SPARK_MASTER] [--no-ui] [--verbose]";
+    static final String HELP = USAGE + "\n" + String.join("\n",
+            "Validates the job, loads its data, trains on Spark and writes the run directory (model, history, summary, report).",
+            "  --set key=value   override a job field by its dotted path, e.g. --set training.epochs=1 --set model.layers[1].units=512",
+            "  --out DIR         the run directory (default: the job's output.dir, else runs/<name>)",
+            "  --overwrite       write into a non-empty directory that is not a Spindle run directory",
+            "  --master URL      Spark master (default: spark-submit's, else local[training.workers])",
+            "  --resume RUN_DIR  continue a stopped run from its newest intact checkpoint, with its own job.json",
+            "  --no-ui           no Spark web UI (by default it is on and its address is printed once)",
+            "  --verbose         Spark's INFO logs on stderr too (also SPINDLE_LOG=INFO)");
 
     private final Storage storage;
     private final PrintStream out;
@@ -57,7 +66,7 @@ final class TrainCommand {
     }
 
     int run(String[] argv) throws IOException {
-        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master", "resume"), List.of("overwrite"));
+        Args args = Args.parse("train", argv, 1, List.of("set", "out", "master", "resume"), List.of("overwrite", "no-ui", "verbose"));
         String resumeDir = args.option("resume");
         JobConfig job;
         if (resumeDir != null) {
@@ -74,7 +83,7 @@ final class TrainCommand {
         new RunDirectory(storage, job.outputDir()).checkUsable(resumeDir != null, args.flag("overwrite"), out::println);
         try (RunLock lock = RunLock.acquire(storage, job.outputDir(), out::println)) {
             try {
-                return train(job, resumeDir, args.option("master"));
+                return train(job, resumeDir, args.option("master"), !args.flag("no-ui"));
             } catch (TrainingDivergedException e) {
                 // Settings that diverged are no job to resume with: a plain --resume goes on with the ones before.
                 if (resumeDir == null || !new RunWriter(storage, job.outputDir()).restorePreviousJob()) throw e;
@@ -87,7 +96,7 @@ final class TrainCommand {
     }
 
     /** The run itself, once its directory is this run's alone. */
-    private int train(JobConfig job, String resumeDir, String master) throws IOException {
+    private int train(JobConfig job, String resumeDir, String master, boolean ui) throws IOException {
         CheckpointStore store = new CheckpointStore(storage, job.outputDir(), job.checkpoint().keep());
         Checkpoint resumeFrom = null;
         if (resumeDir != null) {
@@ -105,7 +114,7 @@ final class TrainCommand {
         JobConfig resolved = job;
         if (job.data().viaSpark()) {
             // Parquet, JSON and LibSVM need Spark's readers, so the session comes first.
-            return inSession(job, master, spark -> trainOnDataFrames(spark, trainer(spark, store, resolved, from), resolved, start));
+            return inSession(job, master, ui, spark -> trainOnDataFrames(spark, trainer(spark, store, resolved, from), resolved, start));
         }
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
@@ -117,12 +126,12 @@ final class TrainCommand {
             // The held-out rows are drawn on the driver, so the workers get their shards from it rather than from the source.
             ValidationSplit split = ValidationSplit.of(train, job.data().validationSplit(), job.training().seed());
             printPlan(job, split.train().size(), split.validation(), test);
-            return inSession(job, master, spark -> finish(spark, resolved,
+            return inSession(job, master, ui, spark -> finish(spark, resolved,
                     trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progressBar()), split.validation(), test,
                     split.train().fingerprint(), start));
         }
         printPlan(job, train.size(), validation, test);
-        return inSession(job, master, spark -> finish(spark, resolved,
+        return inSession(job, master, ui, spark -> finish(spark, resolved,
                 trainer(spark, store, resolved, from).trainFromSource(resolved, train, validation, progressBar()), validation, test, train.fingerprint(), start));
     }
 
@@ -142,9 +151,12 @@ final class TrainCommand {
         int run(SparkSession spark) throws IOException;
     }
 
-    private static int inSession(JobConfig job, String master, SparkWork work) throws IOException {
+    private int inSession(JobConfig job, String master, boolean ui, SparkWork work) throws IOException {
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.getOrCreate("spindle " + job.name(), master, job.distributed().workers());
+        SparkSession spark = SparkSessions.getOrCreate("spindle: " + job.name(), master, job.distributed().workers(), ui);
+        if (ownSession && spark.sparkContext().uiWebUrl().isDefined()) {
+            out.println("Spark UI: " + spark.sparkContext().uiWebUrl().get());
+        }
         try {
             return work.run(spark);
         } finally {

@@ -22,6 +22,7 @@ import io.spindle.driver.job.DistributedConfig;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.run.TrainedModel;
 import io.spindle.driver.spark.DistributedTrainer;
+import io.spindle.driver.spark.SparkLineCheck;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -123,6 +124,8 @@ final class NetworkFit {
 
     /** Trains on {@code dataset}; epoch lines (when verbose) and warnings go to the caller's console, which Zeppelin shows as the paragraph runs. */
     static Result fit(SpindleParams p, Dataset<?> dataset, String featuresCol, String labelCol) {
+        // A jar of another Spark/Scala line (a wrong --packages coordinate) fails here with both lines named.
+        SparkLineCheck.require();
         long start = System.nanoTime();
         JobConfig job = job(p);
         int classes = classes(p, job.model());

@@ -8,10 +8,13 @@ import java.util.Locale;
 
 /**
  * The console progress bar: one redrawn line per epoch on a terminal (step, loss, samples/s, ETA),
- * a line at each quarter of the epoch when the output is a file or a pipe, then an epoch summary.
+ * a line at a quarter of the epoch when the output is a file or a pipe and the last line is 10 s old,
+ * then an epoch summary.
  */
 public final class ProgressBar implements TrainingListener {
     private static final int WIDTH = 24;
+    /** A log file gets a progress line no more often than this: short epochs need only their summary line. */
+    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     private final PrintStream out;
     private final boolean interactive;
     private int epochs;
@@ -32,7 +35,7 @@ public final class ProgressBar implements TrainingListener {
     public void onEpochStart(int epoch, int epochs, int steps) {
         this.epochs = epochs;
         this.epochStart = System.nanoTime();
-        this.lastDraw = 0;
+        this.lastDraw = interactive ? 0 : epochStart;
         this.lastQuarter = 0;
     }
 
@@ -40,7 +43,8 @@ public final class ProgressBar implements TrainingListener {
     public void onStep(int epoch, int step, int steps, double loss, double samplesPerSecond) {
         long now = System.nanoTime();
         int quarter = 4 * step / steps;
-        boolean draw = interactive ? (now - lastDraw > 100_000_000L || step == steps) : (quarter > lastQuarter && step < steps);
+        boolean draw = interactive ? (now - lastDraw > 100_000_000L || step == steps)
+                : (quarter > lastQuarter && step < steps && now - lastDraw >= LOG_INTERVAL_NANOS);
         if (!draw) return;
         lastDraw = now;
         lastQuarter = quarter;

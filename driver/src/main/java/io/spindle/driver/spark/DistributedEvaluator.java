@@ -20,12 +20,16 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Evaluates a model on Spark: the parameters are broadcast once, each partition evaluates its
  * shard of the test rows, and the partial confusion matrices (or regression sums) are merged.
  */
 public final class DistributedEvaluator {
+    /** What the Spark UI shows for a job (SparkContext.SPARK_JOB_DESCRIPTION). */
+    private static final String JOB_DESCRIPTION = "spark.job.description";
+
     private DistributedEvaluator() {
     }
 
@@ -33,10 +37,13 @@ public final class DistributedEvaluator {
         List<Shard> shards = ShardPlanner.split(data, partitions, 0, false);
         Broadcast<float[]> weights = sc.broadcast(params);
         List<EvaluationPartial> parts;
+        String description = sc.getLocalProperty(JOB_DESCRIPTION);
+        sc.setJobDescription(String.format(Locale.ROOT, "spindle: evaluation of %,d rows in %d partitions", data.size(), partitions));
         try {
             parts = sc.parallelize(shards, partitions)
                     .map(new EvaluateShard(model.toJson().toString(), loss.name(), weights)).collect();
         } finally {
+            sc.setLocalProperty(JOB_DESCRIPTION, description);
             weights.destroy();
         }
         double lossSum = 0;

@@ -12,15 +12,28 @@ public final class SparkSessions {
     private SparkSessions() {
     }
 
-    /** {@code master} overrides; null means "whatever spark-submit set, else local[workers]". */
+    /** spark-submit's application name when {@code --name} was not given: the main class. */
+    private static final String SUBMIT_DEFAULT_NAME = "io.spindle.driver.Main";
+
+    /** {@code master} overrides; null means "whatever spark-submit set, else local[workers]". No web UI in local mode. */
     public static SparkSession getOrCreate(String appName, String master, int workers) {
+        return getOrCreate(appName, master, workers, false);
+    }
+
+    /**
+     * As above; {@code ui} turns Spark's web UI on (unless spark.ui.enabled says otherwise), false turns it off.
+     * The application is named {@code appName} unless the user named it (spark-submit's default is the main class).
+     */
+    public static SparkSession getOrCreate(String appName, String master, int workers, boolean ui) {
         SparkConf conf = new SparkConf(true);
         if (master != null) {
             conf.setMaster(master);
         } else if (!conf.contains("spark.master")) {
             conf.setMaster("local[" + workers + "]");
         }
-        conf.setIfMissing("spark.app.name", appName);
+        if (!conf.contains("spark.app.name") || conf.get("spark.app.name").equals(SUBMIT_DEFAULT_NAME)) {
+            conf.set("spark.app.name", appName);
+        }
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName());
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
@@ -29,8 +42,12 @@ public final class SparkSessions {
         // which first fetches the fat jar) register, and a resumed attempt starts as soon as they have.
         conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s");
         conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "60");
-        if (conf.get("spark.master").startsWith("local")) {
-            conf.setIfMissing("spark.ui.enabled", "false");
+        if (!ui) {
+            conf.set("spark.ui.enabled", "false");
+        } else {
+            conf.setIfMissing("spark.ui.enabled", "true");
+            // Spark's own stage bar (which some spark-defaults switch on) would draw over Spindle's progress bar.
+            conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         }
         return SparkSession.builder().config(conf).getOrCreate();
     }

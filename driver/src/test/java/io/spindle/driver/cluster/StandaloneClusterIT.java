@@ -82,6 +82,11 @@ class StandaloneClusterIT {
             String log = run(300, submitArgs(clusterRun).toArray(new String[0]));
             undisturbedSeconds = (System.nanoTime() - start) / 1e9;
             assertTrue(log.contains("epoch 8/8"), tail(log));
+            // deploy/standalone/submit leaves the driver's UI on and prints its address once; the app is named after the job.
+            assertEquals(1, log.split("Spark UI: http://", -1).length - 1, tail(log));
+            String apps = new String(java.net.URI.create("http://127.0.0.1:" + ENV.get("SPINDLE_MASTER_UI_PORT") + "/json/").toURL()
+                    .openStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(apps.contains("\"name\" : \"spindle: fashion-mlp\"") || apps.contains("\"name\":\"spindle: fashion-mlp\""), apps);
         }
         return clusterRun;
     }
