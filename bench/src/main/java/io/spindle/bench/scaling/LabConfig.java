@@ -52,7 +52,7 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
         require(steps >= 1 && steps <= 10_000, "steps", "[1, 10000]", steps);
     }
 
-    /** The default scenario of issue 15: N = 2, 4, 8; 2.5 M parameters; 100 ms compute; 1 Gbit/s links. */
+    /** The default scenario of issue 15: N = 2, 4, 8, 2.5 M parameters, one tenth of a second of compute, 1 Gbit/s links. */
     public static LabConfig defaults() {
         return new LabConfig(List.of(2, 4, 8), List.of(LabMode.values()), 2_500_000, 100, 1.0 / 3, 20, 1.0,
                 1.0, 3, 20);

@@ -2,17 +2,11 @@ package io.spindle.driver.spark;
 
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.Dataset;
-import io.spindle.core.model.Network;
-import io.spindle.core.train.EarlyStoppingMonitor;
-import io.spindle.core.train.EpochStats;
-import io.spindle.core.train.Evaluation;
-import io.spindle.core.train.Evaluator;
 import io.spindle.core.train.History;
 import io.spindle.core.train.TrainingListener;
 import io.spindle.core.io.Checkpoint;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.run.CheckpointStore;
-import io.spindle.worker.StartPoint;
 import io.spindle.worker.Shard;
 import io.spindle.worker.SyncMode;
 import io.spindle.worker.SyncPlan;
@@ -25,13 +19,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import scala.reflect.ClassTag$;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -155,7 +146,7 @@ public final class DistributedTrainer {
         if (from != null) ResumeCheck.compatible(from, job, plan);
         // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
         JavaRDD<Shard> rdd = shards.persist(StorageLevel.MEMORY_ONLY_SER());
-        Progress progress = new Progress(job, validation, listener,
+        StageProgress progress = new StageProgress(job, validation, listener,
                 checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint), log);
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
         long redone = 0;
@@ -196,7 +187,7 @@ public final class DistributedTrainer {
     }
 
     /** One barrier stage: every worker trains from {@code from} (or the start) to the end; returns every rank's result, rank 0 first. */
-    private List<WorkerResult> runAttempt(JobConfig job, TrainingPlan plan, JavaRDD<Shard> rdd, Progress progress, int attempt,
+    private List<WorkerResult> runAttempt(JobConfig job, TrainingPlan plan, JavaRDD<Shard> rdd, StageProgress progress, int attempt,
                                     Checkpoint from) throws Exception {
         int workers = job.distributed().workers();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -264,11 +255,11 @@ public final class DistributedTrainer {
         }
     }
 
-    private static Outcome outcome(List<WorkerResult> ranks, Progress progress, int attempts, long redone) {
+    private static Outcome outcome(List<WorkerResult> ranks, StageProgress progress, int attempts, long redone) {
         WorkerResult rank0 = ranks.get(0);
         History history = progress.history(rank0);
-        float[] params = progress.monitor.paramsToRestore() != null
-                ? progress.monitor.paramsToRestore().toFloatVector() : rank0.params;
+        float[] params = progress.paramsToRestore() != null
+                ? progress.paramsToRestore().toFloatVector() : rank0.params;
         double[] perEpoch = new double[rank0.epochs.length];
         for (int e = 0; e < perEpoch.length; e++) {
             double[] f = rank0.epochs[e];
@@ -301,103 +292,6 @@ public final class DistributedTrainer {
         if (workers > slots) {
             throw new ConfigException("training.workers", workers, "at most " + slots + " with Spark master " + master
                     + ": every worker is a task of one barrier stage and all must run at once; use --master local[" + workers + "] or fewer workers");
-        }
-    }
-
-    /** Turns rank 0's messages into listener events; validates each epoch and applies early stopping. */
-    private static final class Progress implements MetricsServer.Listener {
-        private final JobConfig job;
-        private final Dataset validation;
-        private final TrainingListener listener;
-        private final EarlyStoppingMonitor monitor;
-        private final CheckpointWriter checkpoints;
-        private final LossGrowthWatch lossGrowth;
-        private List<EpochStats> epochs = new ArrayList<>();
-        private int currentEpoch;
-        private volatile long furthestStep, lastCheckpoint;
-
-        Progress(JobConfig job, Dataset validation, TrainingListener listener, CheckpointWriter checkpoints, Consumer<String> log) {
-            this.job = job;
-            this.validation = validation;
-            this.listener = listener;
-            this.monitor = new EarlyStoppingMonitor(job.training().earlyStopping());
-            this.checkpoints = checkpoints;
-            this.lossGrowth = new LossGrowthWatch(job.optimizer().schedule(), log);
-        }
-
-        /** A new attempt starts at {@code from} (null: the beginning); the epochs after it will be reported again. */
-        void startAttempt(Checkpoint from) {
-            if (from != null) epochs = new ArrayList<>(from.history());
-            else epochs.clear();
-            currentEpoch = 0;
-            furthestStep = from == null ? 0 : from.globalStep();
-            lastCheckpoint = -1;
-            if (!epochs.isEmpty()) lossGrowth.firstEpoch(epochs.get(0).trainLoss());
-        }
-
-        /** A finished attempt whose last state (global step {@code iteration}) was not saved has lost work: it fails. */
-        void requireCheckpointAt(long iteration) {
-            if (lastCheckpoint != iteration) {
-                throw new AttemptFailure.IncompleteProgress("training ended at global step " + iteration + " but the driver's last checkpoint "
-                        + (lastCheckpoint < 0 ? "of this attempt was never written" : "is at global step " + lastCheckpoint)
-                        + ": a scheduled checkpoint was missed");
-            }
-        }
-
-        /** The furthest global step rank 0 reported finished in this attempt. */
-        long furthestStep() {
-            return furthestStep;
-        }
-
-        @Override
-        public void checkpoint(StartPoint start, INDArray params, INDArray optimizerState, long iteration) {
-            furthestStep = Math.max(furthestStep, iteration);
-            if (checkpoints != null && checkpoints.write(start, params, optimizerState, iteration, epochs)) lastCheckpoint = iteration;
-        }
-
-        @Override
-        public void step(int epoch, int step, int steps, double loss, double samplesPerSecond) {
-            furthestStep = Math.max(furthestStep, (long) (epoch - 1) * steps + step);
-            if (epoch != currentEpoch) {
-                currentEpoch = epoch;
-                listener.onEpochStart(epoch, job.training().epochs(), steps);
-            }
-            listener.onStep(epoch, step, steps, loss, samplesPerSecond);
-            lossGrowth.loss((long) (epoch - 1) * steps + step, loss);
-        }
-
-        @Override
-        public boolean epochEnd(int epoch, double[] f, INDArray params, INDArray optimizerState, long iteration) {
-            double valLoss = Double.NaN, valAccuracy = Double.NaN;
-            if (validation != null) {
-                Network net = Network.withParams(job.model(), params, job.training().seed());
-                Evaluation v = Evaluator.evaluate(net, job.loss(), validation, 512);
-                valLoss = v.loss();
-                valAccuracy = v.accuracy();
-            }
-            EpochStats stats = new EpochStats(epoch, f[0], f[1], valLoss, valAccuracy, f[2], f[3], f[4]);
-            epochs.add(stats);
-            listener.onEpochEnd(stats);
-            if (epoch == 1) lossGrowth.firstEpoch(stats.trainLoss());
-            lossGrowth.loss(iteration, stats.trainLoss());
-            furthestStep = Math.max(furthestStep, iteration);
-            if (checkpoints != null && checkpoints.write(new StartPoint(epoch + 1, 0, new double[3]), params, optimizerState, iteration, epochs)) {
-                lastCheckpoint = iteration;
-            }
-            // params was read fresh from the channel for this epoch, so the monitor may keep it as the best.
-            return monitor.update(stats, () -> params);
-        }
-
-        History history(WorkerResult rank0) {
-            if (epochs.size() < rank0.firstEpoch - 1 + rank0.epochs.length) {
-                // Progress messages are best effort; the stage's own result is authoritative for the epochs it ran.
-                epochs = new ArrayList<>(epochs.subList(0, Math.min(epochs.size(), rank0.firstEpoch - 1)));
-                for (int e = 0; e < rank0.epochs.length; e++) {
-                    double[] f = rank0.epochs[e];
-                    epochs.add(new EpochStats(rank0.firstEpoch + e, f[0], f[1], Double.NaN, Double.NaN, f[2], f[3], f[4]));
-                }
-            }
-            return History.of(epochs, monitor.stopped() ? monitor.bestEpoch() : -1);
         }
     }
 }
