@@ -69,7 +69,7 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
 
     /** {@code workers} workers with every other field at its default (a job file that names only the worker count). */
     public static DistributedConfig defaults(int workers) {
-        return new DistributedConfig(workers, "allreduce", 5, "auto", "float32", 120, true, 2);
+        return new DistributedConfig(workers, "allreduce", 5, "auto", "float32", 120, false, 2);
     }
 
     /**

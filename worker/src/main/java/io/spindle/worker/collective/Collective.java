@@ -38,7 +38,8 @@ public interface Collective extends AutoCloseable {
      * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
      */
     default void allReduceMean(INDArray buffer, long from, long to) {
-        allReduceMean(window(buffer, from, to));
+        // The whole buffer goes as it is: a view of it would cost the transport a copy in and out.
+        allReduceMean(from == 0 && to == buffer.length() ? buffer : window(buffer, from, to));
     }
 
     /**
