@@ -30,11 +30,6 @@ public record TrainingPlan(int epochs, int localBatch, int stepsPerEpoch, long s
         this(epochs, localBatch, stepsPerEpoch, seed, shuffle, new SyncPlan(sync, averagingFrequency, 0), stopOnRequest, checkpointEverySteps);
     }
 
-    /** This plan with another sync. */
-    public TrainingPlan withSync(SyncPlan other) {
-        return new TrainingPlan(epochs, localBatch, stepsPerEpoch, seed, shuffle, other, stopOnRequest, checkpointEverySteps);
-    }
-
     /** Steps per epoch when the smallest shard holds {@code minShardRows}: whole local batches only. */
     public static int stepsFor(int minShardRows, int localBatch) {
         return minShardRows / localBatch;

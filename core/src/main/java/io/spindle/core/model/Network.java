@@ -29,7 +29,10 @@ public final class Network {
     private final List<NodeRun> inputs = new ArrayList<>();
     private final List<NamedParameter> named = new ArrayList<>();
     /** For each node, where its parameters start in the flat buffer (after those of the nodes before it). */
-    private final List<Long> nodeStart = new ArrayList<>();
+    private final long[] nodeStart;
+    /** Training's listener and the node-level adapter made for it, kept: training passes the same one every step. */
+    private GradientsReady lastReady;
+    private GraphPass.NodeDone lastNodeDone;
     private final long[] outputShape;
     private final ParamLayout layout;
     private final INDArray params;
@@ -47,9 +50,10 @@ public final class Network {
         List<ParamLayout.Block> blocks = new ArrayList<>();
         config.inputs().forEach(in -> inputs.add(new NodeRun(in.name(), List.of(), null, new int[0], new boolean[0], false)));
         long offset = 0;
+        long[] starts = new long[plan.order().size()];
         for (int p = 0; p < plan.order().size(); p++) {
             GraphNode node = plan.order().get(p);
-            nodeStart.add(offset);
+            starts[p] = offset;
             int[] sources = plan.sources(p);
             boolean upstream = false;
             for (int s : sources) {
@@ -86,6 +90,7 @@ public final class Network {
             nodes.add(new NodeRun(node.name(), built, null, sources, hasParams, upstream));
         }
         this.outputShape = plan.outputShape(plan.order().size() - 1);
+        this.nodeStart = starts;
         this.layout = new ParamLayout(blocks, offset);
         if (params.length() != offset) {
             throw new IllegalArgumentException("the parameter buffer holds " + params.length()
@@ -191,9 +196,18 @@ public final class Network {
 
     private INDArray backward(INDArray gradOutput, boolean needInputGradient, GradientsReady ready) {
         if (gradMemory != null) Pointer.memset(gradMemory, 0, gradBytes);
-        GraphPass.backward(nodes, inputs, gradOutput, needInputGradient, ready == null ? null : p -> ready.readyFrom(nodeStart.get(p)));
+        GraphPass.backward(nodes, inputs, gradOutput, needInputGradient, nodeDone(ready));
         if (ready != null) ready.readyFrom(0);
         return needInputGradient ? joinInputGradients() : null;
+    }
+
+    private GraphPass.NodeDone nodeDone(GradientsReady ready) {
+        if (ready == null) return null;
+        if (ready != lastReady) {
+            lastNodeDone = p -> ready.readyFrom(nodeStart[p]);
+            lastReady = ready;
+        }
+        return lastNodeDone;
     }
 
     /** Hears, during backward, that the gradients at [offset, end of the buffer) will not change again in this step. */

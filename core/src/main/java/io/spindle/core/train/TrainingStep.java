@@ -45,8 +45,4 @@ public final class TrainingStep {
         long syncNanos = sync.update(at);
         return new StepResult(r.loss(), correct, batch.size(), syncNanos);
     }
-
-    public GradientSync sync() {
-        return sync;
-    }
 }

@@ -1,7 +1,6 @@
 package io.spindle.worker.collective;
 
 import java.util.Arrays;
-import java.util.List;
 
 /** How the workers of a stage reach each other: the resolved {@code training.transport} of a job. */
 public enum Transport {
@@ -31,9 +30,5 @@ public enum Transport {
     public static Transport parse(String name) {
         for (Transport t : values()) if (t.jsonName.equals(name)) return t;
         throw new IllegalArgumentException("transport must be one of " + Arrays.stream(values()).map(Transport::jsonName).toList() + ", got " + name);
-    }
-
-    public static List<String> names() {
-        return Arrays.stream(values()).map(Transport::jsonName).toList();
     }
 }
