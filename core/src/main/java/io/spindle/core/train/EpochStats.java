@@ -11,11 +11,11 @@ public record EpochStats(int epoch, double trainLoss, double trainAccuracy, doub
 
     String toCsv() {
         return epoch + "," + num(trainLoss) + "," + num(trainAccuracy) + "," + num(validationLoss) + ","
-                + num(validationAccuracy) + "," + String.format(java.util.Locale.ROOT, "%.1f", samplesPerSecond) + ","
-                + String.format(java.util.Locale.ROOT, "%.3f", seconds) + "," + num(learningRate);
+                + num(validationAccuracy) + "," + num(samplesPerSecond) + "," + num(seconds) + "," + num(learningRate);
     }
 
+    /** Exactly (the shortest text that reads back as the same double): a history read back must print as it did. */
     private static String num(double v) {
-        return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6g", v);
+        return Double.isNaN(v) ? "" : Double.toString(v);
     }
 }

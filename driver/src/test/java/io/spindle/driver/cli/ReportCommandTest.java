@@ -92,7 +92,7 @@ class ReportCommandTest {
         assertTrue(r.err().contains("summary.json is missing") && r.err().contains("not a finished Spindle run directory"), r.err());
 
         Path badCell = classificationRun(tmp.resolve("b"));
-        Files.writeString(badCell.resolve("history.csv"), Files.readString(badCell.resolve("history.csv")).replace("0.450000", "oops"));
+        Files.writeString(badCell.resolve("history.csv"), Files.readString(badCell.resolve("history.csv")).replace("3,0.45,", "3,oops,"));
         r = CliRunner.run("report", badCell.toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("history.csv: line 4: train_loss \"oops\" is not a number"), r.err());
