@@ -4,11 +4,11 @@ import java.io.Serializable;
 
 /**
  * How the replicas stay in step: the {@link SyncMode}, every how many steps parameters are averaged (in
- * {@code average} mode), and the size of the gradient buckets reduced while backward runs ({@code 0}: after it,
- * serially). Buckets apply where the ranks are separate processes (the ring, the coordinator); threads of one JVM
- * share the cores, so there is nothing to hide behind.
+ * {@code average} mode), the size of the gradient buckets ({@code 0}: one bucket of the whole buffer), and whether
+ * they are reduced while backward runs ({@code overlap}) or after it. Buckets apply where the ranks are separate
+ * processes (the ring, the coordinator); threads of one JVM share the cores, so there is nothing to hide behind.
  */
-public record SyncPlan(SyncMode mode, int averagingFrequency, long bucketBytes) implements Serializable {
+public record SyncPlan(SyncMode mode, int averagingFrequency, long bucketBytes, boolean overlap) implements Serializable {
 
     public SyncPlan {
         if (mode == null) throw new IllegalArgumentException("sync must be one of " + SyncMode.names());
@@ -18,10 +18,6 @@ public record SyncPlan(SyncMode mode, int averagingFrequency, long bucketBytes) 
 
     /** Gradients all-reduced every step, after backward. */
     public static SyncPlan allReduce() {
-        return new SyncPlan(SyncMode.ALLREDUCE, 1, 0);
-    }
-
-    public boolean overlapped() {
-        return bucketBytes > 0;
+        return new SyncPlan(SyncMode.ALLREDUCE, 1, 0, false);
     }
 }

@@ -21,13 +21,13 @@ public record TrainingPlan(int epochs, int localBatch, int stepsPerEpoch, long s
     /** A plan without mid-epoch checkpoints and without buckets. */
     public TrainingPlan(int epochs, int localBatch, int stepsPerEpoch, long seed, boolean shuffle,
                         SyncMode sync, int averagingFrequency, boolean stopOnRequest) {
-        this(epochs, localBatch, stepsPerEpoch, seed, shuffle, new SyncPlan(sync, averagingFrequency, 0), stopOnRequest, 0);
+        this(epochs, localBatch, stepsPerEpoch, seed, shuffle, new SyncPlan(sync, averagingFrequency, 0, false), stopOnRequest, 0);
     }
 
     /** As the plan without checkpoints, with mid-epoch checkpoints every {@code checkpointEverySteps}. */
     public TrainingPlan(int epochs, int localBatch, int stepsPerEpoch, long seed, boolean shuffle,
                         SyncMode sync, int averagingFrequency, boolean stopOnRequest, int checkpointEverySteps) {
-        this(epochs, localBatch, stepsPerEpoch, seed, shuffle, new SyncPlan(sync, averagingFrequency, 0), stopOnRequest, checkpointEverySteps);
+        this(epochs, localBatch, stepsPerEpoch, seed, shuffle, new SyncPlan(sync, averagingFrequency, 0, false), stopOnRequest, checkpointEverySteps);
     }
 
     /** Steps per epoch when the smallest shard holds {@code minShardRows}: whole local batches only. */

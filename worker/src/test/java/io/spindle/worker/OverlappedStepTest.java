@@ -66,9 +66,9 @@ class OverlappedStepTest {
     @MethodSource("cases")
     void overlappedTrainingGivesTheSerialStepsBits(Ranks.Kind kind, int n, WireFormat wire, double clipNorm) {
         OptimizerConfig adam = OptimizerConfig.adam(0.01).withClipNorm(clipNorm);
-        List<Run> serial = train(kind, n, wire, adam, 0, null);
+        List<Run> serial = train(kind, n, wire, adam, false, null);
         AtomicInteger onCommThread = new AtomicInteger();
-        List<Run> overlapped = train(kind, n, wire, adam, TINY_BUCKETS, onCommThread);
+        List<Run> overlapped = train(kind, n, wire, adam, true, onCommThread);
         for (int r = 0; r < n; r++) {
             assertArrayEquals(serial.get(r).params, overlapped.get(r).params, kind + " rank " + r + " parameters");
             assertArrayEquals(serial.get(r).state, overlapped.get(r).state, kind + " rank " + r + " optimizer state");
@@ -88,14 +88,14 @@ class OverlappedStepTest {
         OptimizerConfig adam = OptimizerConfig.adam(0.01);
         List<Run> serial, overlapped;
         try (Ranks group = Ranks.hierarchical(executors, Ranks.options().withChunkBytes(64))) {
-            serial = Ranks.inParallel(4, r -> trainInterleaved(group.ranks.get(r), r, 4, adam, 0));
+            serial = Ranks.inParallel(4, r -> trainInterleaved(group.ranks.get(r), r, 4, adam, false));
         }
         try (Ranks group = Ranks.hierarchical(executors, Ranks.options().withChunkBytes(64))) {
-            overlapped = Ranks.inParallel(4, r -> trainInterleaved(group.ranks.get(r), r, 4, adam, TINY_BUCKETS));
+            overlapped = Ranks.inParallel(4, r -> trainInterleaved(group.ranks.get(r), r, 4, adam, true));
         }
         Run one;
         try (Ranks single = Ranks.open(Ranks.Kind.IN_JVM, 1, Ranks.options())) {
-            one = trainInterleaved(single.ranks.get(0), 0, 1, adam, 0);
+            one = trainInterleaved(single.ranks.get(0), 0, 1, adam, false);
         }
         for (int r = 0; r < 4; r++) {
             assertArrayEquals(serial.get(r).params, overlapped.get(r).params, "rank " + r + ": overlapped = serial");
@@ -110,7 +110,7 @@ class OverlappedStepTest {
      * Rank {@code rank} of {@code n}, local batch {@code 32 / n} without shuffling, on rows arranged so that every global
      * batch of 32 is the union of the ranks' local batches: N workers see what one worker with batch 32 sees.
      */
-    private static Run trainInterleaved(Collective c, int rank, int n, OptimizerConfig optimizer, long bucketBytes) {
+    private static Run trainInterleaved(Collective c, int rank, int n, OptimizerConfig optimizer, boolean overlap) {
         int local = 32 / n, rows = 128;
         int[] mine = java.util.stream.IntStream.range(0, rows).filter(i -> (i % 32) / local == rank).toArray();
         Dataset all = rows(rows);
@@ -119,7 +119,7 @@ class OverlappedStepTest {
         WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
         loop.synchronizeParameters();
         loop.run(Shard.of(rank, all, mine).toDataset(), new TrainingPlan(EPOCHS, local, mine.length / local, 1, false,
-                new SyncPlan(SyncMode.ALLREDUCE, 1, bucketBytes), false, 0));
+                new SyncPlan(SyncMode.ALLREDUCE, 1, TINY_BUCKETS, overlap), false, 0));
         return new Run(net.params().toFloatVector(), opt.state().toFloatVector());
     }
 
@@ -133,10 +133,10 @@ class OverlappedStepTest {
                 GraphNode.of("logits", Dense.Config.of(3, ActivationFunction.IDENTITY), "sum")), "logits");
         List<Run> serial, overlapped;
         try (Ranks group = Ranks.open(Ranks.Kind.RING, 3, Ranks.options().withChunkBytes(64))) {
-            serial = Ranks.inParallel(3, r -> trainOne(residual, group.ranks.get(r), r, 3, OptimizerConfig.adam(0.01), 0));
+            serial = Ranks.inParallel(3, r -> trainOne(residual, group.ranks.get(r), r, 3, OptimizerConfig.adam(0.01), false));
         }
         try (Ranks group = Ranks.open(Ranks.Kind.RING, 3, Ranks.options().withChunkBytes(64))) {
-            overlapped = Ranks.inParallel(3, r -> trainOne(residual, group.ranks.get(r), r, 3, OptimizerConfig.adam(0.01), TINY_BUCKETS));
+            overlapped = Ranks.inParallel(3, r -> trainOne(residual, group.ranks.get(r), r, 3, OptimizerConfig.adam(0.01), true));
         }
         for (int r = 0; r < 3; r++) assertArrayEquals(serial.get(r).params, overlapped.get(r).params, "rank " + r);
     }
@@ -146,7 +146,7 @@ class OverlappedStepTest {
         try (Ranks group = Ranks.open(Ranks.Kind.RING, 2, Ranks.options())) {
             group.onAll(c -> {
                 Network net = Network.initialized(MODEL, 5, DataType.FLOAT);
-                SyncPlan buckets = new SyncPlan(SyncMode.ALLREDUCE, 1, TINY_BUCKETS);
+                SyncPlan buckets = new SyncPlan(SyncMode.ALLREDUCE, 1, TINY_BUCKETS, true);
                 try (var sharded = SyncChoice.of(buckets, net, OptimizerConfig.adam(0.01).create(net.layout(), DataType.FLOAT), c);
                      var replicated = SyncChoice.of(buckets, net, OptimizerConfig.adam(0.01).withClipNorm(1).create(net.layout(), DataType.FLOAT), c)) {
                     assertInstanceOf(OverlappedShardedSync.class, sharded);
@@ -164,7 +164,7 @@ class OverlappedStepTest {
             List<Object> outcomes = Ranks.outcomes(2, r -> {
                 Collective c = group.ranks.get(r);
                 Collective dying = r == 1 ? new DiesAtWindowedCall(c, 3) : c;
-                return trainOne(dying, r, 2, OptimizerConfig.adam(0.01), TINY_BUCKETS);
+                return trainOne(dying, r, 2, OptimizerConfig.adam(0.01), true);
             });
             double seconds = (System.nanoTime() - start) / 1e9;
             CollectiveException e = assertInstanceOf(CollectiveException.class, outcomes.get(0), String.valueOf(outcomes.get(0)));
@@ -177,7 +177,7 @@ class OverlappedStepTest {
 
     @Test
     void strangersOnTheRingsPortsChangeNothing() throws Exception {
-        List<Run> clean = train(Ranks.Kind.RING, 3, WireFormat.FLOAT32, OptimizerConfig.adam(0.01), TINY_BUCKETS, null);
+        List<Run> clean = train(Ranks.Kind.RING, 3, WireFormat.FLOAT32, OptimizerConfig.adam(0.01), true, null);
         try (Ranks group = Ranks.open(Ranks.Kind.RING, 3, Ranks.options().withChunkBytes(64))) {
             AtomicBoolean training = new AtomicBoolean(true);
             Thread strangers = new Thread(() -> {
@@ -196,7 +196,7 @@ class OverlappedStepTest {
                 }
             });
             strangers.start();
-            List<Run> disturbed = Ranks.inParallel(3, r -> trainOne(group.ranks.get(r), r, 3, OptimizerConfig.adam(0.01), TINY_BUCKETS));
+            List<Run> disturbed = Ranks.inParallel(3, r -> trainOne(group.ranks.get(r), r, 3, OptimizerConfig.adam(0.01), true));
             training.set(false);
             strangers.join(10_000);
             for (int r = 0; r < 3; r++) assertArrayEquals(clean.get(r).params, disturbed.get(r).params, "rank " + r);
@@ -206,26 +206,26 @@ class OverlappedStepTest {
     private record Run(float[] params, float[] state) {
     }
 
-    private static List<Run> train(Ranks.Kind kind, int n, WireFormat wire, OptimizerConfig optimizer, long bucketBytes, AtomicInteger onCommThread) {
+    private static List<Run> train(Ranks.Kind kind, int n, WireFormat wire, OptimizerConfig optimizer, boolean overlap, AtomicInteger onCommThread) {
         try (Ranks group = Ranks.open(kind, n, Ranks.options().withChunkBytes(64).withWireFormat(wire))) {
             return Ranks.inParallel(n, r -> {
                 Collective c = onCommThread == null ? group.ranks.get(r) : new CountsCommThreadCalls(group.ranks.get(r), onCommThread);
-                return trainOne(c, r, n, optimizer, bucketBytes);
+                return trainOne(c, r, n, optimizer, overlap);
             });
         }
     }
 
-    private static Run trainOne(Collective c, int rank, int n, OptimizerConfig optimizer, long bucketBytes) {
-        return trainOne(MODEL, c, rank, n, optimizer, bucketBytes);
+    private static Run trainOne(Collective c, int rank, int n, OptimizerConfig optimizer, boolean overlap) {
+        return trainOne(MODEL, c, rank, n, optimizer, overlap);
     }
 
-    private static Run trainOne(ModelConfig model, Collective c, int rank, int n, OptimizerConfig optimizer, long bucketBytes) {
+    private static Run trainOne(ModelConfig model, Collective c, int rank, int n, OptimizerConfig optimizer, boolean overlap) {
         Network net = Network.initialized(model, 5 + rank, DataType.FLOAT);
         Optimizer opt = optimizer.create(net.layout(), DataType.FLOAT);
         WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
         loop.synchronizeParameters();
         TrainingPlan plan = new TrainingPlan(EPOCHS, LOCAL_BATCH, ROWS_PER_RANK / LOCAL_BATCH, 1, true,
-                new SyncPlan(SyncMode.ALLREDUCE, 1, bucketBytes), false, 0);
+                new SyncPlan(SyncMode.ALLREDUCE, 1, TINY_BUCKETS, overlap), false, 0);
         loop.run(shard(rank, n), plan);
         return new Run(net.params().toFloatVector(), opt.state().toFloatVector());
     }

@@ -154,6 +154,11 @@ class ShardedStepLoopTest {
         }
 
         @Override
+        public Optimizer shard(java.util.List<Range> ranges) {
+            return new NoFusedMean(inner.shard(ranges));
+        }
+
+        @Override
         public double learningRate() {
             return inner.learningRate();
         }

@@ -57,10 +57,11 @@ public final class ScalingWorker {
         Network net = LabNetwork.of(config.parameters(), config.layers());
         Optimizer sgd = OptimizerConfig.sgd(1e-9).create(net.layout(), DataType.FLOAT);
         long bucketBytes = (long) Math.ceil(config.bucketMib() * (1 << 20));
-        // The training step's own syncs: the all-reduce after backward, or bucket by bucket while it runs.
+        // The training step's own syncs: the same buckets all-reduced after backward, or while it runs.
+        GradientBuckets buckets = new GradientBuckets(net.layout(), bucketBytes);
         try (GradientSync sync = mode.overlapped
-                ? new OverlappedAllReduceSync(net, sgd, ring, new GradientBuckets(net.layout(), bucketBytes))
-                : new AllReduceSync(net, sgd, ring)) {
+                ? new OverlappedAllReduceSync(net, sgd, ring, buckets)
+                : new AllReduceSync(net, sgd, ring, buckets)) {
             ring.barrier();
             for (int s = 0; s < config.warmupSteps(); s++) {
                 step(model, sync, s);

@@ -6,7 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What every optimizer shares: argument checks, penalties, clipping, weight decay, the step counter
@@ -96,6 +98,17 @@ abstract class FlatOptimizer implements Optimizer {
             throw new IllegalStateException("clipping by global norm needs every gradient, so this optimizer cannot be sharded");
         }
         return config.build(layout.slice(from, to), dataType, slice.sub(from, to));
+    }
+
+    @Override
+    public final Optimizer shard(List<Range> ranges) {
+        if (!shardable()) {
+            throw new IllegalStateException("clipping by global norm needs every gradient, so this optimizer cannot be sharded");
+        }
+        if (ranges.size() == 1) return shard(ranges.get(0).from(), ranges.get(0).to());
+        List<Optimizer> parts = new ArrayList<>(ranges.size());
+        for (Range r : ranges) parts.add(config.build(layout.slice(r.from(), r.to()), dataType, slice.follower(r.from(), r.to())));
+        return new RangeShard(ranges, parts, slice, numParams, config.schedule());
     }
 
     private static void clipByGlobalNorm(INDArray grads, double clipNorm) {

@@ -2,6 +2,8 @@ package io.spindle.core.optim;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.List;
+
 /**
  * Updates one flat parameter buffer in place from its flat gradient; built by {@link OptimizerConfig#create}.
  * Its state is one flat buffer of {@code k × numParams} values, row r holding one per-parameter
@@ -52,6 +54,23 @@ public interface Optimizer {
      * @throws IllegalStateException when not {@link #shardable()}
      */
     Optimizer shard(long from, long to);
+
+    /**
+     * An optimizer for several disjoint parameter ranges that a step updates together, as one step: stepping it with
+     * the <em>whole</em> {@code params} and {@code grads} buffers updates those ranges (and their state) only and
+     * advances {@link #iteration()} once. A sharded step whose collective cuts each gradient bucket into its own
+     * chunks owns one chunk per bucket. Its {@link #state()} is this optimizer's whole buffer.
+     *
+     * @throws IllegalStateException when not {@link #shardable()}
+     */
+    Optimizer shard(List<Range> ranges);
+
+    /** The parameters [from, to) of a buffer. */
+    record Range(long from, long to) {
+        public Range {
+            if (from < 0 || to < from) throw new IllegalArgumentException("a range is [from, to) with 0 <= from <= to, got [" + from + ", " + to + ")");
+        }
+    }
 
     /** The scheduled rate the next step will use. */
     double learningRate();

@@ -17,20 +17,22 @@ final class StateSlice {
     private final long from;
     private final long length;
     private final long[] iteration;    // one counter shared by a parent and its shards
+    private final boolean advances;    // false for one range of a several-range shard, which advances once per step
 
-    private StateSlice(INDArray buffer, long total, long from, long length, long[] iteration) {
+    private StateSlice(INDArray buffer, long total, long from, long length, long[] iteration, boolean advances) {
         this.buffer = buffer;
         this.total = total;
         this.from = from;
         this.length = length;
         this.iteration = iteration;
+        this.advances = advances;
     }
 
     /** A fresh zero state of {@code rows} rows for {@code total} parameters. */
     static StateSlice whole(DataType type, int rows, long total) {
         long n = rows * total;
         INDArray buffer = FlatOptimizer.zeros(type, n);
-        return new StateSlice(buffer, total, 0, total, new long[1]);
+        return new StateSlice(buffer, total, 0, total, new long[1], true);
     }
 
     /** The window [from, to) of this slice (offsets relative to it), sharing buffer and counter. */
@@ -38,7 +40,13 @@ final class StateSlice {
         if (from < 0 || to > length || from > to) {
             throw new IllegalArgumentException("a shard must lie within [0, " + length + "] but was [" + from + ", " + to + ")");
         }
-        return new StateSlice(buffer, total, this.from + from, to - from, iteration);
+        return new StateSlice(buffer, total, this.from + from, to - from, iteration, true);
+    }
+
+    /** {@link #sub} whose steps leave the shared counter alone: the caller advances it once for all its ranges. */
+    StateSlice follower(long from, long to) {
+        StateSlice sub = sub(from, to);
+        return new StateSlice(buffer, total, sub.from, sub.length, iteration, false);
     }
 
     /** Row {@code r} of this slice, a c-ordered view. */
@@ -65,6 +73,11 @@ final class StateSlice {
     }
 
     void advance() {
+        if (advances) iteration[0]++;
+    }
+
+    /** Advances the shared counter whatever this slice's own steps do. */
+    void advanceShared() {
         iteration[0]++;
     }
 }

@@ -162,6 +162,50 @@ class OptimizerTest {
         }
     }
 
+    /**
+     * Three workers that each own one chunk of every bucket (two buckets cut into three chunks each, as the ring cuts
+     * them): each steps its chunks as one step, and together they give the whole step's bits and state, with each
+     * parent's step counter advanced once per step, not once per range.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void aShardOfSeveralRangesStepsThemAsOneStep(String name, OptimizerConfig config) {
+        if (!config.create(LAYOUT, DataType.DOUBLE).shardable()) {
+            assertThrows(IllegalStateException.class, () -> config.create(LAYOUT, DataType.DOUBLE).shard(List.of(new Optimizer.Range(0, 1))), name);
+            return;
+        }
+        long[][] buckets = {{0, N / 2}, {N / 2, N}};
+        INDArray whole = initialParams(), sharded = initialParams();
+        Optimizer one = config.create(LAYOUT, DataType.DOUBLE);
+        List<Optimizer> workers = new ArrayList<>(), shards = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            List<Optimizer.Range> owned = new ArrayList<>();
+            for (long[] b : buckets) owned.add(new Optimizer.Range(b[0] + (b[1] - b[0]) * w / 3, b[0] + (b[1] - b[0]) * (w + 1) / 3));
+            workers.add(config.create(LAYOUT, DataType.DOUBLE));
+            shards.add(workers.get(w).shard(owned));
+        }
+        for (int k = 0; k < STEPS; k++) {
+            INDArray g = gradient(k);
+            one.step(whole, g.dup());
+            for (Optimizer shard : shards) shard.step(sharded, g.dup());
+        }
+        assertArrayEquals(whole.toDoubleVector(), sharded.toDoubleVector(), name);
+        double[] expectedState = one.state().toDoubleVector();
+        double[] merged = new double[expectedState.length];
+        for (int w = 0; w < 3; w++) {
+            assertEquals(STEPS, workers.get(w).iteration(), name + ": one advance per step");
+            assertEquals(one.learningRate(), shards.get(w).learningRate(), name);
+            double[] state = workers.get(w).state().toDoubleVector();
+            for (int i = 0; i < state.length; i++) {
+                long p = i % N;
+                for (long[] b : buckets) {
+                    if (p >= b[0] + (b[1] - b[0]) * w / 3 && p < b[0] + (b[1] - b[0]) * (w + 1) / 3) merged[i] = state[i];
+                }
+            }
+        }
+        assertArrayEquals(expectedState, merged, name + ": each worker's chunks of the state");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void aStepOnTheMeanOfGradientsGivesTheBitsOfTheMeanThenAStep(String name, OptimizerConfig config) {

@@ -62,9 +62,9 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
         return mib;
     }
 
-    /** The size of one gradient bucket in bytes, or 0 when the reduction runs after backward. */
+    /** The size of one gradient bucket in bytes: the ring cuts each bucket into its own chunks, overlapped or not. */
     public long bucketBytes() {
-        return overlap ? Math.max(4, (long) (bucketMib * (1 << 20))) : 0;
+        return Math.max(4, (long) (bucketMib * (1 << 20)));
     }
 
     /** {@code workers} workers with every other field at its default (a job file that names only the worker count). */

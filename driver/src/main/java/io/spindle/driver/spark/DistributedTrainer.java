@@ -135,7 +135,7 @@ public final class DistributedTrainer {
                     + ": each of the " + workers + " workers holds only " + minRows + " rows, fewer than one local batch of " + localBatch);
         }
         SyncPlan sync = new SyncPlan(SyncMode.parse(job.distributed().sync()), job.distributed().averagingFrequency(),
-                job.distributed().bucketBytes());
+                job.distributed().bucketBytes(), job.distributed().overlap());
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
                 job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
         warnIfNoExecutorIsShared(job);

@@ -30,10 +30,11 @@ public interface Collective extends AutoCloseable {
     void allReduceMean(INDArray buffer);
 
     /**
-     * {@link #allReduceMean} of the elements [from, to) of {@code buffer} alone, with the bits a whole-buffer call
-     * would give there (a bucket of the gradients, reduced while backward still writes the others; the rest of the
-     * buffer is neither read nor written). Transports whose summation order does not depend on an element's position
-     * reduce the window as a buffer of its own; the ring keeps each element in its whole-buffer chunk.
+     * {@link #allReduceMean} of the elements [from, to) of {@code buffer} alone, as if they were a buffer of their own
+     * (a bucket of the gradients, reduced while backward still writes the others; the rest of the buffer is neither
+     * read nor written). A ring cuts the window into its own N chunks, so every link carries a share of every bucket;
+     * its bits then depend on the windows, so a step that must give the same bits overlapped or not reduces the same
+     * windows both ways.
      *
      * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
      */
@@ -44,11 +45,20 @@ public interface Collective extends AutoCloseable {
 
     /**
      * The part of an {@code n}-element buffer this rank owns after {@link #reduceScatterMean} and contributes
-     * to {@link #allGather}. The shards of all ranks tile [0, n). A transport without a sharded path owns
-     * the whole buffer on every rank, which makes the pair an all-reduce followed by nothing.
+     * to {@link #allGather}: {@link #shardOf(long, long) shardOf(0, n)}.
      */
     default Shard shardOf(long n) {
-        return new Shard(0, n);
+        return shardOf(0, n);
+    }
+
+    /**
+     * The part of the window [from, to) this rank owns after {@link #reduceScatterMean(INDArray, long, long)} of it and
+     * contributes to {@link #allGather(INDArray, long, long)} of it. The shards of all ranks tile the window. A
+     * transport without a sharded path owns the whole window on every rank, which makes the pair an all-reduce followed
+     * by nothing.
+     */
+    default Shard shardOf(long from, long to) {
+        return new Shard(from, to);
     }
 
     /**
@@ -59,20 +69,17 @@ public interface Collective extends AutoCloseable {
      * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
      */
     default void reduceScatterMean(INDArray buffer) {
-        allReduceMean(buffer);
+        reduceScatterMean(buffer, 0, buffer.length());
     }
 
     /**
-     * {@link #reduceScatterMean} of the elements [from, to) of {@code buffer} alone: leaves the mean in this rank's
-     * {@link #shardOf}{@code (buffer.length())} part of the window, with the bits a whole-buffer call gives there. A
-     * transport without a sharded path (whose shard is the whole buffer) all-reduces the window.
+     * {@link #reduceScatterMean} of the window [from, to) of {@code buffer} as a buffer of its own: leaves the mean in
+     * this rank's {@link #shardOf(long, long)} part of the window, with the bits {@link #allReduceMean(INDArray, long,
+     * long)} of the same window gives there. A transport without a sharded path all-reduces the window.
      *
      * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
      */
     default void reduceScatterMean(INDArray buffer, long from, long to) {
-        if (shardOf(buffer.length()).length() != buffer.length()) {
-            throw new UnsupportedOperationException(getClass().getSimpleName() + " shards buffers but has no windowed reduce-scatter");
-        }
         allReduceMean(buffer, from, to);
     }
 
@@ -96,7 +103,18 @@ public interface Collective extends AutoCloseable {
      * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
      */
     default void allGather(INDArray buffer) {
-        // Every rank owns the whole buffer: there is nothing to gather.
+        allGather(buffer, 0, buffer.length());
+    }
+
+    /**
+     * {@link #allGather} of the window [from, to) alone: every rank's {@link #shardOf(long, long)} part of it reaches
+     * the others, exactly; the rest of the buffer is neither read nor written.
+     *
+     * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
+     */
+    default void allGather(INDArray buffer, long from, long to) {
+        requireWindow(buffer.length(), from, to);
+        // Every rank owns the whole window: there is nothing to gather.
     }
 
     /**

@@ -41,6 +41,11 @@ public abstract class ForwardingCollective implements Collective {
     }
 
     @Override
+    public Shard shardOf(long from, long to) {
+        return inner.shardOf(from, to);
+    }
+
+    @Override
     public void reduceScatterMean(INDArray buffer) {
         inner.reduceScatterMean(buffer);
     }
@@ -53,6 +58,11 @@ public abstract class ForwardingCollective implements Collective {
     @Override
     public void allGather(INDArray buffer) {
         inner.allGather(buffer);
+    }
+
+    @Override
+    public void allGather(INDArray buffer, long from, long to) {
+        inner.allGather(buffer, from, to);
     }
 
     @Override

@@ -71,13 +71,13 @@ public final class InJvmCollective implements Collective {
     }
 
     @Override
-    public Shard shardOf(long n) {
-        return new Shard(chunkStart(n, rank), chunkStart(n, rank + 1));
+    public Shard shardOf(long from, long to) {
+        return new Shard(chunkStart(from, to, rank), chunkStart(from, to, rank + 1));
     }
 
-    /** Where rank r's chunk of an n-element buffer starts: chunks differ in length by at most one. */
-    private long chunkStart(long n, int r) {
-        return n * r / group.size();
+    /** Where rank r's chunk of the window [from, to) starts: chunks differ in length by at most one. */
+    private long chunkStart(long from, long to, int r) {
+        return from + (to - from) * r / group.size();
     }
 
     @Override
@@ -94,9 +94,8 @@ public final class InJvmCollective implements Collective {
         }
         // Straight into this rank's own shard of its own buffer: the others read other shards of it. No closing
         // rendezvous, as the contract allows: a peer reads this buffer only until it reaches its next call.
-        Shard mine = shardOf(work.length());
-        long lo = Math.max(from, mine.from()), hi = Math.min(to, mine.to());
-        if (lo < hi) FloatLoops.mean(published(), work.memory(), (int) lo, (int) hi);
+        Shard mine = shardOf(from, to);
+        if (mine.length() > 0) FloatLoops.mean(published(), work.memory(), (int) mine.from(), (int) mine.to());
         work.writeBack();
     }
 
@@ -167,17 +166,23 @@ public final class InJvmCollective implements Collective {
 
     @Override
     public void allGather(INDArray buffer) {
+        allGather(buffer, 0, buffer.length());
+    }
+
+    @Override
+    public void allGather(INDArray buffer, long from, long to) {
+        Collective.requireWindow(buffer.length(), from, to);
         WorkBuffer work = WorkBuffer.of(buffer);
-        OpHeader header = begin(Operation.ALL_GATHER, work.length(), -1);
+        OpHeader header = begin(Operation.ALL_GATHER, to - from, -1);
         if (group.size() == 1) {
             return;
         }
         group.start(rank, header, work);
         ByteBuffer mine = work.memory();
         for (int r = 0; r < group.size(); r++) {
-            int from = (int) chunkStart(work.length(), r), to = (int) chunkStart(work.length(), r + 1);
-            if (r != rank && from < to && !sameMemory(group.published(r), work)) {
-                mine.put(from * 4, group.published(r).memory(), from * 4, (to - from) * 4);
+            int lo = (int) chunkStart(from, to, r), hi = (int) chunkStart(from, to, r + 1);
+            if (r != rank && lo < hi && !sameMemory(group.published(r), work)) {
+                mine.put(lo * 4, group.published(r).memory(), lo * 4, (hi - lo) * 4);
             }
         }
         // No closing rendezvous (see reduceScatterMean): an owner changes its shard only after its next call.

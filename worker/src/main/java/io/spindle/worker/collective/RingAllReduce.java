@@ -127,7 +127,6 @@ public final class RingAllReduce implements Collective {
         allReduceMean(buffer, 0, buffer.length());
     }
 
-    /** Reduces the window in the chunks its elements have in the whole buffer: a ring's summation order depends on them. */
     @Override
     public void allReduceMean(INDArray buffer, long from, long to) {
         Collective.requireWindow(buffer.length(), from, to);
@@ -143,8 +142,8 @@ public final class RingAllReduce implements Collective {
     }
 
     @Override
-    public Shard shardOf(long n) {
-        return new Partition(n, size, 1).chunk(RingLinks.ownedChunk(rank, size));
+    public Shard shardOf(long from, long to) {
+        return Partition.window(to, size, 1, from, to).chunk(RingLinks.ownedChunk(rank, size));
     }
 
     @Override
@@ -167,13 +166,19 @@ public final class RingAllReduce implements Collective {
 
     @Override
     public void allGather(INDArray buffer) {
+        allGather(buffer, 0, buffer.length());
+    }
+
+    @Override
+    public void allGather(INDArray buffer, long from, long to) {
+        Collective.requireWindow(buffer.length(), from, to);
         if (links == null) {
-            run(Operation.ALL_GATHER, WireFormat.FLOAT32, buffer.length(), -1, options.exactPieceValues(), header -> { });
+            run(Operation.ALL_GATHER, WireFormat.FLOAT32, to - from, -1, options.exactPieceValues(), header -> { });
             return;
         }
         WorkBuffer work = WorkBuffer.of(buffer);
-        run(Operation.ALL_GATHER, WireFormat.FLOAT32, work.length(), -1, options.exactPieceValues(),
-                header -> links.allGather(work, header));
+        run(Operation.ALL_GATHER, WireFormat.FLOAT32, to - from, -1, options.exactPieceValues(),
+                header -> links.allGather(work, header, from, to));
         work.writeBack();
     }
 

@@ -88,8 +88,8 @@ final class RingLinks {
      * Reduce-scatter: in step s this rank adds the chunk rank-s-1 arriving from rank-1 to its own and
      * passes it on, so chunk c is summed in the fixed order c, c+1, ..., c-1 (mod N) and ends, complete,
      * at rank c-1, which divides it by N. All-gather: each owner's mean travels round the ring and is
-     * copied, so every rank ends with the owner's bits. Only the elements in [from, to) take part, each in the chunk
-     * it has in the whole buffer (the same bits as a whole-buffer call there).
+     * copied, so every rank ends with the owner's bits. Only the elements in [from, to) take part, cut into chunks of
+     * their own.
      */
     void allReduceMean(WorkBuffer work, OpHeader header, long from, long to) {
         Partition chunks = reduceSteps(work, header, true, from, to);
@@ -146,8 +146,8 @@ final class RingLinks {
      * The all-gather steps of {@link #allReduceMean}, in exact float32 sent and received in place: each
      * owner's chunk travels round the ring and every rank copies it.
      */
-    void allGather(WorkBuffer work, OpHeader header) {
-        Partition chunks = new Partition(work.length(), size, options.exactPieceValues());
+    void allGather(WorkBuffer work, OpHeader header, long from, long to) {
+        Partition chunks = Partition.window(work.length(), size, options.exactPieceValues(), from, to);
         sender.sendOpHeader(header);
         for (Partition.Span piece : chunks.pieces(ownedChunk(rank, size))) {
             sender.sendData(() -> work.bytes(piece), NOTHING);

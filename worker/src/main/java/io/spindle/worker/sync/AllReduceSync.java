@@ -6,22 +6,29 @@ import io.spindle.core.train.GradientSync;
 import io.spindle.core.train.StepPosition;
 import io.spindle.worker.collective.Collective;
 
-/** Every replica all-reduces the whole gradient to its mean and runs the whole optimizer on it. */
+import java.util.List;
+
+/**
+ * Every replica all-reduces the whole gradient to its mean, bucket by bucket once backward is done, and runs the whole
+ * optimizer on it. The buckets are those the overlapped step reduces during backward, so both give the same bits.
+ */
 public final class AllReduceSync implements GradientSync {
     private final Network net;
     private final Optimizer optimizer;
     private final Collective collective;
+    private final List<GradientBuckets.Bucket> buckets;
 
-    public AllReduceSync(Network net, Optimizer optimizer, Collective collective) {
+    public AllReduceSync(Network net, Optimizer optimizer, Collective collective, GradientBuckets buckets) {
         this.net = net;
         this.optimizer = optimizer;
         this.collective = collective;
+        this.buckets = buckets.inBackwardOrder();
     }
 
     @Override
     public long update(StepPosition at) {
         long start = System.nanoTime();
-        collective.allReduceMean(net.grads());
+        for (GradientBuckets.Bucket b : buckets) collective.allReduceMean(net.grads(), b.from(), b.to());
         long reduced = System.nanoTime() - start;
         optimizer.step(net.params(), net.grads());
         return reduced;

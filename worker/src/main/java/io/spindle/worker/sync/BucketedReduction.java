@@ -5,8 +5,7 @@ import java.util.List;
 /**
  * Reduces the gradient buckets on a {@link CommunicationThread} as backward finishes them: a bucket is handed over
  * once the gradients from its first element on are final, and {@link #finish} waits for the last one. The buckets
- * go in the same order on every rank, and each element is reduced as in a whole-buffer call, so the result has the
- * serial step's bits.
+ * go in the same order on every rank, and the serial step reduces the same buckets, so the result has its bits.
  */
 final class BucketedReduction implements AutoCloseable {
 

@@ -18,9 +18,12 @@ public final class GradientBuckets {
 
     private final List<Bucket> backwardOrder;
 
+    /** Buckets of about {@code bucketBytes}; {@code 0} makes one bucket of the whole buffer. */
     public GradientBuckets(ParamLayout layout, long bucketBytes) {
-        if (bucketBytes < 4) throw new IllegalArgumentException("a bucket must hold at least one float, got " + bucketBytes + " bytes");
-        long valuesPerBucket = bucketBytes / 4;
+        if (bucketBytes != 0 && bucketBytes < 4) {
+            throw new IllegalArgumentException("a bucket must hold at least one float, got " + bucketBytes + " bytes");
+        }
+        long valuesPerBucket = bucketBytes == 0 ? Long.MAX_VALUE : bucketBytes / 4;
         List<Bucket> buckets = new ArrayList<>();
         long to = layout.size();
         List<ParamLayout.Block> blocks = layout.blocks();
@@ -32,6 +35,11 @@ public final class GradientBuckets {
             }
         }
         this.backwardOrder = List.copyOf(buckets);
+    }
+
+    /** One bucket of the whole buffer. */
+    public static GradientBuckets whole(ParamLayout layout) {
+        return new GradientBuckets(layout, 0);
     }
 
     /** The buckets, the one holding the buffer's end first. */

@@ -19,7 +19,7 @@ public final class InJvmShardedSync extends ShardedSync {
     private final MeanFusingOptimizer fused;   // null when the optimizer needs the mean in memory
 
     InJvmShardedSync(InJvmCollective collective, Network net, Optimizer whole) {
-        super(collective, net, whole);
+        super(collective, net, whole, GradientBuckets.whole(net.layout()));
         this.inJvm = collective;
         // Ranks may differ here (a shard's length decides too) and stay correct: either way each gets the mean's bits.
         this.fused = shardOptimizer instanceof MeanFusingOptimizer m && m.fusesMean() ? m : null;

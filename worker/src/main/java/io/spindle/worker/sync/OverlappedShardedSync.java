@@ -7,31 +7,31 @@ import io.spindle.worker.collective.Collective;
 /**
  * {@link ShardedSync} with the reduce-scatter overlapped with backward: each bucket is reduce-scattered on a
  * communication thread as soon as backward has finished it, so when backward ends this rank's shard of the mean is
- * (nearly) complete; the shard's update and the all-gather follow as in the serial step, with the same bits.
+ * (nearly) complete; the shard's update and the all-gather follow as in the serial step, which reduces the same buckets, with the same bits.
  */
 public final class OverlappedShardedSync extends ShardedSync {
-    private final BucketedReduction buckets;
+    private final BucketedReduction reduction;
 
     OverlappedShardedSync(Collective collective, Network net, Optimizer whole, GradientBuckets buckets) {
-        super(collective, net, whole);
-        this.buckets = new BucketedReduction(buckets, (from, to) -> collective.reduceScatterMean(grads, from, to),
+        super(collective, net, whole, buckets);
+        this.reduction = new BucketedReduction(buckets, (from, to) -> collective.reduceScatterMean(grads, from, to),
                 "spindle-buckets-r" + collective.rank());
     }
 
     @Override
     public void gradientsReadyFrom(long offset) {
-        buckets.readyFrom(offset);
+        reduction.readyFrom(offset);
     }
 
     @Override
     protected long reduceAndUpdateShard() {
-        long waited = buckets.finish();
-        shardOptimizer.step(paramShard, gradShard);
+        long waited = reduction.finish();
+        stepShard();
         return waited;
     }
 
     @Override
     public void close() {
-        buckets.close();
+        reduction.close();
     }
 }

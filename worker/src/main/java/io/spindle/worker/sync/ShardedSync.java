@@ -10,30 +10,41 @@ import io.spindle.worker.collective.Shard;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * The sharded all-reduce step (ZeRO stage 1): reduce-scatter the gradients, update this rank's shard of the
- * parameters with its shard of the optimizer, all-gather the parameters. The same bytes cross the wire as in an
- * all-reduce and every element gets the update it would have got, while each rank does 1/N of the optimizer's
- * work. The shard's optimizer state lives in the whole optimizer's buffer, which {@link #completeOptimizerState}
- * completes when someone needs all of it. Layer state in the parameter buffer (batch norm's running statistics) is
- * each rank's own, as in the unsharded step: the all-gather must not replace it with the owner's, so it is set
- * aside and put back.
+ * The sharded all-reduce step (ZeRO stage 1): reduce-scatter the gradients bucket by bucket, update this rank's chunk
+ * of every bucket with its shard of the optimizer, all-gather the parameters bucket by bucket. The same bytes cross
+ * the wire as in an all-reduce and every element gets the update it would have got, while each rank does 1/N of the
+ * optimizer's work. The shard's optimizer state lives in the whole optimizer's buffer, which
+ * {@link #completeOptimizerState} completes when someone needs all of it. Layer state in the parameter buffer (batch
+ * norm's running statistics) is each rank's own, as in the unsharded step: the all-gather must not replace it with
+ * the owner's, so it is set aside and put back.
  */
 public class ShardedSync implements GradientSync {
     protected final Collective collective;
     protected final Optimizer shardOptimizer;
-    protected final INDArray params, grads, paramShard, gradShard;
+    protected final INDArray params, grads;
+    protected final INDArray paramShard, gradShard;   // this rank's chunk when there is one bucket, else null
+    protected final List<GradientBuckets.Bucket> buckets;
     private final LayerState localState;   // null when the model has none
 
-    ShardedSync(Collective collective, Network net, Optimizer whole) {
-        Shard shard = collective.shardOf(net.numParams());
+    ShardedSync(Collective collective, Network net, Optimizer whole, GradientBuckets buckets) {
         this.collective = collective;
-        this.shardOptimizer = whole.shard(shard.from(), shard.to());
+        this.buckets = buckets.inBackwardOrder();
+        List<Optimizer.Range> owned = new ArrayList<>(this.buckets.size());
+        for (GradientBuckets.Bucket b : this.buckets) {
+            Shard mine = collective.shardOf(b.from(), b.to());
+            owned.add(new Optimizer.Range(mine.from(), mine.to()));
+        }
+        this.shardOptimizer = whole.shard(owned);
         // A network keeps its two flat buffers for life, so the shard views are made once.
         this.params = net.params();
         this.grads = net.grads();
-        this.paramShard = params.get(NDArrayIndex.interval(shard.from(), shard.to()));
-        this.gradShard = grads.get(NDArrayIndex.interval(shard.from(), shard.to()));
+        Optimizer.Range only = owned.size() == 1 ? owned.get(0) : null;
+        this.paramShard = only == null ? null : params.get(NDArrayIndex.interval(only.from(), only.to()));
+        this.gradShard = only == null ? null : grads.get(NDArrayIndex.interval(only.from(), only.to()));
         LayerState state = new LayerState(net.layout());
         this.localState = state.isEmpty() ? null : state;
     }
@@ -43,7 +54,7 @@ public class ShardedSync implements GradientSync {
         long reduceNanos = reduceAndUpdateShard();
         long start = System.nanoTime();
         if (localState != null) localState.gather(params);
-        collective.allGather(params);
+        for (GradientBuckets.Bucket b : buckets) collective.allGather(params, b.from(), b.to());
         // This writes into the own shard that peers may still be copying (see Collective), but only at the
         // layer-state positions, which each peer then overwrites with its own state in this same line.
         if (localState != null) localState.scatter(params);
@@ -53,19 +64,31 @@ public class ShardedSync implements GradientSync {
     /** Leaves this rank's shard of the parameters updated with the mean gradient; returns the nanoseconds spent reducing. */
     protected long reduceAndUpdateShard() {
         long start = System.nanoTime();
-        collective.reduceScatterMean(grads);
+        for (GradientBuckets.Bucket b : buckets) collective.reduceScatterMean(grads, b.from(), b.to());
         long reduced = System.nanoTime() - start;
-        shardOptimizer.step(paramShard, gradShard);   // the mean is in this rank's shard
+        stepShard();
         return reduced;
     }
 
-    /** Gathers every rank's shard of each optimizer state row, so the whole optimizer's state is complete on every rank. */
+    /** Steps the shard's optimizer on the mean gradient in this rank's chunks. */
+    protected final void stepShard() {
+        if (paramShard != null) {
+            shardOptimizer.step(paramShard, gradShard);
+        } else {
+            shardOptimizer.step(params, grads);   // a shard of several ranges takes the whole buffers
+        }
+    }
+
+    /** Gathers every rank's chunks of each optimizer state row, so the whole optimizer's state is complete on every rank. */
     @Override
     public void completeOptimizerState() {
         INDArray state = shardOptimizer.state();   // a shard's state() is its parent's whole buffer
         long rowLength = params.length();
         for (long at = 0; at < state.length(); at += rowLength) {
-            collective.allGather(state.get(NDArrayIndex.interval(at, at + rowLength)));
+            INDArray row = state.get(NDArrayIndex.interval(at, at + rowLength));
+            INDArray plain = row.dup();   // one copy for all the buckets' calls, not one per call
+            for (GradientBuckets.Bucket b : buckets) collective.allGather(plain, b.from(), b.to());
+            row.assign(plain);
         }
     }
 }

@@ -17,20 +17,22 @@ public final class SyncChoice {
     }
 
     /**
-     * The sync of {@code plan} for this rank. Threads of one JVM reduce serially (they share the cores, so backward
-     * cannot hide anything); separate processes overlap the reduction with backward when the plan has buckets.
+     * The sync of {@code plan} for this rank. Threads of one JVM reduce serially and whole (they share the cores, so
+     * backward cannot hide anything); separate processes reduce the plan's buckets, overlapped with backward when the
+     * plan says so, else after it (the same buckets, so the same bits either way).
      */
     public static GradientSync of(SyncPlan plan, Network net, Optimizer optimizer, Collective collective) {
         if (plan.mode() == SyncMode.AVERAGE) return new ParameterAveraging(net, optimizer, collective, plan.averagingFrequency());
         boolean sharded = sharded(plan.mode(), net, optimizer, collective);
         if (collective instanceof InJvmCollective inJvm) {
-            return sharded ? new InJvmShardedSync(inJvm, net, optimizer) : new AllReduceSync(net, optimizer, collective);
+            GradientBuckets whole = GradientBuckets.whole(net.layout());   // in memory, a window's bits do not depend on the cut
+            return sharded ? new InJvmShardedSync(inJvm, net, optimizer) : new AllReduceSync(net, optimizer, collective, whole);
         }
-        if (plan.overlapped() && collective.size() > 1) {
-            GradientBuckets buckets = new GradientBuckets(net.layout(), plan.bucketBytes());
+        GradientBuckets buckets = new GradientBuckets(net.layout(), plan.bucketBytes());
+        if (plan.overlap() && collective.size() > 1) {
             return sharded ? new OverlappedShardedSync(collective, net, optimizer, buckets) : new OverlappedAllReduceSync(net, optimizer, collective, buckets);
         }
-        return sharded ? new ShardedSync(collective, net, optimizer) : new AllReduceSync(net, optimizer, collective);
+        return sharded ? new ShardedSync(collective, net, optimizer, buckets) : new AllReduceSync(net, optimizer, collective, buckets);
     }
 
     /**

@@ -11,9 +11,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A bucket reduced alone (the overlapped step reduces the gradients bucket by bucket) gets the bits a whole-buffer
- * call gives there, on every transport and rank count, in both wire precisions, and leaves the rest of the buffer
- * alone: the ring must keep each element in its whole-buffer chunk, or its summation order, and so its bits, change.
+ * A bucket reduced alone (the steps reduce the gradients bucket by bucket) gets the bits the same elements get as a
+ * buffer of their own, on every transport and rank count, in both wire precisions, and leaves the rest of the buffer
+ * alone. The ring cuts each window into its own chunks, so every rank's link carries a share of every bucket.
  */
 class WindowedReductionTest {
     private static final int LENGTH = 3001;
@@ -21,17 +21,13 @@ class WindowedReductionTest {
 
     @ParameterizedTest
     @EnumSource(Ranks.Kind.class)
-    void aWindowGetsTheWholeBuffersBitsAndNothingElseChanges(Ranks.Kind kind) {
+    void aWindowGetsTheBitsOfABufferOfItsOwnAndNothingElseChanges(Ranks.Kind kind) {
         for (WireFormat wire : new WireFormat[] {WireFormat.FLOAT32, WireFormat.BFLOAT16}) {
             for (int n = 2; n <= 4; n++) {
                 List<float[]> inputs = inputs(n);
                 try (Ranks group = Ranks.open(kind, n, Ranks.options().withChunkBytes(64).withWireFormat(wire))) {
-                    int[] whole = Ranks.bits(group.onAll(c -> {
-                        INDArray b = Ranks.array(inputs.get(c.rank()));
-                        c.allReduceMean(b);
-                        return b;
-                    }).get(0));
                     for (long[] w : WINDOWS) {
+                        int[] alone = alone(group, inputs, w);
                         String what = kind + " " + wire + " " + n + " ranks, window [" + w[0] + ", " + w[1] + ")";
                         List<int[]> reduced = group.onAll(c -> {
                             INDArray b = Ranks.array(inputs.get(c.rank()));
@@ -41,7 +37,7 @@ class WindowedReductionTest {
                         for (int r = 0; r < n; r++) {
                             int[] original = Ranks.bits(Ranks.array(inputs.get(r)));
                             for (int i = 0; i < LENGTH; i++) {
-                                int expected = i >= w[0] && i < w[1] ? whole[i] : original[i];
+                                int expected = i >= w[0] && i < w[1] ? alone[(int) (i - w[0])] : original[i];
                                 assertEquals(expected, reduced.get(r)[i], what + ": rank " + r + " element " + i);
                             }
                         }
@@ -57,23 +53,20 @@ class WindowedReductionTest {
         for (int n = 2; n <= 3; n++) {
             List<float[]> inputs = inputs(n);
             try (Ranks group = Ranks.open(kind, n, Ranks.options().withChunkBytes(64).withWireFormat(WireFormat.BFLOAT16))) {
-                int[] whole = Ranks.bits(group.onAll(c -> {
-                    INDArray b = Ranks.array(inputs.get(c.rank()));
-                    c.allReduceMean(b);
-                    return b;
-                }).get(0));
                 for (long[] w : WINDOWS) {
-                    group.onAll(c -> {
+                    int[] alone = alone(group, inputs, w);
+                    List<Shard> shards = group.onAll(c -> {
                         INDArray b = Ranks.array(inputs.get(c.rank()));
                         c.reduceScatterMean(b, w[0], w[1]);
-                        Shard mine = c.shardOf(LENGTH);
+                        Shard mine = c.shardOf(w[0], w[1]);
                         int[] got = Ranks.bits(b);
-                        for (long i = Math.max(w[0], mine.from()); i < Math.min(w[1], mine.to()); i++) {
-                            assertEquals(whole[(int) i], got[(int) i], kind + " rank " + c.rank() + " element " + i);
+                        for (long i = mine.from(); i < mine.to(); i++) {
+                            assertEquals(alone[(int) (i - w[0])], got[(int) i], kind + " rank " + c.rank() + " element " + i);
                         }
                         c.barrier();   // peers read this rank's buffer until it makes its next call
-                        return null;
+                        return mine;
                     });
+                    assertTilesTheWindow(shards, w, kind + " " + n + " ranks");
                 }
             }
         }
@@ -90,6 +83,59 @@ class WindowedReductionTest {
             assertThrows(IllegalArgumentException.class, () -> c.reduceScatterMean(b, 6, 5));
             assertArrayEquals(new float[10], b.toFloatVector());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Ranks.Kind.class)
+    void aWindowedAllGatherHandsOutEachOwnersPartOfTheWindowOnly(Ranks.Kind kind) {
+        int n = 3;
+        List<float[]> inputs = inputs(n);
+        try (Ranks group = Ranks.open(kind, n, Ranks.options().withChunkBytes(64))) {
+            for (long[] w : WINDOWS) {
+                List<int[]> gathered = group.onAll(c -> {
+                    INDArray b = Ranks.array(inputs.get(c.rank()));
+                    c.allGather(b, w[0], w[1]);
+                    return Ranks.bits(b);
+                });
+                boolean sharded = !group.ranks.get(0).shardOf(w[0], w[1]).equals(new Shard(w[0], w[1]));
+                for (int r = 0; r < n; r++) {
+                    int[] original = Ranks.bits(Ranks.array(inputs.get(r)));
+                    for (int owner = 0; owner < n && sharded; owner++) {
+                        Shard part = group.ranks.get(owner).shardOf(w[0], w[1]);
+                        int[] source = Ranks.bits(Ranks.array(inputs.get(owner)));
+                        for (long i = part.from(); i < part.to(); i++) {
+                            assertEquals(source[(int) i], gathered.get(r)[(int) i], kind + " rank " + r + " element " + i + " from rank " + owner);
+                        }
+                    }
+                    for (int i = 0; i < LENGTH; i++) {
+                        boolean untouched = i < w[0] || i >= w[1] || !sharded;   // without a sharded path every rank owns it all
+                        if (untouched) assertEquals(original[i], gathered.get(r)[i], kind + " rank " + r + " element " + i + " outside");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The mean every rank gets when the window's elements are all-reduced as a buffer of their own. */
+    private static int[] alone(Ranks group, List<float[]> inputs, long[] w) {
+        if (w[0] == w[1]) return new int[0];
+        return Ranks.bits(group.onAll(c -> {
+            float[] part = java.util.Arrays.copyOfRange(inputs.get(c.rank()), (int) w[0], (int) w[1]);
+            INDArray b = Ranks.array(part);
+            c.allReduceMean(b);
+            return b;
+        }).get(0));
+    }
+
+    /** The ranks' shards tile the window, or (a transport without a sharded path) each is the whole window. */
+    private static void assertTilesTheWindow(List<Shard> shards, long[] w, String what) {
+        if (shards.stream().allMatch(s -> s.equals(new Shard(w[0], w[1])))) return;
+        long covered = 0;
+        for (Shard s : shards) {
+            assertEquals(true, s.from() >= w[0] && s.to() <= w[1], what + ": " + s + " lies in the window");
+            covered += s.length();
+        }
+        assertEquals(w[1] - w[0], covered, what + ": the shards tile the window");
     }
 
     private static List<float[]> inputs(int n) {
