@@ -1,5 +1,6 @@
 package io.spindle.worker.collective;
 
+import io.spindle.core.kernel.Bfloat16Loops;
 import io.spindle.core.kernel.FloatLoops;
 import io.spindle.core.kernel.Memory;
 import java.nio.ByteBuffer;
@@ -10,7 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Moves pieces of a float32 buffer to and from one wire format through a reusable native staging
- * array; the arithmetic runs in Java for FLOAT32 and in libnd4j (cast, add) for the 16-bit formats.
+ * array; the arithmetic (casts and adds) runs in Java loops for FLOAT32 and BFLOAT16, and in libnd4j for FLOAT16.
  * Not thread-safe: each thread owns its codec.
  */
 final class WireCodec {
@@ -20,6 +21,8 @@ final class WireCodec {
     private INDArray staging;          // allocated on first use: a FLOAT32 codec that only copies never needs it
     private ByteBuffer stagingBytes;
     private ByteBuffer stagingMemory;  // the same memory in native order, for the Java loops
+    private INDArray wide;             // FLOAT16 only: a received piece cast to float32, for the Java add
+    private ByteBuffer wideMemory;
 
     WireCodec(WireFormat format, int pieceValues) {
         this.format = format;
@@ -31,7 +34,12 @@ final class WireCodec {
         if (format == WireFormat.FLOAT32) {
             return work.bytes(span);
         }
-        stagingView(span.length()).assign(work.view(span));
+        if (format == WireFormat.BFLOAT16) {
+            allocate();
+            Bfloat16Loops.encode(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length());
+        } else {
+            stagingView(span.length()).assign(work.view(span));
+        }
         return stagingSlice(span.length());
     }
 
@@ -42,8 +50,8 @@ final class WireCodec {
 
     /**
      * {@code work[span] += received} (the piece last read into {@link #slot}), then {@code /= divisor} unless it
-     * is 1. FLOAT32 pieces are one Java pass over the two memories (no view to build, no native call per piece);
-     * the 16-bit formats are cast and added in libnd4j. Either way the bits are those of an add, then a divide.
+     * is 1. FLOAT32 and BFLOAT16 pieces are one Java pass over the two memories (no view to build, no native call per
+     * piece); FLOAT16 is cast and added in libnd4j. Either way the bits are those of an add, then a divide.
      */
     void addInto(WorkBuffer work, Partition.Span span, int divisor) {
         if (format == WireFormat.FLOAT32) {
@@ -51,8 +59,19 @@ final class WireCodec {
             FloatLoops.addInto(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length(), divisor);
             return;
         }
-        INDArray view = work.view(span).addi(stagingView(span.length()));
-        if (divisor != 1) view.divi(divisor);
+        if (format == WireFormat.BFLOAT16) {
+            allocate();
+            Bfloat16Loops.addInto(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length(), divisor);
+            return;
+        }
+        // libnd4j's mixed-type add is a slow generic loop: cast to float32 (a fast same-kind cast), then add in Java.
+        INDArray received = stagingView(span.length());
+        if (wide == null) {
+            wide = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, pieceValues);
+            wideMemory = Memory.of(wide);
+        }
+        (span.length() == wide.length() ? wide : wide.get(NDArrayIndex.interval(0, span.length()))).assign(received);
+        FloatLoops.addInto(work.memory(), Math.toIntExact(span.offset()), wideMemory, span.length(), divisor);
     }
 
     /** Where to receive a piece that replaces {@code work[span]}: the buffer itself for FLOAT32. */
@@ -62,7 +81,9 @@ final class WireCodec {
 
     /** Completes a copy received into {@link #copyTarget}. */
     void finishCopy(WorkBuffer work, Partition.Span span) {
-        if (format != WireFormat.FLOAT32) {
+        if (format == WireFormat.BFLOAT16) {
+            Bfloat16Loops.decode(stagingMemory, work.memory(), Math.toIntExact(span.offset()), span.length());
+        } else if (format != WireFormat.FLOAT32) {
             work.view(span).assign(stagingView(span.length()));
         }
     }
@@ -72,7 +93,12 @@ final class WireCodec {
      * chunk keeps exactly the bits every other rank will receive.
      */
     void roundInPlace(WorkBuffer work, Partition.Span span) {
-        if (format != WireFormat.FLOAT32) {
+        if (format == WireFormat.BFLOAT16) {
+            allocate();
+            int from = Math.toIntExact(span.offset());
+            Bfloat16Loops.encode(work.memory(), from, stagingMemory, span.length());
+            Bfloat16Loops.decode(stagingMemory, work.memory(), from, span.length());
+        } else if (format != WireFormat.FLOAT32) {
             INDArray view = work.view(span);
             INDArray wire = stagingView(span.length());
             wire.assign(view);
