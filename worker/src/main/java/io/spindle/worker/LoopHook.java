@@ -5,7 +5,9 @@ import io.spindle.core.train.StepPosition;
 
 /**
  * A side duty of the worker's loop (progress, checkpoints, layer-state averaging, the early-stop vote), called on
- * every rank at the same points, in the loop's order, so a hook may use the collective.
+ * every rank at the same points, in the loop's order, so a hook may use the collective. After an epoch the parameters
+ * are in place; after a step a hook that reads them or uses the collective first calls the sync's
+ * {@code awaitParameters} (a sync may still be gathering them for the next forward).
  */
 public interface LoopHook {
 

@@ -30,6 +30,7 @@ final class MidEpochCheckpoints implements LoopHook {
     @Override
     public void afterStep(StepPosition at, EpochRun epoch) {
         if (at.lastOfEpoch() || (at.globalStep() + 1) % every != 0) return;
+        sync.awaitParameters();
         double[] sofar = totals.sum(epoch);
         sync.completeOptimizerState();
         if (reporter != StepReporter.NONE) {

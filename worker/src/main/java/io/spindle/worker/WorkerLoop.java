@@ -86,6 +86,7 @@ public final class WorkerLoop {
                 run.add(step.run(sampler.batch(s), at));
                 for (LoopHook h : hooks) h.afterStep(at, run);
             }
+            sync.awaitParameters();   // the hooks below read the parameters and use the collective
             EpochStats stats = epochStats(epoch, totals.sum(run), run, resumed ? start.totals()[2] : 0);
             history.add(stats);
             collectiveSeconds.add(run.syncSeconds());

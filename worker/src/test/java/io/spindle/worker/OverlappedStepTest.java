@@ -67,8 +67,8 @@ class OverlappedStepTest {
     void overlappedTrainingGivesTheSerialStepsBits(Ranks.Kind kind, int n, WireFormat wire, double clipNorm) {
         OptimizerConfig adam = OptimizerConfig.adam(0.01).withClipNorm(clipNorm);
         List<Run> serial = train(kind, n, wire, adam, false, null);
-        AtomicInteger onCommThread = new AtomicInteger();
-        List<Run> overlapped = train(kind, n, wire, adam, true, onCommThread);
+        AtomicInteger onCommThread = new AtomicInteger(), gathersOnCommThread = new AtomicInteger();
+        List<Run> overlapped = train(kind, n, wire, adam, true, onCommThread, gathersOnCommThread);
         for (int r = 0; r < n; r++) {
             assertArrayEquals(serial.get(r).params, overlapped.get(r).params, kind + " rank " + r + " parameters");
             assertArrayEquals(serial.get(r).state, overlapped.get(r).state, kind + " rank " + r + " optimizer state");
@@ -76,6 +76,9 @@ class OverlappedStepTest {
         int buckets = new GradientBuckets(Network.initialized(MODEL, 5, DataType.FLOAT).layout(), TINY_BUCKETS).inBackwardOrder().size();
         int steps = EPOCHS * ROWS_PER_RANK / LOCAL_BATCH;
         assertEquals(n * steps * buckets, onCommThread.get(), "every bucket of every step reduced on the communication thread");
+        boolean sharded = kind == Ranks.Kind.RING && clipNorm == 0;
+        assertEquals(sharded ? n * steps * buckets : 0, gathersOnCommThread.get(),
+                "the sharded step gathers every bucket of every step on the communication thread, behind the next forward");
     }
 
     /**
@@ -207,9 +210,14 @@ class OverlappedStepTest {
     }
 
     private static List<Run> train(Ranks.Kind kind, int n, WireFormat wire, OptimizerConfig optimizer, boolean overlap, AtomicInteger onCommThread) {
+        return train(kind, n, wire, optimizer, overlap, onCommThread, new AtomicInteger());
+    }
+
+    private static List<Run> train(Ranks.Kind kind, int n, WireFormat wire, OptimizerConfig optimizer, boolean overlap,
+                                   AtomicInteger onCommThread, AtomicInteger gathersOnCommThread) {
         try (Ranks group = Ranks.open(kind, n, Ranks.options().withChunkBytes(64).withWireFormat(wire))) {
             return Ranks.inParallel(n, r -> {
-                Collective c = onCommThread == null ? group.ranks.get(r) : new CountsCommThreadCalls(group.ranks.get(r), onCommThread);
+                Collective c = onCommThread == null ? group.ranks.get(r) : new CountsCommThreadCalls(group.ranks.get(r), onCommThread, gathersOnCommThread);
                 return trainOne(c, r, n, optimizer, overlap);
             });
         }
@@ -263,27 +271,34 @@ class OverlappedStepTest {
 
     /** Counts the windowed reductions made on a communication thread (not the training thread). */
     private static final class CountsCommThreadCalls extends ForwardingCollective {
-        private final AtomicInteger count;
+        private final AtomicInteger count, gathers;
 
-        CountsCommThreadCalls(Collective inner, AtomicInteger count) {
+        CountsCommThreadCalls(Collective inner, AtomicInteger count, AtomicInteger gathers) {
             super(inner);
             this.count = count;
+            this.gathers = gathers;
         }
 
         @Override
         public void allReduceMean(INDArray buffer, long from, long to) {
-            note();
+            note(count);
             inner.allReduceMean(buffer, from, to);
         }
 
         @Override
         public void reduceScatterMean(INDArray buffer, long from, long to) {
-            note();
+            note(count);
             inner.reduceScatterMean(buffer, from, to);
         }
 
-        private void note() {
-            if (Thread.currentThread().getName().startsWith("spindle-buckets-r")) count.incrementAndGet();
+        @Override
+        public void allGather(INDArray buffer, long from, long to) {
+            note(gathers);
+            inner.allGather(buffer, from, to);
+        }
+
+        private static void note(AtomicInteger counter) {
+            if (Thread.currentThread().getName().startsWith("spindle-buckets-r")) counter.incrementAndGet();
         }
     }
 

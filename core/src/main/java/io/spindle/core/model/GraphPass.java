@@ -13,12 +13,18 @@ final class GraphPass {
         void seen(int position, String layer, INDArray output);
     }
 
+    /** Hears that forward is about to run node {@code position}: its parameters must be in place now. */
+    interface NodeStarting {
+        void starting(int position);
+    }
+
     private GraphPass() {
     }
 
-    static INDArray forward(List<NodeRun> nodes, INDArray[] inputs, boolean training, OutputWatcher watcher) {
+    static INDArray forward(List<NodeRun> nodes, INDArray[] inputs, boolean training, NodeStarting starting, OutputWatcher watcher) {
         for (int p = 0; p < nodes.size(); p++) {
             NodeRun n = nodes.get(p);
+            if (starting != null) starting.starting(p);
             if (n.merge != null) {
                 List<INDArray> in = new ArrayList<>(n.sources.length);
                 for (int s : n.sources) in.add(s < 0 ? inputs[-s - 1] : nodes.get(s).output);

@@ -33,6 +33,8 @@ public final class Network {
     /** Training's listener and the node-level adapter made for it, kept: training passes the same one every step. */
     private GradientsReady lastReady;
     private GraphPass.NodeDone lastNodeDone;
+    private ParametersNeeded lastNeeded;
+    private GraphPass.NodeStarting lastNodeStarting;
     private final long[] outputShape;
     private final ParamLayout layout;
     private final INDArray params;
@@ -169,7 +171,20 @@ public final class Network {
 
     /** Runs the graph; {@code x} is [B, ...inputShape] or [B, product(inputShape)] (several inputs: each flattened, in order). */
     public INDArray forward(INDArray x, boolean training) {
-        return GraphPass.forward(nodes, splitInputs(x), training, null);
+        return GraphPass.forward(nodes, splitInputs(x), training, null, null);
+    }
+
+    /**
+     * Training's forward: as {@link #forward(INDArray, boolean)}, telling {@code needed} before each node runs that the
+     * parameters from the buffer's start to the end of that node's must now be in place, first layer first, so they
+     * can still be arriving (gathered from their owners) while the earlier layers run.
+     */
+    public INDArray forward(INDArray x, boolean training, ParametersNeeded needed) {
+        if (needed != lastNeeded) {
+            lastNodeStarting = p -> needed.through(p + 1 < nodeStart.length ? nodeStart[p + 1] : layout.size());
+            lastNeeded = needed;
+        }
+        return GraphPass.forward(nodes, splitInputs(x), training, lastNodeStarting, null);
     }
 
     /** Zeroes the gradient buffer, then back-propagates {@code gradOutput} through every node. */
@@ -210,6 +225,12 @@ public final class Network {
         return lastNodeDone;
     }
 
+    /** Hears, during forward, that the parameters at [0, end) are about to be read. */
+    @FunctionalInterface
+    public interface ParametersNeeded {
+        void through(long end);
+    }
+
     /** Hears, during backward, that the gradients at [offset, end of the buffer) will not change again in this step. */
     @FunctionalInterface
     public interface GradientsReady {
@@ -223,7 +244,7 @@ public final class Network {
     public String firstNonFiniteOutput(INDArray x) {
         String[] found = {null};
         boolean chain = config.isChain();
-        GraphPass.forward(nodes, splitInputs(x), false, (p, name, out) -> {
+        GraphPass.forward(nodes, splitInputs(x), false, null, (p, name, out) -> {
             if (found[0] == null && !io.spindle.core.train.Divergence.isFinite(out)) {
                 found[0] = (chain ? "layer " + p : "node " + nodes.get(p).name) + " (" + name + ")";
             }

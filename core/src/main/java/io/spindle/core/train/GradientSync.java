@@ -16,6 +16,21 @@ public interface GradientSync extends AutoCloseable {
     }
 
     /**
+     * During the next step's forward: the parameters at [0, end) are about to be read. A sync that gathers the updated
+     * parameters behind forward (FSDP's prefetch) waits here until they have arrived; the others have them already.
+     */
+    default void parametersNeededThrough(long end) {
+    }
+
+    /**
+     * Waits until the last update's parameters are all in place and the sync's own communication is idle. Call it
+     * before reading the parameters outside a step or using the collective on the training thread (totals, votes,
+     * checkpoints), as every rank does at the same points.
+     */
+    default void awaitParameters() {
+    }
+
+    /**
      * Applies step {@code at}'s update to the network's parameters, through the optimizer. Returns the nanoseconds
      * spent communicating, waiting for peers included (0 for a single process).
      */
@@ -23,7 +38,8 @@ public interface GradientSync extends AutoCloseable {
 
     /**
      * Makes the optimizer's whole state current on this replica, for a checkpoint or the end of training (a sharded
-     * update leaves each replica only its own shard of it). Every replica must call it at the same point.
+     * update leaves each replica only its own shard of it). Every replica must call it at the same point, after
+     * {@link #awaitParameters}.
      */
     default void completeOptimizerState() {
     }

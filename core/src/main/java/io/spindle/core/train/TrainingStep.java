@@ -23,6 +23,7 @@ public final class TrainingStep {
     private final Accuracy accuracy = new Accuracy();
     private final List<Dropout> dropouts;
     private final Network.GradientsReady ready;
+    private final Network.ParametersNeeded needed;
 
     /** {@code replica} names this replica in messages ("" in a single process, " on worker 1" on a worker). */
     public TrainingStep(Network net, Loss loss, GradientSync sync, String replica) {
@@ -32,11 +33,12 @@ public final class TrainingStep {
         this.replica = replica;
         this.dropouts = net.layers().stream().filter(Dropout.class::isInstance).map(Dropout.class::cast).toList();
         this.ready = sync::gradientsReadyFrom;
+        this.needed = sync::parametersNeededThrough;
     }
 
     public StepResult run(BatchSampler.Batch batch, StepPosition at) {
         for (Dropout d : dropouts) d.seedForStep(at.globalStep());
-        INDArray out = net.forward(batch.features(), true);
+        INDArray out = net.forward(batch.features(), true, needed);
         LossResult r = loss.compute(out, batch.labels());
         if (!Double.isFinite(r.loss())) throw Divergence.explainLoss(net, r.loss(), batch.features(), at.describe() + replica);
         long correct = loss.classification() ? accuracy.count(out, batch.labels()) : 0;

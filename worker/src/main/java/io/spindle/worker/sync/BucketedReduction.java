@@ -21,9 +21,14 @@ final class BucketedReduction implements AutoCloseable {
     private int next;
 
     BucketedReduction(GradientBuckets buckets, BucketCall call, String threadName) {
+        this(buckets, call, new CommunicationThread(threadName));
+    }
+
+    /** Reduces on {@code thread}, which {@link #close} stops. */
+    BucketedReduction(GradientBuckets buckets, BucketCall call, CommunicationThread thread) {
         this.buckets = buckets.inBackwardOrder();
         this.call = call;
-        this.thread = new CommunicationThread(threadName);
+        this.thread = thread;
     }
 
     /** Hands over every bucket that lies within [offset, end): backward will not write there again this step. */

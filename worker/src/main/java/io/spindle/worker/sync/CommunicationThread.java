@@ -28,16 +28,30 @@ final class CommunicationThread implements AutoCloseable {
         });
     }
 
-    void submit(Runnable call) {
-        pending.add(thread.submit(call));
+    /** Queues {@code call} after those submitted before; the future says when it has run. */
+    Future<?> submit(Runnable call) {
+        Future<?> f = thread.submit(call);
+        pending.add(f);
+        return f;
     }
 
     /** Waits for every submitted call; rethrows the first failure. The collective's own timeouts bound the wait. */
     void awaitAll() {
+        awaitThrough(null);
+    }
+
+    /**
+     * Waits for the calls submitted up to and including {@code last} (all of them when null; nothing when it was
+     * waited for already): they run in order, so those before it are done too. Rethrows the first failure.
+     */
+    void awaitThrough(Future<?> last) {
+        if (last != null && !pending.contains(last)) return;
         try {
             while (!pending.isEmpty()) {
-                pending.peek().get();
+                Future<?> next = pending.peek();
+                next.get();
                 pending.poll();
+                if (next == last) return;
             }
         } catch (ExecutionException e) {
             pending.clear();

@@ -5,17 +5,24 @@ import io.spindle.core.optim.Optimizer;
 import io.spindle.worker.collective.Collective;
 
 /**
- * {@link ShardedSync} with the reduce-scatter overlapped with backward: each bucket is reduce-scattered on a
- * communication thread as soon as backward has finished it, so when backward ends this rank's shard of the mean is
- * (nearly) complete; the shard's update and the all-gather follow as in the serial step, which reduces the same buckets, with the same bits.
+ * {@link ShardedSync} with both halves overlapped: each bucket is reduce-scattered on a communication thread as soon
+ * as backward has finished it, and after the shard's update the parameters are all-gathered bucket by bucket on the
+ * same thread while the next step's forward runs, which waits per node for the buckets it reads (FSDP's prefetch).
+ * The serial step reduces and gathers the same buckets, so the bits are the same. A model with layer state in its
+ * parameters (batch norm's running statistics, which forward writes) gathers after the update instead, as the
+ * serial step does: each rank's own state must be put back before forward may touch it.
  */
 public final class OverlappedShardedSync extends ShardedSync {
+    private final CommunicationThread thread;
     private final BucketedReduction reduction;
+    private final ParameterPrefetch prefetch;   // null when the model has layer state
 
     OverlappedShardedSync(Collective collective, Network net, Optimizer whole, GradientBuckets buckets) {
         super(collective, net, whole, buckets);
-        this.reduction = new BucketedReduction(buckets, (from, to) -> collective.reduceScatterMean(grads, from, to),
-                "spindle-buckets-r" + collective.rank());
+        this.thread = new CommunicationThread("spindle-buckets-r" + collective.rank());
+        this.reduction = new BucketedReduction(buckets, (from, to) -> collective.reduceScatterMean(grads, from, to), thread);
+        this.prefetch = localState != null ? null
+                : new ParameterPrefetch(buckets, thread, (from, to) -> collective.allGather(params, from, to));
     }
 
     @Override
@@ -27,7 +34,24 @@ public final class OverlappedShardedSync extends ShardedSync {
     protected long reduceAndUpdateShard() {
         long waited = reduction.finish();
         stepShard();
-        return waited;
+        return waited + (prefetch == null ? 0 : prefetch.takeWaitedNanos());
+    }
+
+    @Override
+    protected long gatherParameters() {
+        if (prefetch == null) return super.gatherParameters();
+        prefetch.start();
+        return 0;   // what forward waits for is counted with the next update
+    }
+
+    @Override
+    public void parametersNeededThrough(long end) {
+        if (prefetch != null) prefetch.awaitThrough(end);
+    }
+
+    @Override
+    public void awaitParameters() {
+        if (prefetch != null) prefetch.awaitAll();
     }
 
     @Override

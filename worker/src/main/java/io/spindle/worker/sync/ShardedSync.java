@@ -28,7 +28,7 @@ public class ShardedSync implements GradientSync {
     protected final INDArray params, grads;
     protected final INDArray paramShard, gradShard;   // this rank's chunk when there is one bucket, else null
     protected final List<GradientBuckets.Bucket> buckets;
-    private final LayerState localState;   // null when the model has none
+    protected final LayerState localState;   // null when the model has none
 
     ShardedSync(Collective collective, Network net, Optimizer whole, GradientBuckets buckets) {
         this.collective = collective;
@@ -52,13 +52,18 @@ public class ShardedSync implements GradientSync {
     @Override
     public long update(StepPosition at) {
         long reduceNanos = reduceAndUpdateShard();
+        return reduceNanos + gatherParameters();
+    }
+
+    /** All-gathers the updated parameters; returns the nanoseconds the training thread spent on it. */
+    protected long gatherParameters() {
         long start = System.nanoTime();
         if (localState != null) localState.gather(params);
         for (GradientBuckets.Bucket b : buckets) collective.allGather(params, b.from(), b.to());
         // This writes into the own shard that peers may still be copying (see Collective), but only at the
         // layer-state positions, which each peer then overwrites with its own state in this same line.
         if (localState != null) localState.scatter(params);
-        return reduceNanos + System.nanoTime() - start;
+        return System.nanoTime() - start;
     }
 
     /** Leaves this rank's shard of the parameters updated with the mean gradient; returns the nanoseconds spent reducing. */
@@ -82,6 +87,7 @@ public class ShardedSync implements GradientSync {
     /** Gathers every rank's chunks of each optimizer state row, so the whole optimizer's state is complete on every rank. */
     @Override
     public void completeOptimizerState() {
+        awaitParameters();
         INDArray state = shardOptimizer.state();   // a shard's state() is its parent's whole buffer
         long rowLength = params.length();
         for (long at = 0; at < state.length(); at += rowLength) {
