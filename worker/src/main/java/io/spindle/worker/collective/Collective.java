@@ -118,6 +118,23 @@ public interface Collective extends AutoCloseable {
     }
 
     /**
+     * {@link #allGather(INDArray, long, long)} in the collective's wire format: each rank first rounds its own part of
+     * the window, in place, to what the wire carries, so every rank, the owner included, ends with the same bits.
+     * For a buffer whose rounding does no harm (a sharded step's parameter updates, not the parameters themselves).
+     * Exact, as {@code allGather}, where the wire is float32 or there is none.
+     *
+     * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call
+     */
+    default void allGatherInWireFormat(INDArray buffer, long from, long to) {
+        allGather(buffer, from, to);
+    }
+
+    /** Whether {@link #allGatherInWireFormat} rounds (a 16-bit wire format), so that it carries fewer bytes than allGather. */
+    default boolean roundsOnTheWire() {
+        return false;
+    }
+
+    /**
      * Copies {@code root}'s buffer, exactly, into every other rank's {@code buffer}.
      *
      * @throws CollectiveException if a peer fails, stays silent past the timeout, or disagrees on the call

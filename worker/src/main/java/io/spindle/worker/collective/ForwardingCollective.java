@@ -66,6 +66,16 @@ public abstract class ForwardingCollective implements Collective {
     }
 
     @Override
+    public void allGatherInWireFormat(INDArray buffer, long from, long to) {
+        inner.allGatherInWireFormat(buffer, from, to);
+    }
+
+    @Override
+    public boolean roundsOnTheWire() {
+        return inner.roundsOnTheWire();
+    }
+
+    @Override
     public void broadcast(INDArray buffer, int root) {
         inner.broadcast(buffer, root);
     }

@@ -183,6 +183,28 @@ public final class RingAllReduce implements Collective {
     }
 
     @Override
+    public void allGatherInWireFormat(INDArray buffer, long from, long to) {
+        if (!roundsOnTheWire()) {
+            allGather(buffer, from, to);
+            return;
+        }
+        Collective.requireWindow(buffer.length(), from, to);
+        if (links == null) {
+            run(Operation.ALL_GATHER, options.wireFormat(), to - from, -1, options.pieceValues(), header -> { });
+            return;
+        }
+        WorkBuffer work = WorkBuffer.of(buffer);
+        run(Operation.ALL_GATHER, options.wireFormat(), to - from, -1, options.pieceValues(),
+                header -> links.allGatherInWireFormat(work, header, from, to));
+        work.writeBack();
+    }
+
+    @Override
+    public boolean roundsOnTheWire() {
+        return options.wireFormat() != WireFormat.FLOAT32;
+    }
+
+    @Override
     public void broadcast(INDArray buffer, int root) {
         if (root < 0 || root >= size) {
             throw new IllegalArgumentException("root must be in [0, " + size + "), got " + root);

@@ -165,6 +165,31 @@ final class RingLinks {
         sender.flush();
     }
 
+    /**
+     * {@link #allGather} in the wire format: the owner rounds its chunk to what the wire carries before sending it, and
+     * each piece travels round the ring encoded, so every rank ends with the owner's (rounded) bits.
+     */
+    void allGatherInWireFormat(WorkBuffer work, OpHeader header, long from, long to) {
+        Partition chunks = Partition.window(work.length(), size, options.pieceValues(), from, to);
+        sender.sendOpHeader(header);
+        for (Partition.Span piece : chunks.pieces(ownedChunk(rank, size))) {
+            receiveCodec.roundInPlace(work, piece);   // the caller's codec: the sender's is busy on its own thread
+            send(work, piece, sendCodec);
+        }
+        header.requireSame(reader.readOpHeader(Operation.ALL_GATHER), reader.peer(), self);
+        for (int step = 0; step < size - 1; step++) {
+            boolean forward = step < size - 2;
+            for (Partition.Span piece : chunks.pieces(chunk(rank - step))) {
+                reader.readData(receiveCodec.copyTarget(work, piece), Operation.ALL_GATHER);
+                receiveCodec.finishCopy(work, piece);
+                if (forward) {
+                    send(work, piece, sendCodec);
+                }
+            }
+        }
+        sender.flush();
+    }
+
     /** The chunk that rank {@code rank} finishes reducing: the one its successor started. */
     static int ownedChunk(int rank, int size) {
         return next(rank, size);

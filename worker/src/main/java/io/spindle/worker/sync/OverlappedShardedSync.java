@@ -22,7 +22,7 @@ public final class OverlappedShardedSync extends ShardedSync {
         this.thread = new CommunicationThread("spindle-buckets-r" + collective.rank());
         this.reduction = new BucketedReduction(buckets, (from, to) -> collective.reduceScatterMean(grads, from, to), thread);
         this.prefetch = localState != null ? null
-                : new ParameterPrefetch(buckets, thread, (from, to) -> collective.allGather(params, from, to));
+                : new ParameterPrefetch(buckets, thread, this::gatherBucket);
     }
 
     @Override

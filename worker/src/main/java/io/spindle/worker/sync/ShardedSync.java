@@ -15,9 +15,9 @@ import java.util.List;
 
 /**
  * The sharded all-reduce step (ZeRO stage 1): reduce-scatter the gradients bucket by bucket, update this rank's chunk
- * of every bucket with its shard of the optimizer, all-gather the parameters bucket by bucket. The same bytes cross
- * the wire as in an all-reduce and every element gets the update it would have got, while each rank does 1/N of the
- * optimizer's work. The shard's optimizer state lives in the whole optimizer's buffer, which
+ * of every bucket with its shard of the optimizer, all-gather the parameters bucket by bucket (in a 16-bit wire
+ * format, their rounded updates: {@link ParameterDeltas}). The same bytes cross the wire as in an all-reduce and every
+ * element gets the update it would have got, while each rank does 1/N of the optimizer's work. The shard's optimizer state lives in the whole optimizer's buffer, which
  * {@link #completeOptimizerState} completes when someone needs all of it. Layer state in the parameter buffer (batch
  * norm's running statistics) is each rank's own, as in the unsharded step: the all-gather must not replace it with
  * the owner's, so it is set aside and put back.
@@ -29,6 +29,7 @@ public class ShardedSync implements GradientSync {
     protected final INDArray paramShard, gradShard;   // this rank's chunk when there is one bucket, else null
     protected final List<GradientBuckets.Bucket> buckets;
     protected final LayerState localState;   // null when the model has none
+    private final ParameterDeltas deltas;      // null unless the gather sends rounded updates (a 16-bit wire)
 
     ShardedSync(Collective collective, Network net, Optimizer whole, GradientBuckets buckets) {
         this.collective = collective;
@@ -47,6 +48,9 @@ public class ShardedSync implements GradientSync {
         this.gradShard = only == null ? null : grads.get(NDArrayIndex.interval(only.from(), only.to()));
         LayerState state = new LayerState(net.layout());
         this.localState = state.isEmpty() ? null : state;
+        // Layer state is each rank's own, not an update to share: such models gather exact parameters.
+        boolean roundedUpdates = collective.roundsOnTheWire() && localState == null && params.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT;
+        this.deltas = roundedUpdates ? new ParameterDeltas(params, owned) : null;
     }
 
     @Override
@@ -59,7 +63,7 @@ public class ShardedSync implements GradientSync {
     protected long gatherParameters() {
         long start = System.nanoTime();
         if (localState != null) localState.gather(params);
-        for (GradientBuckets.Bucket b : buckets) collective.allGather(params, b.from(), b.to());
+        for (GradientBuckets.Bucket b : buckets) gatherBucket(b.from(), b.to());
         // This writes into the own shard that peers may still be copying (see Collective), but only at the
         // layer-state positions, which each peer then overwrites with its own state in this same line.
         if (localState != null) localState.scatter(params);
@@ -77,10 +81,21 @@ public class ShardedSync implements GradientSync {
 
     /** Steps the shard's optimizer on the mean gradient in this rank's chunks. */
     protected final void stepShard() {
+        if (deltas != null) deltas.keepOld();
         if (paramShard != null) {
             shardOptimizer.step(paramShard, gradShard);
         } else {
             shardOptimizer.step(params, grads);   // a shard of several ranges takes the whole buffers
+        }
+        if (deltas != null) deltas.takeUpdates();
+    }
+
+    /** Brings every rank's updated parameters in [from, to) (a bucket) to all ranks. */
+    protected final void gatherBucket(long from, long to) {
+        if (deltas != null) {
+            deltas.gather(collective, from, to);
+        } else {
+            collective.allGather(params, from, to);
         }
     }
 

@@ -116,6 +116,40 @@ class WindowedReductionTest {
         }
     }
 
+    /**
+     * In a 16-bit wire format the gather hands out each owner's part rounded to the wire, and the owner keeps the same
+     * rounded bits: every rank ends with the same buffer in the window, and the rest is left alone.
+     */
+    @ParameterizedTest
+    @EnumSource(Ranks.Kind.class)
+    void aWireFormatGatherGivesEveryRankTheOwnersRoundedBits(Ranks.Kind kind) {
+        int n = 3;
+        List<float[]> inputs = inputs(n);
+        try (Ranks group = Ranks.open(kind, n, Ranks.options().withChunkBytes(64).withWireFormat(WireFormat.BFLOAT16))) {
+            for (long[] w : WINDOWS) {
+                List<int[]> gathered = group.onAll(c -> {
+                    INDArray b = Ranks.array(inputs.get(c.rank()));
+                    c.allGatherInWireFormat(b, w[0], w[1]);
+                    return Ranks.bits(b);
+                });
+                boolean sharded = !group.ranks.get(0).shardOf(w[0], w[1]).equals(new Shard(w[0], w[1]));
+                for (int r = 0; r < n; r++) {
+                    int[] original = Ranks.bits(Ranks.array(inputs.get(r)));
+                    for (int i = 0; i < LENGTH; i++) {
+                        if (i < w[0] || i >= w[1] || !sharded) {
+                            assertEquals(original[i], gathered.get(r)[i], kind + " rank " + r + " element " + i + " untouched");
+                        } else {
+                            assertEquals(gathered.get(0)[i], gathered.get(r)[i], kind + " rank " + r + " element " + i + " as rank 0");
+                            int bits = gathered.get(r)[i];
+                            if (group.ranks.get(r).roundsOnTheWire()) assertEquals(0, bits & 0xFFFF, kind + " element " + i + " carries bfloat16's bits only");
+                        }
+                    }
+                }
+                assertEquals(kind == Ranks.Kind.RING, group.ranks.get(0).roundsOnTheWire(), kind + " rounds on the wire");
+            }
+        }
+    }
+
     /** The mean every rank gets when the window's elements are all-reduced as a buffer of their own. */
     private static int[] alone(Ranks group, List<float[]> inputs, long[] w) {
         if (w[0] == w[1]) return new int[0];
