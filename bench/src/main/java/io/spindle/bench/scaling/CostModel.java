@@ -3,7 +3,9 @@ package io.spindle.bench.scaling;
 import java.util.List;
 
 /**
- * The α-β-γ cost of a ring all-reduce, and of a step that runs one after or alongside a synthetic backward:
+ * The α-β-γ cost of a ring all-reduce, and of the sharded step around a synthetic forward and backward (serial: each
+ * bucket reduce-scattered and gathered after backward; overlapped: reduce-scattered behind backward and gathered
+ * behind the next forward):
  * a ring of N ranks takes 2(N-1) latency hops (α each), sends 2(N-1)/N of the buffer's wire bytes per rank (β per
  * byte), and reduces (N-1)/N of its values per rank. The reduction's cost is split the only way one model size can
  * tell apart: fp32's pass moves with its bytes and sits in β; a 2-byte wire format adds γ per value reduced for its
@@ -45,19 +47,46 @@ public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerV
     }
 
     /**
-     * A step's time: forward, backward, and the all-reduce after it (serial) or of each bucket from its release,
-     * one at a time in release order, on one communication thread (overlapped).
+     * A step's time. Serial: forward, backward, then each bucket's reduce-scatter and all-gather (an all-reduce's
+     * cost, paid per bucket). Overlapped: the last update's gathers run on the communication thread, first layers
+     * first, while forward waits per layer for its bucket; each bucket's reduce-scatter starts when backward releases
+     * it, one at a time; the step ends when backward and the last reduce-scatter are done.
      */
     public double stepMs(int n, SyntheticModel model, LabMode mode) {
         double compute = model.forwardMs() + model.backwardMs();
         if (!mode.overlapped) {
-            return compute + allReduceMs(n, model.parameters(), mode.bytesPerValue());
+            double comm = 0;
+            for (SyntheticModel.Bucket b : model.buckets()) comm += allReduceMs(n, b.length(), mode.bytesPerValue());
+            return compute + comm;
         }
-        double commFree = 0;
+        List<SyntheticModel.Bucket> released = model.buckets();
+        int b = released.size();
+        double[] gathered = new double[b];   // indexed in release order; gathers run in the reverse (forward) order
+        double comm = 0;
+        for (int i = b - 1; i >= 0; i--) {
+            comm += allReduceMs(n, released.get(i).length(), mode.bytesPerValue()) / 2;
+            gathered[i] = comm;
+        }
+        double t = 0;
+        for (int l = 0, i = b - 1; l < model.layers(); l++) {
+            while (model.layerOffset(l) >= released.get(i).offset() + released.get(i).length()) i--;
+            t = Math.max(t, gathered[i]) + model.layerForwardMs(l);
+        }
+        double forwardEnd = t;
+        for (SyntheticModel.Bucket r : released) {
+            comm = Math.max(comm, forwardEnd + r.releaseMs() - model.forwardMs()) + allReduceMs(n, r.length(), mode.bytesPerValue()) / 2;
+        }
+        return Math.max(forwardEnd + model.backwardMs(), comm);
+    }
+
+    /** The α, β and γ coefficients of the serial step's communication: {@link #features} summed over the buckets. */
+    static double[] stepFeatures(int n, SyntheticModel model, int bytesPerValue) {
+        double[] sum = new double[3];
         for (SyntheticModel.Bucket b : model.buckets()) {
-            commFree = Math.max(commFree, b.releaseMs()) + allReduceMs(n, b.length(), mode.bytesPerValue());
+            double[] f = features(n, b.length(), bytesPerValue);
+            for (int j = 0; j < 3; j++) sum[j] += f[j];
         }
-        return Math.max(compute, commFree);
+        return sum;
     }
 
     /** A measured step of one worker count and mode: its time, and each worker's CPU seconds in it. */
@@ -77,7 +106,7 @@ public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerV
         double[] y = new double[serial.size()];
         for (int i = 0; i < serial.size(); i++) {
             Observation o = serial.get(i);
-            double[] f = features(o.nodes(), model.parameters(), o.mode().bytesPerValue());
+            double[] f = stepFeatures(o.nodes(), model, o.mode().bytesPerValue());
             for (int j = 0; j < f.length; j++) {
                 f[j] /= o.stepMs();
             }

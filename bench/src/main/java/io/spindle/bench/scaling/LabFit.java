@@ -22,7 +22,7 @@ public record LabFit(CostModel network, double hostCores) {
         double[] y = new double[observations.size()];
         for (int i = 0; i < y.length; i++) {
             CostModel.Observation o = observations.get(i);
-            double[] f = CostModel.features(o.nodes(), model.parameters(), o.mode().bytesPerValue());
+            double[] f = CostModel.stepFeatures(o.nodes(), model, o.mode().bytesPerValue());
             x[i] = new double[] {f[1], f[2]};   // CPU per step: a part per wire byte, and the casts
             y[i] = o.cpuSecondsPerStep() * 1e3;
         }
@@ -35,9 +35,12 @@ public record LabFit(CostModel network, double hostCores) {
         return Math.max(network.stepMs(n, model, mode), cpuFloorMs(n, model, mode, cpuSecondsPerStep));
     }
 
-    /** The shortest step the host's cores allow: the compute that no CPU work overlaps, then all workers' CPU work. */
+    /**
+     * The shortest step the host's cores allow: the compute that no CPU work overlaps (none when overlapped: the gathers
+     * run behind forward, the reduce-scatters behind backward), then all workers' CPU work.
+     */
     public double cpuFloorMs(int n, SyntheticModel model, LabMode mode, double cpuSecondsPerStep) {
-        double idle = mode.overlapped ? model.forwardMs() : model.forwardMs() + model.backwardMs();
+        double idle = mode.overlapped ? 0 : model.forwardMs() + model.backwardMs();
         return idle + n * cpuSecondsPerStep * 1e3 / hostCores;
     }
 

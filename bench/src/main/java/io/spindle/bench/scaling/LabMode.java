@@ -4,8 +4,9 @@ import io.spindle.worker.collective.WireFormat;
 import java.util.Arrays;
 
 /**
- * A way to synchronise one step's gradients in the lab: the wire format, and whether the all-reduce waits for
- * the whole backward (serial) or reduces buckets while backward goes on (overlapped).
+ * A way to synchronise one step's gradients in the lab, as a job over the ring does with a shardable optimizer (the
+ * sharded step): the wire format, and whether each bucket is reduce-scattered and gathered after backward (serial)
+ * or reduce-scattered behind backward and gathered behind the next forward (overlapped).
  */
 public enum LabMode {
     FP32_SERIAL("fp32-serial", WireFormat.FLOAT32, false),

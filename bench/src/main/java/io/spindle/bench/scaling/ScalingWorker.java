@@ -7,9 +7,9 @@ import io.spindle.core.train.GradientSync;
 import io.spindle.core.train.StepPosition;
 import io.spindle.worker.collective.CollectiveOptions;
 import io.spindle.worker.collective.RingAllReduce;
-import io.spindle.worker.sync.AllReduceSync;
-import io.spindle.worker.sync.GradientBuckets;
-import io.spindle.worker.sync.OverlappedAllReduceSync;
+import io.spindle.worker.SyncMode;
+import io.spindle.worker.SyncPlan;
+import io.spindle.worker.sync.SyncChoice;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -57,11 +57,10 @@ public final class ScalingWorker {
         Network net = LabNetwork.of(config.parameters(), config.layers());
         Optimizer sgd = OptimizerConfig.sgd(1e-9).create(net.layout(), DataType.FLOAT);
         long bucketBytes = (long) Math.ceil(config.bucketMib() * (1 << 20));
-        // The training step's own syncs: the same buckets all-reduced after backward, or while it runs.
-        GradientBuckets buckets = new GradientBuckets(net.layout(), bucketBytes);
-        try (GradientSync sync = mode.overlapped
-                ? new OverlappedAllReduceSync(net, sgd, ring, buckets)
-                : new AllReduceSync(net, sgd, ring, buckets)) {
+        // The training step's own sync, as a job over the ring picks it for a shardable optimizer: the sharded step,
+        // its buckets reduce-scattered and gathered after backward, or behind backward and the next forward.
+        SyncPlan plan = new SyncPlan(SyncMode.ALLREDUCE, 1, bucketBytes, mode.overlapped);
+        try (GradientSync sync = SyncChoice.of(plan, net, sgd, ring)) {
             ring.barrier();
             for (int s = 0; s < config.warmupSteps(); s++) {
                 step(model, sync, s);
@@ -71,6 +70,7 @@ public final class ScalingWorker {
             for (int s = 0; s < config.steps(); s++) {
                 step(model, sync, s);
             }
+            sync.awaitParameters();   // the last update's gather belongs to the measured steps
             long wall = System.nanoTime() - t0, cpu = processCpuNanos() - cpu0, bytes = ring.bytesSent() - bytes0;
             int n = config.steps();
             return String.format(Locale.ROOT, "RESULT %s %.3f %.5f %d", mode.label, wall / 1e6 / n, cpu / 1e9 / n, bytes / n);
@@ -78,7 +78,7 @@ public final class ScalingWorker {
     }
 
     private static void step(SyntheticModel model, GradientSync sync, int s) throws InterruptedException {
-        model.runStep(sync::gradientsReadyFrom);
+        model.runStep(sync::parametersNeededThrough, sync::gradientsReadyFrom);
         sync.update(new StepPosition(1, s, Integer.MAX_VALUE, s));
     }
 

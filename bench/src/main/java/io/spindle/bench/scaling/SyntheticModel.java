@@ -72,16 +72,34 @@ public final class SyntheticModel {
         return buckets;
     }
 
+    /** Where layer {@code l}'s parameters start in the flat buffer ({@code l == layers()}: the buffer's end). */
+    public long layerOffset(int l) {
+        return layerOffsets[l];
+    }
+
+    /** Layer {@code l}'s forward time: forward in proportion to its parameters. */
+    public double layerForwardMs(int l) {
+        return forwardMs * (layerOffsets[l + 1] - layerOffsets[l]) / (double) parameters();
+    }
+
     /**
-     * Runs one step's synthetic compute: sleeps through forward, then through backward, telling {@code readyFrom}
-     * each time a layer is done that the gradients from its first element on are final (the training step's
-     * {@code gradientsReadyFrom}), last layer first. Deadlines are absolute, so sleep overshoot does not add up.
+     * Runs one step's synthetic compute: forward layer by layer, first telling {@code needed} that the parameters up to
+     * the layer's end are about to be read (the training step's {@code parametersNeededThrough}, which may wait for
+     * them), then backward, telling {@code readyFrom} each time a layer is done that the gradients from its first
+     * element on are final ({@code gradientsReadyFrom}), last layer first. Deadlines are absolute from each phase's
+     * start, so sleep overshoot does not add up; a wait in forward delays the rest.
      */
-    public void runStep(java.util.function.LongConsumer readyFrom) throws InterruptedException {
-        long start = System.nanoTime();
+    public void runStep(java.util.function.LongConsumer needed, java.util.function.LongConsumer readyFrom) throws InterruptedException {
+        long deadline = System.nanoTime();
+        for (int l = 0; l < layers(); l++) {
+            needed.accept(layerOffsets[l + 1]);
+            deadline = Math.max(deadline, System.nanoTime()) + (long) (layerForwardMs(l) * 1e6);
+            sleepUntil(deadline);
+        }
+        long backwardStart = System.nanoTime();
         long parameters = parameters();
         for (int l = layers() - 1; l >= 0; l--) {
-            sleepUntil(start + (long) ((forwardMs + backwardDoneMs(l, parameters)) * 1e6));
+            sleepUntil(backwardStart + (long) (backwardDoneMs(l, parameters) * 1e6));
             readyFrom.accept(layerOffsets[l]);
         }
     }

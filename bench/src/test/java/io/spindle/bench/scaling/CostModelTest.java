@@ -51,17 +51,26 @@ class CostModelTest {
     }
 
     @Test
-    void overlapHidesCommunicationBehindBackwardButNotTheLastBucket() {
+    void overlapHidesTheReduceScattersBehindBackwardAndTheGathersBehindTheNextForward() {
         SyntheticModel twoBuckets = new SyntheticModel(1 << 20, 2, 10, 20, 2.0);   // 2 layers of 2 MiB, 2 buckets
         assertEquals(2, twoBuckets.buckets().size());
-        // At N = 2 a rank sends each buffer once: 5 ms per half of the buffer (2 MiB of fp32).
+        // At N = 2 a rank sends each bucket once per all-reduce: 5 ms for a bucket (2 MiB of fp32), 2.5 ms per half.
         CostModel perByte = new CostModel(0, 5.0 / (2 << 20), 0);
-        // Backward (10 ms forward, 20 backward) releases bucket 1 at 20 ms, reduced by 25; bucket 0 at 30, by 35.
+        // Gathers end at 2.5 and 5 ms; forward (5 ms a layer) waits 2.5 ms for the first and ends at 12.5. Backward
+        // releases the last layer's bucket at 22.5 (scattered by 25), the first's at 32.5 (by 35).
         assertEquals(35.0, perByte.stepMs(2, twoBuckets, LabMode.FP32_OVERLAP), 1e-9);
         assertEquals(40.0, perByte.stepMs(2, twoBuckets, LabMode.FP32_SERIAL), 1e-9);
-        // When communication is slower than backward, the buckets queue on the one communication thread.
+        // When communication is slower than compute, forward waits for each gather (20 ms a half): layer 0 runs from
+        // 20 to 25, layer 1 from 40 to 45; the scatters queue from 55 and 75 and end at 95.
         CostModel slow = new CostModel(0, 40.0 / (2 << 20), 0);
-        assertEquals(20 + 40 + 40, slow.stepMs(2, twoBuckets, LabMode.FP32_OVERLAP), 1e-9);
+        assertEquals(95.0, slow.stepMs(2, twoBuckets, LabMode.FP32_OVERLAP), 1e-9);
+    }
+
+    @Test
+    void theLabsDefaultScenarioCanReachNinetyPercentInBf16() {
+        // N = 8, bf16 at line rate: each half moves 7/8 of 5 MB, hidden behind backward (scatter) and forward (gather).
+        double step = CostModel.ideal(1).stepMs(8, LAB, LabMode.BF16_OVERLAP);
+        assertEquals(true, 100 / step >= 0.90, "ideal bf16-overlap efficiency " + 100 / step);
     }
 
     @Test

@@ -33,12 +33,17 @@ class SyntheticModelTest {
         // 10 layers of 10,000 parameters, 10 ms forward, 20 ms backward: layer l is done 10 + 2·(10 − l) ms in.
         SyntheticModel m = new SyntheticModel(100_000, 10, 10, 20, 0.1);
         long t0 = System.nanoTime();
-        int[] layer = {9};
-        m.runStep(offset -> {
+        int[] layer = {9}, forward = {0};
+        m.runStep(end -> {
+            assertEquals(10_000L * (forward[0] + 1), end, "forward asks for the parameters up to each layer's end, first layer first");
+            assertTrue((System.nanoTime() - t0) / 1e6 >= forward[0], "layer " + forward[0] + " asked for early");
+            forward[0]++;
+        }, offset -> {
             assertEquals(10_000L * layer[0], offset, "layers are released last first, each from its first element");
             assertTrue((System.nanoTime() - t0) / 1e6 >= 10 + 2 * (10 - layer[0]), "layer " + layer[0] + " released early");
             layer[0]--;
         });
         assertEquals(-1, layer[0], "every layer released once");
+        assertEquals(10, forward[0], "every layer's parameters asked for once");
     }
 }
