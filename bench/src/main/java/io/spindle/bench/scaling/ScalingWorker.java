@@ -65,6 +65,7 @@ public final class ScalingWorker {
             for (int s = 0; s < config.warmupSteps(); s++) {
                 step(model, sync, s);
             }
+            sync.awaitParameters();   // the collective has one caller at a time: the prefetch's gathers end first
             ring.barrier();
             long cpu0 = processCpuNanos(), bytes0 = ring.bytesSent(), t0 = System.nanoTime();
             for (int s = 0; s < config.steps(); s++) {
