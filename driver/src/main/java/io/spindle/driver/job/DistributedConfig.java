@@ -13,8 +13,8 @@ import java.util.List;
  * shared memory ({@code in_jvm}) when all tasks are threads of one JVM, or {@code hierarchical}: in memory among
  * the tasks of one executor, a ring between executors; {@code auto} picks {@code in_jvm} in Spark local mode and
  * {@code hierarchical} elsewhere), the wire precision, and whether gradients are
- * reduced in buckets of {@code bucket_mib} while backward still runs ({@code overlap}; ring and coordinator only:
- * threads of one JVM share the cores).
+ * reduced in buckets of {@code bucket_mib} while backward still runs, and a sharded step's parameters gathered while
+ * the next forward runs ({@code overlap}, on by default; separate processes only: threads of one JVM share the cores).
  */
 public record DistributedConfig(int workers, String sync, int averagingFrequency, String transport,
                                 String wireDtype, int timeoutSeconds, boolean overlap, double bucketMib) {
@@ -69,7 +69,7 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
 
     /** {@code workers} workers with every other field at its default (a job file that names only the worker count). */
     public static DistributedConfig defaults(int workers) {
-        return new DistributedConfig(workers, "allreduce", 5, "auto", "float32", 120, false, 2);
+        return new DistributedConfig(workers, "allreduce", 5, "auto", "float32", 120, true, 2);
     }
 
     /**
