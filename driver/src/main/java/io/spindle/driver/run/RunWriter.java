@@ -69,6 +69,26 @@ public final class RunWriter {
     }
 
     /**
+     * Writes steps.csv from {@code log}; a resumed run keeps the points of the steps before it from the file it continues,
+     * so the report's curve covers the whole run.
+     */
+    public void writeSteps(StepLog log) throws IOException {
+        String uri = Storage.join(dir, StepLoss.FILE);
+        java.util.List<StepLoss> points = new java.util.ArrayList<>();
+        if (log.firstStep() > 1 && storage.exists(uri)) {
+            try (java.io.InputStream in = storage.open(uri)) {
+                for (StepLoss p : StepLoss.parseCsv(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), uri)) {
+                    if (p.step() < log.firstStep()) points.add(p);
+                }
+            } catch (io.spindle.core.data.DataFormatException e) {
+                points.clear();   // a damaged earlier log costs the curve its first part, never the run
+            }
+        }
+        points.addAll(log.points());
+        storage.writeString(uri, StepLog.toCsv(points));
+    }
+
+    /**
      * The summary a script reads: final metrics, throughput, and the run's provenance. Each figure names its set:
      * {@code final_train_*} the training rows, {@code final_val_*} the {@code validationRows} validated after every
      * epoch ({@code validation_source} says which), {@code test_*} data.test, evaluated once at the end.
