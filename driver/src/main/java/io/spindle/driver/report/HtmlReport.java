@@ -43,7 +43,11 @@ public final class HtmlReport {
         charts.forEach(c -> image(h, c.title(), c.png()));
         h.append("</div>\n");
         epochTable(h, run);
-        if (s.has("confusion_matrix")) confusion(h, s.get("confusion_matrix"), s.get("class_names"));
+        if (s.has("confusion_matrix")) {
+            // Runs from before summary.json carried class_names have them in job.json only.
+            JsonNode names = s.has("class_names") || run.job() == null ? s.get("class_names") : run.job().at("/data/class_names");
+            confusion(h, s.get("confusion_matrix"), names);
+        }
         if (run.job() != null) {
             h.append("<h2>Job</h2>\n<pre>").append(esc(pretty(run.job()))).append("</pre>\n");
         }
@@ -102,8 +106,10 @@ public final class HtmlReport {
         h.append("</table>\n");
     }
 
-    /** Rows are the actual class, columns the predicted one; a cell's shade is its share of the row. */
-    /** {@code names} (null: the class indices) head the rows and columns. */
+    /**
+     * Rows are the actual class, columns the predicted one; a cell's shade is its share of the row. {@code names} (null or
+     * not one per class: the class indices) head the rows and columns.
+     */
     private static void confusion(StringBuilder h, JsonNode matrix, JsonNode names) {
         int k = matrix.size();
         String[] label = new String[k];

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Records the per-step training loss for the report while passing every event on to {@code next} (the progress bar):
  * about {@link #MAX_POINTS} points over the run, each the mean loss of a window of steps, worked out from the running
- * epoch means the progress events carry. A retried attempt that re-reports steps replaces what it redoes.
+ * epoch means the progress events carry. A retried attempt that re-reports steps replaces what it redoes. The events come
+ * on the progress channel's thread, the points are read on the driver's: both are synchronized.
  */
 public final class StepLog implements TrainingListener {
     static final int MAX_POINTS = 1000;
@@ -34,7 +35,7 @@ public final class StepLog implements TrainingListener {
     }
 
     @Override
-    public void onStep(int epoch, int step, int steps, double loss, double samplesPerSecond) {
+    public synchronized void onStep(int epoch, int step, int steps, double loss, double samplesPerSecond) {
         next.onStep(epoch, step, steps, loss, samplesPerSecond);
         long global = (long) (epoch - 1) * steps + step;
         if (firstStep == 0) firstStep = global;
@@ -62,12 +63,12 @@ public final class StepLog implements TrainingListener {
     }
 
     /** The points so far, in step order. */
-    public List<StepLoss> points() {
+    public synchronized List<StepLoss> points() {
         return List.copyOf(points);
     }
 
     /** The first global step reported (a resumed run's starts past 1), or 0 before any. */
-    public long firstStep() {
+    public synchronized long firstStep() {
         return firstStep;
     }
 

@@ -59,6 +59,20 @@ class ReportCommandTest {
     }
 
     @Test
+    void classNamesComeFromTheJobWhenTheSummaryLacksThem(@TempDir Path tmp) throws Exception {
+        Path run = RunFixtures.classification(tmp.resolve("old"), "old", 1e-3, 128);
+        Files.writeString(run.resolve("summary.json"), Files.readString(run.resolve("summary.json"))
+                .replace("\"class_names\": [\"cat\", \"dog\", \"<bird>\"],", ""));
+        assertFalse(Files.readString(run.resolve("summary.json")).contains("class_names"));
+        assertEquals(0, CliRunner.run("report", run.toString()).exitCode());
+        assertTrue(Files.readString(run.resolve("report.html")).contains("<th>dog</th>"));
+
+        Files.delete(run.resolve("job.json"));
+        assertEquals(0, CliRunner.run("report", run.toString()).exitCode());
+        assertTrue(Files.readString(run.resolve("report.html")).contains("<th>1</th>"), "the class indices, without names");
+    }
+
+    @Test
     void regressionWithoutAStepLogHasNoAccuracyOrStepCharts(@TempDir Path tmp) throws Exception {
         Path run = RunFixtures.regression(tmp.resolve("reg"));
         CliRunner r = CliRunner.run("report", run.toString());
