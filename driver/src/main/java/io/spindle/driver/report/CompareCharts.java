@@ -6,6 +6,7 @@ import io.spindle.driver.run.StepLoss;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The charts of a comparison page: each run's curves overlaid in its own colour (training solid, validation dashed),
@@ -60,8 +61,8 @@ final class CompareCharts {
     }
 
     private static LineChart epochPair(List<RunRecord> runs, List<String> labels, LineChart chart,
-                                       java.util.function.ToDoubleFunction<EpochStats> train,
-                                       java.util.function.ToDoubleFunction<EpochStats> validation) {
+                                       ToDoubleFunction<EpochStats> train,
+                                       ToDoubleFunction<EpochStats> validation) {
         for (int i = 0; i < runs.size(); i++) {
             List<EpochStats> e = runs.get(i).epochs();
             double[] x = LearningCurves.epochNumbers(e);

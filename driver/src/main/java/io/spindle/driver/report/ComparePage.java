@@ -3,8 +3,10 @@ package io.spindle.driver.report;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.awt.Color;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 import static io.spindle.driver.report.HtmlReport.esc;
 
@@ -68,10 +70,10 @@ final class ComparePage {
         for (Figure f : FIGURES) {
             double[] v = runs.stream().mapToDouble(r -> r.summary().path(f.field()).isNumber() ? r.summary().get(f.field()).asDouble() : Double.NaN)
                     .toArray();
-            if (java.util.Arrays.stream(v).allMatch(Double::isNaN)) continue;
-            double best = f.better() == 0 ? Double.NaN : java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x))
+            if (Arrays.stream(v).allMatch(Double::isNaN)) continue;
+            double best = f.better() == 0 ? Double.NaN : Arrays.stream(v).filter(x -> !Double.isNaN(x))
                     .reduce(f.better() > 0 ? Math::max : Math::min).orElse(Double.NaN);
-            boolean differs = java.util.Arrays.stream(v).distinct().count() > 1;
+            boolean differs = Arrays.stream(v).distinct().count() > 1;
             h.append(differs && f.better() == 0 ? "<tr class=\"diff\">" : "<tr>").append("<th>").append(esc(f.label())).append("</th>");
             for (double x : v) {
                 boolean isBest = differs && x == best && runs.size() > 1;
@@ -83,7 +85,7 @@ final class ComparePage {
         }
         for (String field : TEXTS) {
             List<String> v = runs.stream().map(r -> r.summary().has(field) ? r.summary().get(field).asText() : null).toList();
-            if (v.stream().allMatch(java.util.Objects::isNull)) continue;
+            if (v.stream().allMatch(Objects::isNull)) continue;
             cells(h, field.replace('_', ' '), v);
         }
         h.append("</table>\n");

@@ -6,6 +6,7 @@ import io.spindle.driver.run.Storage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -59,7 +60,7 @@ public final class ReportWriter {
         }).toList();
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            labels.add(java.util.Collections.frequency(names, names.get(i)) > 1 ? "#" + (i + 1) + " " + names.get(i) : names.get(i));
+            labels.add(Collections.frequency(names, names.get(i)) > 1 ? "#" + (i + 1) + " " + names.get(i) : names.get(i));
         }
         return labels;
     }

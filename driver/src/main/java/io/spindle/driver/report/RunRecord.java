@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -74,7 +75,7 @@ public record RunRecord(String dir, List<EpochStats> epochs, JsonNode summary, J
      */
     public double[] epochCollectiveShares() {
         double[] shares = new double[epochs.size()];
-        java.util.Arrays.fill(shares, Double.NaN);
+        Arrays.fill(shares, Double.NaN);
         JsonNode known = summary.path("collective_share_per_epoch");
         int offset = shares.length - known.size();
         for (int i = 0; i < known.size(); i++) if (offset + i >= 0) shares[offset + i] = known.get(i).asDouble(Double.NaN);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.data.DataFormatException;
 import io.spindle.core.io.ModelFile;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.train.Evaluation;
@@ -11,6 +12,9 @@ import io.spindle.core.train.History;
 import io.spindle.driver.job.JobConfig;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes a run directory: {@code model.spindle}, {@code history.csv}, {@code summary.json} and the
@@ -74,13 +78,13 @@ public final class RunWriter {
      */
     public void writeSteps(StepLog log) throws IOException {
         String uri = Storage.join(dir, StepLoss.FILE);
-        java.util.List<StepLoss> points = new java.util.ArrayList<>();
+        List<StepLoss> points = new ArrayList<>();
         if (log.firstStep() > 1 && storage.exists(uri)) {
             try (java.io.InputStream in = storage.open(uri)) {
-                for (StepLoss p : StepLoss.parseCsv(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), uri)) {
+                for (StepLoss p : StepLoss.parseCsv(new String(in.readAllBytes(), StandardCharsets.UTF_8), uri)) {
                     if (p.step() < log.firstStep()) points.add(p);
                 }
-            } catch (io.spindle.core.data.DataFormatException e) {
+            } catch (DataFormatException e) {
                 points.clear();   // a damaged earlier log costs the curve its first part, never the run
             }
         }
