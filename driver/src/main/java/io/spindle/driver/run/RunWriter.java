@@ -79,10 +79,12 @@ public final class RunWriter {
     public void writeSteps(StepLog log) throws IOException {
         String uri = Storage.join(dir, StepLoss.FILE);
         List<StepLoss> points = new ArrayList<>();
-        if (log.firstStep() > 1 && storage.exists(uri)) {
+        // No step reported (a resume with nothing left to train): the earlier log stands as it is.
+        long keepBefore = log.firstStep() == 0 ? Long.MAX_VALUE : log.firstStep();
+        if (keepBefore > 1 && storage.exists(uri)) {
             try (java.io.InputStream in = storage.open(uri)) {
                 for (StepLoss p : StepLoss.parseCsv(new String(in.readAllBytes(), StandardCharsets.UTF_8), uri)) {
-                    if (p.step() < log.firstStep()) points.add(p);
+                    if (p.step() < keepBefore) points.add(p);
                 }
             } catch (DataFormatException e) {
                 points.clear();   // a damaged earlier log costs the curve its first part, never the run
