@@ -28,6 +28,7 @@ import io.spindle.driver.run.RunFigures;
 import io.spindle.driver.run.RunDirectory;
 import io.spindle.driver.run.RunLock;
 import io.spindle.driver.run.RunWriter;
+import io.spindle.driver.run.StepLog;
 import io.spindle.driver.run.CheckpointStore;
 import io.spindle.driver.run.Storage;
 import io.spindle.driver.run.TrainedModel;
@@ -59,6 +60,8 @@ final class TrainCommand {
 
     private final Storage storage;
     private final PrintStream out;
+    /** The run's step log; set when training starts. */
+    private StepLog steps;
 
     TrainCommand(Storage storage, PrintStream out) {
         this.storage = storage;
@@ -127,12 +130,12 @@ final class TrainCommand {
             ValidationSplit split = ValidationSplit.of(train, job.data().validationSplit(), job.training().seed());
             printPlan(job, split.train().size(), split.validation(), test);
             return inSession(job, master, ui, spark -> finish(spark, resolved,
-                    trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progressBar()), split.validation(), test,
+                    trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progress(resolved)), split.validation(), test,
                     split.train().fingerprint(), start));
         }
         printPlan(job, train.size(), validation, test);
         return inSession(job, master, ui, spark -> finish(spark, resolved,
-                trainer(spark, store, resolved, from).trainFromSource(resolved, train, validation, progressBar()), validation, test, train.fingerprint(), start));
+                trainer(spark, store, resolved, from).trainFromSource(resolved, train, validation, progress(resolved)), validation, test, train.fingerprint(), start));
     }
 
     /**
@@ -192,7 +195,7 @@ final class TrainCommand {
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
         printPlan(job, (int) stats.rows(), validation, test);
         JavaRDD<Shard> shards = DataFrameShards.pack(train, job.distributed().workers(), shape, classes);
-        DistributedTrainer.Outcome outcome = trainer.trainShards(job, shards, (int) stats.rows(), validation, progressBar());
+        DistributedTrainer.Outcome outcome = trainer.trainShards(job, shards, (int) stats.rows(), validation, progress(job));
         return finish(spark, job, outcome, validation, test, stats.fingerprint(), start);
     }
 
@@ -205,8 +208,10 @@ final class TrainCommand {
         return SparkRows.collect(rows, job.model().inputShape(), classes);
     }
 
-    private ProgressBar progressBar() {
-        return new ProgressBar(out, out == System.out && System.console() != null);
+    /** The progress bar, behind the step log that steps.csv is written from. */
+    private StepLog progress(JobConfig job) {
+        steps = new StepLog(job.optimizer().schedule(), job.training().epochs(), new ProgressBar(out, out == System.out && System.console() != null));
+        return steps;
     }
 
     private void printPlan(JobConfig job, int trainRows, Dataset validation, Dataset test) {
@@ -233,6 +238,7 @@ final class TrainCommand {
         RunWriter run = new RunWriter(storage, job.outputDir());
         run.writeModel(saved);
         run.writeHistory(history);
+        run.writeSteps(steps);
         run.writeSummary(job, history, validation == null ? 0 : validation.size(), eval, saved, new RunFigures(workers, outcome.collectiveShare(),
                 outcome.epochCollectiveShares(), outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone(),
                 outcome.collective()));

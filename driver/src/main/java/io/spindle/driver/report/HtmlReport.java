@@ -7,7 +7,7 @@ import io.spindle.core.train.EpochStats;
 
 import java.util.Base64;
 import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 
 /**
  * A run's report as one self-contained HTML page: headline metrics and throughput, provenance,
@@ -16,8 +16,9 @@ import java.util.Map;
  */
 public final class HtmlReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String STYLE = """
-            body{font-family:system-ui,-apple-system,'DejaVu Sans',sans-serif;margin:2em auto;max-width:1000px;color:#222;padding:0 1em}
+    static final String STYLE = """
+            body{font-family:system-ui,-apple-system,'DejaVu Sans',sans-serif;margin:2em auto;max-width:1320px;color:#222;padding:0 1em}
+            .charts{display:flex;flex-wrap:wrap;gap:12px}.charts img{width:640px}
             h1{margin-bottom:0}.sub{color:#666;margin-top:.3em}
             table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:.25em .6em;text-align:right;border-bottom:1px solid #e4e4e4}
             th{background:#f5f5f5}td.l,th.l{text-align:left}.kv td:first-child{text-align:left;color:#555}
@@ -28,8 +29,8 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    /** The page for {@code run}; {@code charts} maps each chart's title to its PNG bytes, in display order. */
-    public static String render(RunRecord run, Map<String, byte[]> charts) {
+    /** The page for {@code run} with its {@code charts}, in display order (two to a row on a wide screen). */
+    static String render(RunRecord run, List<RunCharts.Chart> charts) {
         JsonNode s = run.summary();
         String name = s.path("name").asText(run.job() == null ? "run" : run.job().path("name").asText("run"));
         StringBuilder h = new StringBuilder(32_768);
@@ -38,11 +39,15 @@ public final class HtmlReport {
         h.append("<h1>").append(esc(name)).append("</h1><p class=\"sub\">Spindle training report for <code>")
                 .append(esc(run.dir())).append("</code></p>\n");
         headline(h, s);
-        h.append("<h2>Learning curves</h2>\n");
-        charts.forEach((title, png) -> h.append("<p><img alt=\"").append(esc(title)).append("\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n"));
+        h.append("<h2>Learning curves</h2>\n<div class=\"charts\">\n");
+        charts.forEach(c -> image(h, c.title(), c.png()));
+        h.append("</div>\n");
         epochTable(h, run);
-        if (s.has("confusion_matrix")) confusion(h, s.get("confusion_matrix"), s.get("class_names"));
+        if (s.has("confusion_matrix")) {
+            // Runs from before summary.json carried class_names have them in job.json only.
+            JsonNode names = s.has("class_names") || run.job() == null ? s.get("class_names") : run.job().at("/data/class_names");
+            confusion(h, s.get("confusion_matrix"), names);
+        }
         if (run.job() != null) {
             h.append("<h2>Job</h2>\n<pre>").append(esc(pretty(run.job()))).append("</pre>\n");
         }
@@ -101,8 +106,10 @@ public final class HtmlReport {
         h.append("</table>\n");
     }
 
-    /** Rows are the actual class, columns the predicted one; a cell's shade is its share of the row. */
-    /** {@code names} (null: the class indices) head the rows and columns. */
+    /**
+     * Rows are the actual class, columns the predicted one; a cell's shade is its share of the row. {@code names} (null or
+     * not one per class: the class indices) head the rows and columns.
+     */
     private static void confusion(StringBuilder h, JsonNode matrix, JsonNode names) {
         int k = matrix.size();
         String[] label = new String[k];
@@ -133,6 +140,12 @@ public final class HtmlReport {
             h.append(String.format(Locale.ROOT, "<td>%.3f</td>", predicted[p] == 0 ? 0 : (double) matrix.get(p).path(p).asLong() / predicted[p]));
         }
         h.append("<td></td></tr>\n</table>\n");
+    }
+
+    /** A chart inlined as a data: URI, so the page needs no file beside it. */
+    static void image(StringBuilder h, String title, byte[] png) {
+        h.append("<img alt=\"").append(esc(title)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png)).append("\">\n");
     }
 
     private static void row(StringBuilder h, String label, JsonNode s, String field, String format) {

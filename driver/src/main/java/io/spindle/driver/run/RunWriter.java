@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.core.data.DataFormatException;
 import io.spindle.core.io.ModelFile;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.train.Evaluation;
@@ -11,6 +12,9 @@ import io.spindle.core.train.History;
 import io.spindle.driver.job.JobConfig;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes a run directory: {@code model.spindle}, {@code history.csv}, {@code summary.json} and the
@@ -66,6 +70,28 @@ public final class RunWriter {
 
     public void writeHistory(History history) throws IOException {
         storage.writeString(Storage.join(dir, "history.csv"), history.toCsv());
+    }
+
+    /**
+     * Writes steps.csv from {@code log}; a resumed run keeps the points of the steps before it from the file it continues,
+     * so the report's curve covers the whole run.
+     */
+    public void writeSteps(StepLog log) throws IOException {
+        String uri = Storage.join(dir, StepLoss.FILE);
+        List<StepLoss> points = new ArrayList<>();
+        // No step reported (a resume with nothing left to train): the earlier log stands as it is.
+        long keepBefore = log.firstStep() == 0 ? Long.MAX_VALUE : log.firstStep();
+        if (keepBefore > 1 && storage.exists(uri)) {
+            try (java.io.InputStream in = storage.open(uri)) {
+                for (StepLoss p : StepLoss.parseCsv(new String(in.readAllBytes(), StandardCharsets.UTF_8), uri)) {
+                    if (p.step() < keepBefore) points.add(p);
+                }
+            } catch (DataFormatException e) {
+                points.clear();   // a damaged earlier log costs the curve its first part, never the run
+            }
+        }
+        points.addAll(log.points());
+        storage.writeString(uri, StepLog.toCsv(points));
     }
 
     /**

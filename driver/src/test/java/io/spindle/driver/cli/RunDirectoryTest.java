@@ -2,6 +2,7 @@ package io.spindle.driver.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spindle.driver.run.RunLock;
+import io.spindle.driver.run.StepLoss;
 import io.spindle.driver.run.Storage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,11 @@ class RunDirectoryTest {
         assertEquals(2, JSON.readTree(run.resolve("job.json").toFile()).get("training").get("epochs").asInt());
         assertEquals(before, Files.readString(run.resolve("job.previous.json")));
         assertFalse(Files.exists(run.resolve(RunLock.NAME)));
+        // The step log covers the whole run: the first run's steps, then the resumed epoch's, each once.
+        java.util.List<StepLoss> steps = StepLoss.parseCsv(Files.readString(run.resolve(StepLoss.FILE)), "steps.csv");
+        assertEquals(JSON.readTree(run.resolve("summary.json").toFile()).get("steps").asLong(), steps.size());
+        for (int i = 0; i < steps.size(); i++) assertEquals(i + 1, steps.get(i).step());
+        assertEquals(2.0, steps.get(steps.size() - 1).epoch(), 1e-12);
 
         // A resume whose settings diverge leaves the run's job as it was before that resume.
         String accepted = Files.readString(run.resolve("job.json"));

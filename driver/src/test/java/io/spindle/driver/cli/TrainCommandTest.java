@@ -3,6 +3,7 @@ package io.spindle.driver.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spindle.core.Sequential;
+import io.spindle.driver.run.StepLoss;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,19 @@ class TrainCommandTest {
         assertTrue(summary.get("test_accuracy").asDouble() > 0.70, summary.toString());
         assertEquals(4, Files.readAllLines(run.resolve("history.csv")).size());
         assertTrue(r.out().contains("epoch 3/3"), r.out());
+        // The step log: every step of this short run (global step, epochs done, loss, the cosine schedule's rate), whose
+        // last epoch's losses average near the epoch's training loss (rank 0's batches against all rows).
+        List<StepLoss> steps = StepLoss.parseCsv(Files.readString(run.resolve(StepLoss.FILE)), "steps.csv");
+        assertEquals(summary.get("steps").asLong(), steps.size());
+        assertEquals(3.0, steps.get(steps.size() - 1).epoch(), 1e-12);
+        assertEquals(0.001, steps.get(0).learningRate(), 1e-12);
+        assertTrue(steps.get(steps.size() - 1).learningRate() < steps.get(0).learningRate(), "the cosine schedule's rate falls");
+        double lastEpoch = steps.stream().filter(p -> p.epoch() > 2).mapToDouble(StepLoss::loss).average().orElseThrow();
+        double trainLoss = JSON.readTree(run.resolve("summary.json").toFile()).get("final_train_loss").asDouble();
+        assertEquals(trainLoss, lastEpoch, 0.2 * trainLoss, "the last epoch's step losses against its training loss");
+        for (String png : List.of("loss-per-step.png", "learning-rate.png", "samples-per-sec.png", "all-reduce-share.png")) {
+            assertTrue(Files.size(run.resolve(png)) > 5_000, png);
+        }
         // The closing line gives the last epoch's figures beside the run's (whose first epochs are the JIT's).
         assertTrue(java.util.regex.Pattern.compile("trained [\\d,]+ samples/s \\(\\d+% of step time in the all-reduce; last epoch [\\d,]+ samples/s, \\d+%\\)")
                 .matcher(r.out()).find(), r.out());
