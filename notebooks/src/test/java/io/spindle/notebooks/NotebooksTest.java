@@ -35,7 +35,8 @@ class NotebooksTest {
     static final Map<String, String> CI_FORMS = Map.of(
             "dataDir", Path.of(FASHION_MINI).toAbsolutePath().toString(),
             "trainRows", "1000", "testRows", "500", "epochs", "2",
-            "carsCsv", NOTEBOOKS.resolve("data/cars.csv").toAbsolutePath().toString());
+            "carsCsv", NOTEBOOKS.resolve("data/cars.csv").toAbsolutePath().toString(),
+            "tabularDir", NOTEBOOKS.resolve("../deploy/configs/data").toAbsolutePath().normalize().toString());
 
     @TestFactory
     Stream<DynamicTest> everyNotebookRunsGreen() throws IOException {

@@ -5,6 +5,7 @@ import io.spindle.core.loss.Loss;
 import io.spindle.core.model.LayerState;
 import io.spindle.core.model.Network;
 import io.spindle.core.optim.Optimizer;
+import io.spindle.core.train.BatchAugmenter;
 import io.spindle.core.train.BatchSampler;
 import io.spindle.core.train.EpochStats;
 import io.spindle.core.train.GradientSync;
@@ -29,26 +30,34 @@ public final class WorkerLoop {
     private final Collective collective;
     private final StepReporter reporter;
     private final List<LoopHook> extraHooks;
+    private final BatchAugmenter augmenter;
     private final List<Double> collectiveSeconds = new ArrayList<>();
 
     public WorkerLoop(Network net, Loss loss, Optimizer optimizer, Collective collective, StepReporter reporter) {
-        this(net, loss, optimizer, collective, reporter, List.of());
+        this(net, loss, optimizer, collective, reporter, List.of(), BatchAugmenter.NONE);
     }
 
-    private WorkerLoop(Network net, Loss loss, Optimizer optimizer, Collective collective, StepReporter reporter, List<LoopHook> extraHooks) {
+    private WorkerLoop(Network net, Loss loss, Optimizer optimizer, Collective collective, StepReporter reporter, List<LoopHook> extraHooks,
+                       BatchAugmenter augmenter) {
         this.net = net;
         this.loss = loss;
         this.optimizer = optimizer;
         this.collective = collective;
         this.reporter = collective.rank() == 0 ? reporter : StepReporter.NONE;
         this.extraHooks = extraHooks;
+        this.augmenter = augmenter;
     }
 
     /** This loop with {@code hook} run after the built-in ones. */
     public WorkerLoop withHook(LoopHook hook) {
         List<LoopHook> hooks = new ArrayList<>(extraHooks);
         hooks.add(hook);
-        return new WorkerLoop(net, loss, optimizer, collective, reporter, List.copyOf(hooks));
+        return new WorkerLoop(net, loss, optimizer, collective, reporter, List.copyOf(hooks), augmenter);
+    }
+
+    /** This loop with each gathered batch's images changed by {@code augmenter} before its step. */
+    public WorkerLoop withAugmenter(BatchAugmenter augmenter) {
+        return new WorkerLoop(net, loss, optimizer, collective, reporter, extraHooks, augmenter);
     }
 
     /** Makes every rank start from rank 0's parameters. */
@@ -83,7 +92,7 @@ public final class WorkerLoop {
             EpochRun run = new EpochRun(resumed && collective.rank() == 0 ? start.totals() : new double[3]);
             for (int s = resumed ? start.step() : 0; s < plan.stepsPerEpoch(); s++, globalStep++) {
                 StepPosition at = new StepPosition(epoch, s, plan.stepsPerEpoch(), globalStep);
-                run.add(step.run(sampler.batch(s), at));
+                run.add(step.run(augmenter.apply(sampler.batch(s), globalStep), at));
                 for (LoopHook h : hooks) h.afterStep(at, run);
             }
             sync.awaitParameters();   // the hooks below read the parameters and use the collective

@@ -45,7 +45,7 @@ public final class SparkRows {
             throw new ConfigException(field, uri + " could not be read as " + c.format() + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
         StructType schema = df.schema();
-        Column features = features(schema, c.featuresColumns());
+        Column features = features(schema, c.featuresColumns(), "data.features_column");
         FeatureColumns.checkNumeric(schema, "data.label_column", c.labelColumn());
         return df.select(features.as("f"), col(c.labelColumn()).cast("double").as("y"));
     }
@@ -55,21 +55,22 @@ public final class SparkRows {
         return c.featuresColumns().size() == 1 ? c.featuresColumns().get(0) : c.featuresColumns().toString();
     }
 
-    private static Column features(StructType schema, List<String> names) {
-        if (names.size() == 1 && !isNumeric(schema, names.get(0))) {
-            FeatureColumns.checkFeatures(schema, "data.features_column", names.get(0));
+    /** {@code names} as one array&lt;float&gt; column; {@code field} (the job field or param naming them) is named in errors. */
+    public static Column features(StructType schema, List<String> names, String field) {
+        if (names.size() == 1 && !isNumeric(schema, names.get(0), field)) {
+            FeatureColumns.checkFeatures(schema, field, names.get(0));
             return FeatureColumns.asFloatArray(schema, names.get(0));
         }
-        boolean allNumeric = names.stream().allMatch(n -> isNumeric(schema, n));
+        boolean allNumeric = names.stream().allMatch(n -> isNumeric(schema, n, field));
         Column[] cols = new Column[names.size()];
         for (int i = 0; i < cols.length; i++) {
             String name = names.get(i);
             if (allNumeric) {
                 cols[i] = col(name).cast("float");
-            } else if (isNumeric(schema, name)) {
+            } else if (isNumeric(schema, name, field)) {
                 cols[i] = array(col(name).cast("float"));
             } else {
-                FeatureColumns.checkFeatures(schema, "data.features_column", name);
+                FeatureColumns.checkFeatures(schema, field, name);
                 cols[i] = FeatureColumns.asFloatArray(schema, name);
             }
         }
@@ -77,8 +78,8 @@ public final class SparkRows {
         return allNumeric ? array(cols) : concat(cols);
     }
 
-    private static boolean isNumeric(StructType schema, String column) {
-        return FeatureColumns.require(schema, "data.features_column", column).dataType() instanceof NumericType;
+    private static boolean isNumeric(StructType schema, String column, String field) {
+        return FeatureColumns.require(schema, field, column).dataType() instanceof NumericType;
     }
 
     /** Checked rows collected into a driver-side dataset (test rows: validated every epoch and evaluated at the end). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
+import io.spindle.core.data.Augmentation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,12 @@ import java.util.List;
  * array column, or a list of numeric columns), labels from {@code label_column} (default {@code label}).
  * The rows validated after every epoch (and watched by early stopping) are {@code validation} (a path, read
  * as {@code train} is) or a seeded {@code validation_split} fraction of the training rows; {@code test} is
- * evaluated once, at the end.
+ * evaluated once, at the end. {@code augment} changes each training image as its batch is gathered ({@link Augmentation}).
  */
 public record DataConfig(String format, String train, String trainLabels, String test, String testLabels,
                          String labelColumn, boolean header, String task, List<String> featuresColumns,
-                         String validation, String validationLabels, double validationSplit, List<String> classNames) {
+                         String validation, String validationLabels, double validationSplit, List<String> classNames,
+                         Augmentation augment) {
     public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "json", "libsvm");
     /** Formats Spindle reads itself, without Spark. */
     public static final List<String> LOCAL_FORMATS = List.of("idx", "csv");
@@ -31,6 +33,7 @@ public record DataConfig(String format, String train, String trainLabels, String
     public DataConfig {
         featuresColumns = List.copyOf(featuresColumns);
         classNames = List.copyOf(classNames);
+        augment = augment == null ? Augmentation.NONE : augment;
         if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
             throw new ConfigException("data.validation_split", validationSplit,
                     "a fraction strictly between 0 and 1: the share of data.train's rows held out for validation");
@@ -38,6 +41,13 @@ public record DataConfig(String format, String train, String trainLabels, String
         if (validation != null && validationSplit != 0) {
             throw new ConfigException("data.validation_split", validationSplit, "absent when data.validation names the validation rows: one or the other");
         }
+    }
+
+    public DataConfig(String format, String train, String trainLabels, String test, String testLabels, String labelColumn,
+                      boolean header, String task, List<String> featuresColumns, String validation, String validationLabels,
+                      double validationSplit, List<String> classNames) {
+        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, featuresColumns, validation, validationLabels,
+                validationSplit, classNames, Augmentation.NONE);
     }
 
     public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
@@ -63,7 +73,7 @@ public record DataConfig(String format, String train, String trainLabels, String
 
     public static DataConfig fromJson(ConfigNode c) {
         c.rejectUnknown("format", "train", "train_labels", "test", "test_labels", "validation", "validation_labels", "validation_split",
-                "label_column", "header", "task", "features_column", "class_names");
+                "label_column", "header", "task", "features_column", "class_names", "augment");
         String train = c.requireString("train");
         String format = c.choice("format", formatOf(train), FORMATS);
         boolean spark = !LOCAL_FORMATS.contains(format);
@@ -77,7 +87,7 @@ public record DataConfig(String format, String train, String trainLabels, String
         return new DataConfig(format, train, c.string("train_labels", null), c.string("test", null),
                 c.string("test_labels", null), labelColumn, c.bool("header", true), c.choice("task", "classification", TASKS),
                 featuresColumns(c), c.string("validation", null), c.string("validation_labels", null), validationSplit(c),
-                classNames(c));
+                classNames(c), Augmentation.fromJson(c.object("augment")));
     }
 
     /** The format a path's extension suggests: {@code .csv}, {@code .parquet}, {@code .json}/{@code .jsonl}, {@code .libsvm}/{@code .svm}, else IDX. */
@@ -143,6 +153,7 @@ public record DataConfig(String format, String train, String trainLabels, String
             ArrayNode cols = n.putArray("features_column");
             featuresColumns.forEach(cols::add);
         }
+        if (!augment.isNone()) n.set("augment", augment.toJson());
         return n.put("header", header).put("task", task);
     }
 }

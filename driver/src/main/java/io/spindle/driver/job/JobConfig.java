@@ -43,6 +43,7 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         if (!c.has("model")) throw new ConfigException("model", "required section is missing; e.g. {\"input_shape\": [784], \"layers\": [...]}");
         ModelConfig model = ModelConfig.fromJson(c.object("model"));
         DataConfig data = DataConfig.fromJson(InputColumns.inline(c.object("data"), model));
+        data.augment().check(model.inputShape(), "data.augment");
         Loss loss = Loss.parse("loss", c.string("loss", data.task().equals("regression") ? "mse" : "softmax_cross_entropy"));
         LossPairing.check(model, loss);
         OptimizerConfig optimizer = OptimizerConfig.fromJson(c.object("optimizer"));

@@ -8,6 +8,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,6 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * summary; batched prediction of a DataFrame on the executors, and one row at a time on the driver.
  */
 final class FittedNetwork {
+    private static final String JOINED_FEATURES = "__spindle_input_features";
     private final SavedModel saved;
     private final TrainingSummary summary;
     private Network network;
@@ -58,12 +60,28 @@ final class FittedNetwork {
     }
 
     /** Appends {@code outputs} to every row of {@code dataset}; {@code schema} is the output schema transformSchema built. */
-    Dataset<Row> transform(Dataset<?> dataset, String featuresCol, PartitionPredictor.Outputs outputs, StructType schema) {
+    Dataset<Row> transform(Dataset<?> dataset, FeatureSource features, PartitionPredictor.Outputs outputs, StructType schema) {
         Broadcast<float[]> params = dataset.sparkSession().sparkContext().broadcast(saved.params().toFloatVector(),
                 scala.reflect.ClassTag$.MODULE$.apply(float[].class));
-        int featuresIndex = dataset.schema().fieldIndex(featuresCol);
-        PartitionPredictor predictor = new PartitionPredictor(saved.model().toJson().toString(), saved.loss(), params, featuresIndex, outputs);
-        return dataset.toDF().mapPartitions(predictor, Encoders.row(schema));
+        Dataset<Row> rows = dataset.toDF();
+        StructType rowSchema = schema;
+        String column = features.featuresCol();
+        if (features.mapped()) {
+            // The inputs' columns joined into one array for the predictor, dropped again after it: a column between the inputs and the outputs.
+            column = JOINED_FEATURES;
+            rows = rows.withColumn(column, features.column(rows.schema()));
+            int inputs = dataset.schema().length();
+            StructField[] out = schema.fields();
+            StructField[] with = new StructField[out.length + 1];
+            System.arraycopy(out, 0, with, 0, inputs);
+            with[inputs] = rows.schema().apply(column);
+            System.arraycopy(out, inputs, with, inputs + 1, out.length - inputs);
+            rowSchema = new StructType(with);
+        }
+        PartitionPredictor predictor = new PartitionPredictor(saved.model().toJson().toString(), saved.loss(), params,
+                rows.schema().fieldIndex(column), outputs);
+        Dataset<Row> predicted = rows.mapPartitions(predictor, Encoders.row(rowSchema));
+        return features.mapped() ? predicted.drop(column) : predicted;
     }
 }
 

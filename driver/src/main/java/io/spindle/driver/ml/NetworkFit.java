@@ -64,7 +64,7 @@ final class NetworkFit {
 
     /** The estimator's input columns: features, a numeric label, and a boolean validation indicator when set. */
     static void checkInputs(StructType schema, SpindleParams p, String featuresCol, String labelCol) {
-        FeatureColumns.checkFeatures(schema, "featuresCol", featuresCol);
+        FeatureSource.check(p, featuresCol, schema);
         FeatureColumns.checkNumeric(schema, "labelCol", labelCol);
         String indicator = p.getValidationIndicatorCol();
         if (indicator != null && !(FeatureColumns.require(schema, "validationIndicatorCol", indicator).dataType() instanceof BooleanType)) {
@@ -130,6 +130,7 @@ final class NetworkFit {
         JobConfig job = job(p);
         int classes = classes(p, job.model());
         long[] shape = job.model().inputShape();
+        FeatureSource features = FeatureSource.of(p, featuresCol, job.model());
         PrintStream console = scala.Console.out();
         String warning = kryoWarning(dataset.sparkSession().sparkContext().getConf());
         if (warning != null) console.println(warning);
@@ -140,12 +141,13 @@ final class NetworkFit {
         if (indicator != null) {
             checkIndicator(all, indicator);
             train = all.filter(col(indicator).equalTo(false));
-            Dataset<Row> rows = rows(all.filter(col(indicator)), featuresCol, labelCol);
-            DataFrameShards.check(rows, "featuresCol", featuresCol, "labelCol", labelCol, Buffers.product(shape), classes);
+            Dataset<Row> rows = rows(all.filter(col(indicator)), features, labelCol);
+            DataFrameShards.check(rows, features.param(), features.describe(), "labelCol", labelCol, Buffers.product(shape), classes);
             validation = SparkRows.collect(rows, shape, classes);
         }
-        Dataset<Row> rows = rows(train, featuresCol, labelCol);
-        DataFrameShards.Stats stats = DataFrameShards.check(rows, "featuresCol", featuresCol, "labelCol", labelCol, Buffers.product(shape), classes);
+        Dataset<Row> rows = rows(train, features, labelCol);
+        DataFrameShards.Stats stats = DataFrameShards.check(rows, features.param(), features.describe(), "labelCol", labelCol,
+                Buffers.product(shape), classes);
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("dataset", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
         TrainingListener listener = p.getVerbose() ? new EpochLines(console) : TrainingListener.NONE;
         DistributedTrainer.Outcome outcome;
@@ -162,8 +164,8 @@ final class NetworkFit {
         return new Result(saved, summary);
     }
 
-    private static Dataset<Row> rows(Dataset<Row> df, String featuresCol, String labelCol) {
-        return df.select(FeatureColumns.asFloatArray(df.schema(), featuresCol).as("f"), col(labelCol).cast("double").as("y"));
+    private static Dataset<Row> rows(Dataset<Row> df, FeatureSource features, String labelCol) {
+        return df.select(features.column(df.schema()).as("f"), col(labelCol).cast("double").as("y"));
     }
 
     /** Both sides of the split need rows, and no row may leave its side unsaid. */

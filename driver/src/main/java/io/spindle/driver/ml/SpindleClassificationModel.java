@@ -119,7 +119,7 @@ public final class SpindleClassificationModel extends ProbabilisticClassificatio
 
     @Override
     public StructType transformSchema(StructType schema) {
-        FeatureColumns.checkFeatures(schema, "featuresCol", getFeaturesCol());
+        FeatureSource.check(this, getFeaturesCol(), schema);
         return outputs(schema, getRawPredictionCol(), getProbabilityCol(), getPredictionCol(), getClassNames());
     }
 
@@ -160,7 +160,7 @@ public final class SpindleClassificationModel extends ProbabilisticClassificatio
         if (thresholds != null && thresholds.length != numClasses()) {
             throw new ConfigException("thresholds", java.util.Arrays.toString(thresholds), "one threshold per class: " + numClasses());
         }
-        Dataset<Row> predicted = fitted.transform(dataset, getFeaturesCol(), new PartitionPredictor.Outputs(true, !getRawPredictionCol().isEmpty(),
+        Dataset<Row> predicted = fitted.transform(dataset, FeatureSource.of(this, getFeaturesCol(), savedModel().model()), new PartitionPredictor.Outputs(true, !getRawPredictionCol().isEmpty(),
                 !getProbabilityCol().isEmpty(), !getPredictionCol().isEmpty(), thresholds), out);
         // mapPartitions keeps the types but not the metadata, where the class names travel.
         return getPredictionCol().isEmpty() ? predicted : predicted.withMetadata(getPredictionCol(), out.apply(getPredictionCol()).metadata());

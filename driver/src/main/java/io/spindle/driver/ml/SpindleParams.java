@@ -27,6 +27,7 @@ public interface SpindleParams extends Params {
     default Param<String> validationIndicatorCol() { return trainingParams().validationIndicatorCol; }
     default IntParam earlyStoppingPatience() { return trainingParams().earlyStoppingPatience; }
     default Param<String> earlyStoppingMonitor() { return trainingParams().earlyStoppingMonitor; }
+    default Param<String> inputCols() { return trainingParams().inputCols; }
 
     default String getNetwork() { return isDefined(network()) ? getOrDefault(network()) : null; }
     default String getOptimizer() { return getOrDefault(optimizer()); }
@@ -40,4 +41,6 @@ public interface SpindleParams extends Params {
     default String getValidationIndicatorCol() { return isDefined(validationIndicatorCol()) ? getOrDefault(validationIndicatorCol()) : null; }
     default int getEarlyStoppingPatience() { return (Integer) getOrDefault(earlyStoppingPatience()); }
     default String getEarlyStoppingMonitor() { return getOrDefault(earlyStoppingMonitor()); }
+    /** The model inputs' columns as JSON, or null when featuresCol holds every row's features. */
+    default String getInputCols() { return isDefined(inputCols()) ? getOrDefault(inputCols()) : null; }
 }

@@ -1,7 +1,6 @@
 package io.spindle.driver.ml;
 
 import io.spindle.core.io.SavedModel;
-import io.spindle.driver.data.FeatureColumns;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
@@ -68,7 +67,7 @@ public final class SpindleRegressionModel extends RegressionModel<Vector, Spindl
 
     @Override
     public StructType transformSchema(StructType schema) {
-        FeatureColumns.checkFeatures(schema, "featuresCol", getFeaturesCol());
+        FeatureSource.check(this, getFeaturesCol(), schema);
         return outputs(schema, getPredictionCol());
     }
 
@@ -80,7 +79,7 @@ public final class SpindleRegressionModel extends RegressionModel<Vector, Spindl
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         if (getPredictionCol().isEmpty()) return dataset.toDF();
-        return fitted.transform(dataset, getFeaturesCol(), new PartitionPredictor.Outputs(false, false, false, true, null), out);
+        return fitted.transform(dataset, FeatureSource.of(this, getFeaturesCol(), savedModel().model()), new PartitionPredictor.Outputs(false, false, false, true, null), out);
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class TrainingParams implements Serializable {
     private static final long serialVersionUID = 1L;
     /** What {@code earlyStoppingMonitor} may watch: the validation set's figures. */
     static final String[] MONITORS = {"val_loss", "val_accuracy"};
-    final Param<String> network, optimizer, validationIndicatorCol, earlyStoppingMonitor;
+    final Param<String> network, optimizer, validationIndicatorCol, earlyStoppingMonitor, inputCols;
     final DoubleParam learningRate;
     final IntParam epochs, batchSize, workers, earlyStoppingPatience;
     final LongParam seed;
@@ -40,6 +40,10 @@ public final class TrainingParams implements Serializable {
                 ParamValidators.gtEq(0));
         earlyStoppingMonitor = new Param<>(owner, "earlyStoppingMonitor", "what early stopping watches: val_loss or val_accuracy (classifier only)",
                 ParamValidators.inArray(MONITORS));
+        inputCols = new Param<>(owner, "inputCols", "which columns feed each named model input, as a JSON object, e.g."
+                + " {\"cat\": [\"a_idx\", \"b_idx\"], \"num\": \"features\"}: numeric columns (StringIndexer's category ids)"
+                + " or Vector/array columns, joined in the model's input order; when set, featuresCol is not read",
+                (scala.Function1<String, Object> & Serializable) json -> FeatureSource.parse(json) != null);
         owner.setDefault(optimizer, "{\"type\": \"adam\"}");
         owner.setDefault(epochs, 5);
         owner.setDefault(batchSize, 32);

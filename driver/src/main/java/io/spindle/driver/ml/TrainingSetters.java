@@ -21,6 +21,20 @@ public interface TrainingSetters<E extends TrainingSetters<E>> extends SpindlePa
     default E setValidationIndicatorCol(String column) { return put(validationIndicatorCol(), column); }
     default E setEarlyStoppingPatience(int epochs) { return put(earlyStoppingPatience(), epochs); }
     default E setEarlyStoppingMonitor(String monitor) { return put(earlyStoppingMonitor(), monitor); }
+    /** The columns of each named model input as JSON, e.g. {@code {"cat": ["a_idx", "b_idx"], "num": "features"}}. */
+    default E setInputCols(String json) { return put(inputCols(), json); }
+
+    /** The columns of each named model input: a value is a column name, a {@code String[]} or a list of names. */
+    default E setInputCols(java.util.Map<String, ?> columns) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        columns.forEach((input, c) -> {
+            if (c instanceof String s) n.put(input, s);
+            else if (c instanceof String[] a) java.util.Arrays.stream(a).forEach(n.putArray(input)::add);
+            else if (c instanceof java.util.Collection<?> list) list.forEach(v -> n.withArray(input).add(String.valueOf(v)));
+            else throw new ConfigException("inputCols." + input, String.valueOf(c), "a column name, a String[] or a list of column names");
+        });
+        return setInputCols(n.toString());
+    }
 
     /** Network, optimizer and seed from a model built with {@link Sequential#builder}; its loss must be this estimator's. */
     default E setModel(Sequential model) {

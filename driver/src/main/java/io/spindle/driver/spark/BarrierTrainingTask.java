@@ -3,11 +3,13 @@ package io.spindle.driver.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spindle.core.NativeRuntime;
 import io.spindle.core.config.ConfigNode;
+import io.spindle.core.data.Augmentation;
 import io.spindle.core.loss.Loss;
 import io.spindle.core.model.ModelConfig;
 import io.spindle.core.model.Network;
 import io.spindle.core.optim.Optimizer;
 import io.spindle.core.optim.OptimizerConfig;
+import io.spindle.core.train.BatchAugmenter;
 import io.spindle.core.train.EpochStats;
 import io.spindle.worker.Shard;
 import io.spindle.worker.SharedParameters;
@@ -52,9 +54,11 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
         ObjectMapper json = new ObjectMapper();
         ModelConfig model;
         OptimizerConfig optimizerConfig;
+        Augmentation augmentation;
         try {
             model = ModelConfig.fromJson(new ConfigNode(json.readTree(spec.modelJson()), "model"));
             optimizerConfig = OptimizerConfig.fromJson(new ConfigNode(json.readTree(spec.optimizerJson()), "optimizer"));
+            augmentation = Augmentation.fromJson(new ConfigNode(json.readTree(spec.augmentJson()), "data.augment"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,6 +83,8 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
                     metrics == null ? StepReporter.NONE : metrics);
             InjectedFailure failure = InjectedFailure.forRank(rank, spec.attempt());
             if (failure != null) loop = loop.withHook(failure);
+            // Every rank draws its own images' changes (and the draws repeat after a resume).
+            if (!augmentation.isNone()) loop = loop.withAugmenter(new BatchAugmenter(augmentation, model.inputShape(), plan.seed() + 1_000_003L * rank));
             if (resume == null) loop.synchronizeParameters();
             List<EpochStats> history = loop.run(shard.toDataset(), plan, resume == null ? StartPoint.BEGINNING : resume.start());
             List<Double> sync = loop.collectiveSeconds();

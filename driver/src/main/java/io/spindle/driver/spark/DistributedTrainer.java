@@ -216,7 +216,7 @@ public final class DistributedTrainer {
             }
             BarrierTrainingTask task = new BarrierTrainingTask(new StageSpec(job.model().toJson().toString(), job.loss().name(),
                     job.optimizer().toJson().toString(), plan, transport, options, metrics.address(), coordinatorAddress, attempt,
-                    from == null ? null : new ResumeState(from)));
+                    from == null ? null : new ResumeState(from), job.data().augment().toJson().toString()));
             sc.setJobGroup(jobGroup, "spindle: " + job.name() + " — training, one barrier stage of " + workers + " workers × "
                     + plan.epochs() + " epochs (attempt " + attempt + ")", true);
             List<WorkerResult> results;
