@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, stride-1 convolution, lstm, gru) against the
+ * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, layer norm, convolution with few channels, lstm, gru) against the
  * same layer in double, which runs on libnd4j and passes the finite-difference gradient checks: outputs, input and
  * parameter gradients, and running statistics agree to float precision, in training and at inference.
  */
@@ -22,6 +22,7 @@ class JavaKernelLayersTest {
             "{\"type\": \"activation\", \"function\": \"tanh\"}",
             "{\"type\": \"activation\", \"function\": \"sigmoid\"}",
             "{\"type\": \"batch_norm\", \"momentum\": 0.9}",
+            "{\"type\": \"layer_norm\"}",
             "{\"type\": \"conv2d\", \"filters\": 4, \"kernel_size\": 3, \"padding\": \"same\"}",
             "{\"type\": \"conv2d\", \"filters\": 5, \"kernel_size\": 5, \"padding\": \"same\", \"activation\": \"relu\"}",
             "{\"type\": \"conv2d\", \"filters\": 2, \"kernel_size\": [3, 2], \"dilation\": [1, 2], \"use_bias\": false}",
@@ -32,6 +33,7 @@ class JavaKernelLayersTest {
     private static final String[] SEQUENCE_LAYERS = {
             "{\"type\": \"lstm\", \"units\": 20, \"return_sequences\": true}",
             "{\"type\": \"gru\", \"units\": 20, \"return_sequences\": true}",
+            "{\"type\": \"layer_norm\", \"epsilon\": 0.001}",
     };
 
     @Test
