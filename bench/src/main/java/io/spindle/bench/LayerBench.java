@@ -7,7 +7,9 @@ import io.spindle.core.model.Network;
 import io.spindle.core.nn.Buffers;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 import java.util.List;
@@ -24,13 +26,25 @@ public final class LayerBench {
      * One benchmark case: a layer as written in a job file, its per-sample input shape, and the analytic
      * FLOPs of one sample's forward + backward (multiply-add = 2 FLOPs; element-wise work counted once per op).
      */
-    record Case(String name, String layerJson, long[] inputShape, long flopsPerSample, boolean inputGradient, long bytesPerSample) {
+    record Case(String name, String layerJson, long[] inputShape, long flopsPerSample, boolean inputGradient, long bytesPerSample,
+                boolean libnd4j) {
         Case(String name, String layerJson, long[] inputShape, long flopsPerSample) {
-            this(name, layerJson, inputShape, flopsPerSample, true, 0);
+            this(name, layerJson, inputShape, flopsPerSample, true, 0, false);
         }
 
         Case(String name, String layerJson, long[] inputShape, long flopsPerSample, boolean inputGradient) {
-            this(name, layerJson, inputShape, flopsPerSample, inputGradient, 0);
+            this(name, layerJson, inputShape, flopsPerSample, inputGradient, 0, false);
+        }
+
+        /**
+         * The reference for a float conv2d case of the same name: libnd4j's conv2d and conv2d_bp ops (oneDNN where the
+         * build has it) on the same shapes, same padding, stride 1, as the layer ran before its Java kernel. conv2d_bp
+         * always computes dX, so the no-dX reference is charged with it.
+         */
+        static Case libnd4jConv(String name, int kernel, long[] inputShape, int filters, boolean inputGradient) {
+            String json = "{\"type\":\"conv2d\",\"filters\":" + filters + ",\"kernel_size\":" + kernel + ",\"padding\":\"same\"}";
+            long flops = Flops.conv(inputShape[0], filters, kernel, inputShape[1] * inputShape[2]) * (inputGradient ? 3 : 2) / 3;
+            return new Case(name + ", libnd4j", json, inputShape, flops, inputGradient, 0, true);
         }
 
         /**
@@ -40,7 +54,8 @@ public final class LayerBench {
          */
         static Case memory(String name, String layerJson, long[] inputShape, long perElement, double floatsPerElement) {
             long elements = Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
-            return new Case(name, layerJson, inputShape, Flops.elementwise(elements, perElement), true, (long) (4 * floatsPerElement * elements));
+            return new Case(name, layerJson, inputShape, Flops.elementwise(elements, perElement), true, (long) (4 * floatsPerElement * elements),
+                    false);
         }
     }
 
@@ -52,10 +67,14 @@ public final class LayerBench {
                     shape(1, 28, 28), Flops.conv(1, 32, 5, 28 * 28)),
             new Case("conv2d 5×5 1→32 as first (no dX)", "{\"type\":\"conv2d\",\"filters\":32,\"kernel_size\":5,\"padding\":\"same\"}",
                     shape(1, 28, 28), Flops.conv(1, 32, 5, 28 * 28) * 2 / 3, false),
+            Case.libnd4jConv("conv2d 5×5 1→32 28×28 same", 5, shape(1, 28, 28), 32, true),
+            Case.libnd4jConv("conv2d 5×5 1→32 as first (no dX)", 5, shape(1, 28, 28), 32, false),
             new Case("conv2d 5×5 32→64 14×14 same", "{\"type\":\"conv2d\",\"filters\":64,\"kernel_size\":5,\"padding\":\"same\"}",
                     shape(32, 14, 14), Flops.conv(32, 64, 5, 14 * 14)),
             new Case("conv2d 3×3 32→32 28×28 same", "{\"type\":\"conv2d\",\"filters\":32,\"kernel_size\":3,\"padding\":\"same\"}",
                     shape(32, 28, 28), Flops.conv(32, 32, 3, 28 * 28)),
+            Case.libnd4jConv("conv2d 5×5 32→64 14×14 same", 5, shape(32, 14, 14), 64, true),
+            Case.libnd4jConv("conv2d 3×3 32→32 28×28 same", 3, shape(32, 28, 28), 32, true),
             Case.memory("max_pool2d 2 on 32×28×28", "{\"type\":\"max_pool2d\",\"pool_size\":2}", shape(32, 28, 28), 2, 2.5),
             Case.memory("avg_pool2d 2 on 32×28×28", "{\"type\":\"avg_pool2d\",\"pool_size\":2}", shape(32, 28, 28), 2, 2.5),
             Case.memory("batch_norm on 32×28×28", "{\"type\":\"batch_norm\"}", shape(32, 28, 28), 12, 5),
@@ -111,7 +130,10 @@ public final class LayerBench {
 
     public static void main(String[] args) throws Exception {
         int batch = Integer.getInteger("batch", 64);
-        String filter = args.length > 0 ? args[0] : "";
+        List<String> rest = new java.util.ArrayList<>(List.of(args));
+        cpuClock = rest.remove("--cpu-time");
+        String filter = rest.isEmpty() ? "" : rest.get(0);
+        if (cpuClock) System.out.println("times are this thread's CPU time, not wall time (--cpu-time)");
         double sgemm = sgemmGflops(1024);
         System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, batch %d, float32; sgemm 1024³ on this machine: %.1f GFLOP/s%n",
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), batch, sgemm);
@@ -133,15 +155,27 @@ public final class LayerBench {
         System.out.printf(Locale.ROOT, "sgemm 1024³ again (drift check): %.1f GFLOP/s%n", sgemmGflops(1024));
     }
 
+    /**
+     * With {@code --cpu-time}, every figure is timed in this thread's CPU time: on a machine shared by more runnable
+     * threads than cores, wall time mostly measures the wait for a core. It assumes the work runs in the calling
+     * thread (one OpenMP/OpenBLAS thread, as {@code bench/run layers} sets).
+     */
+    private static boolean cpuClock;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static long now() {
+        return cpuClock ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
     /** Best of 5 rounds of forward(training) + backward(with input gradient) on random data. */
     static double millisPerStep(Case c, int batch) throws Exception {
         Runnable step = stepFor(c, batch);
         int reps = repsFor(step);
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
-            long t = System.nanoTime();
+            long t = now();
             for (int i = 0; i < reps; i++) step.run();
-            best = Math.min(best, (System.nanoTime() - t) / 1e6 / reps);
+            best = Math.min(best, (now() - t) / 1e6 / reps);
         }
         return best;
     }
@@ -153,22 +187,37 @@ public final class LayerBench {
         Network net = Network.initialized(cfg, 1, DataType.FLOAT);
         INDArray x = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, c.inputShape));
         INDArray dy = Nd4j.rand(DataType.FLOAT, Buffers.withBatch(batch, net.outputShape()));
+        if (c.libnd4j) return libnd4jConvStep(c, net, x, dy);
         return () -> {
             net.forward(x, true);
             net.backward(dy, c.inputGradient);
         };
     }
 
+    /** libnd4j's conv2d then conv2d_bp on the layer's parameters (weights [k, k, C, F] then bias), into kept outputs. */
+    private static Runnable libnd4jConvStep(Case c, Network net, INDArray x, INDArray dy) {
+        long f = net.outputShape()[0], k = Math.round(Math.sqrt((net.numParams() - f) / (double) (f * c.inputShape[0])));
+        INDArray w = net.params().get(NDArrayIndex.interval(0, k * k * c.inputShape[0] * f)).reshape('c', k, k, c.inputShape[0], f);
+        INDArray b = net.params().get(NDArrayIndex.interval(k * k * c.inputShape[0] * f, net.numParams()));
+        INDArray y = dy.ulike(), dx = x.ulike(), dw = w.ulike(), db = b.ulike();
+        int[] args = {(int) k, (int) k, 1, 1, 0, 0, 1, 1, 1, 0, 0};
+        return () -> {
+            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, w, b).addOutputs(y).addIntegerArguments(args).build());
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, b, dy).addOutputs(dx, dw, db).addIntegerArguments(args).build());
+        };
+    }
+
     /**
-     * Enough repetitions for ~0.3 s per round, after a warm-up of at least 3 steps and 2 s: the Java kernels run
-     * their loops many times slower until the JIT has compiled them, which takes longer on a busy machine.
+     * Enough repetitions for ~0.3 s per round, after a warm-up of at least 3 steps and 2 s (of CPU time with
+     * {@code --cpu-time}): the Java kernels run their loops many times slower until the JIT has compiled them, which
+     * takes longer on a busy machine.
      */
     private static int repsFor(Runnable step) {
-        long warm = System.nanoTime();
-        for (int i = 0; i < 3 || System.nanoTime() - warm < 2_000_000_000L; i++) step.run();
-        long t = System.nanoTime();
+        long warm = now();
+        for (int i = 0; i < 3 || now() - warm < 2_000_000_000L; i++) step.run();
+        long t = now();
         step.run();
-        double ms = Math.max(0.01, (System.nanoTime() - t) / 1e6);
+        double ms = Math.max(0.01, (now() - t) / 1e6);
         return (int) Math.max(3, Math.min(2000, 300 / ms));
     }
 
@@ -180,9 +229,9 @@ public final class LayerBench {
         INDArray a = Nd4j.rand(DataType.FLOAT, n), b = Nd4j.zeros(DataType.FLOAT, n);
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 20; round++) {
-            long t = System.nanoTime();
+            long t = now();
             for (int i = 0; i < 10; i++) b.assign(a);
-            best = Math.min(best, (System.nanoTime() - t) / 1e9 / 10);
+            best = Math.min(best, (now() - t) / 1e9 / 10);
         }
         return 2.0 * 4 * n / best / 1e9;
     }
@@ -193,9 +242,9 @@ public final class LayerBench {
         for (int i = 0; i < 2; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
-            long t = System.nanoTime();
+            long t = now();
             for (int i = 0; i < 3; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-            best = Math.min(best, (System.nanoTime() - t) / 1e9 / 3);
+            best = Math.min(best, (now() - t) / 1e9 / 3);
         }
         return 2.0 * n * n * n / best / 1e9;
     }

@@ -12,7 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * 2-D convolution over NCHW images with libnd4j's conv2d / conv2d_bp.
+ * 2-D convolution over NCHW images: with few input channels at stride 1 in float, GEMMs on a padded copy
+ * ({@link ConvKernel}); otherwise (double, as in the gradient checks, strides, more channels) libnd4j's conv2d / conv2d_bp.
  * Shapes: x [B, C, H, W], W [kH, kW, C, F] (libnd4j's weight format 0), b [F], y [B, F, H', W'].
  */
 public final class Conv2D implements Layer {
@@ -56,6 +57,7 @@ public final class Conv2D implements Layer {
     private final Config config;
     private INDArray weights, bias, weightGrad, biasGrad, zeroBias;
     private INDArray input, output, inputGrad, weightGradStep, biasGradStep, cols, perSample;
+    private ConvKernel kernel;
 
     public Conv2D(Config config) {
         this.config = config;
@@ -107,6 +109,11 @@ public final class Conv2D implements Layer {
     public INDArray forward(INDArray x, boolean training) {
         input = x;
         output = Buffers.reuse(output, x.dataType(), Buffers.withBatch(x.size(0), outputShape(Arrays.copyOfRange(x.shape(), 1, 4))));
+        if (ConvKernel.applies(config.geometry, x, weights, bias, weightGrad, biasGrad)) {
+            if (kernel == null) kernel = new ConvKernel(config.geometry, config.filters);
+            kernel.forward(x, weights, bias, output);
+            return output;
+        }
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, config.useBias ? bias : zeroBias)
                 .addOutputs(output).addIntegerArguments(config.geometry.opArgs(0, 0)).build());
         return output;
@@ -114,6 +121,11 @@ public final class Conv2D implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
+        if (ConvKernel.applies(config.geometry, input, weights, bias, weightGrad, biasGrad, gradOutput)) {
+            INDArray dx = needInputGradient ? (inputGrad = Buffers.reuse(inputGrad, input.dataType(), input.shape())) : null;
+            kernel.backward(gradOutput, weights, weightGrad, biasGrad, dx);
+            return dx;
+        }
         if (!needInputGradient) {
             weightGradientOnly(gradOutput);
             return null;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
+import io.spindle.core.kernel.Memory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -13,6 +14,7 @@ import java.util.List;
 /**
  * Layer normalisation over the last axis with a learned gain and bias:
  * {@code y = (x − mean) / sqrt(var + ε) · g + b}, statistics per row, the same in training and inference.
+ * Float rows run in Java passes ({@link RowNormKernel}); double (the gradient checks) on libnd4j ops.
  * Shapes: x [B, ..., D] viewed as [N, D] (N = B·…), g [D], b [D], y like x.
  */
 public final class LayerNorm implements Layer {
@@ -51,6 +53,7 @@ public final class LayerNorm implements Layer {
     private final RowReductions rows = new RowReductions();
     private INDArray normalized, rowStat, invStd, output, work, inputGrad;
     private long[] shape;
+    private RowNormKernel kernel;
 
     public LayerNorm(double epsilon) {
         this.epsilon = epsilon;
@@ -89,8 +92,14 @@ public final class LayerNorm implements Layer {
         shape = x.shape();
         long d = shape[shape.length - 1], n = x.length() / d;
         INDArray x2 = x.reshape('c', n, d);
-        normalized = Buffers.reuse(normalized, x.dataType(), n, d);
         output = Buffers.reuse(output, x.dataType(), n, d);
+        if (RowNormKernel.applies(x, gain, bias, gainGrad, biasGrad)) {
+            if (kernel == null) kernel = new RowNormKernel();
+            kernel.forward(x, output, gain, bias, (int) d, epsilon);
+            return output.reshape('c', shape);
+        }
+        kernel = null;
+        normalized = Buffers.reuse(normalized, x.dataType(), n, d);
         rowStat = Buffers.reuse(rowStat, x.dataType(), n, 1);
         invStd = Buffers.reuse(invStd, x.dataType(), n, 1);
         // x̂ = (x − μ)·rstd per row; μ, σ² as GEMVs, their broadcasts as rank-1 GEMMs (see RowReductions)
@@ -106,8 +115,14 @@ public final class LayerNorm implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
+        long d = shape[shape.length - 1];
+        if (kernel != null) {
+            INDArray dy = Memory.isContiguous(gradOutput) ? gradOutput : gradOutput.dup('c');
+            INDArray dx = needInputGradient ? (inputGrad = Buffers.reuse(inputGrad, dy.dataType(), shape)) : null;
+            kernel.backward(dy, dx, gain, gainGrad, biasGrad, (int) d);
+            return dx;
+        }
         INDArray dY = gradOutput.reshape('c', normalized.shape());
-        long d = dY.size(1);
         // dg += Σ_rows dY·x̂ ; db += Σ_rows dY
         work = Buffers.reuse(work, dY.dataType(), dY.shape());
         rows.addColumnSums(work.assign(dY).muli(normalized), gainGrad);

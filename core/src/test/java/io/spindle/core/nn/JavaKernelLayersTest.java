@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, lstm, gru) against the
+ * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, layer norm, convolution with few channels, lstm, gru) against the
  * same layer in double, which runs on libnd4j and passes the finite-difference gradient checks: outputs, input and
  * parameter gradients, and running statistics agree to float precision, in training and at inference.
  */
@@ -22,12 +22,18 @@ class JavaKernelLayersTest {
             "{\"type\": \"activation\", \"function\": \"tanh\"}",
             "{\"type\": \"activation\", \"function\": \"sigmoid\"}",
             "{\"type\": \"batch_norm\", \"momentum\": 0.9}",
+            "{\"type\": \"layer_norm\"}",
+            "{\"type\": \"conv2d\", \"filters\": 4, \"kernel_size\": 3, \"padding\": \"same\"}",
+            "{\"type\": \"conv2d\", \"filters\": 5, \"kernel_size\": 5, \"padding\": \"same\", \"activation\": \"relu\"}",
+            "{\"type\": \"conv2d\", \"filters\": 2, \"kernel_size\": [3, 2], \"dilation\": [1, 2], \"use_bias\": false}",
+            "{\"type\": \"conv2d\", \"filters\": 3, \"kernel_size\": [2, 4], \"dilation\": 2, \"padding\": \"same\"}",
     };
 
     /** Sequence layers whose float steps run in Java, on [T, F] = [6, 5] per sample. */
     private static final String[] SEQUENCE_LAYERS = {
             "{\"type\": \"lstm\", \"units\": 20, \"return_sequences\": true}",
             "{\"type\": \"gru\", \"units\": 20, \"return_sequences\": true}",
+            "{\"type\": \"layer_norm\", \"epsilon\": 0.001}",
     };
 
     @Test
@@ -53,6 +59,10 @@ class JavaKernelLayersTest {
         f.forward(x.castTo(DataType.FLOAT), true);
         close(d.backward(dy, true), f.backward(dy.castTo(DataType.FLOAT), true), layer + " input gradient");
         if (d.numParams() > 0) {
+            close(d.grads(), f.grads(), layer + " parameter gradients");
+            // Again as a first layer: no input gradient (the conv kernel then skips dx).
+            d.backward(dy, false);
+            f.backward(dy.castTo(DataType.FLOAT), false);
             close(d.grads(), f.grads(), layer + " parameter gradients");
             close(d.params(), f.params(), layer + " parameters and running statistics");
         }
