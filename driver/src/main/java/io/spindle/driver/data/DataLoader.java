@@ -77,7 +77,8 @@ public final class DataLoader {
 
     private Dataset load(DataConfig c, String uri, String labelsUri, String field, String labelsField) throws IOException {
         if (c.format().equals("csv")) {
-            CsvOptions opts = new CsvOptions(c.header(), c.labelColumn(), ',', c.task().equals("classification"));
+            String weights = field.equals("data.train") ? c.weightColumn() : weightColumnIfPresent(c, uri);
+            CsvOptions opts = new CsvOptions(c.header(), c.labelColumn(), ',', c.task().equals("classification"), weights);
             try (Reader r = new InputStreamReader(storage.open(uri), StandardCharsets.UTF_8)) {
                 return CsvReader.read(r, uri, opts);
             }
@@ -85,6 +86,23 @@ public final class DataLoader {
         String labels = labelsUri != null ? labelsUri : IdxReader.labelsPathFor(uri);
         try (InputStream images = storage.open(uri); InputStream lab = storage.open(labels)) {
             return IdxReader.read(images, uri, lab, labels);
+        }
+    }
+
+    /**
+     * The weight column for a CSV file other than data.train: weights only train, so test and validation files need not
+     * have the column, but where they do it is not a feature. Without a header the file is taken to share train's layout.
+     */
+    private String weightColumnIfPresent(DataConfig c, String uri) throws IOException {
+        boolean byPosition = c.weightColumn() != null && c.weightColumn().strip().matches("-?\\d+|(?i)last");
+        if (c.weightColumn() == null || !c.header() || byPosition) return c.weightColumn();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new InputStreamReader(storage.open(uri), StandardCharsets.UTF_8))) {
+            String header = r.readLine();
+            if (header == null) return null;
+            for (String name : header.replace("\uFEFF", "").split(",")) {
+                if (name.strip().replace("\"", "").equals(c.weightColumn())) return c.weightColumn();
+            }
+            return null;
         }
     }
 }

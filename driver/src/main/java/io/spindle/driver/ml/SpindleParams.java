@@ -27,6 +27,7 @@ public interface SpindleParams extends Params {
     default Param<String> validationIndicatorCol() { return trainingParams().validationIndicatorCol; }
     default IntParam earlyStoppingPatience() { return trainingParams().earlyStoppingPatience; }
     default Param<String> earlyStoppingMonitor() { return trainingParams().earlyStoppingMonitor; }
+    default Param<String> weightCol() { return trainingParams().weightCol; }
 
     default String getNetwork() { return isDefined(network()) ? getOrDefault(network()) : null; }
     default String getOptimizer() { return getOrDefault(optimizer()); }
@@ -40,4 +41,6 @@ public interface SpindleParams extends Params {
     default String getValidationIndicatorCol() { return isDefined(validationIndicatorCol()) ? getOrDefault(validationIndicatorCol()) : null; }
     default int getEarlyStoppingPatience() { return (Integer) getOrDefault(earlyStoppingPatience()); }
     default String getEarlyStoppingMonitor() { return getOrDefault(earlyStoppingMonitor()); }
+    /** The sample-weight column, or null when unset or empty (every row weighs 1.0), as Spark's weightCol. */
+    default String getWeightCol() { return isDefined(weightCol()) && !getOrDefault(weightCol()).isEmpty() ? getOrDefault(weightCol()) : null; }
 }

@@ -18,7 +18,7 @@ public final class TrainingParams implements Serializable {
     private static final long serialVersionUID = 1L;
     /** What {@code earlyStoppingMonitor} may watch: the validation set's figures. */
     static final String[] MONITORS = {"val_loss", "val_accuracy"};
-    final Param<String> network, optimizer, validationIndicatorCol, earlyStoppingMonitor;
+    final Param<String> network, optimizer, validationIndicatorCol, earlyStoppingMonitor, weightCol;
     final DoubleParam learningRate;
     final IntParam epochs, batchSize, workers, earlyStoppingPatience;
     final LongParam seed;
@@ -40,6 +40,8 @@ public final class TrainingParams implements Serializable {
                 ParamValidators.gtEq(0));
         earlyStoppingMonitor = new Param<>(owner, "earlyStoppingMonitor", "what early stopping watches: val_loss or val_accuracy (classifier only)",
                 ParamValidators.inArray(MONITORS));
+        // Spark's HasWeightCol: the same name and doc, no default.
+        weightCol = new Param<>(owner, "weightCol", "weight column name. If this is not set or empty, we treat all instance weights as 1.0");
         owner.setDefault(optimizer, "{\"type\": \"adam\"}");
         owner.setDefault(epochs, 5);
         owner.setDefault(batchSize, 32);

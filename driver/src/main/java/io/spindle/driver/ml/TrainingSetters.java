@@ -21,6 +21,8 @@ public interface TrainingSetters<E extends TrainingSetters<E>> extends SpindlePa
     default E setValidationIndicatorCol(String column) { return put(validationIndicatorCol(), column); }
     default E setEarlyStoppingPatience(int epochs) { return put(earlyStoppingPatience(), epochs); }
     default E setEarlyStoppingMonitor(String monitor) { return put(earlyStoppingMonitor(), monitor); }
+    /** Per-row sample weights from this numeric column (finite, > 0); the loss becomes Σ w·loss / Σ w. "" or unset: unweighted. */
+    default E setWeightCol(String column) { return put(weightCol(), column); }
 
     /** Network, optimizer and seed from a model built with {@link Sequential#builder}; its loss must be this estimator's. */
     default E setModel(Sequential model) {
