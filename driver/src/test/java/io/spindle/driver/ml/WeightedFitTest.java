@@ -149,6 +149,10 @@ class WeightedFitTest {
     void aBadWeightColumnIsRefusedBeforeTrainingNamingTheParam() {
         Dataset<Row> data = rows(30, 4);
         assertMessage(() -> classifier(MLP, 10, 1).setWeightCol("importance").fit(data), "weightCol", "\"importance\"", "a column of the DataFrame");
+        SpindleRegressor regressor = new SpindleRegressor().setNetwork("{\"input_shape\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 1}]}")
+                .setBatchSize(10).setVerbose(false);
+        assertMessage(() -> regressor.setWeightCol("importance").fit(data), "weightCol", "\"importance\"");
+        assertMessage(() -> regressor.setWeightCol("w").fit(data.withColumn("w", lit(-2.0))), "weightCol", "\"w\"", "> 0", "30 rows");
         assertMessage(() -> classifier(MLP, 10, 1).setWeightCol("w").fit(data.withColumn("w", col("w").cast("string"))),
                 "weightCol", "\"w\"", "numeric");
         for (Object bad : new Object[] {0.0, -1.0, Double.NaN, null}) {
