@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * Reads a numeric CSV file into a {@link Dataset}: features float32 [N, K-1], sample shape {K-1},
- * labels float32 [N, 1]; with a weight column, features [N, K-2] and the weights beside the labels. Blank lines are skipped; a field may be wrapped in double quotes, but a
- * delimiter inside quotes is not supported (the row is then reported as ragged).
+ * labels float32 [N, 1]; with a weight column, features [N, K-2] and the weights beside the labels.
+ * Blank lines are skipped; a field may be wrapped in double quotes, but a delimiter inside quotes is
+ * not supported (the row is then reported as ragged).
  */
 public final class CsvReader {
     private CsvReader() {

@@ -26,8 +26,8 @@ public final class BinaryCrossEntropyWithLogits implements Loss {
         INDArray grad = Transforms.sigmoid(logits, true).subi(t);
         if (weights.weighted()) {
             INDArray w = weights.column(rows, logits.dataType());
-            perElement.reshape(rows, -1).muliColumnVector(w);   // views of the fresh c-order arrays
-            grad.reshape(rows, -1).muliColumnVector(w);
+            perElement = perElement.reshape(rows, -1).muliColumnVector(w);
+            grad = grad.reshape(rows, -1).muliColumnVector(w).reshape(logits.shape());
         }
         double loss = perElement.sumNumber().doubleValue() / n;
         grad.divi(n);

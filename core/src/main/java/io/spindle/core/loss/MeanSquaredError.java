@@ -20,8 +20,7 @@ public final class MeanSquaredError implements Loss {
         }
         INDArray w = weights.column(rows, diff.dataType()), byRow = diff.reshape(rows, -1);
         double loss = byRow.mulColumnVector(w).muli(byRow).sumNumber().doubleValue() / n;
-        byRow.muliColumnVector(w).muli(2.0 / n);   // a view: diff is the gradient
-        return new LossResult(loss, diff);
+        return new LossResult(loss, byRow.muliColumnVector(w).muli(2.0 / n).reshape(output.shape()));
     }
 
     @Override

@@ -19,7 +19,8 @@ import static org.apache.spark.sql.functions.concat;
 
 /**
  * Parquet, JSON-lines and LibSVM sources, read with Spark's DataFrame readers into checked
- * {@code (f: array<float>, y: double)} rows (training rows with {@code w: double}, the job's data.weight_column): the job's features columns (one Vector or array column,
+ * {@code (f: array<float>, y: double)} rows (training rows also {@code w: double}, data.weight_column): the job's
+ * features columns (one Vector or array column,
  * numeric columns side by side, or a mix of both joined end to end) and its label column. Missing columns and wrong types fail here,
  * naming the job field; ragged rows and bad labels fail in {@link DataFrameShards#check}.
  */
