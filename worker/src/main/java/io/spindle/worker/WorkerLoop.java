@@ -82,17 +82,19 @@ public final class WorkerLoop {
         BatchSampler sampler = new BatchSampler(rows, plan.localBatch(), plan.seed() + 1_000_003L * collective.rank(), plan.shuffle());
         TrainingStep step = new TrainingStep(net, loss, sync, " on worker " + collective.rank());
         GlobalTotals totals = new GlobalTotals(collective);
+        StepNormalisers normalisers = new StepNormalisers(collective, plan.sync().mode() == SyncMode.ALLREDUCE);
         List<LoopHook> hooks = hooks(plan, sync, totals);
         List<EpochStats> history = new ArrayList<>();
         long globalStep = (long) (start.epoch() - 1) * plan.stepsPerEpoch() + start.step();
         for (int epoch = start.epoch(); epoch <= plan.epochs(); epoch++) {
             sampler.startEpoch(epoch - 1);
+            double[] normaliser = normalisers.forEpoch(sampler, plan.stepsPerEpoch(), rows.weighted());
             boolean resumed = epoch == start.epoch();
             // A resumed epoch's earlier figures are global sums; rank 0 carries them so the epoch-end sum counts them once.
             EpochRun run = new EpochRun(resumed && collective.rank() == 0 ? start.totals() : new double[3]);
             for (int s = resumed ? start.step() : 0; s < plan.stepsPerEpoch(); s++, globalStep++) {
                 StepPosition at = new StepPosition(epoch, s, plan.stepsPerEpoch(), globalStep);
-                run.add(step.run(augmenter.apply(sampler.batch(s), globalStep), at));
+                run.add(step.run(augmenter.apply(sampler.batch(s), globalStep), at, normaliser[s]));
                 for (LoopHook h : hooks) h.afterStep(at, run);
             }
             sync.awaitParameters();   // the hooks below read the parameters and use the collective

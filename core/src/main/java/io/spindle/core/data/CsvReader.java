@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * Reads a numeric CSV file into a {@link Dataset}: features float32 [N, K-1], sample shape {K-1},
- * labels float32 [N, 1]. Blank lines are skipped; a field may be wrapped in double quotes, but a
- * delimiter inside quotes is not supported (the row is then reported as ragged).
+ * labels float32 [N, 1]; with a weight column, features [N, K-2] and the weights beside the labels.
+ * Blank lines are skipped; a field may be wrapped in double quotes, but a delimiter inside quotes is
+ * not supported (the row is then reported as ragged).
  */
 public final class CsvReader {
     private CsvReader() {
@@ -75,12 +76,14 @@ public final class CsvReader {
         private String[] names;
         private int columns = -1;
         private int labelIndex;
+        private int weightIndex = -1;
         private int layoutLine;
         private int rowCount;
         private int maxClass = -1;
         private float[] features = new float[1024];
         private int featureCount;
         private float[] labels = new float[64];
+        private float[] weights;
 
         CsvRows(String source, CsvOptions options) {
             this.source = source;
@@ -93,6 +96,7 @@ public final class CsvReader {
                 layoutLine = line;
                 if (options.header()) names = cells;
                 labelIndex = resolveLabelColumn(line);
+                if (options.weightColumn() != null) weightIndex = resolveWeightColumn(line);
                 if (options.header()) return;
             }
             if (cells.length != columns) {
@@ -101,32 +105,52 @@ public final class CsvReader {
             }
             for (int c = 0; c < columns; c++) {
                 if (c == labelIndex) addLabel(line, c, cells[c]);
+                else if (c == weightIndex) addWeight(line, c, cells[c]);
                 else addFeature(parse(line, c, cells[c]));
             }
             rowCount++;
         }
 
         private int resolveLabelColumn(int line) throws DataFormatException {
-            String wanted = options.labelColumn();
+            return requireFeatureColumns(line, resolve(line, "label", options.labelColumn()));
+        }
+
+        private int resolveWeightColumn(int line) throws DataFormatException {
+            int at = resolve(line, "weight", options.weightColumn());
+            if (at == labelIndex) throw error(line, "the weight column \"" + options.weightColumn() + "\" is the label column");
+            if (columns < 3) throw error(line, "only the label and weight columns: there are no feature columns");
+            weights = new float[64];
+            return at;
+        }
+
+        /** The index of the {@code role} column named {@code wanted}: a header name, a 0-based index or -1/"last". */
+        private int resolve(int line, String role, String wanted) throws DataFormatException {
             if (names != null) {
                 int byName = Arrays.asList(names).indexOf(wanted);
-                if (byName >= 0) return requireFeatureColumns(line, byName);
+                if (byName >= 0) return byName;
             }
             Integer index = CsvOptions.index(wanted);
             if (index == null) {
-                throw error(line, "label column \"" + wanted + "\" is not in the header; the columns are "
+                throw error(line, role + " column \"" + wanted + "\" is not in the header; the columns are "
                         + Arrays.toString(names));
             }
             if (index >= columns) {
-                throw error(line, "label column index " + index + " is out of range: the file has " + columns
+                throw error(line, role + " column index " + index + " is out of range: the file has " + columns
                         + " columns, indices 0.." + (columns - 1) + " (or -1 / \"last\")");
             }
-            return requireFeatureColumns(line, index == -1 ? columns - 1 : index);
+            return index == -1 ? columns - 1 : index;
         }
 
         private int requireFeatureColumns(int line, int label) throws DataFormatException {
             if (columns < 2) throw error(line, "only one column, the label: there are no feature columns");
             return label;
+        }
+
+        private void addWeight(int line, int column, String cell) throws DataFormatException {
+            float value = parse(line, column, cell);
+            if (!SampleWeights.allowed(value)) throw error(line, column, "weight " + cell + " is not allowed: a weight column holds " + SampleWeights.rule());
+            if (rowCount == weights.length) weights = Arrays.copyOf(weights, grow(weights.length));
+            weights[rowCount] = value;
         }
 
         private void addLabel(int line, int column, String cell) throws DataFormatException {
@@ -165,11 +189,14 @@ public final class CsvReader {
                 throw new DataFormatException(source, columns < 0 ? "empty: no lines with data"
                         : "empty: no data rows after the header on line " + layoutLine);
             }
-            int width = columns - 1;
-            return new Dataset(
+            int width = columns - (weights == null ? 1 : 2);
+            Dataset rows = new Dataset(
                     Nd4j.create(Arrays.copyOf(features, featureCount), new long[] {rowCount, width}, DataType.FLOAT),
                     Nd4j.create(Arrays.copyOf(labels, rowCount), new long[] {rowCount, 1}, DataType.FLOAT),
                     new long[] {width}, options.classification() ? maxClass + 1 : 0);
+            if (weights == null) return rows;
+            String column = names != null ? names[weightIndex] : "column index " + weightIndex;
+            return rows.withWeights(Nd4j.create(Arrays.copyOf(weights, rowCount), new long[] {rowCount, 1}, DataType.FLOAT), column);
         }
 
         private DataFormatException error(int line, String problem) {

@@ -14,16 +14,22 @@ import java.util.HexFormat;
 /**
  * Rows of (features, label) packed into two contiguous c-order arrays.
  * Shapes: features [N, product(sampleShape)], labels [N, labelWidth] — width 1 holding class
- * indices for classification ({@code numClasses > 0}), or the regression targets.
+ * indices for classification ({@code numClasses > 0}), or the regression targets. Optionally per-row sample
+ * weights [N, 1], each finite and > 0, which travel with the labels; without them every row weighs 1.
  */
 public final class Dataset {
     private final INDArray features;
     private final INDArray labels;
     private final long[] sampleShape;
     private final int numClasses;
+    private final INDArray weights;   // null: unweighted
     private String fingerprint;
 
     public Dataset(INDArray features, INDArray labels, long[] sampleShape, int numClasses) {
+        this(features, labels, sampleShape, numClasses, null);
+    }
+
+    private Dataset(INDArray features, INDArray labels, long[] sampleShape, int numClasses, INDArray weights) {
         if (features.rank() != 2 || labels.rank() != 2) {
             throw new IllegalArgumentException("features and labels must be 2-D [rows, values], got "
                     + Arrays.toString(features.shape()) + " and " + Arrays.toString(labels.shape()));
@@ -39,6 +45,29 @@ public final class Dataset {
         this.labels = labels;
         this.sampleShape = sampleShape.clone();
         this.numClasses = numClasses;
+        this.weights = weights;
+    }
+
+    /**
+     * These rows with sample weights {@code weights} (one per row, each finite and > 0); {@code column} names where
+     * they came from in the error a bad weight gets.
+     */
+    public Dataset withWeights(INDArray weights, String column) {
+        if (weights.length() != size()) {
+            throw new IllegalArgumentException("weight column \"" + column + "\" has " + weights.length() + " values for " + size() + " rows");
+        }
+        INDArray w = weights.reshape(size(), 1);
+        SampleWeights.check(w, column);
+        return new Dataset(features, labels, sampleShape, numClasses, w);
+    }
+
+    /** The per-row sample weights [N, 1], or null when every row weighs 1. */
+    public INDArray weights() {
+        return weights;
+    }
+
+    public boolean weighted() {
+        return weights != null;
     }
 
     public int size() {
@@ -69,15 +98,17 @@ public final class Dataset {
     /** Rows [from, to) as views: no copy. */
     public Dataset rows(int from, int to) {
         return new Dataset(features.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()),
-                labels.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()), sampleShape, numClasses);
+                labels.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()), sampleShape, numClasses,
+                weights == null ? null : weights.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
     }
 
     /** The same rows as {@code type} (double for gradient checks, float for training). */
     public Dataset as(DataType type) {
-        return new Dataset(features.castTo(type), labels.castTo(type), sampleShape, numClasses);
+        return new Dataset(features.castTo(type), labels.castTo(type), sampleShape, numClasses,
+                weights == null ? null : weights.castTo(type));
     }
 
-    /** SHA-256 over shape, features and labels (as float32): identifies the data a model was trained on. */
+    /** SHA-256 over shape, features, labels and weights if any (as float32): identifies the data a model was trained on. */
     public String fingerprint() {
         if (fingerprint == null) {
             try {
@@ -88,6 +119,7 @@ public final class Dataset {
                 sha.update(header.array());
                 sha.update(features.castTo(DataType.FLOAT).dup('c').data().asNio());
                 sha.update(labels.castTo(DataType.FLOAT).dup('c').data().asNio());
+                if (weights != null) sha.update(weights.castTo(DataType.FLOAT).dup('c').data().asNio());
                 fingerprint = "sha256:" + HexFormat.of().formatHex(sha.digest());
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);

@@ -2,6 +2,7 @@ package io.spindle.core.gradcheck;
 
 import io.spindle.core.loss.Loss;
 import io.spindle.core.loss.LossResult;
+import io.spindle.core.loss.RowWeights;
 import io.spindle.core.model.Network;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -64,10 +65,15 @@ public final class GradientChecker {
 
     /** Checks a loss's gradient with respect to the network output it is given. */
     public Result checkLoss(Loss loss, INDArray output, INDArray labels) {
+        return checkLoss(loss, output, labels, RowWeights.unweighted(output.size(0)));
+    }
+
+    /** Checks a loss's gradient with respect to the network output, its rows weighted by {@code weights}. */
+    public Result checkLoss(Loss loss, INDArray output, INDArray labels, RowWeights weights) {
         requireDouble(output);
-        INDArray analytic = loss.compute(output, labels).gradient().dup();
+        INDArray analytic = loss.compute(output, labels, weights).gradient().dup();
         return compare(output.reshape(output.length()), analytic.reshape(analytic.length()),
-                () -> loss.compute(output, labels).loss(), i -> "output [" + i + "]");
+                () -> loss.compute(output, labels, weights).loss(), i -> "output [" + i + "]");
     }
 
     /** Nudges each element of {@code variable} (a view of the real one) by ±ε and compares the slope with {@code analytic}. */

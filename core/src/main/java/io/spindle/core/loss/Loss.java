@@ -7,13 +7,22 @@ import java.util.List;
 
 /**
  * A training objective. {@link #compute} returns the batch-mean loss and its gradient with
- * respect to the network output together, so the two can never disagree.
+ * respect to the network output together, so the two can never disagree. With {@link RowWeights} the mean is
+ * weighted: Σ_b w_b·loss_b / normaliser, and each row's gradient is scaled by w_b / normaliser.
  */
 public interface Loss {
     List<String> NAMES = List.of("softmax_cross_entropy", "mse", "binary_cross_entropy");
 
     /** Loss averaged over the batch, and dLoss/dOutput (same shape as {@code output}). */
-    LossResult compute(INDArray output, INDArray labels);
+    default LossResult compute(INDArray output, INDArray labels) {
+        return compute(output, labels, RowWeights.unweighted(output.size(0)));
+    }
+
+    /**
+     * The weighted loss Σ_b w_b·loss_b / normaliser, where loss_b is row b's loss (averaged over its outputs), and its
+     * gradient. Unweighted with the row count as normaliser, this is {@link #compute(INDArray, INDArray)}, bit for bit.
+     */
+    LossResult compute(INDArray output, INDArray labels, RowWeights weights);
 
     /** Raw network output to the user-facing prediction: class probabilities, or the values themselves. */
     INDArray predict(INDArray output);

@@ -10,7 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Softmax fused with cross-entropy over integer labels, on logits.
  * Shapes: logits z [B, C]; labels [B] or [B, 1] holding class indices 0..C-1.
- * loss = −mean_b( log_softmax(z)_b[y_b] ); gradient = (softmax(z) − onehot(y)) / B.
+ * loss = −mean_b( log_softmax(z)_b[y_b] ); gradient = (softmax(z) − onehot(y)) / B. Weighted ({@link RowWeights}
+ * w [B], normaliser W): loss = −Σ_b w_b log_softmax(z)_b[y_b] / W; gradient row b = w_b (softmax(z)_b − onehot(y_b)) / W.
  *
  * <p>One Java pass over the rows, in double precision, with the max-shifted log-sum-exp (it neither
  * overflows nor underflows). On a [64, 10] batch this is ~640 values: as native ops (cast, one-hot,
@@ -25,7 +26,7 @@ public final class SoftmaxCrossEntropy implements Loss {
     private double[] shifted = new double[0];
 
     @Override
-    public LossResult compute(INDArray logits, INDArray labels) {
+    public LossResult compute(INDArray logits, INDArray labels, RowWeights weights) {
         int batch = (int) logits.size(0), classes = (int) logits.size(1);
         if (labels.length() != batch) {
             throw new IllegalArgumentException("softmax cross-entropy needs one class index per row: " + batch
@@ -35,7 +36,8 @@ public final class SoftmaxCrossEntropy implements Loss {
         if (gradientMemory == null || !gradientMemory.isOf(gradient)) gradientMemory = Numbers.of(gradient);
         if (shifted.length < classes) shifted = new double[classes];
         Numbers z = Numbers.of(logits), y = Numbers.of(labels);
-        double total = 0;
+        Numbers w = weights.weighted() ? Numbers.of(weights.column(batch, weights.values().dataType())) : null;
+        double normaliser = weights.normaliser(), total = 0;
         for (int b = 0, row = 0; b < batch; b++, row += classes) {
             int label = classIndex(y.get(b), classes, labels);
             double max = Double.NEGATIVE_INFINITY;
@@ -46,13 +48,15 @@ public final class SoftmaxCrossEntropy implements Loss {
                 sum += Math.exp(shifted[c]);
             }
             double logSum = Math.log(sum);
-            total += logSum - shifted[label];
+            // × 1.0 is exact, so unit weights over the row count give the unweighted bits.
+            double weight = w == null ? 1.0 : w.get(b);
+            total += weight * (logSum - shifted[label]);
             for (int c = 0; c < classes; c++) {
                 double p = Math.exp(shifted[c] - logSum);
-                gradientMemory.set(row + c, TinyValues.flushed((c == label ? p - 1 : p) / batch, TinyValues.LOSS_GRADIENT));
+                gradientMemory.set(row + c, TinyValues.flushed(weight * (c == label ? p - 1 : p) / normaliser, TinyValues.LOSS_GRADIENT));
             }
         }
-        return new LossResult(total / batch, gradient);
+        return new LossResult(total / normaliser, gradient);
     }
 
     /** The label as a class index, or an error naming the range when it is not one. */

@@ -17,11 +17,18 @@ public final class BatchSampler {
     private final long seed;
     private final boolean shuffle;
     private int[] order;
-    private INDArray features, labels;
-    private RowGather featureRows, labelRows;
+    private io.spindle.core.kernel.Numbers weightValues;
+    private INDArray features, labels, weights;
+    private RowGather featureRows, labelRows, weightRows;
 
-    /** One minibatch: features [b, ...sampleShape] and labels [b, labelWidth], valid until the next call. */
-    public record Batch(INDArray features, INDArray labels, int size) {
+    /**
+     * One minibatch: features [b, ...sampleShape], labels [b, labelWidth] and the sample weights [b, 1] (null when the
+     * data has none), valid until the next call.
+     */
+    public record Batch(INDArray features, INDArray labels, INDArray weights, int size) {
+        public Batch(INDArray features, INDArray labels, int size) {
+            this(features, labels, null, size);
+        }
     }
 
     public BatchSampler(Dataset data, int batchSize, long seed, boolean shuffle) {
@@ -65,9 +72,26 @@ public final class BatchSampler {
             labels = l;
             featureRows = new RowGather(data.features(), features);
             labelRows = new RowGather(data.labels(), labels);
+            weights = data.weighted() ? Buffers.reuse(weights, data.weights().dataType(), size, 1) : null;
+            weightRows = data.weighted() ? new RowGather(data.weights(), weights) : null;
         }
         featureRows.gather(order, from, size);
         labelRows.gather(order, from, size);
-        return new Batch(features, labels, size);
+        if (weightRows != null) weightRows.gather(order, from, size);
+        return new Batch(features, labels, weights, size);
+    }
+
+    /**
+     * The sample-weight sum of batch {@code index} of this epoch, summed in double in batch order, without gathering
+     * the batch; its row count when the data is unweighted. A worker learns its global batches' sums from these.
+     */
+    public double weightSum(int index) {
+        int from = index * batchSize;
+        int size = Math.min(batchSize, data.size() - from);
+        if (!data.weighted()) return size;
+        if (weightValues == null) weightValues = io.spindle.core.kernel.Numbers.of(data.weights());
+        double sum = 0;
+        for (int i = from; i < from + size; i++) sum += weightValues.get(order[i]);
+        return sum;
     }
 }

@@ -7,7 +7,8 @@ import io.spindle.core.optim.Optimizer;
 
 /**
  * Single-process training: for each epoch a seeded shuffle, then one {@link TrainingStep} per minibatch with
- * nothing to sync ({@link LocalUpdate}); validation after each epoch and optional early stopping.
+ * nothing to sync ({@link LocalUpdate}), its loss the batch's (weighted) mean; validation after each epoch and optional
+ * early stopping.
  */
 public final class Trainer {
     private final Network net;
@@ -54,7 +55,8 @@ public final class Trainer {
         long start = System.nanoTime();
         EpochTotals totals = new EpochTotals(new double[3]);
         for (int s = 0; s < steps; s++) {
-            totals.add(step.run(sampler.batch(s), new StepPosition(epoch, s, steps, (long) (epoch - 1) * steps + s)));
+            StepPosition at = new StepPosition(epoch, s, steps, (long) (epoch - 1) * steps + s);
+            totals.add(step.run(sampler.batch(s), at, sampler.weightSum(s)));
             listener.onStep(epoch, s + 1, steps, totals.meanLoss(), totals.seen() / ((System.nanoTime() - start) / 1e9));
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -2,6 +2,7 @@ package io.spindle.core.train;
 
 import io.spindle.core.loss.Loss;
 import io.spindle.core.loss.LossResult;
+import io.spindle.core.loss.RowWeights;
 import io.spindle.core.metrics.Accuracy;
 import io.spindle.core.model.Network;
 import io.spindle.core.nn.Dropout;
@@ -13,7 +14,9 @@ import java.util.List;
  * One training step, the same in the single process and on every worker (DESIGN.md "One training step"): forward,
  * loss, backward into the flat gradient buffer, then the {@link GradientSync} turns this replica's gradient into the
  * update. A NaN or Inf loss or gradient stops training naming the step, the layer and (on a worker) the worker.
- * Dropout masks follow the global step, so a run resumed mid-epoch repeats the original.
+ * Dropout masks follow the global step, so a run resumed mid-epoch repeats the original. Sample weights, when the
+ * batch has them, weight each row's loss; the step's normaliser makes the replicas' mean gradient the global batch's
+ * weighted mean (see {@link #run}).
  */
 public final class TrainingStep {
     private final Network net;
@@ -36,10 +39,15 @@ public final class TrainingStep {
         this.needed = sync::parametersNeededThrough;
     }
 
-    public StepResult run(BatchSampler.Batch batch, StepPosition at) {
+    /**
+     * Runs one step. {@code normaliser} is what this replica divides its batch's (weighted) loss sum by: its row count
+     * when unweighted; weighted, the global batch's weight sum over the replicas the sync averages, so the averaged
+     * gradient is Σ w·∇loss / Σ w over the global batch (in a single process, the batch's own weight sum).
+     */
+    public StepResult run(BatchSampler.Batch batch, StepPosition at, double normaliser) {
         for (Dropout d : dropouts) d.seedForStep(at.globalStep());
         INDArray out = net.forward(batch.features(), true, needed);
-        LossResult r = loss.compute(out, batch.labels());
+        LossResult r = loss.compute(out, batch.labels(), new RowWeights(batch.weights(), normaliser));
         if (!Double.isFinite(r.loss())) throw Divergence.explainLoss(net, r.loss(), batch.features(), at.describe() + replica);
         long correct = loss.classification() ? accuracy.count(out, batch.labels()) : 0;
         net.backward(r.gradient(), ready);

@@ -138,6 +138,29 @@ class CsvReaderTest {
                 () -> new CsvOptions(true, "y", '.', true)).field());
     }
 
+    @Test
+    void aWeightColumnIsTakenOutOfTheFeaturesAndTravelsWithTheLabels() throws IOException {
+        Dataset d = read(IRIS_LIKE, new CsvOptions(true, "species", ',', true, "width"));
+        assertArrayEquals(new long[] {2}, d.sampleShape());
+        assertArrayEquals(new float[] {5.1f, 1.4f, 4.9f, 1.5f}, d.features().data().asFloat());
+        assertArrayEquals(new float[] {0.2f, 0.25f}, d.weights().data().asFloat());
+        assertEquals(d.labels().getFloat(1), 2f);
+        Dataset byIndex = read(IRIS_LIKE.lines().skip(1).map(l -> l + "\n").reduce("", String::concat), new CsvOptions(false, "2", ',', true, "last"));
+        assertArrayEquals(d.weights().data().asFloat(), byIndex.weights().data().asFloat());
+        assertEquals(null, read(IRIS_LIKE, new CsvOptions(true, "species", true)).weights(), "no weight column: unweighted");
+    }
+
+    @Test
+    void aBadOrMissingWeightColumnIsRefusedNamingIt() {
+        assertFails(() -> read(IRIS_LIKE, new CsvOptions(true, "species", ',', true, "importance")), "data.csv",
+                "weight column \"importance\" is not in the header");
+        assertFails(() -> read(IRIS_LIKE, new CsvOptions(true, "species", ',', true, "species")), "is the label column");
+        for (String bad : new String[] {"0", "-0.5", "NaN"}) {
+            assertFails(() -> read(IRIS_LIKE.replace("0.25", bad), new CsvOptions(true, "species", ',', true, "width")),
+                    "line 3", "\"width\"", bad.equals("NaN") ? "not a finite" : "> 0");
+        }
+    }
+
     private static Dataset read(String csv, CsvOptions options) throws IOException {
         return CsvReader.read(new StringReader(csv), "data.csv", options);
     }

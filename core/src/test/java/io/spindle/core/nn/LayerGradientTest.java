@@ -91,8 +91,8 @@ class LayerGradientTest {
         Network net = Network.initialized(cfg, 1, DataType.DOUBLE);
         Loss doubled = new Loss() {
             final Loss mse = Loss.meanSquaredError();
-            public io.spindle.core.loss.LossResult compute(INDArray o, INDArray l) {
-                var r = mse.compute(o, l);
+            public io.spindle.core.loss.LossResult compute(INDArray o, INDArray l, io.spindle.core.loss.RowWeights w) {
+                var r = mse.compute(o, l, w);
                 return new io.spindle.core.loss.LossResult(r.loss(), r.gradient().mul(2));
             }
             public INDArray predict(INDArray o) { return o; }

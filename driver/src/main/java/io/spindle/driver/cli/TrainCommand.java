@@ -16,6 +16,7 @@ import io.spindle.core.nn.Buffers;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.data.DataLoader;
 import io.spindle.driver.data.SparkRows;
+import io.spindle.driver.data.WeightColumn;
 import io.spindle.driver.data.ValidationSplit;
 import io.spindle.driver.job.DataConfig;
 import io.spindle.worker.Shard;
@@ -177,6 +178,7 @@ final class TrainCommand {
         org.apache.spark.sql.Dataset<Row> train = SparkRows.read(spark, data, data.train(), "data.train", width);
         DataFrameShards.Stats stats = DataFrameShards.check(train, "data.features_column", SparkRows.describe(data),
                 "data.label_column", data.labelColumn(), width, classes);
+        if (data.weightColumn() != null) WeightColumn.check(train, "data.weight_column", data.weightColumn());
         Dataset test = data.test() == null ? null : collect(job, SparkRows.read(spark, data, data.test(), "data.test", width));
         Dataset validation = null;
         if (data.validation() != null) {

@@ -71,38 +71,45 @@ public final class DataFrameShards {
         return new Stats(n, String.format("xxhash64-xor:%016x:rows=%d", s.getLong(8), n));
     }
 
-    /** Exactly {@code workers} partitions of one shard each; samples of {@code sampleShape}, labels as class indices or targets. */
+    /**
+     * Exactly {@code workers} partitions of one shard each; samples of {@code sampleShape}, labels as class indices or
+     * targets, and sample weights when the rows carry {@link WeightColumn} {@code w}.
+     */
     public static JavaRDD<Shard> pack(Dataset<Row> rows, int workers, long[] sampleShape, int classes) {
+        boolean weighted = WeightColumn.in(rows.schema());
         return rows.javaRDD().zipWithIndex()
-                .mapToPair(new DealRow(workers))
+                .mapToPair(new DealRow(workers, weighted))
                 .partitionBy(new HashPartitioner(workers))
-                .mapPartitionsWithIndex(new PackShard(sampleShape, classes), true);
+                .mapPartitionsWithIndex(new PackShard(sampleShape, classes, weighted), true);
     }
 
-    /** Row i goes to worker i mod N, as features with the label appended. */
-    private record DealRow(int workers) implements PairFunction<Tuple2<Row, Long>, Integer, float[]> {
+    /** Row i goes to worker i mod N, as features with the label (and the weight) appended. */
+    private record DealRow(int workers, boolean weighted) implements PairFunction<Tuple2<Row, Long>, Integer, float[]> {
         @Override
         public Tuple2<Integer, float[]> call(Tuple2<Row, Long> t) {
             float[] f = FeatureColumns.values(t._1, 0);
-            float[] withLabel = java.util.Arrays.copyOf(f, f.length + 1);
+            float[] withLabel = java.util.Arrays.copyOf(f, f.length + (weighted ? 2 : 1));
             withLabel[f.length] = (float) t._1.getDouble(1);
+            if (weighted) withLabel[f.length + 1] = (float) t._1.getDouble(2);
             return new Tuple2<>((int) (t._2 % workers), withLabel);
         }
     }
 
     /** Executor side: a worker's rows into the two contiguous arrays of a {@link Shard}. */
-    private record PackShard(long[] sampleShape, int classes) implements Function2<Integer, Iterator<Tuple2<Integer, float[]>>, Iterator<Shard>> {
+    private record PackShard(long[] sampleShape, int classes, boolean weighted)
+            implements Function2<Integer, Iterator<Tuple2<Integer, float[]>>, Iterator<Shard>> {
         @Override
         public Iterator<Shard> call(Integer k, Iterator<Tuple2<Integer, float[]>> it) {
             List<float[]> rows = new ArrayList<>();
             it.forEachRemaining(t -> rows.add(t._2));
             int w = (int) io.spindle.core.nn.Buffers.product(sampleShape);
-            float[] features = new float[rows.size() * w], labels = new float[rows.size()];
+            float[] features = new float[rows.size() * w], labels = new float[rows.size()], weights = weighted ? new float[rows.size()] : null;
             for (int r = 0; r < rows.size(); r++) {
                 System.arraycopy(rows.get(r), 0, features, r * w, w);
                 labels[r] = rows.get(r)[w];
+                if (weighted) weights[r] = rows.get(r)[w + 1];
             }
-            return List.of(new Shard(k, rows.size(), features, labels, sampleShape, 1, classes)).iterator();
+            return List.of(new Shard(k, rows.size(), features, labels, sampleShape, 1, classes, weights)).iterator();
         }
     }
 }

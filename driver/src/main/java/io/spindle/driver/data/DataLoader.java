@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Loads a job's train or test rows through {@link Storage}, so any Hadoop URI works. */
 public final class DataLoader {
@@ -77,7 +78,8 @@ public final class DataLoader {
 
     private Dataset load(DataConfig c, String uri, String labelsUri, String field, String labelsField) throws IOException {
         if (c.format().equals("csv")) {
-            CsvOptions opts = new CsvOptions(c.header(), c.labelColumn(), ',', c.task().equals("classification"));
+            String weights = weightColumnFor(c, uri, field);
+            CsvOptions opts = new CsvOptions(c.header(), c.labelColumn(), ',', c.task().equals("classification"), weights);
             try (Reader r = new InputStreamReader(storage.open(uri), StandardCharsets.UTF_8)) {
                 return CsvReader.read(r, uri, opts);
             }
@@ -85,6 +87,31 @@ public final class DataLoader {
         String labels = labelsUri != null ? labelsUri : IdxReader.labelsPathFor(uri);
         try (InputStream images = storage.open(uri); InputStream lab = storage.open(labels)) {
             return IdxReader.read(images, uri, lab, labels);
+        }
+    }
+
+    /**
+     * The weight column to read {@code uri} with. Weights only train: test and validation files need not have the column,
+     * but where they do it is not a feature. A named column data.train lacks is refused here, naming the field. Without a
+     * header, or with the column given by position, every file is taken to share train's layout.
+     */
+    private String weightColumnFor(DataConfig c, String uri, String field) throws IOException {
+        String column = c.weightColumn();
+        if (column == null || !c.header() || column.strip().matches("-?\\d+|(?i)last")) return column;
+        List<String> names = headerNames(uri);
+        if (names.contains(column)) return column;
+        if (field.equals("data.train")) {
+            throw new ConfigException("data.weight_column", column, "a column of data.train, whose header has " + names);
+        }
+        return null;
+    }
+
+    /** The names in the first line of a CSV file. */
+    private List<String> headerNames(String uri) throws IOException {
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new InputStreamReader(storage.open(uri), StandardCharsets.UTF_8))) {
+            String header = r.readLine();
+            if (header == null) return List.of();
+            return java.util.Arrays.stream(header.replace("\uFEFF", "").split(",")).map(n -> n.strip().replace("\"", "")).toList();
         }
     }
 }

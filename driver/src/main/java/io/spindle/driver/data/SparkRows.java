@@ -19,7 +19,8 @@ import static org.apache.spark.sql.functions.concat;
 
 /**
  * Parquet, JSON-lines and LibSVM sources, read with Spark's DataFrame readers into checked
- * {@code (f: array<float>, y: double)} rows: the job's features columns (one Vector or array column,
+ * {@code (f: array<float>, y: double)} rows (training rows also {@code w: double}, data.weight_column): the job's
+ * features columns (one Vector or array column,
  * numeric columns side by side, or a mix of both joined end to end) and its label column. Missing columns and wrong types fail here,
  * naming the job field; ragged rows and bad labels fail in {@link DataFrameShards#check}.
  */
@@ -47,7 +48,10 @@ public final class SparkRows {
         StructType schema = df.schema();
         Column features = features(schema, c.featuresColumns(), "data.features_column");
         FeatureColumns.checkNumeric(schema, "data.label_column", c.labelColumn());
-        return df.select(features.as("f"), col(c.labelColumn()).cast("double").as("y"));
+        Column label = col(c.labelColumn()).cast("double").as("y");
+        // Weights only train: test and validation rows need not have the column.
+        if (c.weightColumn() == null || !field.equals("data.train")) return df.select(features.as("f"), label);
+        return df.select(features.as("f"), label, WeightColumn.select(schema, "data.weight_column", c.weightColumn()));
     }
 
     /** How the job names its features, for messages. */

@@ -34,6 +34,7 @@ public record ValidationSplit(Dataset train, Dataset validation) {
     }
 
     private static Dataset gather(Dataset d, int[] rows) {
-        return new Dataset(Nd4j.pullRows(d.features(), 1, rows), Nd4j.pullRows(d.labels(), 1, rows), d.sampleShape(), d.numClasses());
+        Dataset gathered = new Dataset(Nd4j.pullRows(d.features(), 1, rows), Nd4j.pullRows(d.labels(), 1, rows), d.sampleShape(), d.numClasses());
+        return d.weighted() ? gathered.withWeights(Nd4j.pullRows(d.weights(), 1, rows), "data.weight_column") : gathered;
     }
 }

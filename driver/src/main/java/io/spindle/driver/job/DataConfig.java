@@ -20,11 +20,15 @@ import java.util.List;
  * The rows validated after every epoch (and watched by early stopping) are {@code validation} (a path, read
  * as {@code train} is) or a seeded {@code validation_split} fraction of the training rows; {@code test} is
  * evaluated once, at the end. {@code augment} changes each training image as its batch is gathered ({@link Augmentation}).
+ * {@code weight_column} (CSV, Parquet, JSON) holds per-row sample weights for training: the loss becomes the weighted
+ * mean, Σ w·loss / Σ w over each global batch.
  */
 public record DataConfig(String format, String train, String trainLabels, String test, String testLabels,
                          String labelColumn, boolean header, String task, List<String> featuresColumns,
                          String validation, String validationLabels, double validationSplit, List<String> classNames,
-                         Augmentation augment) {
+                         Augmentation augment, String weightColumn) {
+    /** Formats whose rows have named columns, one of which can hold the sample weights. */
+    public static final List<String> WEIGHTED_FORMATS = List.of("csv", "parquet", "json");
     public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "json", "libsvm");
     /** Formats Spindle reads itself, without Spark. */
     public static final List<String> LOCAL_FORMATS = List.of("idx", "csv");
@@ -52,7 +56,15 @@ public record DataConfig(String format, String train, String trainLabels, String
 
     public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
                       String labelColumn, boolean header, String task) {
-        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, List.of("features"), null, null, 0, List.of());
+        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, List.of("features"), null, null, 0, List.of(), null);
+    }
+
+    /** Without a weight column: every row weighs 1. */
+    public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
+                      String labelColumn, boolean header, String task, List<String> featuresColumns,
+                      String validation, String validationLabels, double validationSplit, List<String> classNames) {
+        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, featuresColumns, validation, validationLabels,
+                validationSplit, classNames, null);
     }
 
     /** Whether rows are validated after every epoch: data.validation or data.validation_split is set. */
@@ -73,7 +85,7 @@ public record DataConfig(String format, String train, String trainLabels, String
 
     public static DataConfig fromJson(ConfigNode c) {
         c.rejectUnknown("format", "train", "train_labels", "test", "test_labels", "validation", "validation_labels", "validation_split",
-                "label_column", "header", "task", "features_column", "class_names", "augment");
+                "label_column", "header", "task", "features_column", "class_names", "augment", "weight_column");
         String train = c.requireString("train");
         String format = c.choice("format", formatOf(train), FORMATS);
         boolean spark = !LOCAL_FORMATS.contains(format);
@@ -87,7 +99,18 @@ public record DataConfig(String format, String train, String trainLabels, String
         return new DataConfig(format, train, c.string("train_labels", null), c.string("test", null),
                 c.string("test_labels", null), labelColumn, c.bool("header", true), c.choice("task", "classification", TASKS),
                 featuresColumns(c), c.string("validation", null), c.string("validation_labels", null), validationSplit(c),
-                classNames(c), Augmentation.fromJson(c.object("augment")));
+                classNames(c), Augmentation.fromJson(c.object("augment")), weightColumn(c, format));
+    }
+
+    private static String weightColumn(ConfigNode c, String format) {
+        String column = c.string("weight_column", null);
+        if (column == null) return null;
+        if (column.isBlank()) throw new ConfigException(c.field("weight_column"), column, "a column name (or, in csv, a 0-based index)");
+        if (!WEIGHTED_FORMATS.contains(format)) {
+            throw new ConfigException(c.field("weight_column"), "only for " + WEIGHTED_FORMATS + " data, whose rows have named columns; "
+                    + format + " rows have none to hold a weight");
+        }
+        return column;
     }
 
     /** The format a path's extension suggests: {@code .csv}, {@code .parquet}, {@code .json}/{@code .jsonl}, {@code .libsvm}/{@code .svm}, else IDX. */
@@ -149,6 +172,7 @@ public record DataConfig(String format, String train, String trainLabels, String
             classNames.forEach(names::add);
         }
         if (labelColumn != null) n.put("label_column", labelColumn);
+        if (weightColumn != null) n.put("weight_column", weightColumn);
         if (viaSpark()) {
             ArrayNode cols = n.putArray("features_column");
             featuresColumns.forEach(cols::add);

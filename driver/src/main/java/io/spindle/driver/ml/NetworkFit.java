@@ -16,6 +16,7 @@ import io.spindle.core.train.TrainingListener;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.data.FeatureColumns;
 import io.spindle.driver.data.SparkRows;
+import io.spindle.driver.data.WeightColumn;
 import io.spindle.driver.job.CheckpointConfig;
 import io.spindle.driver.job.DataConfig;
 import io.spindle.driver.job.DistributedConfig;
@@ -62,10 +63,11 @@ final class NetworkFit {
         return classifier(p) ? "softmax_cross_entropy" : "mse";
     }
 
-    /** The estimator's input columns: features, a numeric label, and a boolean validation indicator when set. */
+    /** The estimator's input columns: features, a numeric label, numeric weights and a boolean validation indicator when set. */
     static void checkInputs(StructType schema, SpindleParams p, String featuresCol, String labelCol) {
         FeatureSource.check(p, featuresCol, schema);
         FeatureColumns.checkNumeric(schema, "labelCol", labelCol);
+        if (p.getWeightCol() != null) FeatureColumns.checkNumeric(schema, "weightCol", p.getWeightCol());
         String indicator = p.getValidationIndicatorCol();
         if (indicator != null && !(FeatureColumns.require(schema, "validationIndicatorCol", indicator).dataType() instanceof BooleanType)) {
             throw new ConfigException("validationIndicatorCol", indicator, "a boolean column (true: a validation row); \"" + indicator + "\" is "
@@ -141,13 +143,14 @@ final class NetworkFit {
         if (indicator != null) {
             checkIndicator(all, indicator);
             train = all.filter(col(indicator).equalTo(false));
-            Dataset<Row> rows = rows(all.filter(col(indicator)), features, labelCol);
+            Dataset<Row> rows = rows(all.filter(col(indicator)), features, labelCol, null);
             DataFrameShards.check(rows, features.param(), features.describe(), "labelCol", labelCol, Buffers.product(shape), classes);
             validation = SparkRows.collect(rows, shape, classes);
         }
-        Dataset<Row> rows = rows(train, features, labelCol);
+        Dataset<Row> rows = rows(train, features, labelCol, p.getWeightCol());
         DataFrameShards.Stats stats = DataFrameShards.check(rows, features.param(), features.describe(), "labelCol", labelCol,
                 Buffers.product(shape), classes);
+        if (p.getWeightCol() != null) WeightColumn.check(rows, "weightCol", p.getWeightCol());
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("dataset", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
         TrainingListener listener = p.getVerbose() ? new EpochLines(console) : TrainingListener.NONE;
         DistributedTrainer.Outcome outcome;
@@ -164,8 +167,10 @@ final class NetworkFit {
         return new Result(saved, summary);
     }
 
-    private static Dataset<Row> rows(Dataset<Row> df, FeatureSource features, String labelCol) {
-        return df.select(features.column(df.schema()).as("f"), col(labelCol).cast("double").as("y"));
+    /** The checked-row form (f, y) of {@code df}, with the weights as w when {@code weightCol} is not null. */
+    private static Dataset<Row> rows(Dataset<Row> df, FeatureSource features, String labelCol, String weightCol) {
+        org.apache.spark.sql.Column f = features.column(df.schema()).as("f"), y = col(labelCol).cast("double").as("y");
+        return weightCol == null ? df.select(f, y) : df.select(f, y, WeightColumn.select(df.schema(), "weightCol", weightCol));
     }
 
     /** Both sides of the split need rows, and no row may leave its side unsaid. */

@@ -28,6 +28,7 @@ public interface SpindleParams extends Params {
     default IntParam earlyStoppingPatience() { return trainingParams().earlyStoppingPatience; }
     default Param<String> earlyStoppingMonitor() { return trainingParams().earlyStoppingMonitor; }
     default Param<String> inputCols() { return trainingParams().inputCols; }
+    default Param<String> weightCol() { return trainingParams().weightCol; }
 
     default String getNetwork() { return isDefined(network()) ? getOrDefault(network()) : null; }
     default String getOptimizer() { return getOrDefault(optimizer()); }
@@ -43,4 +44,6 @@ public interface SpindleParams extends Params {
     default String getEarlyStoppingMonitor() { return getOrDefault(earlyStoppingMonitor()); }
     /** The model inputs' columns as JSON, or null when featuresCol holds every row's features. */
     default String getInputCols() { return isDefined(inputCols()) ? getOrDefault(inputCols()) : null; }
+    /** The sample-weight column, or null when unset or empty (every row weighs 1.0), as Spark's weightCol. */
+    default String getWeightCol() { return isDefined(weightCol()) && !getOrDefault(weightCol()).isEmpty() ? getOrDefault(weightCol()) : null; }
 }

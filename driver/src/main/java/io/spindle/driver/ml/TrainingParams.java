@@ -18,7 +18,7 @@ public final class TrainingParams implements Serializable {
     private static final long serialVersionUID = 1L;
     /** What {@code earlyStoppingMonitor} may watch: the validation set's figures. */
     static final String[] MONITORS = {"val_loss", "val_accuracy"};
-    final Param<String> network, optimizer, validationIndicatorCol, earlyStoppingMonitor, inputCols;
+    final Param<String> network, optimizer, validationIndicatorCol, earlyStoppingMonitor, inputCols, weightCol;
     final DoubleParam learningRate;
     final IntParam epochs, batchSize, workers, earlyStoppingPatience;
     final LongParam seed;
@@ -44,6 +44,8 @@ public final class TrainingParams implements Serializable {
                 + " {\"cat\": [\"a_idx\", \"b_idx\"], \"num\": \"features\"}: numeric columns (StringIndexer's category ids)"
                 + " or Vector/array columns, joined in the model's input order; when set, featuresCol is not read",
                 (scala.Function1<String, Object> & Serializable) json -> FeatureSource.parse(json) != null);
+        // Spark's HasWeightCol: the same name and doc, no default.
+        weightCol = new Param<>(owner, "weightCol", "weight column name. If this is not set or empty, we treat all instance weights as 1.0");
         owner.setDefault(optimizer, "{\"type\": \"adam\"}");
         owner.setDefault(epochs, 5);
         owner.setDefault(batchSize, 32);

@@ -35,6 +35,8 @@ public interface TrainingSetters<E extends TrainingSetters<E>> extends SpindlePa
         });
         return setInputCols(n.toString());
     }
+    /** Per-row sample weights from this numeric column (finite, > 0); the loss becomes Σ w·loss / Σ w. "" or unset: unweighted. */
+    default E setWeightCol(String column) { return put(weightCol(), column); }
 
     /** Network, optimizer and seed from a model built with {@link Sequential#builder}; its loss must be this estimator's. */
     default E setModel(Sequential model) {

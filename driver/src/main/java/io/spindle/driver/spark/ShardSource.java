@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
  */
 final class ShardSource implements Function<Integer, Shard> {
     private static final long serialVersionUID = 1L;
-    private final String format, uri, labelsUri, labelColumn, task;
+    private final String format, uri, labelsUri, labelColumn, task, weightColumn;
     private final boolean header, shuffle;
     private final int workers;
     private final long seed;
@@ -29,6 +29,7 @@ final class ShardSource implements Function<Integer, Shard> {
         this.uri = storage.qualify(data.train());
         this.labelsUri = storage.qualify(data.trainLabels());
         this.labelColumn = data.labelColumn();
+        this.weightColumn = data.weightColumn();
         this.task = data.task();
         this.header = data.header();
         this.workers = workers;
@@ -38,7 +39,8 @@ final class ShardSource implements Function<Integer, Shard> {
 
     @Override
     public Shard call(Integer k) {
-        DataConfig data = new DataConfig(format, uri, labelsUri, null, null, labelColumn, header, task);
+        DataConfig data = new DataConfig(format, uri, labelsUri, null, null, labelColumn, header, task, java.util.List.of("features"),
+                null, null, 0, java.util.List.of(), weightColumn);
         try {
             Dataset all = new DataLoader(Storage.withDefaults()).train(data);
             return Shard.of(k, all, ShardPlanner.rowsOf(all.size(), workers, k, seed, shuffle));

@@ -105,23 +105,42 @@ class DistributedEquivalenceTest {
         twoWorkersMatchOneWorker(RESNET);
     }
 
-    private static void twoWorkersMatchOneWorker(String model) throws Exception {
+    /**
+     * With sample weights (the two workers' halves of each global batch weigh differently) the invariant still holds:
+     * each worker divides by the global batch's weight sum, not its own.
+     */
+    @Test
+    void twoWeightedWorkersMatchOneWorker() throws Exception {
         Dataset rows = FashionMini.train().rows(0, ROWS);
+        float[] w = new float[ROWS];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        // ShardPlanner gives worker 0 the first 640 rows: they weigh about three times as much.
+        for (int i = 0; i < ROWS; i++) w[i] = (float) ((i < ROWS / 2 ? 1.5 : 0.5) * (0.5 + rng.nextDouble()));
+        twoWorkersMatchOneWorker(MLP, rows.withWeights(Nd4j.create(w), "w"));
+    }
+
+    private static void twoWorkersMatchOneWorker(String model) throws Exception {
+        twoWorkersMatchOneWorker(model, FashionMini.train().rows(0, ROWS));
+    }
+
+    private static void twoWorkersMatchOneWorker(String model, Dataset rows) throws Exception {
         float[] twoWorkers = train(job(model, 2, false, RING), rows);
 
         // The rows of global batch t are shard 0's batch t plus shard 1's batch t; lay them out so a
         // single worker reading in order sees exactly those rows together.
         List<Shard> shards = ShardPlanner.split(rows, 2, 11, false);
         Dataset s0 = shards.get(0).toDataset(), s1 = shards.get(1).toDataset();
-        List<INDArray> f = new ArrayList<>(), l = new ArrayList<>();
+        List<INDArray> f = new ArrayList<>(), l = new ArrayList<>(), w = new ArrayList<>();
         for (int t = 0; t < 10; t++) {
             for (Dataset s : List.of(s0, s1)) {
                 f.add(s.features().get(NDArrayIndex.interval(64 * t, 64 * t + 64), NDArrayIndex.all()));
                 l.add(s.labels().get(NDArrayIndex.interval(64 * t, 64 * t + 64), NDArrayIndex.all()));
+                if (s.weighted()) w.add(s.weights().get(NDArrayIndex.interval(64 * t, 64 * t + 64), NDArrayIndex.all()));
             }
         }
         Dataset interleaved = new Dataset(Nd4j.concat(0, f.toArray(new INDArray[0])), Nd4j.concat(0, l.toArray(new INDArray[0])),
                 rows.sampleShape(), rows.numClasses());
+        if (rows.weighted()) interleaved = interleaved.withWeights(Nd4j.concat(0, w.toArray(new INDArray[0])), "w");
         float[] oneWorker = train(job(model, 1, false, ""), interleaved);
 
         // And the same through the single-process trainer: the distributed path adds nothing but the all-reduce.
