@@ -1,22 +1,32 @@
 package io.spindle.worker;
 
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.store.Encoding;
+import io.spindle.core.data.store.RowStore;
+import io.spindle.core.data.store.StoredRows;
+import io.spindle.core.data.store.ValueCodec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * One worker's rows packed into two contiguous float arrays — the form Spark caches (with Kryo)
- * so later epochs and a resumed attempt never re-read the source.
- * Layout: features [rows × featureWidth] and labels [rows × labelWidth], row-major.
+ * One worker's rows as Spark caches them (with Kryo), so later epochs and a resumed attempt never re-read the source:
+ * either in memory (features encoded by a {@link ValueCodec} in one byte array, labels as floats) or as the name of
+ * a spool file on this executor's local disk that {@link ShardWriter} wrote (features, then labels, in the same layout).
  */
 public final class Shard implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private int index;
     private int rows;
-    private float[] features;
-    private float[] labels;
+    private byte[] features;   // null when spooled
+    private float[] labels;    // null when spooled
+    private String encoding;
+    private float[] divisors, offsets;
+    private String spool;      // the spool file; null in memory
     private long[] sampleShape;
     private int labelWidth;
     private int numClasses;
@@ -25,39 +35,84 @@ public final class Shard implements java.io.Serializable {
     Shard() {
     }
 
-    public Shard(int index, int rows, float[] features, float[] labels, long[] sampleShape, int labelWidth, int numClasses) {
-        long width = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
-        if (features.length != (long) rows * width || labels.length != (long) rows * labelWidth) {
-            throw new IllegalArgumentException("shard " + index + ": " + rows + " rows do not match " + features.length
-                    + " feature values / " + labels.length + " label values");
-        }
+    Shard(int index, int rows, byte[] features, float[] labels, String spool, ValueCodec codec, long[] sampleShape, int labelWidth, int numClasses) {
         this.index = index;
         this.rows = rows;
         this.features = features;
         this.labels = labels;
+        this.spool = spool;
+        this.encoding = codec.encoding().name();
+        this.divisors = codec.divisors();
+        this.offsets = codec.offsets();
         this.sampleShape = sampleShape.clone();
         this.labelWidth = labelWidth;
         this.numClasses = numClasses;
     }
 
-    /** The rows {@code rowIndices} of {@code data}, gathered natively and copied out once. */
-    public static Shard of(int index, Dataset data, int[] rowIndices) {
-        int width = (int) data.features().size(1), lw = (int) data.labelWidth();
-        float[] f, l;
-        if (rowIndices.length == 0) {
-            f = new float[0];
-            l = new float[0];
-        } else {
-            f = Nd4j.pullRows(data.features(), 1, rowIndices).castTo(DataType.FLOAT).data().asFloat();
-            l = Nd4j.pullRows(data.labels(), 1, rowIndices).castTo(DataType.FLOAT).data().asFloat();
+    /** Rows already packed as float32 (a DataFrame partition): stored as they are. */
+    public Shard(int index, int rows, float[] features, float[] labels, long[] sampleShape, int labelWidth, int numClasses) {
+        this(index, rows, ShardWriter.floatBytes(features), labels, null, ValueCodec.plain(Encoding.FLOAT32), sampleShape, labelWidth, numClasses);
+        long width = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
+        if (features.length != (long) rows * width || labels.length != (long) rows * labelWidth) {
+            throw new IllegalArgumentException("shard " + index + ": " + rows + " rows do not match " + features.length
+                    + " feature values / " + labels.length + " label values");
         }
-        return new Shard(index, rowIndices.length, f, l, data.sampleShape(), lw, data.numClasses());
     }
 
+    /** The rows {@code rowIndices} of {@code data} as float32, in memory. */
+    public static Shard of(int index, Dataset data, int[] rowIndices) {
+        try {
+            return of(index, data, rowIndices, ValueCodec.plain(Encoding.FLOAT32), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The rows {@code rowIndices} of {@code data} stored by {@code codec}, in memory or (with a {@code spool} file) on disk;
+     * a value the codec cannot hold fails naming its feature and its row of {@code data}.
+     */
+    public static Shard of(int index, Dataset data, int[] rowIndices, ValueCodec codec, Path spool) throws IOException {
+        int width = (int) data.features().size(1), lw = (int) data.labelWidth();
+        try (ShardWriter out = new ShardWriter(index, rowIndices.length, data.sampleShape(), lw, data.numClasses(), codec, spool)) {
+            int block = Math.max(1, (1 << 20) / Math.max(1, width));
+            for (int from = 0; from < rowIndices.length; from += block) {
+                int[] part = Arrays.copyOfRange(rowIndices, from, Math.min(rowIndices.length, from + block));
+                float[] f = Nd4j.pullRows(data.features(), 1, part).castTo(DataType.FLOAT).data().asFloat();
+                float[] l = Nd4j.pullRows(data.labels(), 1, part).castTo(DataType.FLOAT).data().asFloat();
+                out.add(f, l, part.length, i -> part[i]);
+            }
+            return out.finish();
+        }
+    }
+
+    /** The rows where they are kept: the heap arrays themselves, or the spool file mapped read-only. */
+    public StoredRows toRows() {
+        ValueCodec codec = codec();
+        int width = Math.toIntExact(Arrays.stream(sampleShape).reduce(1, Math::multiplyExact));
+        if (spool == null) {
+            RowStore f = RowStore.of(features, rows, width, codec);
+            RowStore l = RowStore.of(Nd4j.create(labels, new long[] {rows, labelWidth}, 'c'));
+            return new StoredRows(f, l, sampleShape, numClasses);
+        }
+        try {
+            Path file = Path.of(spool);
+            long featureBytes = (long) rows * width * codec.encoding().bytes();
+            return new StoredRows(RowStore.mapped(file, 0, rows, width, codec),
+                    RowStore.mapped(file, featureBytes, rows, labelWidth, ValueCodec.plain(Encoding.FLOAT32)), sampleShape, numClasses);
+        } catch (IOException e) {
+            throw new UncheckedIOException("shard " + index + ": its spool file " + spool + " cannot be mapped: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every row decoded into float32 arrays: for evaluation and tests. */
     public Dataset toDataset() {
-        long width = features.length / Math.max(rows, 1);
-        return new Dataset(Nd4j.create(features, new long[] {rows, width}, 'c'),
-                Nd4j.create(labels, new long[] {rows, labelWidth}, 'c'), sampleShape, numClasses);
+        return toRows().toDataset(DataType.FLOAT);
+    }
+
+    private ValueCodec codec() {
+        Encoding e = Encoding.valueOf(encoding);
+        return e == Encoding.UINT8 ? ValueCodec.uint8(divisors, offsets) : ValueCodec.plain(e);
     }
 
     public int index() {
@@ -66,5 +121,15 @@ public final class Shard implements java.io.Serializable {
 
     public int rows() {
         return rows;
+    }
+
+    /** The spool file, or null when the rows are in memory. */
+    public String spool() {
+        return spool;
+    }
+
+    /** The bytes the rows take in memory: the encoded features and the labels (a spooled shard keeps none). */
+    public long memoryBytes() {
+        return spool != null ? 0 : features.length + 4L * labels.length;
     }
 }

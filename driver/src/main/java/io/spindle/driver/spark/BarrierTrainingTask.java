@@ -80,7 +80,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             InjectedFailure failure = InjectedFailure.forRank(rank, spec.attempt());
             if (failure != null) loop = loop.withHook(failure);
             if (resume == null) loop.synchronizeParameters();
-            List<EpochStats> history = loop.run(shard.toDataset(), plan, resume == null ? StartPoint.BEGINNING : resume.start());
+            List<EpochStats> history = loop.run(shard.toRows(), plan, resume == null ? StartPoint.BEGINNING : resume.start());
             List<Double> sync = loop.collectiveSeconds();
             double syncSeconds = 0, seconds = 0;
             for (int e = 0; e < history.size(); e++) {
