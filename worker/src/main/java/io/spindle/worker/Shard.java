@@ -3,6 +3,7 @@ package io.spindle.worker;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.data.store.Encoding;
 import io.spindle.core.data.store.RowStore;
+import io.spindle.core.data.store.SpoolFile;
 import io.spindle.core.data.store.StoredRows;
 import io.spindle.core.data.store.ValueCodec;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -86,6 +88,26 @@ public final class Shard implements java.io.Serializable {
         }
     }
 
+    /** The shard a complete spool file on this machine holds (a resumed attempt finds it where the first one wrote it). */
+    public static Shard openSpool(Path file) throws IOException {
+        SpoolHeader h = SpoolHeader.read(file);
+        return new Shard(h.index(), h.rows(), null, null, file.toString(), h.codec(), h.sampleShape(), h.labelWidth(), h.numClasses());
+    }
+
+    /** This in-memory shard written to {@code file} (its encoded bytes as they are); returns the spooled shard. */
+    public Shard spoolTo(Path file) throws IOException {
+        if (spool != null) return this;
+        ValueCodec codec = codec();
+        SpoolHeader header = new SpoolHeader(index, rows, sampleShape, labelWidth, numClasses, codec);
+        long start = header.bytes();
+        SpoolFile.write(file, start + features.length + 4L * labels.length, out -> {
+            out.write(header.encode(), 0);
+            out.write(ByteBuffer.wrap(features), start);
+            out.write(ByteBuffer.wrap(ShardWriter.floatBytes(labels)), start + features.length);
+        });
+        return openSpool(file);
+    }
+
     /** The rows where they are kept: the heap arrays themselves, or the spool file mapped read-only. */
     public StoredRows toRows() {
         ValueCodec codec = codec();
@@ -97,9 +119,10 @@ public final class Shard implements java.io.Serializable {
         }
         try {
             Path file = Path.of(spool);
+            long start = new SpoolHeader(index, rows, sampleShape, labelWidth, numClasses, codec).bytes();
             long featureBytes = (long) rows * width * codec.encoding().bytes();
-            return new StoredRows(RowStore.mapped(file, 0, rows, width, codec),
-                    RowStore.mapped(file, featureBytes, rows, labelWidth, ValueCodec.plain(Encoding.FLOAT32)), sampleShape, numClasses);
+            return new StoredRows(RowStore.mapped(file, start, rows, width, codec),
+                    RowStore.mapped(file, start + featureBytes, rows, labelWidth, ValueCodec.plain(Encoding.FLOAT32)), sampleShape, numClasses);
         } catch (IOException e) {
             throw new UncheckedIOException("shard " + index + ": its spool file " + spool + " cannot be mapped: " + e.getMessage(), e);
         }

@@ -23,7 +23,7 @@ public final class ShardWriter implements Closeable {
     private final SpoolFile spool;
     private final byte[] features;
     private final float[] labels;
-    private final long featureBytes;
+    private final long featureBytes, start;   // start: where the features begin in a spool file, after its header
     private int written;
 
     public ShardWriter(int index, int rows, long[] sampleShape, int labelWidth, int numClasses, ValueCodec codec, Path spoolFile)
@@ -38,7 +38,10 @@ public final class ShardWriter implements Closeable {
         this.featureBytes = (long) rows * width * codec.encoding().bytes();
         long labelBytes = 4L * rows * labelWidth;
         if (spoolFile != null) {
-            this.spool = SpoolFile.create(spoolFile, featureBytes + labelBytes);
+            SpoolHeader header = new SpoolHeader(index, rows, sampleShape, labelWidth, numClasses, codec);
+            this.start = header.bytes();
+            this.spool = SpoolFile.create(spoolFile, start + featureBytes + labelBytes);
+            spool.write(header.encode(), 0);
             this.features = null;
             this.labels = null;
         } else {
@@ -47,6 +50,7 @@ public final class ShardWriter implements Closeable {
                         + " (at most 2 GiB); use data.cache: disk or auto, more workers, or a more compact data.storage");
             }
             this.spool = null;
+            this.start = 0;
             this.features = new byte[(int) featureBytes];
             this.labels = new float[Math.multiplyExact(rows, labelWidth)];
         }
@@ -70,10 +74,10 @@ public final class ShardWriter implements Closeable {
         if (spool == null) {
             System.arraycopy(l, 0, labels, written * labelWidth, count * labelWidth);
         } else {
-            spool.write(block, (long) written * width * valueBytes);
+            spool.write(block, start + (long) written * width * valueBytes);
             ByteBuffer lb = ByteBuffer.allocate(4 * count * labelWidth).order(ByteOrder.nativeOrder());
             lb.asFloatBuffer().put(l, 0, count * labelWidth);
-            spool.write(lb, featureBytes + 4L * written * labelWidth);
+            spool.write(lb, start + featureBytes + 4L * written * labelWidth);
         }
         written += count;
     }

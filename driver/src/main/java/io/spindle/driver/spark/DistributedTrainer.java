@@ -18,7 +18,6 @@ import io.spindle.worker.collective.WireFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import scala.reflect.ClassTag$;
 
 import java.io.IOException;
@@ -92,8 +91,9 @@ public final class DistributedTrainer {
     /** Trains on rows already in driver memory (the API, tests): the shards are shipped to the executors. */
     public Outcome train(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().seed(), job.training().shuffle());
-        return train(job, sc.parallelize(shards, job.distributed().workers()), train, validation, listener);
+        List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().seed(), job.training().shuffle(),
+                ShardCodecs.forRowsInMemory(job.data(), (int) train.features().size(1)));
+        return train(job, cache -> sc.parallelize(shards, job.distributed().workers()), train.size(), train.fingerprint(), validation, listener);
     }
 
     /**
@@ -104,9 +104,9 @@ public final class DistributedTrainer {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int workers = job.distributed().workers();
         List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
-        JavaRDD<Shard> shards = sc.parallelize(ranks, workers)
-                .map(new ShardSource(job.data(), workers, job.training().seed(), job.training().shuffle()));
-        return train(job, shards, train, validation, listener);
+        return train(job, cache -> sc.parallelize(ranks, workers)
+                .map(new ShardSource(job.data(), workers, job.training().seed(), job.training().shuffle(), cache)),
+                train.size(), train.fingerprint(), validation, listener);
     }
 
     /**
@@ -115,15 +115,17 @@ public final class DistributedTrainer {
      * {@code validation} (may be null) is evaluated on the driver after every epoch.
      */
     public Outcome trainShards(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
-        return train(job, shards, rows, "unknown", validation, listener);
+        return train(job, cache -> shards, rows, "unknown", validation, listener);
     }
 
-    private Outcome train(JobConfig job, JavaRDD<Shard> shards, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
-        return train(job, shards, train.size(), train.fingerprint(), validation, listener);
+    /** The workers' shards, given where they are to be kept (a source may write its spool files itself). */
+    @FunctionalInterface
+    private interface ShardsFor {
+        JavaRDD<Shard> shards(ShardCache cache) throws IOException;
     }
 
     /** {@code dataFingerprint} goes into the checkpoints' provenance. */
-    private Outcome train(JobConfig job, JavaRDD<Shard> shards, int rows, String dataFingerprint, Dataset validation,
+    private Outcome train(JobConfig job, ShardsFor source, int rows, String dataFingerprint, Dataset validation,
                           TrainingListener listener) throws IOException {
         int workers = job.distributed().workers();
         checkLocalSlots(spark.sparkContext().master(), workers);
@@ -139,13 +141,14 @@ public final class DistributedTrainer {
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
                 job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
         warnIfNoExecutorIsShared(job);
-        MemoryEstimate memory = MemoryEstimate.of(job, rows);
-        log.accept(memory.describe(localBatch));
+        ShardCache cache = ShardCache.choose(job, rows, spark.sparkContext().getConf());
+        MemoryEstimate memory = MemoryEstimate.of(job, rows, cache.disk());
+        log.accept(memory.describe(localBatch) + "; " + cache.describe());
         ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
         Checkpoint from = resumeFrom;
         if (from != null) ResumeCheck.compatible(from, job, plan);
-        // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
-        JavaRDD<Shard> rdd = shards.persist(StorageLevel.MEMORY_ONLY_SER());
+        // One shard per partition, kept serialized in executor memory or spooled to its local disk: a resumed attempt does not re-read the source.
+        JavaRDD<Shard> rdd = cache.keep(source.shards(cache));
         StageProgress progress = new StageProgress(job, validation, listener,
                 checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint), log);
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
@@ -183,6 +186,7 @@ public final class DistributedTrainer {
             }
         } finally {
             rdd.unpersist(false);
+            cache.removeSpools(JavaSparkContext.fromSparkContext(spark.sparkContext()), workers);
         }
     }
 
