@@ -1,5 +1,6 @@
 package io.spindle.worker;
 
+import io.spindle.core.data.DataFormatException;
 import io.spindle.core.data.store.Encoding;
 import io.spindle.core.data.store.SpoolFile;
 import io.spindle.core.data.store.ValueCodec;
@@ -62,6 +63,7 @@ public final class ShardWriter implements Closeable {
      */
     public void add(float[] f, float[] l, int count, IntToLongFunction sourceRow) throws IOException {
         if (written + count > rows) throw new IllegalStateException("shard " + index + " holds " + rows + " rows, not " + (written + count));
+        checkLabels(l, count, sourceRow);
         int valueBytes = codec.encoding().bytes();
         ByteBuffer block = spool == null ? ByteBuffer.wrap(features).order(ByteOrder.nativeOrder())
                 : ByteBuffer.allocate(count * width * valueBytes).order(ByteOrder.nativeOrder());
@@ -75,11 +77,55 @@ public final class ShardWriter implements Closeable {
             System.arraycopy(l, 0, labels, written * labelWidth, count * labelWidth);
         } else {
             spool.write(block, start + (long) written * width * valueBytes);
-            ByteBuffer lb = ByteBuffer.allocate(4 * count * labelWidth).order(ByteOrder.nativeOrder());
-            lb.asFloatBuffer().put(l, 0, count * labelWidth);
-            spool.write(lb, start + featureBytes + 4L * written * labelWidth);
+            writeLabels(l, count);
         }
         written += count;
+    }
+
+    /**
+     * Appends {@code count} records stored as bytes (IDX pixels, which {@code source} decodes) with one label byte each:
+     * copied as they are when this shard stores them with the same codec, converted otherwise.
+     */
+    public void addBytes(byte[] codes, ValueCodec source, byte[] labelBytes, int count, long firstRow) throws IOException {
+        float[] l = new float[count];
+        for (int i = 0; i < count; i++) l[i] = labelBytes[i] & 0xff;
+        if (labelWidth != 1) throw new IllegalStateException("byte labels are one class index per row, not " + labelWidth + " values");
+        boolean same = codec.encoding() == Encoding.UINT8 && Arrays.equals(codec.divisors(), source.divisors())
+                && Arrays.equals(codec.offsets(), source.offsets());
+        if (!same) {
+            float[] f = new float[count * width];
+            for (int i = 0; i < count; i++) {
+                for (int j = 0; j < width; j++) f[i * width + j] = source.decode(codes[i * width + j] & 0xff, j);
+            }
+            add(f, l, count, i -> firstRow + i);
+            return;
+        }
+        checkLabels(l, count, i -> firstRow + i);
+        if (spool == null) {
+            System.arraycopy(codes, 0, features, written * width, count * width);
+            System.arraycopy(l, 0, labels, written, count);
+        } else {
+            spool.write(ByteBuffer.wrap(codes, 0, count * width), start + (long) written * width);
+            writeLabels(l, count);
+        }
+        written += count;
+    }
+
+    /** A class index the model has no output for fails here, naming its row: the driver reads no labels. */
+    private void checkLabels(float[] l, int count, IntToLongFunction sourceRow) throws DataFormatException {
+        if (numClasses <= 0) return;
+        for (int i = 0; i < count * labelWidth; i++) {
+            if (!(l[i] >= 0 && l[i] < numClasses) || l[i] != Math.rint(l[i])) {
+                throw new DataFormatException("data.train", "row " + sourceRow.applyAsLong(i / labelWidth) + " has label " + l[i]
+                        + ", but the model's last layer has " + numClasses + " outputs (classes 0.." + (numClasses - 1) + ")");
+            }
+        }
+    }
+
+    private void writeLabels(float[] l, int count) throws IOException {
+        ByteBuffer lb = ByteBuffer.allocate(4 * count * labelWidth).order(ByteOrder.nativeOrder());
+        lb.asFloatBuffer().put(l, 0, count * labelWidth);
+        spool.write(lb, start + featureBytes + 4L * written * labelWidth);
     }
 
     /** The shard, once every row is in (a spool file is committed under its final name). */

@@ -1,6 +1,7 @@
 package io.spindle.driver.spark;
 
 import io.spindle.core.data.store.SpoolDirectory;
+import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.worker.Shard;
 import org.apache.spark.SparkConf;
@@ -10,7 +11,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import java.util.stream.IntStream;
  * once to a file on the executor's local disk (under Spark's local dir) and memory-mapped by every later epoch and by
  * a resumed attempt on the same executor. A replacement executor finds no file and reads its part again.
  */
-record ShardCache(boolean disk, String runKey) implements Serializable {
+record ShardCache(boolean disk, String runKey) implements DataFrameShards.ShardSpool {
     /** Spark's own bookkeeping keeps this much of an executor heap (its "reserved memory"). */
     private static final long RESERVED = 300L << 20;
 
@@ -70,7 +70,8 @@ record ShardCache(boolean disk, String runKey) implements Serializable {
     }
 
     /** This executor's spool file for worker {@code k} of this run. */
-    Path fileFor(int k) throws IOException {
+    @Override
+    public Path fileFor(int k) throws IOException {
         return SpoolDirectory.under(Path.of(SparkFiles.getRootDirectory())).resolve(runKey + "-w" + k + ".spool");
     }
 

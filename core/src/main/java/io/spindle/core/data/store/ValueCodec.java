@@ -11,7 +11,8 @@ import java.util.Arrays;
  * float32 arithmetic, the addition left out where the offset is 0: an IDX pixel is {@code code / 255f}, exactly what the
  * IDX reader has always made. Encoding checks the round trip, so a value storage cannot hold is an error, never clamped.
  */
-public final class ValueCodec {
+public final class ValueCodec implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final Encoding encoding;
     private final float[] divisor, offset;
     private final float[] table;   // uint8 with one divisor and offset for every feature: the 256 floats, precomputed
