@@ -19,8 +19,6 @@ import io.spindle.driver.data.DataLoader;
 import io.spindle.driver.data.SparkRows;
 import io.spindle.driver.data.ValidationSplit;
 import io.spindle.driver.job.DataConfig;
-import io.spindle.worker.Shard;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.report.ReportWriter;
