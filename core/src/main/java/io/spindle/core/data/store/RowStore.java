@@ -138,6 +138,9 @@ public final class RowStore {
         private final ByteBuffer to;
         private final boolean doubles;
         private final int targetRowBytes;
+        private final java.nio.FloatBuffer floats;   // the target as floats, for rows decoded through the scratch arrays
+        private final byte[] codes;
+        private final float[] decoded;
 
         private Gather(INDArray target) {
             if (target.dataType() != DataType.FLOAT && target.dataType() != DataType.DOUBLE || target.size(1) != width) {
@@ -148,6 +151,10 @@ public final class RowStore {
             this.to = Memory.of(target);
             this.doubles = target.dataType() == DataType.DOUBLE;
             this.targetRowBytes = width * (doubles ? 8 : 4);
+            boolean viaArrays = !doubles && (codec.encoding() == Encoding.UINT8 || codec.encoding() == Encoding.FLOAT16);
+            this.floats = viaArrays ? to.asFloatBuffer() : null;
+            this.codes = viaArrays ? new byte[2 * width] : null;
+            this.decoded = viaArrays ? new float[width] : null;
         }
 
         /** Target row i becomes stored row {@code order[first + i]}, for i in [0, count). */
@@ -158,8 +165,14 @@ public final class RowStore {
                 if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
                 ByteBuffer chunk = chunks[(int) (row / rowsPerChunk)];
                 int at = (int) (row % rowsPerChunk) * rowBytes;
-                if (raw) to.put(i * targetRowBytes, chunk, at, rowBytes);
-                else codec.decodeRow(chunk, at, width, to, i * targetRowBytes, doubles);
+                if (raw) {
+                    to.put(i * targetRowBytes, chunk, at, rowBytes);
+                } else if (floats != null) {
+                    codec.decodeRow(chunk, at, width, codes, decoded);
+                    floats.put(i * width, decoded, 0, width);
+                } else {
+                    codec.decodeRow(chunk, at, width, to, i * targetRowBytes, doubles);
+                }
             }
         }
     }
