@@ -1,6 +1,7 @@
 package io.spindle.worker;
 
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.store.StoredRows;
 import io.spindle.core.loss.Loss;
 import io.spindle.core.model.LayerState;
 import io.spindle.core.model.Network;
@@ -71,15 +72,19 @@ public final class WorkerLoop {
 
     /** Trains from {@code start} (a checkpoint's position) to the plan's last epoch; returns the epochs run here. */
     public List<EpochStats> run(Dataset shard, TrainingPlan plan, StartPoint start) {
-        Dataset rows = shard.features().dataType() == net.dataType() ? shard : shard.as(net.dataType());
+        return run(StoredRows.of(shard), plan, start);
+    }
+
+    /** The same, on rows wherever they are stored (in memory or a mapped spool file): batches are gathered as the net's type. */
+    public List<EpochStats> run(StoredRows shard, TrainingPlan plan, StartPoint start) {
         try (GradientSync sync = SyncChoice.of(plan.sync(), net, optimizer, collective)) {
-            return run(rows, plan, start, sync);
+            return run(shard, plan, start, sync);
         }
     }
 
-    private List<EpochStats> run(Dataset rows, TrainingPlan plan, StartPoint start, GradientSync sync) {
+    private List<EpochStats> run(StoredRows rows, TrainingPlan plan, StartPoint start, GradientSync sync) {
         // Each rank walks its own shard in its own seeded order; same seed and rank ⇒ same order after a restart.
-        BatchSampler sampler = new BatchSampler(rows, plan.localBatch(), plan.seed() + 1_000_003L * collective.rank(), plan.shuffle());
+        BatchSampler sampler = new BatchSampler(rows, net.dataType(), plan.localBatch(), plan.seed() + 1_000_003L * collective.rank(), plan.shuffle());
         TrainingStep step = new TrainingStep(net, loss, sync, " on worker " + collective.rank());
         GlobalTotals totals = new GlobalTotals(collective);
         StepNormalisers normalisers = new StepNormalisers(collective, plan.sync().mode() == SyncMode.ALLREDUCE);

@@ -36,6 +36,24 @@ record IdxArray(String source, int[] dims, byte[] data) {
         }
     }
 
+    /** The stream's IDX bytes, inflated when it is gzipped. */
+    static InputStream open(InputStream raw) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
+        return startsWithGzipMagic(buffered) ? new BufferedInputStream(new GZIPInputStream(buffered, BUFFER), BUFFER) : buffered;
+    }
+
+    /** Reads the magic number and the dimensions only, leaving {@code in} at the first value. */
+    static int[] header(InputStream in, String source, int rank, String layout) throws IOException {
+        byte[] magic = in.readNBytes(4);
+        checkMagic(magic, source);
+        int foundRank = magic[3] & 0xff;
+        if (foundRank != rank) {
+            throw new DataFormatException(source, "expected " + layout + " with " + rank + " dimension" + plural(rank)
+                    + ", found " + foundRank + " dimension" + plural(foundRank) + swappedHint(rank, foundRank));
+        }
+        return readDims(in, source, rank);
+    }
+
     /** Detects gzip by its magic bytes 1f 8b, not by file name: data read from HDFS may be named anything. */
     private static boolean startsWithGzipMagic(BufferedInputStream in) throws IOException {
         in.mark(2);
@@ -46,14 +64,7 @@ record IdxArray(String source, int[] dims, byte[] data) {
     }
 
     private static IdxArray parse(InputStream in, String source, int rank, String layout) throws IOException {
-        byte[] magic = in.readNBytes(4);
-        checkMagic(magic, source);
-        int foundRank = magic[3] & 0xff;
-        if (foundRank != rank) {
-            throw new DataFormatException(source, "expected " + layout + " with " + rank + " dimension" + plural(rank)
-                    + ", found " + foundRank + " dimension" + plural(foundRank) + swappedHint(rank, foundRank));
-        }
-        int[] dims = readDims(in, source, rank);
+        int[] dims = header(in, source, rank, layout);
         byte[] data = readPayload(in, source, payloadLength(dims, source));
         return new IdxArray(source, dims, data);
     }

@@ -1,5 +1,7 @@
 package io.spindle.core.data;
 
+import io.spindle.core.data.store.RowStore;
+import io.spindle.core.data.store.ValueCodec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,10 +49,15 @@ public final class IdxReader {
         }
         long rows = pixels.dims()[1];
         long cols = pixels.dims()[2];
-        INDArray features = toFloat(pixels.data(), count, rows * cols).divi(255);
+        INDArray features = RowStore.of(pixels.data(), count, (int) (rows * cols), pixelCodec((int) (rows * cols))).toArray(DataType.FLOAT);
         INDArray labelColumn = toFloat(classes.data(), count, 1);
         int numClasses = labelColumn.maxNumber().intValue() + 1;
         return new Dataset(features, labelColumn, new long[] {1, rows, cols}, numClasses);
+    }
+
+    /** How stored pixel bytes become the features: {@code x / 255f}, the one definition for the reader and for uint8 storage. */
+    public static ValueCodec pixelCodec(int width) {
+        return ValueCodec.uint8(width, 255f, 0f);
     }
 
     /**

@@ -1,7 +1,10 @@
 package io.spindle.core.train;
 
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.store.RowStore;
+import io.spindle.core.data.store.StoredRows;
 import io.spindle.core.nn.Buffers;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.SplittableRandom;
@@ -9,17 +12,19 @@ import java.util.SplittableRandom;
 /**
  * Minibatches in a seeded order: each epoch is a fresh permutation drawn from (seed, epoch), so
  * the same seed gives the same batches, also after a restart. Rows are copied, memory to memory, into
- * arrays reused from step to step. The last batch of an epoch may be smaller.
+ * arrays reused from step to step, from wherever the rows are stored ({@link RowStore}). The last batch of an epoch
+ * may be smaller.
  */
 public final class BatchSampler {
-    private final Dataset data;
+    private final StoredRows data;
+    private final DataType type;
     private final int batchSize;
     private final long seed;
     private final boolean shuffle;
     private int[] order;
-    private io.spindle.core.kernel.Numbers weightValues;
+    private double[] weightValues;   // the stored weights, read once for the per-batch sums
     private INDArray features, labels, weights;
-    private RowGather featureRows, labelRows, weightRows;
+    private RowStore.Gather featureRows, labelRows, weightRows;
 
     /**
      * One minibatch: features [b, ...sampleShape], labels [b, labelWidth] and the sample weights [b, 1] (null when the
@@ -32,8 +37,14 @@ public final class BatchSampler {
     }
 
     public BatchSampler(Dataset data, int batchSize, long seed, boolean shuffle) {
+        this(StoredRows.of(data), data.features().dataType(), batchSize, seed, shuffle);
+    }
+
+    /** Batches of {@code type} (FLOAT or DOUBLE) from stored rows, converted as they are gathered. */
+    public BatchSampler(StoredRows data, DataType type, int batchSize, long seed, boolean shuffle) {
         if (data.size() == 0) throw new IllegalArgumentException("the dataset is empty");
         this.data = data;
+        this.type = type;
         this.batchSize = Math.min(batchSize, data.size());
         this.seed = seed;
         this.shuffle = shuffle;
@@ -65,15 +76,15 @@ public final class BatchSampler {
     public Batch batch(int index) {
         int from = index * batchSize;
         int size = Math.min(batchSize, data.size() - from);
-        INDArray f = Buffers.reuse(features, data.features().dataType(), size, data.features().size(1));
-        INDArray l = Buffers.reuse(labels, data.labels().dataType(), size, data.labels().size(1));
+        INDArray f = Buffers.reuse(features, type, size, data.features().width());
+        INDArray l = Buffers.reuse(labels, type, size, data.labels().width());
         if (f != features || l != labels) {
             features = f;
             labels = l;
-            featureRows = new RowGather(data.features(), features);
-            labelRows = new RowGather(data.labels(), labels);
-            weights = data.weighted() ? Buffers.reuse(weights, data.weights().dataType(), size, 1) : null;
-            weightRows = data.weighted() ? new RowGather(data.weights(), weights) : null;
+            featureRows = data.features().into(features);
+            labelRows = data.labels().into(labels);
+            weights = data.weighted() ? Buffers.reuse(weights, type, size, 1) : null;
+            weightRows = data.weighted() ? data.weights().into(weights) : null;
         }
         featureRows.gather(order, from, size);
         labelRows.gather(order, from, size);
@@ -89,9 +100,9 @@ public final class BatchSampler {
         int from = index * batchSize;
         int size = Math.min(batchSize, data.size() - from);
         if (!data.weighted()) return size;
-        if (weightValues == null) weightValues = io.spindle.core.kernel.Numbers.of(data.weights());
+        if (weightValues == null) weightValues = data.weights().toArray(DataType.DOUBLE).data().asDouble();
         double sum = 0;
-        for (int i = from; i < from + size; i++) sum += weightValues.get(order[i]);
+        for (int i = from; i < from + size; i++) sum += weightValues[order[i]];
         return sum;
     }
 }

@@ -12,10 +12,15 @@ final class InputFit {
     }
 
     static void inputFits(long[] inputShape, Dataset data, String field, String source) {
+        inputFits(inputShape, data.features().size(1), data.sampleShape(), field, source);
+    }
+
+    /** The same check from a row width and sample shape (an IDX header), before any row is read. */
+    static void inputFits(long[] inputShape, long width, long[] sampleShape, String field, String source) {
         long want = Buffers.product(inputShape);
-        if (data.features().size(1) != want) {
-            throw new ConfigException(field, Arrays.toString(inputShape), source + " rows hold " + data.features().size(1)
-                    + " values each (sample shape " + Arrays.toString(data.sampleShape()) + "), but this input shape has "
+        if (width != want) {
+            throw new ConfigException(field, Arrays.toString(inputShape), source + " rows hold " + width
+                    + " values each (sample shape " + Arrays.toString(sampleShape) + "), but this input shape has "
                     + want + "; the two must match");
         }
     }

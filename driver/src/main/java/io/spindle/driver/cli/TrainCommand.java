@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.IdxRecords;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.train.Evaluation;
 import io.spindle.core.train.History;
@@ -19,8 +20,6 @@ import io.spindle.driver.data.SparkRows;
 import io.spindle.driver.data.WeightColumn;
 import io.spindle.driver.data.ValidationSplit;
 import io.spindle.driver.job.DataConfig;
-import io.spindle.worker.Shard;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.report.ReportWriter;
@@ -120,6 +119,7 @@ final class TrainCommand {
             // Parquet, JSON and LibSVM need Spark's readers, so the session comes first.
             return inSession(job, master, ui, spark -> trainOnDataFrames(spark, trainer(spark, store, resolved, from), resolved, start));
         }
+        if (job.data().format().equals("idx") && job.data().validationSplit() == 0) return trainOnIdx(job, loader, master, ui, store, from, start);
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
         Dataset validation = loader.validation(job.data());
@@ -137,6 +137,25 @@ final class TrainCommand {
         printPlan(job, train.size(), validation, test);
         return inSession(job, master, ui, spark -> finish(spark, resolved,
                 trainer(spark, store, resolved, from).trainFromSource(resolved, train, validation, progress(resolved)), validation, test, train.fingerprint(), start));
+    }
+
+    /**
+     * An IDX pair: the driver reads its headers only (row count and image shape), each worker the records of its virtual
+     * shards; the test and validation rows are read here as before.
+     */
+    private int trainOnIdx(JobConfig job, DataLoader loader, String master, boolean ui, CheckpointStore store, Checkpoint from, long start)
+            throws IOException {
+        IdxRecords.Header header = loader.idxHeader(job.data());
+        InputFit.inputFits(job.model().inputShape(), header.pixels(), header.sampleShape(), job.model().inputField(), "data.train");
+        Dataset test = loader.test(job.data());
+        Dataset validation = loader.validation(job.data());
+        if (test != null) checkDataFitsModel(job, test, "data.test");
+        if (validation != null) checkDataFitsModel(job, validation, "data.validation");
+        printPlan(job, (int) Math.min(header.rows(), Integer.MAX_VALUE), validation, test);
+        // Provenance without reading the rows: the source and its shape.
+        String fingerprint = String.format(Locale.ROOT, "idx-header:%s:%dx%dx%d", job.data().train(), header.rows(), header.height(), header.width());
+        return inSession(job, master, ui, spark -> finish(spark, job,
+                trainer(spark, store, job, from).trainFromIdx(job, header, fingerprint, validation, progress(job)), validation, test, fingerprint, start));
     }
 
     /**
@@ -196,8 +215,7 @@ final class TrainCommand {
         }
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
         printPlan(job, (int) stats.rows(), validation, test);
-        JavaRDD<Shard> shards = DataFrameShards.pack(train, job.distributed().workers(), shape, classes);
-        DistributedTrainer.Outcome outcome = trainer.trainShards(job, shards, (int) stats.rows(), validation, progress(job));
+        DistributedTrainer.Outcome outcome = trainer.trainFrame(job, train, stats.rows(), stats.fingerprint(), validation, progress(job));
         return finish(spark, job, outcome, validation, test, stats.fingerprint(), start);
     }
 

@@ -1,17 +1,17 @@
 package io.spindle.driver.data;
 
 import io.spindle.core.config.ConfigException;
+import io.spindle.core.data.store.ValueCodec;
 import io.spindle.worker.Shard;
-import org.apache.spark.HashPartitioner;
+import io.spindle.worker.ShardWriter;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import scala.Tuple2;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 
@@ -19,17 +19,20 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * Turns a DataFrame's (features, label) columns into the trainer's shards: checks every row in one
- * aggregate pass before training (nulls, ragged rows, width, label range), then deals row i to
- * worker i mod N (balanced to within one row) and packs each worker's rows into one {@link Shard}.
+ * aggregate pass before training (nulls, ragged rows, width, label range), then deals the rows to the workers by a seeded
+ * hash in one repartition and packs each worker's rows into one {@link Shard} as they stream in.
  */
 public final class DataFrameShards {
     /** What the checking pass learned: row count, and an order-independent fingerprint of the rows. */
@@ -72,44 +75,68 @@ public final class DataFrameShards {
     }
 
     /**
-     * Exactly {@code workers} partitions of one shard each; samples of {@code sampleShape}, labels as class indices or
-     * targets, and sample weights when the rows carry {@link WeightColumn} {@code w}.
+     * Which worker a row goes to: a seeded hash of its content, so the deal depends on neither the source's partitioning
+     * nor the order Spark reads it in (two equal rows may swap places, which changes no bit).
      */
-    public static JavaRDD<Shard> pack(Dataset<Row> rows, int workers, long[] sampleShape, int classes) {
-        boolean weighted = WeightColumn.in(rows.schema());
-        return rows.javaRDD().zipWithIndex()
-                .mapToPair(new DealRow(workers, weighted))
-                .partitionBy(new HashPartitioner(workers))
-                .mapPartitionsWithIndex(new PackShard(sampleShape, classes, weighted), true);
+    private static Column key(long seed) {
+        return xxhash64(lit(seed), col("f"), col("y"));
     }
 
-    /** Row i goes to worker i mod N, as features with the label (and the weight) appended. */
-    private record DealRow(int workers, boolean weighted) implements PairFunction<Tuple2<Row, Long>, Integer, float[]> {
-        @Override
-        public Tuple2<Integer, float[]> call(Tuple2<Row, Long> t) {
-            float[] f = FeatureColumns.values(t._1, 0);
-            float[] withLabel = java.util.Arrays.copyOf(f, f.length + (weighted ? 2 : 1));
-            withLabel[f.length] = (float) t._1.getDouble(1);
-            if (weighted) withLabel[f.length + 1] = (float) t._1.getDouble(2);
-            return new Tuple2<>((int) (t._2 % workers), withLabel);
+    /** How many rows each of {@code workers} workers gets, from one aggregate pass (the repartition's own partition function). */
+    public static long[] counts(Dataset<Row> rows, int workers, long seed) {
+        long[] counts = new long[workers];
+        for (Row r : rows.select(pmod(hash(key(seed)), lit(workers)).as("worker")).groupBy("worker").count().collectAsList()) {
+            counts[r.getInt(0)] = r.getLong(1);
         }
+        return counts;
     }
 
-    /** Executor side: a worker's rows into the two contiguous arrays of a {@link Shard}. */
-    private record PackShard(long[] sampleShape, int classes, boolean weighted)
-            implements Function2<Integer, Iterator<Tuple2<Integer, float[]>>, Iterator<Shard>> {
+    /**
+     * Exactly {@code workers} partitions of one shard each, from one seeded repartition in Spark's own row format, each
+     * sorted by its key so the order is the same run after run; {@code counts} from {@link #counts}. Each worker stores its
+     * rows by {@code codec} as they stream in, into memory or (when {@code spool} is given) its spool file, with their sample
+     * weights when the rows carry {@link WeightColumn} {@code w}.
+     */
+    public static JavaRDD<Shard> pack(Dataset<Row> rows, int workers, long seed, long[] counts, long[] sampleShape, int classes,
+                                      ValueCodec codec, ShardSpool spool) {
+        boolean weighted = WeightColumn.in(rows.schema());
+        Dataset<Row> dealt = rows.withColumn("k", key(seed)).repartition(workers, col("k")).sortWithinPartitions("k");
+        dealt = weighted ? dealt.select("f", "y", WeightColumn.NAME) : dealt.select("f", "y");
+        return dealt.javaRDD().mapPartitionsWithIndex(new PackRows(counts, sampleShape, classes, codec, weighted, spool), true);
+    }
+
+    /** Where a worker spools its shard (executor side); absent when shards stay in memory. */
+    public interface ShardSpool extends java.io.Serializable {
+        Path fileFor(int worker) throws IOException;
+    }
+
+    /** Executor side: a worker's rows, block by block, into its {@link Shard}; nothing per row is kept. */
+    private record PackRows(long[] counts, long[] sampleShape, int classes, ValueCodec codec, boolean weighted, ShardSpool spool)
+            implements Function2<Integer, Iterator<Row>, Iterator<Shard>> {
+        private static final int BLOCK_VALUES = 1 << 18;
+
         @Override
-        public Iterator<Shard> call(Integer k, Iterator<Tuple2<Integer, float[]>> it) {
-            List<float[]> rows = new ArrayList<>();
-            it.forEachRemaining(t -> rows.add(t._2));
+        public Iterator<Shard> call(Integer k, Iterator<Row> it) throws IOException {
             int w = (int) io.spindle.core.nn.Buffers.product(sampleShape);
-            float[] features = new float[rows.size() * w], labels = new float[rows.size()], weights = weighted ? new float[rows.size()] : null;
-            for (int r = 0; r < rows.size(); r++) {
-                System.arraycopy(rows.get(r), 0, features, r * w, w);
-                labels[r] = rows.get(r)[w];
-                if (weighted) weights[r] = rows.get(r)[w + 1];
+            int block = Math.max(1, BLOCK_VALUES / w);
+            float[] f = new float[block * w], l = new float[block], weights = weighted ? new float[block] : null;
+            try (ShardWriter out = new ShardWriter(k, Math.toIntExact(counts[k]), sampleShape, 1, classes, codec, weighted,
+                    spool == null ? null : spool.fileFor(k))) {
+                long done = 0;
+                while (it.hasNext()) {
+                    int n = 0;
+                    for (; n < block && it.hasNext(); n++) {
+                        Row r = it.next();
+                        System.arraycopy(FeatureColumns.values(r, 0), 0, f, n * w, w);
+                        l[n] = (float) r.getDouble(1);
+                        if (weighted) weights[n] = (float) r.getDouble(2);
+                    }
+                    long first = done;
+                    out.add(f, l, weights, n, i -> first + i);
+                    done += n;
+                }
+                return List.of(out.finish()).iterator();
             }
-            return List.of(new Shard(k, rows.size(), features, labels, sampleShape, 1, classes, weights)).iterator();
         }
     }
 }

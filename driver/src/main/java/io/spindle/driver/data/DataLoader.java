@@ -4,6 +4,7 @@ import io.spindle.core.data.CsvOptions;
 import io.spindle.core.data.CsvReader;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.data.IdxReader;
+import io.spindle.core.data.IdxRecords;
 import io.spindle.core.config.ConfigException;
 import io.spindle.driver.job.DataConfig;
 import io.spindle.driver.run.Storage;
@@ -38,6 +39,14 @@ public final class DataLoader {
     /** The rows named by data.validation, or null when the job names none (data.validation_split splits the training rows instead). */
     public Dataset validation(DataConfig c) throws IOException {
         return c.validation() == null ? null : load(c, c.validation(), c.validationLabels(), "data.validation", "data.validation_labels");
+    }
+
+    /** The shape of the IDX training pair from its two headers alone: no row is read. */
+    public IdxRecords.Header idxHeader(DataConfig c) throws IOException {
+        String labels = c.trainLabels() != null ? c.trainLabels() : IdxReader.labelsPathFor(c.train());
+        try (InputStream images = storage.open(c.train()); InputStream lab = storage.open(labels)) {
+            return IdxRecords.headerOf(images, c.train(), lab, labels);
+        }
     }
 
     /** Fails before any work when a data file is missing, with advice on how to get Fashion-MNIST. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
 import io.spindle.core.data.Augmentation;
+import io.spindle.core.data.store.Encoding;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +22,21 @@ import java.util.List;
  * as {@code train} is) or a seeded {@code validation_split} fraction of the training rows; {@code test} is
  * evaluated once, at the end. {@code augment} changes each training image as its batch is gathered ({@link Augmentation}).
  * {@code weight_column} (CSV, Parquet, JSON) holds per-row sample weights for training: the loss becomes the weighted
- * mean, Σ w·loss / Σ w over each global batch.
+ * mean, Σ w·loss / Σ w over each global batch. {@code storage} is how a worker keeps its feature values (float32,
+ * float16 or uint8; null: uint8 for IDX images, float32 otherwise) and {@code cache} where ({@link #CACHES}).
  */
 public record DataConfig(String format, String train, String trainLabels, String test, String testLabels,
                          String labelColumn, boolean header, String task, List<String> featuresColumns,
                          String validation, String validationLabels, double validationSplit, List<String> classNames,
-                         Augmentation augment, String weightColumn) {
+                         Augmentation augment, String weightColumn, String storage, String cache) {
     /** Formats whose rows have named columns, one of which can hold the sample weights. */
     public static final List<String> WEIGHTED_FORMATS = List.of("csv", "parquet", "json");
     public static final List<String> FORMATS = List.of("idx", "csv", "parquet", "json", "libsvm");
     /** Formats Spindle reads itself, without Spark. */
     public static final List<String> LOCAL_FORMATS = List.of("idx", "csv");
     public static final List<String> TASKS = List.of("classification", "regression");
+    /** memory: the rows stay in the executor's memory; disk: spooled to its local disk and mapped; auto: disk when memory is short. */
+    public static final List<String> CACHES = List.of("memory", "disk", "auto");
 
     public DataConfig {
         featuresColumns = List.copyOf(featuresColumns);
@@ -45,26 +49,33 @@ public record DataConfig(String format, String train, String trainLabels, String
         if (validation != null && validationSplit != 0) {
             throw new ConfigException("data.validation_split", validationSplit, "absent when data.validation names the validation rows: one or the other");
         }
+        if (storage != null) Encoding.parse("data.storage", storage);
+        if (cache == null) cache = "auto";
+        if (!CACHES.contains(cache)) throw new ConfigException("data.cache", cache, "one of " + String.join(", ", CACHES));
     }
 
-    public DataConfig(String format, String train, String trainLabels, String test, String testLabels, String labelColumn,
-                      boolean header, String task, List<String> featuresColumns, String validation, String validationLabels,
-                      double validationSplit, List<String> classNames) {
-        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, featuresColumns, validation, validationLabels,
-                validationSplit, classNames, Augmentation.NONE);
-    }
-
-    public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
-                      String labelColumn, boolean header, String task) {
-        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, List.of("features"), null, null, 0, List.of(), null);
-    }
-
-    /** Without a weight column: every row weighs 1. */
+    /** No augmentation, no weight column (every row weighs 1), the default storage and cache. */
     public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
                       String labelColumn, boolean header, String task, List<String> featuresColumns,
                       String validation, String validationLabels, double validationSplit, List<String> classNames) {
         this(format, train, trainLabels, test, testLabels, labelColumn, header, task, featuresColumns, validation, validationLabels,
-                validationSplit, classNames, null);
+                validationSplit, classNames, Augmentation.NONE, null, null, null);
+    }
+
+    public DataConfig(String format, String train, String trainLabels, String test, String testLabels,
+                      String labelColumn, boolean header, String task) {
+        this(format, train, trainLabels, test, testLabels, labelColumn, header, task, List.of("features"), null, null, 0, List.of());
+    }
+
+    /** How feature values are stored: data.storage, or uint8 for IDX images (bytes already) and float32 for the rest. */
+    public Encoding storageEncoding() {
+        return storage != null ? Encoding.parse("data.storage", storage) : format.equals("idx") ? Encoding.UINT8 : Encoding.FLOAT32;
+    }
+
+    /** This source with another storage and cache (the API's and tests' way to choose them). */
+    public DataConfig withStorage(String storage, String cache) {
+        return new DataConfig(format, train, trainLabels, test, testLabels, labelColumn, header, task, featuresColumns, validation,
+                validationLabels, validationSplit, classNames, augment, weightColumn, storage, cache);
     }
 
     /** Whether rows are validated after every epoch: data.validation or data.validation_split is set. */
@@ -85,7 +96,7 @@ public record DataConfig(String format, String train, String trainLabels, String
 
     public static DataConfig fromJson(ConfigNode c) {
         c.rejectUnknown("format", "train", "train_labels", "test", "test_labels", "validation", "validation_labels", "validation_split",
-                "label_column", "header", "task", "features_column", "class_names", "augment", "weight_column");
+                "label_column", "header", "task", "features_column", "class_names", "augment", "weight_column", "storage", "cache");
         String train = c.requireString("train");
         String format = c.choice("format", formatOf(train), FORMATS);
         boolean spark = !LOCAL_FORMATS.contains(format);
@@ -99,7 +110,8 @@ public record DataConfig(String format, String train, String trainLabels, String
         return new DataConfig(format, train, c.string("train_labels", null), c.string("test", null),
                 c.string("test_labels", null), labelColumn, c.bool("header", true), c.choice("task", "classification", TASKS),
                 featuresColumns(c), c.string("validation", null), c.string("validation_labels", null), validationSplit(c),
-                classNames(c), Augmentation.fromJson(c.object("augment")), weightColumn(c, format));
+                classNames(c), Augmentation.fromJson(c.object("augment")), weightColumn(c, format),
+                c.has("storage") ? c.choice("storage", "float32", Encoding.CHOICES) : null, c.choice("cache", "auto", CACHES));
     }
 
     private static String weightColumn(ConfigNode c, String format) {
@@ -178,6 +190,8 @@ public record DataConfig(String format, String train, String trainLabels, String
             featuresColumns.forEach(cols::add);
         }
         if (!augment.isNone()) n.set("augment", augment.toJson());
+        if (storage != null) n.put("storage", storage);
+        if (!cache.equals("auto")) n.put("cache", cache);
         return n.put("header", header).put("task", task);
     }
 }

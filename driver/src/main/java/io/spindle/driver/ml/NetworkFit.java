@@ -155,8 +155,7 @@ final class NetworkFit {
         TrainingListener listener = p.getVerbose() ? new EpochLines(console) : TrainingListener.NONE;
         DistributedTrainer.Outcome outcome;
         try {
-            outcome = new DistributedTrainer(dataset.sparkSession()).trainShards(job, DataFrameShards.pack(rows, p.getWorkers(), shape, classes),
-                    (int) stats.rows(), validation, listener);
+            outcome = new DistributedTrainer(dataset.sparkSession()).trainFrame(job, rows, stats.rows(), stats.fingerprint(), validation, listener);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,11 @@ package io.spindle.driver.spark;
 
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.IdxRecords;
+import io.spindle.core.data.VirtualShards;
+import io.spindle.core.data.store.ValueCodec;
+import io.spindle.driver.data.DataFrameShards;
+import io.spindle.driver.run.Storage;
 import io.spindle.core.train.History;
 import io.spindle.core.train.TrainingListener;
 import io.spindle.core.io.Checkpoint;
@@ -18,7 +23,6 @@ import io.spindle.worker.collective.WireFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import scala.reflect.ClassTag$;
 
 import java.io.IOException;
@@ -92,43 +96,78 @@ public final class DistributedTrainer {
     /** Trains on rows already in driver memory (the API, tests): the shards are shipped to the executors. */
     public Outcome train(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().seed(), job.training().shuffle());
-        return train(job, sc.parallelize(shards, job.distributed().workers()), train, validation, listener);
+        List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().seed(), job.training().shuffle(),
+                ShardCodecs.forRowsInMemory(job.data(), (int) train.features().size(1)));
+        return train(job, cache -> sc.parallelize(shards, job.distributed().workers()), train.size(),
+                ShardPlanner.minShardRows(train.size(), job.distributed().workers()), train.fingerprint(), validation, listener);
     }
 
     /**
-     * Trains on the job's training source, read by the executors themselves (each keeps its shard);
+     * Trains on the job's CSV training source, read by the executors themselves (each keeps its shard);
      * {@code train} is the driver's copy, used only for its size and fingerprint.
      */
     public Outcome trainFromSource(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int workers = job.distributed().workers();
-        List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
-        JavaRDD<Shard> shards = sc.parallelize(ranks, workers)
-                .map(new ShardSource(job.data(), workers, job.training().seed(), job.training().shuffle()));
-        return train(job, shards, train, validation, listener);
+        return train(job, cache -> fromSource(job, cache, null), train.size(), ShardPlanner.minShardRows(train.size(), workers),
+                train.fingerprint(), validation, listener);
     }
 
     /**
-     * Trains on shards the caller packed itself (the Spark ML Estimator packs a DataFrame): exactly
-     * {@code job.distributed().workers()} partitions of one shard each, {@code rows} rows in all;
-     * {@code validation} (may be null) is evaluated on the driver after every epoch.
+     * Trains on the job's IDX training pair, of which each executor reads only the records of its virtual shards; the
+     * driver knows {@code header} (row count and image shape) and reads no rows. Labels are checked by the workers.
      */
-    public Outcome trainShards(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
-        return train(job, shards, rows, "unknown", validation, listener);
+    public Outcome trainFromIdx(JobConfig job, IdxRecords.Header header, String fingerprint, Dataset validation, TrainingListener listener)
+            throws IOException {
+        if (header.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", header.rows() + " rows", "at most " + Integer.MAX_VALUE);
+        if (job.distributed().workers() > VirtualShards.DEFAULT_COUNT) {
+            throw new ConfigException("training.workers", job.distributed().workers(), "at most " + VirtualShards.DEFAULT_COUNT
+                    + " for IDX data: each worker owns whole virtual shards of the rows");
+        }
+        Storage storage = Storage.withDefaults();
+        int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
+        IdxShardReader idx = new IdxShardReader(storage.qualify(job.data().train()), storage.qualify(job.data().trainLabels()),
+                header.rows(), header.sampleShape(), classes);
+        return train(job, cache -> fromSource(job, cache, idx), (int) header.rows(), (int) idx.minRows(job.distributed().workers()),
+                fingerprint, validation, listener);
     }
 
-    private Outcome train(JobConfig job, JavaRDD<Shard> shards, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
-        return train(job, shards, train.size(), train.fingerprint(), validation, listener);
+    private JavaRDD<Shard> fromSource(JobConfig job, ShardCache cache, IdxShardReader idx) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int workers = job.distributed().workers();
+        List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
+        return sc.parallelize(ranks, workers).map(new ShardSource(job.data(), workers, job.training().seed(), job.training().shuffle(), cache, idx));
+    }
+
+    /**
+     * Trains on a DataFrame of checked (features {@code f}, label {@code y}) rows, {@code rows} in all: one seeded
+     * repartition deals them to the workers, each of which stores its own as they stream in (in memory or its spool
+     * file); {@code validation} (may be null) is evaluated on the driver after every epoch.
+     */
+    public Outcome trainFrame(JobConfig job, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, long rows, String fingerprint,
+                              Dataset validation, TrainingListener listener) throws IOException {
+        if (rows > Integer.MAX_VALUE) throw new ConfigException("data.train", rows + " rows", "at most " + Integer.MAX_VALUE);
+        int workers = job.distributed().workers();
+        long seed = job.training().seed();
+        long[] counts = DataFrameShards.counts(frame, workers, seed);
+        long[] shape = job.model().inputShape();
+        int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
+        ValueCodec codec = ShardCodecs.forSource(job.data(), (int) io.spindle.core.nn.Buffers.product(shape));
+        return train(job, cache -> DataFrameShards.pack(frame, workers, seed, counts, shape, classes, codec, cache.disk() ? cache : null),
+                (int) rows, (int) java.util.Arrays.stream(counts).min().orElse(0), fingerprint, validation, listener);
+    }
+
+    /** The workers' shards, given where they are to be kept (a source may write its spool files itself). */
+    @FunctionalInterface
+    private interface ShardsFor {
+        JavaRDD<Shard> shards(ShardCache cache) throws IOException;
     }
 
     /** {@code dataFingerprint} goes into the checkpoints' provenance. */
-    private Outcome train(JobConfig job, JavaRDD<Shard> shards, int rows, String dataFingerprint, Dataset validation,
+    private Outcome train(JobConfig job, ShardsFor source, int rows, int minRows, String dataFingerprint, Dataset validation,
                           TrainingListener listener) throws IOException {
         int workers = job.distributed().workers();
         checkLocalSlots(spark.sparkContext().master(), workers);
         int localBatch = job.training().batchSize() / workers;
-        int minRows = ShardPlanner.minShardRows(rows, workers);
         int steps = TrainingPlan.stepsFor(minRows, localBatch);
         if (steps < 1) {
             throw new ConfigException("training.batch_size", job.training().batchSize(), "at most " + minRows * workers
@@ -139,13 +178,14 @@ public final class DistributedTrainer {
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
                 job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
         warnIfNoExecutorIsShared(job);
-        MemoryEstimate memory = MemoryEstimate.of(job, rows);
-        log.accept(memory.describe(localBatch));
+        ShardCache cache = ShardCache.choose(job, rows, spark.sparkContext().getConf());
+        MemoryEstimate memory = MemoryEstimate.of(job, rows, cache.disk());
+        log.accept(memory.describe(localBatch) + "; " + cache.describe());
         ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
         Checkpoint from = resumeFrom;
         if (from != null) ResumeCheck.compatible(from, job, plan);
-        // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
-        JavaRDD<Shard> rdd = shards.persist(StorageLevel.MEMORY_ONLY_SER());
+        // One shard per partition, kept serialized in executor memory or spooled to its local disk: a resumed attempt does not re-read the source.
+        JavaRDD<Shard> rdd = cache.keep(source.shards(cache));
         StageProgress progress = new StageProgress(job, validation, listener,
                 checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint), log);
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
@@ -160,6 +200,7 @@ public final class DistributedTrainer {
                 progress.startAttempt(from);
                 try {
                     List<WorkerResult> ranks = runAttempt(job, plan, rdd, progress, attempt, from);
+                    if (!cache.disk()) log.accept("rows cached in executor memory: " + MemoryEstimate.mib(cachedBytes(rdd)));
                     if (checkpoints != null) progress.requireCheckpointAt(ranks.get(0).iteration);
                     return outcome(ranks, progress, attempt, redone);
                 } catch (IOException e) {
@@ -183,6 +224,7 @@ public final class DistributedTrainer {
             }
         } finally {
             rdd.unpersist(false);
+            cache.removeSpools(JavaSparkContext.fromSparkContext(spark.sparkContext()), workers);
         }
     }
 
@@ -253,6 +295,15 @@ public final class DistributedTrainer {
             spark.sparkContext().removeSparkListener(canceller);
             if (averaging != null) averaging.close();
         }
+    }
+
+    /** What Spark's block managers hold of {@code rdd} in memory (the shards as cached, serialized). */
+    private long cachedBytes(JavaRDD<Shard> rdd) {
+        long bytes = 0;
+        for (org.apache.spark.storage.RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
+            if (info.id() == rdd.id()) bytes += info.memSize();
+        }
+        return bytes;
     }
 
     private static Outcome outcome(List<WorkerResult> ranks, StageProgress progress, int attempts, long redone) {

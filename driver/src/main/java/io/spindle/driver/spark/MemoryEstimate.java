@@ -13,8 +13,8 @@ import java.util.Locale;
 /**
  * The native (off-heap) memory one worker needs, estimated from the job before anything is allocated:
  * parameters, gradients and optimizer state (flat float32 buffers), the collective's work buffers,
- * activations at the local batch (each layer's output and its gradient), the worker's shard as native
- * arrays plus its batch copies, and a fixed allowance for libnd4j/OpenBLAS themselves.
+ * activations at the local batch (each layer's output and its gradient), the worker's shard as kept in memory
+ * (none when spooled to disk) plus its batch copies, and a fixed allowance for libnd4j/OpenBLAS themselves.
  * Spark does not count any of this against the heap: it must fit in {@code spark.executor.memoryOverhead}.
  */
 public record MemoryEstimate(long params, long grads, long optimizerState, long collective, long activations, long shard,
@@ -25,15 +25,27 @@ public record MemoryEstimate(long params, long grads, long optimizerState, long 
     static final long JVM_OFF_HEAP_BYTES = 384L << 20;
 
     public static MemoryEstimate of(JobConfig job, long trainRows) {
+        return of(job, trainRows, job.data().cache().equals("disk"));
+    }
+
+    /** With the rows {@code spooled} to local disk, only the batch buffers count: the mapped pages are the page cache's. */
+    public static MemoryEstimate of(JobConfig job, long trainRows, boolean spooled) {
         int workers = job.distributed().workers();
         int localBatch = job.training().batchSize() / workers;
         long p = Network.parameterCount(job.model());
-        long shardRows = (trainRows + workers - 1) / workers;
         long rowValues = product(job.model().inputShape()) + 1;
-        // The shard lives once as the native feature/label arrays and its rows again in two batch buffers.
-        long shard = 4 * (shardRows * rowValues + 2L * localBatch * rowValues);
+        // The shard's rows as stored (data.storage), and its rows again in two float32 batch buffers.
+        long shard = keptRows(job, trainRows, spooled) + 4 * 2L * localBatch * rowValues;
         return new MemoryEstimate(4 * p, 4 * p, 4 * p * job.optimizer().type().stateRows(), 4 * p * 2,
                 activationBytes(job.model(), localBatch), shard, RUNTIME_BYTES);
+    }
+
+    /** The bytes one worker's shard keeps in memory: its features as data.storage stores them and float32 labels; none when spooled. */
+    static long keptRows(JobConfig job, long trainRows, boolean spooled) {
+        if (spooled) return 0;
+        int workers = job.distributed().workers();
+        long shardRows = (trainRows + workers - 1) / workers;
+        return shardRows * (product(job.model().inputShape()) * job.data().storageEncoding().bytes() + 4);
     }
 
     /** Every layer (and merge) keeps its output and the gradient it hands back, each [batch, ...outputShape] float32. */

@@ -1,7 +1,10 @@
 package io.spindle.driver.spark;
 
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.store.ValueCodec;
 import io.spindle.worker.Shard;
+
+import java.io.IOException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,13 @@ public final class ShardPlanner {
     public static List<Shard> split(Dataset data, int workers, long seed, boolean shuffle) {
         List<Shard> shards = new ArrayList<>(workers);
         for (int k = 0; k < workers; k++) shards.add(Shard.of(k, data, rowsOf(data.size(), workers, k, seed, shuffle)));
+        return shards;
+    }
+
+    /** The same shards, their features stored by {@code codec}. */
+    public static List<Shard> split(Dataset data, int workers, long seed, boolean shuffle, ValueCodec codec) throws IOException {
+        List<Shard> shards = new ArrayList<>(workers);
+        for (int k = 0; k < workers; k++) shards.add(Shard.of(k, data, rowsOf(data.size(), workers, k, seed, shuffle), codec, null));
         return shards;
     }
 

@@ -1,6 +1,8 @@
 package io.spindle.driver.spark;
 
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.store.ValueCodec;
+import io.spindle.core.nn.Buffers;
 import io.spindle.driver.data.DataLoader;
 import io.spindle.driver.job.DataConfig;
 import io.spindle.driver.run.Storage;
@@ -9,20 +11,24 @@ import org.apache.spark.api.java.function.Function;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 
 /**
- * Executor side of sharding: worker k reads the training source itself (any Hadoop URI) and keeps
- * only its rows, chosen by the same seeded plan as the driver's. The rows never travel inside a
+ * Executor side of sharding: worker k reads the training source itself (any Hadoop URI): an IDX pair only the records of
+ * its virtual shards ({@link IdxShardReader}), a CSV file whole, keeping only its rows, chosen by the same seeded plan as the driver's, stored as data.storage says (in memory, or written
+ * straight to its spool file when the run spools). The rows never travel inside a
  * task message, so a shard may be larger than spark.rpc.message.maxSize. Fields are plain strings.
  */
 final class ShardSource implements Function<Integer, Shard> {
     private static final long serialVersionUID = 1L;
-    private final String format, uri, labelsUri, labelColumn, task, weightColumn;
+    private final String format, uri, labelsUri, labelColumn, task, weightColumn, storage;
     private final boolean header, shuffle;
     private final int workers;
     private final long seed;
+    private final ShardCache cache;
+    private final IdxShardReader idx;   // null: read the whole source and keep this worker's rows (CSV)
 
-    ShardSource(DataConfig data, int workers, long seed, boolean shuffle) throws IOException {
+    ShardSource(DataConfig data, int workers, long seed, boolean shuffle, ShardCache cache, IdxShardReader idx) throws IOException {
         Storage storage = Storage.withDefaults();
         this.format = data.format();
         // Relative paths mean the driver's working directory; executors may run elsewhere.
@@ -31,6 +37,9 @@ final class ShardSource implements Function<Integer, Shard> {
         this.labelColumn = data.labelColumn();
         this.weightColumn = data.weightColumn();
         this.task = data.task();
+        this.storage = data.storage();
+        this.cache = cache;
+        this.idx = idx;
         this.header = data.header();
         this.workers = workers;
         this.seed = seed;
@@ -40,10 +49,15 @@ final class ShardSource implements Function<Integer, Shard> {
     @Override
     public Shard call(Integer k) {
         DataConfig data = new DataConfig(format, uri, labelsUri, null, null, labelColumn, header, task, java.util.List.of("features"),
-                null, null, 0, java.util.List.of(), weightColumn);
+                null, null, 0, java.util.List.of(), null, weightColumn, storage, null);
         try {
+            Path spool = cache.disk() ? cache.fileFor(k) : null;
+            if (idx != null) {
+                return idx.read(k, workers, ShardCodecs.forSource(data, (int) Buffers.product(idx.sampleShape())), spool);
+            }
             Dataset all = new DataLoader(Storage.withDefaults()).train(data);
-            return Shard.of(k, all, ShardPlanner.rowsOf(all.size(), workers, k, seed, shuffle));
+            ValueCodec codec = ShardCodecs.forSource(data, (int) all.features().size(1));
+            return Shard.of(k, all, ShardPlanner.rowsOf(all.size(), workers, k, seed, shuffle), codec, spool);
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + k + " could not read " + uri + ": " + e.getMessage(), e);
         }

@@ -30,7 +30,9 @@ class MemoryEstimateTest {
         assertEquals(8 * p, e.optimizerState(), "adam keeps two values per parameter");
         // Local batch 64; each layer's output and its gradient; dense+relu may be one layer or two, never fewer values.
         assertTrue(e.activations() >= 4L * 64 * 2 * (256 + 10), "activations " + e.activations());
-        assertEquals(4L * (30_000 * 785 + 2 * 64 * 785), e.shard());
+        // IDX pixels are stored as uint8 (one byte a feature), labels as float32; two float32 batch buffers.
+        assertEquals(30_000L * (784 + 4) + 4L * 2 * 64 * 785, e.shard());
+        assertEquals(4L * 2 * 64 * 785, MemoryEstimate.of(mlp(), 60_000, true).shard(), "spooled rows are not kept in memory");
         assertEquals(0, e.recommendedOverhead() % (128 << 20));
         assertTrue(e.recommendedOverhead() >= e.total() + MemoryEstimate.JVM_OFF_HEAP_BYTES);
         assertTrue(e.describe(64).contains("recommended spark.executor.memoryOverhead=" + (e.recommendedOverhead() >> 20) + "m"));
