@@ -40,12 +40,8 @@ public final class Shard implements java.io.Serializable {
     Shard() {
     }
 
-    Shard(int index, int rows, byte[] features, float[] labels, float[] weights, String spool, ValueCodec codec, long[] sampleShape,
-          int labelWidth, int numClasses) {
-        this(index, rows, features, labels, weights, weights != null, spool, codec, sampleShape, labelWidth, numClasses);
-    }
-
-    private Shard(int index, int rows, byte[] features, float[] labels, float[] weights, boolean weighted, String spool, ValueCodec codec,
+    /** {@code weights} is null when unweighted or spooled ({@code weighted} then says whether the spool file holds them). */
+    Shard(int index, int rows, byte[] features, float[] labels, float[] weights, boolean weighted, String spool, ValueCodec codec,
                   long[] sampleShape, int labelWidth, int numClasses) {
         if (weights != null && weights.length != rows) {
             throw new IllegalArgumentException("shard " + index + ": " + rows + " rows do not match " + weights.length + " weights");
@@ -72,7 +68,7 @@ public final class Shard implements java.io.Serializable {
 
     /** As the unweighted shard, with {@code weights} (one per row, or null) beside the labels. */
     public Shard(int index, int rows, float[] features, float[] labels, long[] sampleShape, int labelWidth, int numClasses, float[] weights) {
-        this(index, rows, ShardWriter.floatBytes(features), labels, weights, null, ValueCodec.plain(Encoding.FLOAT32), sampleShape, labelWidth,
+        this(index, rows, ShardWriter.floatBytes(features), labels, weights, weights != null, null, ValueCodec.plain(Encoding.FLOAT32), sampleShape, labelWidth,
                 numClasses);
         long width = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
         if (features.length != (long) rows * width || labels.length != (long) rows * labelWidth) {

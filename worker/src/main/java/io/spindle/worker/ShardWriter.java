@@ -169,7 +169,7 @@ public final class ShardWriter implements Closeable {
     public Shard finish() throws IOException {
         if (written != rows) throw new IllegalStateException("shard " + index + ": " + written + " of " + rows + " rows written");
         String path = spool == null ? null : spool.commit().toString();
-        return new Shard(index, rows, features, labels, weights, path, codec, sampleShape, labelWidth, numClasses);
+        return new Shard(index, rows, features, labels, weights, weighted, path, codec, sampleShape, labelWidth, numClasses);
     }
 
     /** Removes an unfinished spool file. */
