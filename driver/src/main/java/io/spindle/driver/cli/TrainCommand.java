@@ -191,7 +191,7 @@ final class TrainCommand {
         }
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
         printPlan(job, (int) stats.rows(), validation, test);
-        JavaRDD<Shard> shards = DataFrameShards.pack(train, job.distributed().workers(), shape, classes);
+        JavaRDD<Shard> shards = DataFrameShards.pack(train, stats.rows(), job.distributed().workers(), job.training().virtualShards(), shape, classes);
         DistributedTrainer.Outcome outcome = trainer.trainShards(job, shards, (int) stats.rows(), validation, progressBar());
         return finish(spark, job, outcome, validation, test, stats.fingerprint(), start);
     }

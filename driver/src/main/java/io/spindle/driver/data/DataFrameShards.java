@@ -28,8 +28,8 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * Turns a DataFrame's (features, label) columns into the trainer's shards: checks every row in one
- * aggregate pass before training (nulls, ragged rows, width, label range), then deals row i to
- * worker i mod N (balanced to within one row) and packs each worker's rows into one {@link Shard}.
+ * aggregate pass before training (nulls, ragged rows, width, label range), then deals each row to the
+ * worker owning its virtual shard and packs each worker's rows into one {@link Shard}.
  */
 public final class DataFrameShards {
     /** What the checking pass learned: row count, and an order-independent fingerprint of the rows. */
@@ -71,31 +71,42 @@ public final class DataFrameShards {
         return new Stats(n, String.format("xxhash64-xor:%016x:rows=%d", s.getLong(8), n));
     }
 
-    /** Exactly {@code workers} partitions of one shard each; samples of {@code sampleShape}, labels as class indices or targets. */
-    public static JavaRDD<Shard> pack(Dataset<Row> rows, int workers, long[] sampleShape, int classes) {
+    /**
+     * Exactly {@code workers} partitions of one shard each, holding the virtual shards that worker owns in source order
+     * ({@code ShardPlanner}'s layout, which the data order relies on); samples of {@code sampleShape}, labels as class
+     * indices or targets. {@code rowCount} is the rows' count (from {@link #check}).
+     */
+    public static JavaRDD<Shard> pack(Dataset<Row> rows, long rowCount, int workers, int virtualShards, long[] sampleShape, int classes) {
         return rows.javaRDD().zipWithIndex()
-                .mapToPair(new DealRow(workers))
+                .mapToPair(new DealRow(rowCount, virtualShards, workers))
                 .partitionBy(new HashPartitioner(workers))
                 .mapPartitionsWithIndex(new PackShard(sampleShape, classes), true);
     }
 
-    /** Row i goes to worker i mod N, as features with the label appended. */
-    private record DealRow(int workers) implements PairFunction<Tuple2<Row, Long>, Integer, float[]> {
+    /** Row i goes to the worker owning its virtual shard, as (i, features with the label appended). */
+    private record DealRow(long rowCount, int virtualShards, int workers)
+            implements PairFunction<Tuple2<Row, Long>, Integer, Tuple2<Long, float[]>> {
         @Override
-        public Tuple2<Integer, float[]> call(Tuple2<Row, Long> t) {
+        public Tuple2<Integer, Tuple2<Long, float[]>> call(Tuple2<Row, Long> t) {
             float[] f = FeatureColumns.values(t._1, 0);
             float[] withLabel = java.util.Arrays.copyOf(f, f.length + 1);
             withLabel[f.length] = (float) t._1.getDouble(1);
-            return new Tuple2<>((int) (t._2 % workers), withLabel);
+            // VirtualShards' range(v) is [v·n/V, (v+1)·n/V): row i lies in the one shard v = ((i+1)·V − 1) / n.
+            int shard = (int) (((t._2 + 1) * virtualShards - 1) / rowCount);
+            return new Tuple2<>(shard % workers, new Tuple2<>(t._2, withLabel));
         }
     }
 
-    /** Executor side: a worker's rows into the two contiguous arrays of a {@link Shard}. */
-    private record PackShard(long[] sampleShape, int classes) implements Function2<Integer, Iterator<Tuple2<Integer, float[]>>, Iterator<Shard>> {
+    /** Executor side: a worker's rows, in source order, into the two contiguous arrays of a {@link Shard}. */
+    private record PackShard(long[] sampleShape, int classes)
+            implements Function2<Integer, Iterator<Tuple2<Integer, Tuple2<Long, float[]>>>, Iterator<Shard>> {
         @Override
-        public Iterator<Shard> call(Integer k, Iterator<Tuple2<Integer, float[]>> it) {
-            List<float[]> rows = new ArrayList<>();
-            it.forEachRemaining(t -> rows.add(t._2));
+        public Iterator<Shard> call(Integer k, Iterator<Tuple2<Integer, Tuple2<Long, float[]>>> it) {
+            List<Tuple2<Long, float[]>> indexed = new ArrayList<>();
+            it.forEachRemaining(t -> indexed.add(t._2));
+            // A shuffle delivers rows in any order; the data order needs each worker's shards in source order.
+            indexed.sort(java.util.Comparator.comparingLong(t -> t._1()));
+            List<float[]> rows = indexed.stream().map(Tuple2::_2).toList();
             int w = (int) io.spindle.core.nn.Buffers.product(sampleShape);
             float[] features = new float[rows.size() * w], labels = new float[rows.size()];
             for (int r = 0; r < rows.size(); r++) {

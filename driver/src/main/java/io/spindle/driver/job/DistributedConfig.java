@@ -62,6 +62,19 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
         return mib;
     }
 
+    /**
+     * Worker k owns virtual shards k, k+N, …: every worker owns as many only when N divides their count, which
+     * keeps the global batches the same for every such N (and a checkpoint resumable on any of them).
+     */
+    public void checkVirtualShards(int virtualShards) {
+        if (virtualShards % workers == 0) return;
+        List<Integer> fits = new java.util.ArrayList<>();
+        for (int n = 1; n <= virtualShards; n++) if (virtualShards % n == 0) fits.add(n);
+        throw new ConfigException("training.workers", workers, "a divisor of training.virtual_shards (" + virtualShards
+                + "), so that every worker owns as many virtual shards: " + fits.toString().replaceAll("[\\[\\]]", "")
+                + "; or set training.virtual_shards to a multiple of " + workers);
+    }
+
     /** The size of one gradient bucket in bytes, or 0 when the reduction runs after backward. */
     public long bucketBytes() {
         return overlap ? Math.max(4, (long) (bucketMib * (1 << 20))) : 0;

@@ -22,6 +22,10 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
                         TrainingConfig training, DistributedConfig distributed, CheckpointConfig checkpoint, String outputDir) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    public JobConfig {
+        distributed.checkVirtualShards(training.virtualShards());
+    }
+
     /** Parses job JSON text, applies {@code --set} overrides, then validates. */
     public static JobConfig parse(String json, String source, List<String> overrides) {
         JsonNode tree;

@@ -150,7 +150,7 @@ final class NetworkFit {
         TrainingListener listener = p.getVerbose() ? new EpochLines(console) : TrainingListener.NONE;
         DistributedTrainer.Outcome outcome;
         try {
-            outcome = new DistributedTrainer(dataset.sparkSession()).trainShards(job, DataFrameShards.pack(rows, p.getWorkers(), shape, classes),
+            outcome = new DistributedTrainer(dataset.sparkSession()).trainShards(job, DataFrameShards.pack(rows, stats.rows(), p.getWorkers(), job.training().virtualShards(), shape, classes),
                     (int) stats.rows(), validation, listener);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -92,7 +92,7 @@ public final class DistributedTrainer {
     /** Trains on rows already in driver memory (the API, tests): the shards are shipped to the executors. */
     public Outcome train(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().seed(), job.training().shuffle());
+        List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().virtualShards());
         return train(job, sc.parallelize(shards, job.distributed().workers()), train, validation, listener);
     }
 
@@ -105,7 +105,7 @@ public final class DistributedTrainer {
         int workers = job.distributed().workers();
         List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
         JavaRDD<Shard> shards = sc.parallelize(ranks, workers)
-                .map(new ShardSource(job.data(), workers, job.training().seed(), job.training().shuffle()));
+                .map(new ShardSource(job.data(), workers, job.training().virtualShards()));
         return train(job, shards, train, validation, listener);
     }
 
@@ -128,16 +128,12 @@ public final class DistributedTrainer {
         int workers = job.distributed().workers();
         checkLocalSlots(spark.sparkContext().master(), workers);
         int localBatch = job.training().batchSize() / workers;
-        int minRows = ShardPlanner.minShardRows(rows, workers);
-        int steps = TrainingPlan.stepsFor(minRows, localBatch);
-        if (steps < 1) {
-            throw new ConfigException("training.batch_size", job.training().batchSize(), "at most " + minRows * workers
-                    + ": each of the " + workers + " workers holds only " + minRows + " rows, fewer than one local batch of " + localBatch);
-        }
+        int steps = GlobalSteps.perEpoch(job, rows);
         SyncPlan sync = new SyncPlan(SyncMode.parse(job.distributed().sync()), job.distributed().averagingFrequency(),
                 job.distributed().bucketBytes());
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
-                job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
+                job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps(),
+                rows, job.training().virtualShards());
         warnIfNoExecutorIsShared(job);
         MemoryEstimate memory = MemoryEstimate.of(job, rows);
         log.accept(memory.describe(localBatch));

@@ -12,17 +12,16 @@ import java.io.UncheckedIOException;
 
 /**
  * Executor side of sharding: worker k reads the training source itself (any Hadoop URI) and keeps
- * only its rows, chosen by the same seeded plan as the driver's. The rows never travel inside a
+ * only its rows, its virtual shards as the driver's {@link ShardPlanner} chooses them. The rows never travel inside a
  * task message, so a shard may be larger than spark.rpc.message.maxSize. Fields are plain strings.
  */
 final class ShardSource implements Function<Integer, Shard> {
     private static final long serialVersionUID = 1L;
     private final String format, uri, labelsUri, labelColumn, task;
-    private final boolean header, shuffle;
-    private final int workers;
-    private final long seed;
+    private final boolean header;
+    private final int workers, virtualShards;
 
-    ShardSource(DataConfig data, int workers, long seed, boolean shuffle) throws IOException {
+    ShardSource(DataConfig data, int workers, int virtualShards) throws IOException {
         Storage storage = Storage.withDefaults();
         this.format = data.format();
         // Relative paths mean the driver's working directory; executors may run elsewhere.
@@ -32,8 +31,7 @@ final class ShardSource implements Function<Integer, Shard> {
         this.task = data.task();
         this.header = data.header();
         this.workers = workers;
-        this.seed = seed;
-        this.shuffle = shuffle;
+        this.virtualShards = virtualShards;
     }
 
     @Override
@@ -41,7 +39,7 @@ final class ShardSource implements Function<Integer, Shard> {
         DataConfig data = new DataConfig(format, uri, labelsUri, null, null, labelColumn, header, task);
         try {
             Dataset all = new DataLoader(Storage.withDefaults()).train(data);
-            return Shard.of(k, all, ShardPlanner.rowsOf(all.size(), workers, k, seed, shuffle));
+            return Shard.of(k, all, ShardPlanner.rowsOf(all.size(), workers, k, virtualShards));
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + k + " could not read " + uri + ": " + e.getMessage(), e);
         }
