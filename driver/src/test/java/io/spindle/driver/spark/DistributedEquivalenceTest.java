@@ -77,12 +77,16 @@ class DistributedEquivalenceTest {
     }
 
     private static JobConfig job(String model, int workers, boolean shuffle, String extra) throws Exception {
+        return job(model, 5, workers, shuffle, extra);
+    }
+
+    private static JobConfig job(String model, int epochs, int workers, boolean shuffle, String extra) throws Exception {
         String json = """
                 {"name": "eq", "data": {"train": "unused"},
                  "model": %s,
                  "optimizer": {"type": "adam", "learning_rate": 0.001},
-                 "training": {"epochs": 5, "batch_size": 128, "seed": 11, "shuffle": %s, "workers": %d %s}}
-                """.formatted(model, shuffle, workers, extra);
+                 "training": {"epochs": %d, "batch_size": 128, "seed": 11, "shuffle": %s, "workers": %d %s}}
+                """.formatted(model, epochs, shuffle, workers, extra);
         return JobConfig.parse(json, "test", List.of());
     }
 
@@ -92,31 +96,33 @@ class DistributedEquivalenceTest {
 
     @Test
     void twoWorkersMatchOneWorkerOnTheSameGlobalBatches() throws Exception {
-        twoWorkersMatchOneWorker(MLP);
+        twoWorkersMatchOneWorker(MLP, 5, 1e-4);
     }
 
     @Test
     void aResNetOnTwoWorkersMatchesOneWorker() throws Exception {
-        twoWorkersMatchOneWorker(RESNET);
+        // The ResNet amplifies float summation differences from step to step far more than the MLP (with the
+        // source order too): one epoch shows the sums still agree to float rounding.
+        twoWorkersMatchOneWorker(RESNET, 1, 1e-6);
     }
 
     /**
      * On shuffled data: the global order (GlobalOrder) gives 2 workers × 64 the rows of 1 worker × 128 at every step,
      * with no arranging of the rows, and the single-process trainer walks the same order.
      */
-    private static void twoWorkersMatchOneWorker(String model) throws Exception {
+    private static void twoWorkersMatchOneWorker(String model, int epochs, double tolerance) throws Exception {
         Dataset rows = FashionMini.train().rows(0, ROWS);
-        float[] twoWorkers = train(job(model, 2, true, RING), rows);
-        float[] oneWorker = train(job(model, 1, true, ""), rows);
+        float[] twoWorkers = train(job(model, epochs, 2, true, RING), rows);
+        float[] oneWorker = train(job(model, epochs, 1, true, ""), rows);
 
         // And the same through the single-process trainer: the distributed path adds nothing but the all-reduce.
-        JobConfig j = job(model, 1, true, "");
+        JobConfig j = job(model, epochs, 1, true, "");
         Network net = Network.initialized(j.model(), 11, DataType.FLOAT);
         new Trainer(net, Loss.softmaxCrossEntropy(), OptimizerConfig.adam(1e-3).create(net.layout(), DataType.FLOAT),
-                new TrainingConfig(5, 128, 11, true, null)).fit(rows, null, TrainingListener.NONE);
+                new TrainingConfig(epochs, 128, 11, true, null)).fit(rows, null, TrainingListener.NONE);
 
         assertClose(oneWorker, net.params().toFloatVector(), 1e-5, "1 worker on Spark vs the single-process trainer");
-        assertClose(oneWorker, twoWorkers, 1e-4, "2 workers × 64 vs 1 worker × 128");
+        assertClose(oneWorker, twoWorkers, tolerance, "2 workers × 64 vs 1 worker × 128");
     }
 
     @Test
