@@ -18,8 +18,6 @@ import io.spindle.driver.data.DataLoader;
 import io.spindle.driver.data.SparkRows;
 import io.spindle.driver.data.ValidationSplit;
 import io.spindle.driver.job.DataConfig;
-import io.spindle.worker.Shard;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.report.ReportWriter;
@@ -191,8 +189,10 @@ final class TrainCommand {
         }
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
         printPlan(job, (int) stats.rows(), validation, test);
-        JavaRDD<Shard> shards = DataFrameShards.pack(train, stats.rows(), job.distributed().workers(), job.training().virtualShards(), shape, classes);
-        DistributedTrainer.Outcome outcome = trainer.trainShards(job, shards, (int) stats.rows(), validation, progressBar());
+        org.apache.spark.sql.Dataset<Row> rows = train;
+        long count = stats.rows();
+        DistributedTrainer.Outcome outcome = trainer.trainShards(job,
+                n -> DataFrameShards.pack(rows, count, n, job.training().virtualShards(), shape, classes), (int) count, validation, progressBar());
         return finish(spark, job, outcome, validation, test, stats.fingerprint(), start);
     }
 
@@ -221,7 +221,7 @@ final class TrainCommand {
     /** Evaluates on the test rows, writes the run directory and its report, and prints the result. */
     private int finish(SparkSession spark, JobConfig job, DistributedTrainer.Outcome outcome, Dataset validation, Dataset test,
                        String trainFingerprint, long start) throws IOException {
-        int workers = job.distributed().workers();
+        int workers = outcome.workers();
         History history = outcome.history();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Evaluation eval = test == null ? null
@@ -235,7 +235,7 @@ final class TrainCommand {
         run.writeHistory(history);
         run.writeSummary(job, history, validation == null ? 0 : validation.size(), eval, saved, new RunFigures(workers, outcome.collectiveShare(),
                 outcome.epochCollectiveShares(), outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone(),
-                outcome.collective()));
+                outcome.collective(), outcome.workersByAttempt()));
         if (outcome.attempts() > 1) {
             out.printf(Locale.ROOT, "recovered: %d attempts, %,d steps redone; checkpoints in %s%n",
                     outcome.attempts(), outcome.stepsRedone(), Storage.join(job.outputDir(), "checkpoints"));

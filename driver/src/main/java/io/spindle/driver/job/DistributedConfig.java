@@ -80,6 +80,11 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
         return overlap ? Math.max(4, (long) (bucketMib * (1 << 20))) : 0;
     }
 
+    /** The same settings on {@code count} workers (a run that shrank onto the task slots that remain). */
+    public DistributedConfig withWorkers(int count) {
+        return new DistributedConfig(count, sync, averagingFrequency, transport, wireDtype, timeoutSeconds, overlap, bucketMib);
+    }
+
     /** {@code workers} workers with every other field at its default (a job file that names only the worker count). */
     public static DistributedConfig defaults(int workers) {
         return new DistributedConfig(workers, "allreduce", 5, "auto", "float32", 120, false, 2);

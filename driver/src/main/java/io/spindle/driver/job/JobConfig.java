@@ -77,6 +77,11 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         return new JobConfig(name, data, model, loss, optimizer, training, distributed, checkpoint, OutputDir.check(dir));
     }
 
+    /** The job on {@code workers} workers (a run that shrank onto the task slots that remain). */
+    public JobConfig withWorkers(int workers) {
+        return new JobConfig(name, data, model, loss, optimizer, training, distributed.withWorkers(workers), checkpoint, outputDir);
+    }
+
     /** The resolved job, with every default written out, as saved in the run directory. */
     public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode().put("name", name);

@@ -150,8 +150,8 @@ final class NetworkFit {
         TrainingListener listener = p.getVerbose() ? new EpochLines(console) : TrainingListener.NONE;
         DistributedTrainer.Outcome outcome;
         try {
-            outcome = new DistributedTrainer(dataset.sparkSession()).trainShards(job, DataFrameShards.pack(rows, stats.rows(), p.getWorkers(), job.training().virtualShards(), shape, classes),
-                    (int) stats.rows(), validation, listener);
+            outcome = new DistributedTrainer(dataset.sparkSession()).trainShards(job,
+                    n -> DataFrameShards.pack(rows, stats.rows(), n, job.training().virtualShards(), shape, classes), (int) stats.rows(), validation, listener);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

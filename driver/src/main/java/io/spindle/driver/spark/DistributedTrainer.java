@@ -50,11 +50,16 @@ public final class DistributedTrainer {
      * The final parameters and optimizer state, the per-epoch history, the share of step time in the
      * collective (rank 0's, over the run and per epoch of the last attempt; and each rank's over the last
      * attempt, which shows a slower rank: the others wait for it), how many barrier-stage attempts ran and how
-     * many steps were run again after failures, and how the workers were connected.
+     * many steps were run again after failures, how the workers were connected, and each attempt's worker count (a
+     * run shrinks when lost executors are not replaced).
      */
     public record Outcome(float[] params, float[] optimizerState, long iteration, History history, double collectiveShare,
                           double[] epochCollectiveShares, double[] rankCollectiveShares, int attempts, long stepsRedone,
-                          String collective) {
+                          String collective, int[] workersByAttempt) {
+        /** The workers of the attempt that finished. */
+        public int workers() {
+            return workersByAttempt[workersByAttempt.length - 1];
+        }
     }
 
     public DistributedTrainer(SparkSession spark) {
@@ -89,11 +94,17 @@ public final class DistributedTrainer {
         return new DistributedTrainer(spark, checkpoints, resumeFrom, log, beforeTraining, sink);
     }
 
+    /** A run's shards for a worker count: exactly that many partitions of one shard each (a run may shrink). */
+    @FunctionalInterface
+    public interface ShardsFor {
+        JavaRDD<Shard> workers(int count) throws IOException;
+    }
+
     /** Trains on rows already in driver memory (the API, tests): the shards are shipped to the executors. */
     public Outcome train(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().virtualShards());
-        return train(job, sc.parallelize(shards, job.distributed().workers()), train, validation, listener);
+        int shards = job.training().virtualShards();
+        return train(job, n -> sc.parallelize(ShardPlanner.split(train, n, shards), n), train.size(), train.fingerprint(), validation, listener);
     }
 
     /**
@@ -102,50 +113,32 @@ public final class DistributedTrainer {
      */
     public Outcome trainFromSource(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int workers = job.distributed().workers();
-        List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
-        JavaRDD<Shard> shards = sc.parallelize(ranks, workers)
-                .map(new ShardSource(job.data(), workers, job.training().virtualShards()));
-        return train(job, shards, train, validation, listener);
-    }
-
-    /**
-     * Trains on shards the caller packed itself (the Spark ML Estimator packs a DataFrame): exactly
-     * {@code job.distributed().workers()} partitions of one shard each, {@code rows} rows in all;
-     * {@code validation} (may be null) is evaluated on the driver after every epoch.
-     */
-    public Outcome trainShards(JobConfig job, JavaRDD<Shard> shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
-        return train(job, shards, rows, "unknown", validation, listener);
-    }
-
-    private Outcome train(JobConfig job, JavaRDD<Shard> shards, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
+        ShardsFor shards = n -> sc.parallelize(java.util.stream.IntStream.range(0, n).boxed().toList(), n)
+                .map(new ShardSource(job.data(), n, job.training().virtualShards()));
         return train(job, shards, train.size(), train.fingerprint(), validation, listener);
     }
 
+    /**
+     * Trains on shards the caller packs itself (the Spark ML Estimator packs a DataFrame), {@code rows} rows in all,
+     * laid out as {@link ShardPlanner} does; {@code validation} (may be null) is evaluated on the driver after every epoch.
+     */
+    public Outcome trainShards(JobConfig job, ShardsFor shards, int rows, Dataset validation, TrainingListener listener) throws IOException {
+        return train(job, shards, rows, "unknown", validation, listener);
+    }
+
     /** {@code dataFingerprint} goes into the checkpoints' provenance. */
-    private Outcome train(JobConfig job, JavaRDD<Shard> shards, int rows, String dataFingerprint, Dataset validation,
+    private Outcome train(JobConfig job, ShardsFor shardsFor, int rows, String dataFingerprint, Dataset validation,
                           TrainingListener listener) throws IOException {
-        int workers = job.distributed().workers();
-        checkLocalSlots(spark.sparkContext().master(), workers);
-        int localBatch = job.training().batchSize() / workers;
-        int steps = GlobalSteps.perEpoch(job, rows);
-        SyncPlan sync = new SyncPlan(SyncMode.parse(job.distributed().sync()), job.distributed().averagingFrequency(),
-                job.distributed().bucketBytes());
-        TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
-                job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps(),
-                rows, job.training().virtualShards());
+        TrainingPlan plan = plan(job, rows);
         warnIfNoExecutorIsShared(job);
-        MemoryEstimate memory = MemoryEstimate.of(job, rows);
-        log.accept(memory.describe(localBatch));
-        ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
         Checkpoint from = resumeFrom;
         if (from != null) ResumeCheck.compatible(from, job, plan);
-        // One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source.
-        JavaRDD<Shard> rdd = shards.persist(StorageLevel.MEMORY_ONLY_SER());
+        JavaRDD<Shard> rdd = cached(shardsFor, job);
         StageProgress progress = new StageProgress(job, validation, listener,
                 checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint), log);
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
         long redone = 0;
+        List<Integer> workersByAttempt = new java.util.ArrayList<>();
         try {
             if (checkpoints != null) {
                 checkpoints.removeTempFiles();
@@ -154,10 +147,11 @@ public final class DistributedTrainer {
             beforeTraining.run();
             for (int attempt = 1; ; attempt++) {
                 progress.startAttempt(from);
+                workersByAttempt.add(job.distributed().workers());
                 try {
                     List<WorkerResult> ranks = runAttempt(job, plan, rdd, progress, attempt, from);
                     if (checkpoints != null) progress.requireCheckpointAt(ranks.get(0).iteration);
-                    return outcome(ranks, progress, attempt, redone);
+                    return outcome(ranks, progress, attempt, redone, workersByAttempt);
                 } catch (IOException e) {
                     throw e;
                 } catch (Exception e) {
@@ -167,6 +161,13 @@ public final class DistributedTrainer {
                     if (attempt >= maxAttempts || !AttemptFailure.retryable(failure)) throw failure;
                     CheckpointStore.Found found = checkpoints.latestGood(log);
                     from = found == null ? null : found.checkpoint();
+                    JobConfig next = shrinkIfLost(job, failure);
+                    if (next != job) {
+                        job = next;
+                        plan = plan(job, rows);
+                        rdd.unpersist(false);
+                        rdd = cached(shardsFor, job);
+                    }
                     if (from != null) ResumeCheck.compatible(from, job, plan);
                     checkpoints.discardAfter(from == null ? -1 : from.globalStep());
                     long resumeAt = from == null ? 0 : from.globalStep();
@@ -179,6 +180,37 @@ public final class DistributedTrainer {
             }
         } finally {
             rdd.unpersist(false);
+        }
+    }
+
+    /** What every worker runs for {@code job}, once its slots and memory are checked; steps per epoch do not depend on the workers. */
+    private TrainingPlan plan(JobConfig job, int rows) {
+        int workers = job.distributed().workers();
+        checkLocalSlots(spark.sparkContext().master(), workers);
+        int localBatch = job.training().batchSize() / workers;
+        SyncPlan sync = new SyncPlan(SyncMode.parse(job.distributed().sync()), job.distributed().averagingFrequency(),
+                job.distributed().bucketBytes());
+        TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, GlobalSteps.perEpoch(job, rows), job.training().seed(),
+                job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps(),
+                rows, job.training().virtualShards());
+        MemoryEstimate memory = MemoryEstimate.of(job, rows);
+        log.accept(memory.describe(localBatch));
+        ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
+        return plan;
+    }
+
+    /** One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source. */
+    private static JavaRDD<Shard> cached(ShardsFor shards, JobConfig job) throws IOException {
+        return shards.workers(job.distributed().workers()).persist(StorageLevel.MEMORY_ONLY_SER());
+    }
+
+    /** The job on the slots that remain when lost executors are not replaced in time ({@link WorkerShrink}). */
+    private JobConfig shrinkIfLost(JobConfig job, RuntimeException failure) {
+        try {
+            return WorkerShrink.afterFailure(job, spark.sparkContext(), log);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure;
         }
     }
 
@@ -251,7 +283,7 @@ public final class DistributedTrainer {
         }
     }
 
-    private static Outcome outcome(List<WorkerResult> ranks, StageProgress progress, int attempts, long redone) {
+    private static Outcome outcome(List<WorkerResult> ranks, StageProgress progress, int attempts, long redone, List<Integer> workersByAttempt) {
         WorkerResult rank0 = ranks.get(0);
         History history = progress.history(rank0);
         float[] params = progress.paramsToRestore() != null
@@ -263,7 +295,7 @@ public final class DistributedTrainer {
         }
         double[] byRank = ranks.stream().mapToDouble(r -> r.collectiveShare).toArray();
         return new Outcome(params, rank0.optimizerState, rank0.iteration, history, rank0.collectiveShare, perEpoch, byRank,
-                attempts, redone, rank0.collective);
+                attempts, redone, rank0.collective, workersByAttempt.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** An explicit hierarchical transport gains nothing where each executor has one task slot: say so once. */
