@@ -26,6 +26,15 @@ public final class GlobalOrder {
     }
 
     /**
+     * The shard count a run uses: {@code virtualShards}, or for few rows its largest divisor whose full rounds still
+     * hold one global batch of {@code batch} rows (1 when none does). It depends on the rows, never on the workers.
+     */
+    public static int effectiveShards(long rows, int virtualShards, int batch) {
+        for (int v = virtualShards; v > 1; v--) if (virtualShards % v == 0 && rows / v * v >= batch) return v;
+        return 1;
+    }
+
+    /**
      * Steps per epoch that draw only from the rounds every shard fills (shard sizes differ by one): in those, every
      * worker count that divides V and B takes whole local batches.
      */

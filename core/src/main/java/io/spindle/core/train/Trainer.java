@@ -28,7 +28,8 @@ public final class Trainer {
     public History fit(Dataset train, Dataset validation, TrainingListener listener) {
         Dataset rows = train.features().dataType() == net.dataType() ? train : train.as(net.dataType());
         // The workers' order (GlobalOrder), so one process and N workers train on the same global batches.
-        GlobalOrder order = new GlobalOrder(new VirtualShards(rows.size(), config.virtualShards()), config.batchSize(), config.seed(), config.shuffle());
+        int shards = GlobalOrder.effectiveShards(rows.size(), config.virtualShards(), Math.min(config.batchSize(), rows.size()));
+        GlobalOrder order = new GlobalOrder(new VirtualShards(rows.size(), shards), config.batchSize(), config.seed(), config.shuffle());
         BatchSampler sampler = new BatchSampler(rows, config.batchSize(), order.whole());
         History history = new History();
         EarlyStoppingMonitor monitor = new EarlyStoppingMonitor(config.earlyStopping());

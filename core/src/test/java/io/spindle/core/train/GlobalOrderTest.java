@@ -74,6 +74,17 @@ class GlobalOrderTest {
     }
 
     @Test
+    void fewRowsDealFromFewerShardsChosenByTheRowsAlone() {
+        assertEquals(64, GlobalOrder.effectiveShards(60_000, 64, 128));
+        assertEquals(64, GlobalOrder.effectiveShards(1003, 64, 96));
+        // 100 rows, batch 100: 64, 32, 16 and 8 shards fill only 96 rows in full rounds; 4 fill all 100.
+        assertEquals(4, GlobalOrder.effectiveShards(100, 64, 100));
+        assertEquals(32, GlobalOrder.effectiveShards(50, 64, 8));
+        assertEquals(1, GlobalOrder.effectiveShards(7, 64, 7));
+        assertEquals(1, new GlobalOrder(new VirtualShards(100, GlobalOrder.effectiveShards(100, 64, 100)), 100, 5, true).balancedSteps());
+    }
+
+    @Test
     void consecutiveRowsOfABatchComeFromAllOverTheSource() {
         // Sorted source data (e.g. by class) must not give a batch of neighbours, even when the batch is smaller than V.
         GlobalOrder order = new GlobalOrder(new VirtualShards(6400, 64), 16, 9, true);

@@ -192,7 +192,7 @@ final class TrainCommand {
         org.apache.spark.sql.Dataset<Row> rows = train;
         long count = stats.rows();
         DistributedTrainer.Outcome outcome = trainer.trainShards(job,
-                n -> DataFrameShards.pack(rows, count, n, job.training().virtualShards(), shape, classes), (int) count, validation, progressBar());
+                (n, v) -> DataFrameShards.pack(rows, count, n, v, shape, classes), (int) count, validation, progressBar());
         return finish(spark, job, outcome, validation, test, stats.fingerprint(), start);
     }
 

@@ -151,7 +151,7 @@ final class NetworkFit {
         DistributedTrainer.Outcome outcome;
         try {
             outcome = new DistributedTrainer(dataset.sparkSession()).trainShards(job,
-                    n -> DataFrameShards.pack(rows, stats.rows(), n, job.training().virtualShards(), shape, classes), (int) stats.rows(), validation, listener);
+                    (n, v) -> DataFrameShards.pack(rows, stats.rows(), n, v, shape, classes), (int) stats.rows(), validation, listener);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -94,17 +94,19 @@ public final class DistributedTrainer {
         return new DistributedTrainer(spark, checkpoints, resumeFrom, log, beforeTraining, sink);
     }
 
-    /** A run's shards for a worker count: exactly that many partitions of one shard each (a run may shrink). */
+    /**
+     * A run's shards for a worker count and virtual shard count: exactly {@code count} partitions of one shard each,
+     * laid out as {@link ShardPlanner} does (a run may shrink; few rows use fewer virtual shards).
+     */
     @FunctionalInterface
     public interface ShardsFor {
-        JavaRDD<Shard> workers(int count) throws IOException;
+        JavaRDD<Shard> workers(int count, int virtualShards) throws IOException;
     }
 
     /** Trains on rows already in driver memory (the API, tests): the shards are shipped to the executors. */
     public Outcome train(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int shards = job.training().virtualShards();
-        return train(job, n -> sc.parallelize(ShardPlanner.split(train, n, shards), n), train.size(), train.fingerprint(), validation, listener);
+        return train(job, (n, v) -> sc.parallelize(ShardPlanner.split(train, n, v), n), train.size(), train.fingerprint(), validation, listener);
     }
 
     /**
@@ -113,8 +115,8 @@ public final class DistributedTrainer {
      */
     public Outcome trainFromSource(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ShardsFor shards = n -> sc.parallelize(java.util.stream.IntStream.range(0, n).boxed().toList(), n)
-                .map(new ShardSource(job.data(), n, job.training().virtualShards()));
+        ShardsFor shards = (n, v) -> sc.parallelize(java.util.stream.IntStream.range(0, n).boxed().toList(), n)
+                .map(new ShardSource(job.data(), n, v));
         return train(job, shards, train.size(), train.fingerprint(), validation, listener);
     }
 
@@ -133,7 +135,7 @@ public final class DistributedTrainer {
         warnIfNoExecutorIsShared(job);
         Checkpoint from = resumeFrom;
         if (from != null) ResumeCheck.compatible(from, job, plan);
-        JavaRDD<Shard> rdd = cached(shardsFor, job);
+        JavaRDD<Shard> rdd = cached(shardsFor, job, plan);
         StageProgress progress = new StageProgress(job, validation, listener,
                 checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint), log);
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
@@ -161,12 +163,12 @@ public final class DistributedTrainer {
                     if (attempt >= maxAttempts || !AttemptFailure.retryable(failure)) throw failure;
                     CheckpointStore.Found found = checkpoints.latestGood(log);
                     from = found == null ? null : found.checkpoint();
-                    JobConfig next = shrinkIfLost(job, failure);
+                    JobConfig next = shrinkIfLost(job, plan, failure);
                     if (next != job) {
                         job = next;
                         plan = plan(job, rows);
                         rdd.unpersist(false);
-                        rdd = cached(shardsFor, job);
+                        rdd = cached(shardsFor, job, plan);
                     }
                     if (from != null) ResumeCheck.compatible(from, job, plan);
                     checkpoints.discardAfter(from == null ? -1 : from.globalStep());
@@ -192,7 +194,7 @@ public final class DistributedTrainer {
                 job.distributed().bucketBytes());
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, GlobalSteps.perEpoch(job, rows), job.training().seed(),
                 job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps(),
-                rows, job.training().virtualShards());
+                rows, GlobalSteps.shards(job, rows));
         MemoryEstimate memory = MemoryEstimate.of(job, rows);
         log.accept(memory.describe(localBatch));
         ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
@@ -200,14 +202,14 @@ public final class DistributedTrainer {
     }
 
     /** One shard per partition, kept serialized in executor memory: a resumed attempt does not re-read the source. */
-    private static JavaRDD<Shard> cached(ShardsFor shards, JobConfig job) throws IOException {
-        return shards.workers(job.distributed().workers()).persist(StorageLevel.MEMORY_ONLY_SER());
+    private static JavaRDD<Shard> cached(ShardsFor shards, JobConfig job, TrainingPlan plan) throws IOException {
+        return shards.workers(job.distributed().workers(), plan.virtualShards()).persist(StorageLevel.MEMORY_ONLY_SER());
     }
 
     /** The job on the slots that remain when lost executors are not replaced in time ({@link WorkerShrink}). */
-    private JobConfig shrinkIfLost(JobConfig job, RuntimeException failure) {
+    private JobConfig shrinkIfLost(JobConfig job, TrainingPlan plan, RuntimeException failure) {
         try {
-            return WorkerShrink.afterFailure(job, spark.sparkContext(), log);
+            return WorkerShrink.afterFailure(job, plan.virtualShards(), spark.sparkContext(), log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure;

@@ -18,8 +18,11 @@ final class WorkerShrink {
     private WorkerShrink() {
     }
 
-    /** The job to retry with: {@code job} itself while its workers fit, else the same job on fewer workers. */
-    static JobConfig afterFailure(JobConfig job, SparkContext sc, Consumer<String> log) throws InterruptedException {
+    /**
+     * The job to retry with: {@code job} itself while its workers fit, else the same job on fewer workers that divide
+     * {@code virtualShards}, the run's count.
+     */
+    static JobConfig afterFailure(JobConfig job, int virtualShards, SparkContext sc, Consumer<String> log) throws InterruptedException {
         int workers = job.distributed().workers();
         if (sc.isLocal() || !lostSlots(sc, workers)) return job;
         long waitMillis = job.checkpoint().replaceSeconds() * 1000L, start = System.currentTimeMillis();
@@ -28,7 +31,7 @@ final class WorkerShrink {
         while (slots(sc) < workers && System.currentTimeMillis() - start < waitMillis) Thread.sleep(POLL_MILLIS);
         int slots = slots(sc);
         if (slots >= workers) return job;
-        int fit = fit(slots, job.training().virtualShards(), job.training().batchSize());
+        int fit = fit(slots, virtualShards, job.training().batchSize());
         if (fit < 1) return job;   // nothing runs on no slots: the retry fails with Spark's own message
         log.accept(String.format(Locale.ROOT, "no replacement within %d s: resuming on %d workers instead of %d (global batch %d, local batch %d)",
                 job.checkpoint().replaceSeconds(), fit, workers, job.training().batchSize(), job.training().batchSize() / fit));
