@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One rank's training loop, the same on every worker: the next local batch from the seeded shard order, one
+ * One rank's training loop, the same on every worker: the next local batch of the run's global order, one
  * {@link TrainingStep} whose sync the plan chooses ({@link SyncChoice}), then the side duties as {@link LoopHook}s:
  * progress and epoch reports (rank 0), mid-epoch checkpoints, layer-state averaging, the early-stop vote. A run can
  * start mid-epoch ({@link StartPoint}), so a resumed run repeats the original.
@@ -83,8 +83,8 @@ public final class WorkerLoop {
     }
 
     private List<EpochStats> run(StoredRows rows, TrainingPlan plan, StartPoint start, GradientSync sync) {
-        // Each rank walks its own shard in its own seeded order; same seed and rank ⇒ same order after a restart.
-        BatchSampler sampler = new BatchSampler(rows, net.dataType(), plan.localBatch(), plan.seed() + 1_000_003L * collective.rank(), plan.shuffle());
+        // The run's global order: the same global batches for any worker count, and after a restart.
+        BatchSampler sampler = new BatchSampler(rows, net.dataType(), plan.localBatch(), plan.order(collective.rank(), collective.size(), rows.size()));
         TrainingStep step = new TrainingStep(net, loss, sync, " on worker " + collective.rank());
         GlobalTotals totals = new GlobalTotals(collective);
         StepNormalisers normalisers = new StepNormalisers(collective, plan.sync().mode() == SyncMode.ALLREDUCE);

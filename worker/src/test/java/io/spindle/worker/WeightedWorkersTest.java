@@ -8,6 +8,7 @@ import io.spindle.core.nn.ActivationFunction;
 import io.spindle.core.nn.Dense;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.train.BatchSampler;
+import io.spindle.core.train.RowOrder;
 import io.spindle.worker.collective.Collective;
 import io.spindle.worker.collective.CollectiveOptions;
 import io.spindle.worker.collective.InJvmCollective;
@@ -63,7 +64,8 @@ class WeightedWorkersTest {
 
     /** The test can only fail a wrong normaliser if some step's two local batches weigh differently. */
     private static void assertHalvesWeighDifferently(List<Dataset> halves) {
-        BatchSampler a = new BatchSampler(halves.get(0), 8, 0, false), b = new BatchSampler(halves.get(1), 8, 0, false);
+        BatchSampler a = new BatchSampler(halves.get(0), 8, RowOrder.source(halves.get(0).size())),
+                b = new BatchSampler(halves.get(1), 8, RowOrder.source(halves.get(1).size()));
         a.startEpoch(0);
         b.startEpoch(0);
         double worst = 0;
@@ -87,7 +89,7 @@ class WeightedWorkersTest {
                     Network net = Network.initialized(MODEL, 5, DataType.FLOAT);
                     WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), optimizer.create(net.layout(), DataType.FLOAT), c, StepReporter.NONE);
                     loop.synchronizeParameters();
-                    loop.run(shard, new TrainingPlan(3, localBatch, shard.size() / localBatch, 1, false, sync, false, 0));
+                    loop.run(shard, new TrainingPlan(3, localBatch, shard.size() / localBatch, 1, false, sync, false, 0, 0, 0));
                     return net.params().toFloatVector();
                 }));
             }

@@ -14,7 +14,7 @@ public final class Evaluator {
 
     public static Evaluation evaluate(Network net, Loss loss, Dataset data, int batchSize) {
         Dataset rows = data.features().dataType() == net.dataType() ? data : data.as(net.dataType());
-        BatchSampler sampler = new BatchSampler(rows, batchSize, 0, false);
+        BatchSampler sampler = new BatchSampler(rows, batchSize, RowOrder.source(rows.size()));
         sampler.startEpoch(0);
         int classes = (int) net.outputShape()[0];
         ConfusionMatrix confusion = loss.classification() ? new ConfusionMatrix(classes) : null;

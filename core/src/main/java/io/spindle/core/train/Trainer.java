@@ -1,14 +1,15 @@
 package io.spindle.core.train;
 
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.VirtualShards;
 import io.spindle.core.loss.Loss;
 import io.spindle.core.model.Network;
 import io.spindle.core.optim.Optimizer;
 
 /**
- * Single-process training: for each epoch a seeded shuffle, then one {@link TrainingStep} per minibatch with
- * nothing to sync ({@link LocalUpdate}), its loss the batch's (weighted) mean; validation after each epoch and optional
- * early stopping.
+ * Single-process training: for each epoch the run's seeded {@link GlobalOrder}, then one {@link TrainingStep} per
+ * minibatch with nothing to sync ({@link LocalUpdate}), its loss the batch's (weighted) mean; validation after each
+ * epoch and optional early stopping.
  */
 public final class Trainer {
     private final Network net;
@@ -27,7 +28,10 @@ public final class Trainer {
 
     public History fit(Dataset train, Dataset validation, TrainingListener listener) {
         Dataset rows = train.features().dataType() == net.dataType() ? train : train.as(net.dataType());
-        BatchSampler sampler = new BatchSampler(rows, config.batchSize(), config.seed(), config.shuffle());
+        // The workers' order (GlobalOrder), so one process and N workers train on the same global batches.
+        int shards = GlobalOrder.effectiveShards(rows.size(), config.virtualShards(), Math.min(config.batchSize(), rows.size()));
+        GlobalOrder order = new GlobalOrder(new VirtualShards(rows.size(), shards), config.batchSize(), config.seed(), config.shuffle());
+        BatchSampler sampler = new BatchSampler(rows, config.batchSize(), order.whole());
         History history = new History();
         EarlyStoppingMonitor monitor = new EarlyStoppingMonitor(config.earlyStopping());
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {

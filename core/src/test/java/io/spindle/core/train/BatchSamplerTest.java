@@ -1,6 +1,7 @@
 package io.spindle.core.train;
 
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.VirtualShards;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,6 +22,10 @@ class BatchSamplerTest {
         return new Dataset(f, l, new long[] {2}, 0);
     }
 
+    private static BatchSampler sampler(int rows, int batch, long seed, boolean shuffle) {
+        return new BatchSampler(rowsNumbered(rows), batch, new GlobalOrder(new VirtualShards(rows, 64), batch, seed, shuffle).whole());
+    }
+
     private static float[] epochOrder(BatchSampler s, int epoch) {
         s.startEpoch(epoch);
         float[] seen = new float[0];
@@ -38,20 +43,20 @@ class BatchSamplerTest {
 
     @Test
     void everyRowOncePerEpochInASeededOrder() {
-        BatchSampler s = new BatchSampler(rowsNumbered(103), 10, 7, true);
+        BatchSampler s = sampler(103, 10, 7, true);
         assertEquals(11, s.batchesPerEpoch());
         float[] e0 = epochOrder(s, 0);
         Set<Float> unique = new HashSet<>();
         for (float v : e0) unique.add(v);
         assertEquals(103, e0.length);
         assertEquals(103, unique.size(), "no row repeated or dropped; the last batch holds 3");
-        assertArrayEquals(e0, epochOrder(new BatchSampler(rowsNumbered(103), 10, 7, true), 0), "same seed, same order");
+        assertArrayEquals(e0, epochOrder(sampler(103, 10, 7, true), 0), "same seed, same order");
         assertFalse(java.util.Arrays.equals(e0, epochOrder(s, 1)), "each epoch reshuffles");
     }
 
     @Test
     void withoutShuffleRowsComeInOrder() {
-        float[] order = epochOrder(new BatchSampler(rowsNumbered(5), 2, 1, false), 0);
+        float[] order = epochOrder(sampler(5, 2, 1, false), 0);
         assertArrayEquals(new float[] {0, 1, 2, 3, 4}, order);
     }
 }

@@ -96,7 +96,7 @@ class WeightedTrainingTest {
             weights[i] = i + 1;
         }
         Dataset rows = new Dataset(Nd4j.create(ids, n, 1), Nd4j.create(ids, n, 1), new long[] {1}, 0).withWeights(Nd4j.create(weights), "w");
-        BatchSampler sampler = new BatchSampler(rows, 5, 3, true);
+        BatchSampler sampler = new BatchSampler(rows, 5, new GlobalOrder(new io.spindle.core.data.VirtualShards(n, 1), 5, 3, true).whole());
         sampler.startEpoch(2);
         for (int b = 0; b < sampler.batchesPerEpoch(); b++) {
             double sum = sampler.weightSum(b);
@@ -104,7 +104,7 @@ class WeightedTrainingTest {
             assertArrayEquals(batch.labels().add(1).toFloatVector(), batch.weights().toFloatVector(), "row i weighs i + 1");
             assertEquals(batch.weights().sumNumber().doubleValue(), sum, 1e-9);
         }
-        BatchSampler unweighted = new BatchSampler(classes(13), 5, 1, true);
+        BatchSampler unweighted = new BatchSampler(classes(13), 5, RowOrder.source(13));
         unweighted.startEpoch(0);
         assertEquals(3.0, unweighted.weightSum(2), "an unweighted batch's sum is its row count");
     }

@@ -246,7 +246,7 @@ final class TrainCommand {
     /** Evaluates on the test rows, writes the run directory and its report, and prints the result. */
     private int finish(SparkSession spark, JobConfig job, DistributedTrainer.Outcome outcome, Dataset validation, Dataset test,
                        String trainFingerprint, long start) throws IOException {
-        int workers = job.distributed().workers();
+        int workers = outcome.workers();
         History history = outcome.history();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Evaluation eval = test == null ? null
@@ -261,7 +261,7 @@ final class TrainCommand {
         run.writeSteps(steps);
         run.writeSummary(job, history, validation == null ? 0 : validation.size(), eval, saved, new RunFigures(workers, outcome.collectiveShare(),
                 outcome.epochCollectiveShares(), outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone(),
-                outcome.collective()));
+                outcome.collective(), outcome.workersByAttempt()));
         if (outcome.attempts() > 1) {
             out.printf(Locale.ROOT, "recovered: %d attempts, %,d steps redone; checkpoints in %s%n",
                     outcome.attempts(), outcome.stepsRedone(), Storage.join(job.outputDir(), "checkpoints"));

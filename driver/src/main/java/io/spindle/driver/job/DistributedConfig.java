@@ -62,9 +62,27 @@ public record DistributedConfig(int workers, String sync, int averagingFrequency
         return mib;
     }
 
+    /**
+     * Worker k owns virtual shards k, k+N, …: every worker owns as many only when N divides their count, which
+     * keeps the global batches the same for every such N (and a checkpoint resumable on any of them).
+     */
+    public void checkVirtualShards(int virtualShards) {
+        if (virtualShards % workers == 0) return;
+        List<Integer> fits = new java.util.ArrayList<>();
+        for (int n = 1; n <= virtualShards; n++) if (virtualShards % n == 0) fits.add(n);
+        throw new ConfigException("training.workers", workers, "a divisor of training.virtual_shards (" + virtualShards
+                + "), so that every worker owns as many virtual shards: " + fits.toString().replaceAll("[\\[\\]]", "")
+                + "; or set training.virtual_shards to a multiple of " + workers);
+    }
+
     /** The size of one gradient bucket in bytes: the ring cuts each bucket into its own chunks, overlapped or not. */
     public long bucketBytes() {
         return Math.max(4, (long) (bucketMib * (1 << 20)));
+    }
+
+    /** The same settings on {@code count} workers (a run that shrank onto the task slots that remain). */
+    public DistributedConfig withWorkers(int count) {
+        return new DistributedConfig(count, sync, averagingFrequency, transport, wireDtype, timeoutSeconds, overlap, bucketMib);
     }
 
     /** {@code workers} workers with every other field at its default (a job file that names only the worker count). */

@@ -22,6 +22,10 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
                         TrainingConfig training, DistributedConfig distributed, CheckpointConfig checkpoint, String outputDir) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    public JobConfig {
+        distributed.checkVirtualShards(training.virtualShards());
+    }
+
     /** Parses job JSON text, applies {@code --set} overrides, then validates. */
     public static JobConfig parse(String json, String source, List<String> overrides) {
         JsonNode tree;
@@ -72,6 +76,11 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
     /** The job with another run directory (--out, --resume), checked as {@code output.dir} is. */
     public JobConfig withOutputDir(String dir) {
         return new JobConfig(name, data, model, loss, optimizer, training, distributed, checkpoint, OutputDir.check(dir));
+    }
+
+    /** The job on {@code workers} workers (a run that shrank onto the task slots that remain). */
+    public JobConfig withWorkers(int workers) {
+        return new JobConfig(name, data, model, loss, optimizer, training, distributed.withWorkers(workers), checkpoint, outputDir);
     }
 
     /** The resolved job, with every default written out, as saved in the run directory. */

@@ -134,6 +134,8 @@ public final class RunWriter {
         s.put("seconds", run.seconds());
         s.put("attempts", run.attempts());
         s.put("steps_redone", run.stepsRedone());
+        ArrayNode byAttempt = s.putArray("workers_by_attempt");
+        for (int w : run.workersByAttempt()) byAttempt.add(w);
         s.put("steps", model.optimizerIteration());
         s.put("params", model.params().length());
         s.put("seed", model.provenance().seed());

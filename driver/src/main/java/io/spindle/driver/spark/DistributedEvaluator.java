@@ -34,7 +34,7 @@ public final class DistributedEvaluator {
     }
 
     public static Evaluation evaluate(JavaSparkContext sc, ModelConfig model, Loss loss, float[] params, Dataset data, int partitions) {
-        List<Shard> shards = ShardPlanner.split(data, partitions, 0, false);
+        List<Shard> shards = ShardPlanner.split(data, partitions, partitions);
         Broadcast<float[]> weights = sc.broadcast(params);
         List<EvaluationPartial> parts;
         String description = sc.getLocalProperty(JOB_DESCRIPTION);

@@ -3,7 +3,6 @@ package io.spindle.driver.spark;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.data.IdxRecords;
-import io.spindle.core.data.VirtualShards;
 import io.spindle.core.data.store.ValueCodec;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.run.Storage;
@@ -54,11 +53,16 @@ public final class DistributedTrainer {
      * The final parameters and optimizer state, the per-epoch history, the share of step time in the
      * collective (rank 0's, over the run and per epoch of the last attempt; and each rank's over the last
      * attempt, which shows a slower rank: the others wait for it), how many barrier-stage attempts ran and how
-     * many steps were run again after failures, and how the workers were connected.
+     * many steps were run again after failures, how the workers were connected, and each attempt's worker count (a
+     * run shrinks when lost executors are not replaced).
      */
     public record Outcome(float[] params, float[] optimizerState, long iteration, History history, double collectiveShare,
                           double[] epochCollectiveShares, double[] rankCollectiveShares, int attempts, long stepsRedone,
-                          String collective) {
+                          String collective, int[] workersByAttempt) {
+        /** The workers of the attempt that finished. */
+        public int workers() {
+            return workersByAttempt[workersByAttempt.length - 1];
+        }
     }
 
     public DistributedTrainer(SparkSession spark) {
@@ -93,23 +97,30 @@ public final class DistributedTrainer {
         return new DistributedTrainer(spark, checkpoints, resumeFrom, log, beforeTraining, sink);
     }
 
+    /**
+     * A run's shards for a worker count and virtual shard count: exactly {@code count} partitions of one shard each,
+     * laid out as {@link ShardPlanner} does (a run may shrink; few rows use fewer virtual shards), given where they are
+     * to be kept (a source may write its spool files itself).
+     */
+    @FunctionalInterface
+    public interface ShardsFor {
+        JavaRDD<Shard> workers(int count, int virtualShards, ShardCache cache) throws IOException;
+    }
+
     /** Trains on rows already in driver memory (the API, tests): the shards are shipped to the executors. */
     public Outcome train(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Shard> shards = ShardPlanner.split(train, job.distributed().workers(), job.training().seed(), job.training().shuffle(),
-                ShardCodecs.forRowsInMemory(job.data(), (int) train.features().size(1)));
-        return train(job, cache -> sc.parallelize(shards, job.distributed().workers()), train.size(),
-                ShardPlanner.minShardRows(train.size(), job.distributed().workers()), train.fingerprint(), validation, listener);
+        ValueCodec codec = ShardCodecs.forRowsInMemory(job.data(), (int) train.features().size(1));
+        return train(job, (n, v, cache) -> sc.parallelize(ShardPlanner.split(train, n, v, codec), n), train.size(), train.fingerprint(),
+                validation, listener);
     }
 
     /**
-     * Trains on the job's CSV training source, read by the executors themselves (each keeps its shard);
+     * Trains on the job's training source, read by the executors themselves (each keeps its shard);
      * {@code train} is the driver's copy, used only for its size and fingerprint.
      */
     public Outcome trainFromSource(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
-        int workers = job.distributed().workers();
-        return train(job, cache -> fromSource(job, cache, null), train.size(), ShardPlanner.minShardRows(train.size(), workers),
-                train.fingerprint(), validation, listener);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, null), train.size(), train.fingerprint(), validation, listener);
     }
 
     /**
@@ -119,77 +130,49 @@ public final class DistributedTrainer {
     public Outcome trainFromIdx(JobConfig job, IdxRecords.Header header, String fingerprint, Dataset validation, TrainingListener listener)
             throws IOException {
         if (header.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", header.rows() + " rows", "at most " + Integer.MAX_VALUE);
-        if (job.distributed().workers() > VirtualShards.DEFAULT_COUNT) {
-            throw new ConfigException("training.workers", job.distributed().workers(), "at most " + VirtualShards.DEFAULT_COUNT
-                    + " for IDX data: each worker owns whole virtual shards of the rows");
-        }
         Storage storage = Storage.withDefaults();
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
         IdxShardReader idx = new IdxShardReader(storage.qualify(job.data().train()), storage.qualify(job.data().trainLabels()),
                 header.rows(), header.sampleShape(), classes);
-        return train(job, cache -> fromSource(job, cache, idx), (int) header.rows(), (int) idx.minRows(job.distributed().workers()),
-                fingerprint, validation, listener);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx), (int) header.rows(), fingerprint, validation, listener);
     }
 
-    private JavaRDD<Shard> fromSource(JobConfig job, ShardCache cache, IdxShardReader idx) throws IOException {
+    private JavaRDD<Shard> fromSource(JobConfig job, int workers, int virtualShards, ShardCache cache, IdxShardReader idx) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int workers = job.distributed().workers();
         List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
-        return sc.parallelize(ranks, workers).map(new ShardSource(job.data(), workers, job.training().seed(), job.training().shuffle(), cache, idx));
+        return sc.parallelize(ranks, workers).map(new ShardSource(job.data(), workers, virtualShards, cache, idx));
     }
 
     /**
-     * Trains on a DataFrame of checked (features {@code f}, label {@code y}) rows, {@code rows} in all: one seeded
-     * repartition deals them to the workers, each of which stores its own as they stream in (in memory or its spool
-     * file); {@code validation} (may be null) is evaluated on the driver after every epoch.
+     * Trains on a DataFrame of checked (features {@code f}, label {@code y}, optional weight {@code w}) rows, {@code rows}
+     * in all: ranked by a seeded hash of their content and dealt to the workers by virtual shard, each of which stores
+     * its own as they stream in (in memory or its spool file); {@code validation} (may be null) is evaluated on the driver
+     * after every epoch.
      */
     public Outcome trainFrame(JobConfig job, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, long rows, String fingerprint,
                               Dataset validation, TrainingListener listener) throws IOException {
         if (rows > Integer.MAX_VALUE) throw new ConfigException("data.train", rows + " rows", "at most " + Integer.MAX_VALUE);
-        int workers = job.distributed().workers();
-        long seed = job.training().seed();
-        long[] counts = DataFrameShards.counts(frame, workers, seed);
         long[] shape = job.model().inputShape();
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
         ValueCodec codec = ShardCodecs.forSource(job.data(), (int) io.spindle.core.nn.Buffers.product(shape));
-        return train(job, cache -> DataFrameShards.pack(frame, workers, seed, counts, shape, classes, codec, cache.disk() ? cache : null),
-                (int) rows, (int) java.util.Arrays.stream(counts).min().orElse(0), fingerprint, validation, listener);
-    }
-
-    /** The workers' shards, given where they are to be kept (a source may write its spool files itself). */
-    @FunctionalInterface
-    private interface ShardsFor {
-        JavaRDD<Shard> shards(ShardCache cache) throws IOException;
+        long seed = job.training().seed();
+        return train(job, (n, v, cache) -> DataFrameShards.pack(frame, rows, n, v, seed, shape, classes, codec, cache.disk() ? cache : null),
+                (int) rows, fingerprint, validation, listener);
     }
 
     /** {@code dataFingerprint} goes into the checkpoints' provenance. */
-    private Outcome train(JobConfig job, ShardsFor source, int rows, int minRows, String dataFingerprint, Dataset validation,
+    private Outcome train(JobConfig job, ShardsFor shardsFor, int rows, String dataFingerprint, Dataset validation,
                           TrainingListener listener) throws IOException {
-        int workers = job.distributed().workers();
-        checkLocalSlots(spark.sparkContext().master(), workers);
-        int localBatch = job.training().batchSize() / workers;
-        int steps = TrainingPlan.stepsFor(minRows, localBatch);
-        if (steps < 1) {
-            throw new ConfigException("training.batch_size", job.training().batchSize(), "at most " + minRows * workers
-                    + ": each of the " + workers + " workers holds only " + minRows + " rows, fewer than one local batch of " + localBatch);
-        }
-        SyncPlan sync = new SyncPlan(SyncMode.parse(job.distributed().sync()), job.distributed().averagingFrequency(),
-                job.distributed().bucketBytes(), job.distributed().overlap());
-        TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, steps, job.training().seed(),
-                job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps());
+        TrainingPlan plan = plan(job, rows);
         warnIfNoExecutorIsShared(job);
-        ShardCache cache = ShardCache.choose(job, rows, spark.sparkContext().getConf());
-        MemoryEstimate memory = MemoryEstimate.of(job, rows, cache.disk());
-        log.accept(memory.describe(localBatch) + "; " + cache.describe());
-        ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
         Checkpoint from = resumeFrom;
         if (from != null) ResumeCheck.compatible(from, job, plan);
-        // One shard per partition, kept serialized in executor memory or spooled to its local disk: a resumed attempt does not re-read the source.
-        JavaRDD<Shard> rdd = cache.keep(source.shards(cache));
+        KeptShards kept = keep(shardsFor, job, plan, rows);
         StageProgress progress = new StageProgress(job, validation, listener,
                 checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint), log);
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
         long redone = 0;
+        List<Integer> workersByAttempt = new java.util.ArrayList<>();
         try {
             if (checkpoints != null) {
                 checkpoints.removeTempFiles();
@@ -198,11 +181,12 @@ public final class DistributedTrainer {
             beforeTraining.run();
             for (int attempt = 1; ; attempt++) {
                 progress.startAttempt(from);
+                workersByAttempt.add(job.distributed().workers());
                 try {
-                    List<WorkerResult> ranks = runAttempt(job, plan, rdd, progress, attempt, from);
-                    if (!cache.disk()) log.accept("rows cached in executor memory: " + MemoryEstimate.mib(cachedBytes(rdd)));
+                    List<WorkerResult> ranks = runAttempt(job, plan, kept.rdd(), progress, attempt, from);
+                    if (!kept.cache().disk()) log.accept("rows cached in executor memory: " + MemoryEstimate.mib(cachedBytes(kept.rdd())));
                     if (checkpoints != null) progress.requireCheckpointAt(ranks.get(0).iteration);
-                    return outcome(ranks, progress, attempt, redone);
+                    return outcome(ranks, progress, attempt, redone, workersByAttempt);
                 } catch (IOException e) {
                     throw e;
                 } catch (Exception e) {
@@ -212,6 +196,13 @@ public final class DistributedTrainer {
                     if (attempt >= maxAttempts || !AttemptFailure.retryable(failure)) throw failure;
                     CheckpointStore.Found found = checkpoints.latestGood(log);
                     from = found == null ? null : found.checkpoint();
+                    JobConfig next = shrinkIfLost(job, plan, failure);
+                    if (next != job) {
+                        job = next;
+                        plan = plan(job, rows);
+                        kept.release(spark, job.distributed().workers());
+                        kept = keep(shardsFor, job, plan, rows);
+                    }
                     if (from != null) ResumeCheck.compatible(from, job, plan);
                     checkpoints.discardAfter(from == null ? -1 : from.globalStep());
                     long resumeAt = from == null ? 0 : from.globalStep();
@@ -223,8 +214,51 @@ public final class DistributedTrainer {
                 }
             }
         } finally {
+            kept.release(spark, job.distributed().workers());
+        }
+    }
+
+    /** What every worker runs for {@code job}, once its slots and memory are checked; steps per epoch do not depend on the workers. */
+    private TrainingPlan plan(JobConfig job, int rows) {
+        int workers = job.distributed().workers();
+        checkLocalSlots(spark.sparkContext().master(), workers);
+        int localBatch = job.training().batchSize() / workers;
+        SyncPlan sync = new SyncPlan(SyncMode.parse(job.distributed().sync()), job.distributed().averagingFrequency(),
+                job.distributed().bucketBytes(), job.distributed().overlap());
+        TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, GlobalSteps.perEpoch(job, rows), job.training().seed(),
+                job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps(),
+                rows, GlobalSteps.shards(job, rows));
+        return plan;
+    }
+
+    /** A run's shards as they are kept, and where. */
+    private record KeptShards(JavaRDD<Shard> rdd, ShardCache cache) {
+        void release(SparkSession spark, int workers) {
             rdd.unpersist(false);
             cache.removeSpools(JavaSparkContext.fromSparkContext(spark.sparkContext()), workers);
+        }
+    }
+
+    /**
+     * One shard per partition, kept serialized in executor memory or spooled to its local disk ({@link ShardCache}): a
+     * resumed attempt does not re-read the source. The executors' memory is checked first.
+     */
+    private KeptShards keep(ShardsFor shards, JobConfig job, TrainingPlan plan, int rows) throws IOException {
+        int workers = job.distributed().workers();
+        ShardCache cache = ShardCache.choose(job, rows, spark.sparkContext().getConf());
+        MemoryEstimate memory = MemoryEstimate.of(job, rows, cache.disk());
+        log.accept(memory.describe(plan.localBatch()) + "; " + cache.describe());
+        ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
+        return new KeptShards(cache.keep(shards.workers(workers, plan.virtualShards(), cache)), cache);
+    }
+
+    /** The job on the slots that remain when lost executors are not replaced in time ({@link WorkerShrink}). */
+    private JobConfig shrinkIfLost(JobConfig job, TrainingPlan plan, RuntimeException failure) {
+        try {
+            return WorkerShrink.afterFailure(job, plan.virtualShards(), spark.sparkContext(), log);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure;
         }
     }
 
@@ -306,7 +340,7 @@ public final class DistributedTrainer {
         return bytes;
     }
 
-    private static Outcome outcome(List<WorkerResult> ranks, StageProgress progress, int attempts, long redone) {
+    private static Outcome outcome(List<WorkerResult> ranks, StageProgress progress, int attempts, long redone, List<Integer> workersByAttempt) {
         WorkerResult rank0 = ranks.get(0);
         History history = progress.history(rank0);
         float[] params = progress.paramsToRestore() != null
@@ -318,7 +352,7 @@ public final class DistributedTrainer {
         }
         double[] byRank = ranks.stream().mapToDouble(r -> r.collectiveShare).toArray();
         return new Outcome(params, rank0.optimizerState, rank0.iteration, history, rank0.collectiveShare, perEpoch, byRank,
-                attempts, redone, rank0.collective);
+                attempts, redone, rank0.collective, workersByAttempt.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** An explicit hierarchical transport gains nothing where each executor has one task slot: say so once. */

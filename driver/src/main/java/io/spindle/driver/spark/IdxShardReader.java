@@ -15,26 +15,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Executor side: worker k reads only the records of its virtual shards of an IDX pair (k, k+N, ... of
- * {@link VirtualShards#DEFAULT_COUNT}) and stores them as it goes, in memory or straight into its spool file.
+ * Executor side: worker k reads only the records of its virtual shards of an IDX pair (k, k+N, ... of the run's
+ * {@link VirtualShards}) and stores them as it goes, in memory or straight into its spool file.
  * The driver passes the row count and image shape it read from the headers; nothing here reads the whole file.
  */
 record IdxShardReader(String images, String labels, long rows, long[] sampleShape, int classes) implements Serializable {
-    /** The virtual shards of this source: the contract that decides which rows each worker owns. */
-    VirtualShards shards() {
-        return new VirtualShards(rows, VirtualShards.DEFAULT_COUNT);
-    }
-
-    /** The fewest rows any of {@code workers} workers owns. */
-    long minRows(int workers) {
-        long min = Long.MAX_VALUE;
-        for (int k = 0; k < workers; k++) min = Math.min(min, shards().rowsOf(k, workers));
-        return min;
-    }
-
-    Shard read(int k, int workers, ValueCodec codec, Path spool) throws IOException {
-        List<VirtualShards.Range> mine = shards().ownedBy(k, workers);
-        int owned = Math.toIntExact(shards().rowsOf(k, workers));
+    /** Worker k of {@code workers}' records of the {@code virtualShards} shards, its shards one after another. */
+    Shard read(int k, int workers, int virtualShards, ValueCodec codec, Path spool) throws IOException {
+        VirtualShards shards = new VirtualShards(rows, virtualShards);
+        List<VirtualShards.Range> mine = shards.ownedBy(k, workers);
+        int owned = Math.toIntExact(shards.rowsOf(k, workers));
         String labelsUri = labels != null ? labels : IdxReader.labelsPathFor(images);
         ValueCodec pixels = IdxReader.pixelCodec((int) (sampleShape[1] * sampleShape[2]));
         Storage storage = Storage.withDefaults();

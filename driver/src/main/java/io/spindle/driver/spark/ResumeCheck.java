@@ -7,8 +7,9 @@ import io.spindle.driver.job.JobConfig;
 import io.spindle.worker.TrainingPlan;
 
 /**
- * A checkpoint resumes only the job that wrote it: same architecture, workers, seed and steps per
- * epoch, or the data order (and so the result) would silently differ. Each mismatch names the field.
+ * A checkpoint resumes only the job that wrote it: same architecture, seed and steps per epoch, or the data order
+ * (and so the result) would silently differ. Each mismatch names the field. The worker count may change: the data
+ * order is global ({@code GlobalOrder}), so any count that divides the virtual shards continues the same run.
  */
 final class ResumeCheck {
     private ResumeCheck() {
@@ -19,10 +20,6 @@ final class ResumeCheck {
         if (c.model().params().length() != params) {
             throw new ConfigException("model", params + " parameters", "the checkpoint's architecture (" + c.model().params().length()
                     + " parameters): resume with the job that wrote it");
-        }
-        if (c.model().provenance().workers() != job.distributed().workers()) {
-            throw new ConfigException("training.workers", job.distributed().workers(), c.model().provenance().workers()
-                    + ", as when the checkpoint was written: each worker's shard and data order depend on the worker count");
         }
         if (c.dataSeed() != job.training().seed()) {
             throw new ConfigException("training.seed", job.training().seed(), c.dataSeed() + ", the checkpoint's data-order seed");

@@ -14,21 +14,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Executor side of sharding: worker k reads the training source itself (any Hadoop URI): an IDX pair only the records of
- * its virtual shards ({@link IdxShardReader}), a CSV file whole, keeping only its rows, chosen by the same seeded plan as the driver's, stored as data.storage says (in memory, or written
- * straight to its spool file when the run spools). The rows never travel inside a
+ * Executor side of sharding: worker k reads the training source itself (any Hadoop URI) and keeps only its rows, its
+ * virtual shards as the driver's {@link ShardPlanner} chooses them: of an IDX pair it reads only those records
+ * ({@link IdxShardReader}), a CSV file whole. It stores them as data.storage says, in memory or written straight to its
+ * spool file when the run spools. The rows never travel inside a
  * task message, so a shard may be larger than spark.rpc.message.maxSize. Fields are plain strings.
  */
 final class ShardSource implements Function<Integer, Shard> {
     private static final long serialVersionUID = 1L;
     private final String format, uri, labelsUri, labelColumn, task, weightColumn, storage;
-    private final boolean header, shuffle;
-    private final int workers;
-    private final long seed;
+    private final boolean header;
+    private final int workers, virtualShards;
     private final ShardCache cache;
     private final IdxShardReader idx;   // null: read the whole source and keep this worker's rows (CSV)
 
-    ShardSource(DataConfig data, int workers, long seed, boolean shuffle, ShardCache cache, IdxShardReader idx) throws IOException {
+    ShardSource(DataConfig data, int workers, int virtualShards, ShardCache cache, IdxShardReader idx) throws IOException {
         Storage storage = Storage.withDefaults();
         this.format = data.format();
         // Relative paths mean the driver's working directory; executors may run elsewhere.
@@ -42,8 +42,7 @@ final class ShardSource implements Function<Integer, Shard> {
         this.idx = idx;
         this.header = data.header();
         this.workers = workers;
-        this.seed = seed;
-        this.shuffle = shuffle;
+        this.virtualShards = virtualShards;
     }
 
     @Override
@@ -53,11 +52,11 @@ final class ShardSource implements Function<Integer, Shard> {
         try {
             Path spool = cache.disk() ? cache.fileFor(k) : null;
             if (idx != null) {
-                return idx.read(k, workers, ShardCodecs.forSource(data, (int) Buffers.product(idx.sampleShape())), spool);
+                return idx.read(k, workers, virtualShards, ShardCodecs.forSource(data, (int) Buffers.product(idx.sampleShape())), spool);
             }
             Dataset all = new DataLoader(Storage.withDefaults()).train(data);
             ValueCodec codec = ShardCodecs.forSource(data, (int) all.features().size(1));
-            return Shard.of(k, all, ShardPlanner.rowsOf(all.size(), workers, k, seed, shuffle), codec, spool);
+            return Shard.of(k, all, ShardPlanner.rowsOf(all.size(), workers, k, virtualShards), codec, spool);
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + k + " could not read " + uri + ": " + e.getMessage(), e);
         }

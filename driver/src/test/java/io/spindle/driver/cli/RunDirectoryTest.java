@@ -68,15 +68,17 @@ class RunDirectoryTest {
         assertEquals(0, train(run).exitCode());
         String before = Files.readString(run.resolve("job.json"));
 
-        CliRunner refused = CliRunner.run("train", "--resume", run.toString(), "--set", "training.workers=1");
+        CliRunner refused = CliRunner.run("train", "--resume", run.toString(), "--set", "training.seed=7");
         assertEquals(2, refused.exitCode(), refused.err());
-        assertTrue(refused.err().contains("training.workers"), refused.err());
+        assertTrue(refused.err().contains("training.seed"), refused.err());
         assertEquals(before, Files.readString(run.resolve("job.json")), "a refused resume leaves job.json as it was");
         assertFalse(Files.exists(run.resolve("job.previous.json")));
 
-        CliRunner resumed = CliRunner.run("train", "--resume", run.toString(), "--set", "training.epochs=2");
+        // The data order is global, so the run goes on on another worker count.
+        CliRunner resumed = CliRunner.run("train", "--resume", run.toString(), "--set", "training.epochs=2", "--set", "training.workers=1");
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertEquals(2, JSON.readTree(run.resolve("job.json").toFile()).get("training").get("epochs").asInt());
+        assertEquals(1, JSON.readTree(run.resolve("job.json").toFile()).get("training").get("workers").asInt());
         assertEquals(before, Files.readString(run.resolve("job.previous.json")));
         assertFalse(Files.exists(run.resolve(RunLock.NAME)));
         // The step log covers the whole run: the first run's steps, then the resumed epoch's, each once.

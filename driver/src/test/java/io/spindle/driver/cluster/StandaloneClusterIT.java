@@ -28,10 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deploy/standalone/start-cluster — trains fashion-mlp (on the shipped subset) through Spark's own
  * SparkSubmit with two workers, and must reach the accuracy local mode reaches with the same job;
  * and with one executor JVM killed (SIGKILL) mid-training, the job resumes from its checkpoint and
- * ends within a point of the undisturbed run's accuracy, leaving only intact checkpoints.
+ * ends within a point of the undisturbed run's accuracy, leaving only intact checkpoints; and with an executor lost
+ * together with its Worker (no replacement), the job shrinks onto the slot left and ends as the undisturbed run.
  * Runs after {@code package} (failsafe), because the scripts submit the built fat jar.
  */
 @Tag("cluster")
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
     private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
     private static final Path HOME = Path.of(System.getProperty("user.dir"), "target", "standalone-it");
@@ -136,24 +138,9 @@ class StandaloneClusterIT {
     @Test
     void anExecutorKilledMidTrainingIsResumedFromItsCheckpoint() throws Exception {
         Path undisturbed = undisturbedRun(), killed = HOME.resolve("run-killed");
-        if (Files.exists(killed)) {
-            try (var old = Files.walk(killed)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        // The undisturbed run's executor JVMs take a moment to exit after their application ends; wait for them,
-        // so the executors found below are this run's.
-        long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!executors().isEmpty() && System.nanoTime() < quiet) {
-            Thread.sleep(50);
-        }
-        assertEquals(List.of(), executors(), "executors of the earlier application still alive");
-        ProcessBuilder pb = new ProcessBuilder(submitArgs(killed)).directory(REPO.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(ENV);
         Path logFile = Files.createTempFile("spindle-kill-it", ".log");
-        pb.redirectOutput(logFile.toFile());
         long start = System.nanoTime();
-        Process submit = pb.start();
+        Process submit = submitQuietly(killed, logFile);
         try {
             killOneExecutorAndCheckTheResumedRun(submit, start, killed, undisturbed, logFile);
         } finally {
@@ -162,10 +149,62 @@ class StandaloneClusterIT {
         }
     }
 
-    private static void killOneExecutorAndCheckTheResumedRun(Process submit, long start, Path killed, Path undisturbed,
-                                                             Path logFile) throws Exception {
-        // Kill one executor JVM (SIGKILL) once the first mid-epoch checkpoint exists: training is under way.
-        Path checkpoints = killed.resolve("checkpoints");
+    /**
+     * An executor lost with its Worker, so nothing replaces it: after checkpoint.replace_seconds the job resumes on
+     * the one slot left, keeping the global batch, and ends as the undisturbed run does. Last: it leaves one Worker.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void anExecutorLostWithoutReplacementShrinksTheRunOntoTheSlotsLeft() throws Exception {
+        Path undisturbed = undisturbedRun(), shrunk = HOME.resolve("run-shrunk");
+        Path logFile = Files.createTempFile("spindle-shrink-it", ".log");
+        Process submit = submitQuietly(shrunk, logFile, "--set", "checkpoint.replace_seconds=3");
+        try {
+            ProcessHandle victim = executorOnceTraining(submit, shrunk.resolve("checkpoints"));
+            ProcessHandle worker = victim.parent().orElseThrow();
+            assertTrue(worker.destroyForcibly() && victim.destroyForcibly(), "kill -9 the Worker " + worker.pid() + " and its executor " + victim.pid());
+            assertTrue(submit.waitFor(300, TimeUnit.SECONDS), "the job ends after the kill");
+            String log = Files.readString(logFile);
+            assertEquals(0, submit.exitValue(), tail(log));
+            assertTrue(log.contains("resuming on 1 workers instead of 2"), tail(log));
+            ObjectMapper json = new ObjectMapper();
+            JsonNode after = json.readTree(shrunk.resolve("summary.json").toFile());
+            JsonNode before = json.readTree(undisturbed.resolve("summary.json").toFile());
+            assertEquals("[2,1]", after.get("workers_by_attempt").toString(), after.toString());
+            assertEquals(1, after.get("workers").asInt());
+            assertEquals(before.get("test_accuracy").asDouble(), after.get("test_accuracy").asDouble(), 0.005, "shrunk vs undisturbed accuracy");
+            Files.writeString(HOME.resolve("shrink-test.txt"), String.format(java.util.Locale.ROOT, "shrink test: test accuracy %.4f vs %.4f"
+                    + " undisturbed, steps redone %d%n", after.get("test_accuracy").asDouble(), before.get("test_accuracy").asDouble(),
+                    after.get("steps_redone").asLong()));
+        } finally {
+            if (submit.isAlive()) submit.destroyForcibly();
+        }
+    }
+
+    /** Submits the job into a fresh {@code run} once the executors of earlier applications are gone; output to {@code logFile}. */
+    private static Process submitQuietly(Path run, Path logFile, String... extra) throws Exception {
+        if (Files.exists(run)) {
+            try (var old = Files.walk(run)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        // The undisturbed run's executor JVMs take a moment to exit after their application ends; wait for them,
+        // so the executors found later are this run's.
+        long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!executors().isEmpty() && System.nanoTime() < quiet) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), executors(), "executors of the earlier application still alive");
+        List<String> args = submitArgs(run);
+        args.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(args).directory(REPO.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(ENV);
+        pb.redirectOutput(logFile.toFile());
+        return pb.start();
+    }
+
+    /** One of the run's two executor JVMs, once the first mid-epoch checkpoint exists: training is under way. */
+    private static ProcessHandle executorOnceTraining(Process submit, Path checkpoints) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         // Find the two executors first (reading their logs is slow), then poll only for the checkpoint: the
         // whole run takes a few seconds, and the kill must land while it trains.
@@ -177,7 +216,13 @@ class StandaloneClusterIT {
         while (System.nanoTime() < deadline && submit.isAlive() && !hasCheckpoint(checkpoints)) {
             Thread.sleep(5);
         }
-        ProcessHandle victim = executors.get(1);
+        return executors.get(1);
+    }
+
+    private static void killOneExecutorAndCheckTheResumedRun(Process submit, long start, Path killed, Path undisturbed,
+                                                             Path logFile) throws Exception {
+        Path checkpoints = killed.resolve("checkpoints");
+        ProcessHandle victim = executorOnceTraining(submit, checkpoints);
         assertTrue(victim.destroyForcibly(), "kill -9 " + victim.pid());
         assertTrue(submit.waitFor(300, TimeUnit.SECONDS), "the job ends after the kill");
         double killedSeconds = (System.nanoTime() - start) / 1e9;

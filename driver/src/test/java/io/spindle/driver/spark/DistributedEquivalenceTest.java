@@ -10,18 +10,14 @@ import io.spindle.core.train.Trainer;
 import io.spindle.core.train.TrainingConfig;
 import io.spindle.core.train.TrainingListener;
 import io.spindle.driver.job.JobConfig;
-import io.spindle.worker.Shard;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -36,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("spark")
 class DistributedEquivalenceTest {
     private static SparkSession spark;
-    // 2 shards × 640 rows, local batch 64: 10 steps per epoch, 5 epochs = 50 steps.
+    // 64 virtual shards × 20 rows, global batch 128: 10 steps per epoch, 5 epochs = 50 steps.
     private static final int ROWS = 1280;
     /** Local mode would pick the in-JVM transport; these tests want the real sockets between tasks. */
     private static final String RING = ", \"transport\": \"ring\"";
@@ -82,12 +78,16 @@ class DistributedEquivalenceTest {
     }
 
     private static JobConfig job(String model, int workers, boolean shuffle, String extra) throws Exception {
+        return job(model, 5, workers, shuffle, extra);
+    }
+
+    private static JobConfig job(String model, int epochs, int workers, boolean shuffle, String extra) throws Exception {
         String json = """
                 {"name": "eq", "data": {"train": "unused"},
                  "model": %s,
                  "optimizer": {"type": "adam", "learning_rate": 0.001},
-                 "training": {"epochs": 5, "batch_size": 128, "seed": 11, "shuffle": %s, "workers": %d %s}}
-                """.formatted(model, shuffle, workers, extra);
+                 "training": {"epochs": %d, "batch_size": 128, "seed": 11, "shuffle": %s, "workers": %d %s}}
+                """.formatted(model, epochs, shuffle, workers, extra);
         return JobConfig.parse(json, "test", List.of());
     }
 
@@ -97,12 +97,14 @@ class DistributedEquivalenceTest {
 
     @Test
     void twoWorkersMatchOneWorkerOnTheSameGlobalBatches() throws Exception {
-        twoWorkersMatchOneWorker(MLP);
+        twoWorkersMatchOneWorker(MLP, 5, 1e-4);
     }
 
     @Test
     void aResNetOnTwoWorkersMatchesOneWorker() throws Exception {
-        twoWorkersMatchOneWorker(RESNET);
+        // The ResNet amplifies float summation differences from step to step far more than the MLP (with the
+        // source order too): one epoch shows the sums still agree to float rounding.
+        twoWorkersMatchOneWorker(RESNET, 1, 1e-6);
     }
 
     /**
@@ -114,43 +116,32 @@ class DistributedEquivalenceTest {
         Dataset rows = FashionMini.train().rows(0, ROWS);
         float[] w = new float[ROWS];
         java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
-        // ShardPlanner gives worker 0 the first 640 rows: they weigh about three times as much.
-        for (int i = 0; i < ROWS; i++) w[i] = (float) ((i < ROWS / 2 ? 1.5 : 0.5) * (0.5 + rng.nextDouble()));
-        twoWorkersMatchOneWorker(MLP, rows.withWeights(Nd4j.create(w), "w"));
+        // Worker 0 of 2 owns the even virtual shards (64 shards of ROWS / 64 rows): its rows weigh about three times as much.
+        int shardRows = ROWS / 64;
+        for (int i = 0; i < ROWS; i++) w[i] = (float) ((i / shardRows % 2 == 0 ? 1.5 : 0.5) * (0.5 + rng.nextDouble()));
+        twoWorkersMatchOneWorker(MLP, 5, 1e-4, rows.withWeights(Nd4j.create(w), "w"));
     }
 
-    private static void twoWorkersMatchOneWorker(String model) throws Exception {
-        twoWorkersMatchOneWorker(model, FashionMini.train().rows(0, ROWS));
+    private static void twoWorkersMatchOneWorker(String model, int epochs, double tolerance) throws Exception {
+        twoWorkersMatchOneWorker(model, epochs, tolerance, FashionMini.train().rows(0, ROWS));
     }
 
-    private static void twoWorkersMatchOneWorker(String model, Dataset rows) throws Exception {
-        float[] twoWorkers = train(job(model, 2, false, RING), rows);
-
-        // The rows of global batch t are shard 0's batch t plus shard 1's batch t; lay them out so a
-        // single worker reading in order sees exactly those rows together.
-        List<Shard> shards = ShardPlanner.split(rows, 2, 11, false);
-        Dataset s0 = shards.get(0).toDataset(), s1 = shards.get(1).toDataset();
-        List<INDArray> f = new ArrayList<>(), l = new ArrayList<>(), w = new ArrayList<>();
-        for (int t = 0; t < 10; t++) {
-            for (Dataset s : List.of(s0, s1)) {
-                f.add(s.features().get(NDArrayIndex.interval(64 * t, 64 * t + 64), NDArrayIndex.all()));
-                l.add(s.labels().get(NDArrayIndex.interval(64 * t, 64 * t + 64), NDArrayIndex.all()));
-                if (s.weighted()) w.add(s.weights().get(NDArrayIndex.interval(64 * t, 64 * t + 64), NDArrayIndex.all()));
-            }
-        }
-        Dataset interleaved = new Dataset(Nd4j.concat(0, f.toArray(new INDArray[0])), Nd4j.concat(0, l.toArray(new INDArray[0])),
-                rows.sampleShape(), rows.numClasses());
-        if (rows.weighted()) interleaved = interleaved.withWeights(Nd4j.concat(0, w.toArray(new INDArray[0])), "w");
-        float[] oneWorker = train(job(model, 1, false, ""), interleaved);
+    /**
+     * On shuffled data: the global order (GlobalOrder) gives 2 workers × 64 the rows of 1 worker × 128 at every step,
+     * with no arranging of the rows, and the single-process trainer walks the same order.
+     */
+    private static void twoWorkersMatchOneWorker(String model, int epochs, double tolerance, Dataset rows) throws Exception {
+        float[] twoWorkers = train(job(model, epochs, 2, true, RING), rows);
+        float[] oneWorker = train(job(model, epochs, 1, true, ""), rows);
 
         // And the same through the single-process trainer: the distributed path adds nothing but the all-reduce.
-        JobConfig j = job(model, 1, false, "");
+        JobConfig j = job(model, epochs, 1, true, "");
         Network net = Network.initialized(j.model(), 11, DataType.FLOAT);
         new Trainer(net, Loss.softmaxCrossEntropy(), OptimizerConfig.adam(1e-3).create(net.layout(), DataType.FLOAT),
-                new TrainingConfig(5, 128, 11, false, null)).fit(interleaved, null, TrainingListener.NONE);
+                new TrainingConfig(epochs, 128, 11, true, null)).fit(rows, null, TrainingListener.NONE);
 
         assertClose(oneWorker, net.params().toFloatVector(), 1e-5, "1 worker on Spark vs the single-process trainer");
-        assertClose(oneWorker, twoWorkers, 1e-4, "2 workers × 64 vs 1 worker × 128");
+        assertClose(oneWorker, twoWorkers, tolerance, "2 workers × 64 vs 1 worker × 128");
     }
 
     @Test
