@@ -23,10 +23,12 @@ import java.util.Locale;
  *                 {@code dilation} times longer, step times divided by it), or {@link #AUTO_DILATION}: N workers of a real
  *                 cluster each have cores of their own, while the lab's share the host's few, so with N / cores they get a
  *                 core each per scenario second, as time-dilated network emulation does; 1 runs in real time
+ * @param slots workers per emulated host: 1 gives each worker a host (the flat ring); more run that many workers in
+ *              one host's JVM, reducing hierarchically (in memory, then over the ring of the hosts' leaders)
  */
 public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameters, double computeMs,
                         double forwardShare, int layers, double bucketMib, double linkGbit,
-                        int warmupSteps, int steps, double dilation) {
+                        int warmupSteps, int steps, double dilation, int slots) {
 
     /** {@code dilation}'s "auto": N workers over the host's cores, at least 1. */
     public static final double AUTO_DILATION = 0;
@@ -58,6 +60,18 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
         require(warmupSteps >= 0 && warmupSteps <= 1000, "warmup", "[0, 1000]", warmupSteps);
         require(steps >= 1 && steps <= 10_000, "steps", "[1, 10000]", steps);
         require(dilation == AUTO_DILATION || dilation >= 1 && dilation <= 64, "dilation", "[1, 64] or auto", dilation);
+        require(slots >= 1 && slots <= MAX_NODES / 2, "slots", "[1, " + MAX_NODES / 2 + "]", slots);
+        for (int n : nodes) {
+            if (n % slots != 0 || n / slots < 2) {
+                throw new IllegalArgumentException("nodes must each be a multiple of slots (" + slots
+                        + ") with at least 2 hosts, got " + n);
+            }
+        }
+    }
+
+    /** The emulated hosts a run of {@code n} workers has. */
+    public int hostsFor(int n) {
+        return n / slots;
     }
 
     /** The dilation a run of {@code n} workers gets on a host of {@code cores} cores. */
@@ -68,19 +82,19 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
     /** The scenario as the lab runs it, {@code d} times slower: what its network and workers are given. */
     public LabConfig dilatedBy(double d) {
         return new LabConfig(nodes, modes, parameters, computeMs * d, forwardShare, layers, bucketMib, linkGbit / d,
-                warmupSteps, steps, 1);
+                warmupSteps, steps, 1, slots);
     }
 
     /** The default scenario of issue 15: N = 2, 4, 8, 2.5 M parameters, one tenth of a second of compute, 1 Gbit/s links. */
     public static LabConfig defaults() {
         return new LabConfig(List.of(2, 4, 8), List.of(LabMode.values()), 2_500_000, 100, 1.0 / 3, 20, 1.0,
-                1.0, 3, 20, AUTO_DILATION);
+                1.0, 3, 20, AUTO_DILATION, 1);
     }
 
     /**
      * Parses {@code --quick} (N = 4 and 8, fewer steps), {@code --nodes 2,4,8}, {@code --modes fp32-serial,...}, {@code --parameters},
      * {@code --compute-ms}, {@code --forward-share}, {@code --layers}, {@code --bucket-mib}, {@code --link-gbit},
-     * {@code --warmup}, {@code --steps} and {@code --dilation} over the defaults.
+     * {@code --warmup}, {@code --steps}, {@code --dilation} and {@code --slots} over the defaults.
      */
     public static LabConfig parse(List<String> args) {
         LabConfig c = defaults();
@@ -89,6 +103,7 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
         long parameters = c.parameters;
         double computeMs = c.computeMs, forwardShare = c.forwardShare, bucketMib = c.bucketMib, linkGbit = c.linkGbit;
         double dilation = c.dilation;
+        int slots = c.slots;
         int layers = c.layers;
         Integer warmup = null, steps = null;
         boolean quick = false;
@@ -115,17 +130,18 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
                 case "--warmup" -> warmup = (int) number(name, value);
                 case "--steps" -> steps = (int) number(name, value);
                 case "--dilation" -> dilation = value.equals("auto") ? AUTO_DILATION : number(name, value);
+                case "--slots" -> slots = (int) number(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name + "; allowed: " + USAGE);
             }
         }
         // --quick also measures fewer steps, unless they are given: N = 4 and 8 in all modes then take minutes.
         return new LabConfig(nodes, modes, parameters, computeMs, forwardShare, layers, bucketMib, linkGbit,
                 warmup != null ? warmup : quick ? QUICK_WARMUP : c.warmupSteps, steps != null ? steps : quick ? QUICK_STEPS : c.steps,
-                dilation);
+                dilation, slots);
     }
 
     public static final String USAGE = "--quick --nodes 2,4,8 --modes fp32-serial,bf16-serial,fp32-overlap,bf16-overlap"
-            + " --parameters N --compute-ms MS --forward-share F --layers L --bucket-mib MIB --link-gbit G --warmup S --steps S --dilation D|auto";
+            + " --parameters N --compute-ms MS --forward-share F --layers L --bucket-mib MIB --link-gbit G --warmup S --steps S --dilation D|auto --slots K";
 
     private static List<Integer> parseNodes(String value) {
         List<Integer> out = new ArrayList<>();
@@ -170,7 +186,7 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
                 "--forward-share", String.valueOf(forwardShare), "--layers", String.valueOf(layers),
                 "--bucket-mib", String.valueOf(bucketMib), "--link-gbit", String.valueOf(linkGbit),
                 "--warmup", String.valueOf(warmupSteps), "--steps", String.valueOf(steps),
-                "--dilation", dilation == AUTO_DILATION ? "auto" : String.valueOf(dilation));
+                "--dilation", dilation == AUTO_DILATION ? "auto" : String.valueOf(dilation), "--slots", String.valueOf(slots));
     }
 
     private static String join(List<String> values) {

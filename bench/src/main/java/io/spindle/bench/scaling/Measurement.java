@@ -6,15 +6,23 @@ package io.spindle.bench.scaling;
  * over the ranks, as the host's clock counts them).
  */
 public record Measurement(int nodes, LabMode mode, double stepMs, double wireBytesPerStep, double cpuSecondsPerStep,
-                          double dilation) {
+                          double dilation, int slots) {
 
-    /** For the host-CPU floor in scenario time: a host whose time runs {@code dilation} times slower gives each step that many times the CPU. */
-    CostModel.Observation inScenarioTime() {
-        return new CostModel.Observation(nodes, mode, stepMs, cpuSecondsPerStep / dilation);
+    /** The emulated hosts: the ring's ranks. */
+    public int hosts() {
+        return nodes / slots;
     }
 
-    /** For the CPU a node with cores of its own pays: the CPU seconds as measured. */
+    /**
+     * For the cost model, which sees the ring of hosts, and the host-CPU floor in scenario time: a host's CPU per step
+     * (all its workers'), divided by the dilation, since a host whose time runs d times slower gives a step d times the CPU.
+     */
+    CostModel.Observation inScenarioTime() {
+        return new CostModel.Observation(hosts(), mode, stepMs, cpuSecondsPerStep * slots / dilation);
+    }
+
+    /** For the CPU a host with cores of its own pays: its workers' CPU seconds as measured. */
     CostModel.Observation withCpuAsMeasured() {
-        return new CostModel.Observation(nodes, mode, stepMs, cpuSecondsPerStep);
+        return new CostModel.Observation(hosts(), mode, stepMs, cpuSecondsPerStep * slots);
     }
 }

@@ -30,6 +30,9 @@ class LabConfigTest {
         assertTrue(rejection("--steps").startsWith("--steps needs a value"));
         assertTrue(rejection("--dilation", "0.5").startsWith("dilation must be in [1, 64] or auto"));
         assertTrue(rejection("--dilation", "slow").startsWith("dilation must be a number"));
+        assertTrue(rejection("--slots", "0").startsWith("slots must be in [1, 32]"));
+        assertTrue(rejection("--nodes", "4,6", "--slots", "4").startsWith("nodes must each be a multiple of slots (4) with at least 2 hosts, got 4"));
+        assertEquals(4, LabConfig.parse(List.of("--nodes", "8", "--slots", "2")).hostsFor(8));
     }
 
     @Test
@@ -66,8 +69,8 @@ class LabConfigTest {
 
     @Test
     void theArgumentsAWorkerGetsParseBackToTheSameConfig() {
-        LabConfig c = LabConfig.parse(List.of("--nodes", "2,8", "--modes", "bf16-overlap,fp32-serial",
-                "--parameters", "1000000", "--compute-ms", "80", "--link-gbit", "2.5", "--bucket-mib", "2"));
+        LabConfig c = LabConfig.parse(List.of("--nodes", "4,8", "--modes", "bf16-overlap,fp32-serial",
+                "--parameters", "1000000", "--compute-ms", "80", "--link-gbit", "2.5", "--bucket-mib", "2", "--slots", "2"));
         assertEquals(c, LabConfig.parse(c.toArgs()));
         assertEquals(c.dilatedBy(2.5), LabConfig.parse(c.dilatedBy(2.5).toArgs()));
     }
