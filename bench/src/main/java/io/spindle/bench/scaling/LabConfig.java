@@ -19,10 +19,19 @@ import java.util.Locale;
  * @param linkGbit the rate every emulated link is shaped to
  * @param warmupSteps steps run before measuring, per mode
  * @param steps measured steps per mode
+ * @param dilation how many times slower than the scenario the lab runs (links {@code dilation} times slower, compute
+ *                 {@code dilation} times longer, step times divided by it), or {@link #AUTO_DILATION}: N workers of a real
+ *                 cluster each have cores of their own, while the lab's share the host's few, so with N / cores they get a
+ *                 core each per scenario second, as time-dilated network emulation does; 1 runs in real time
+ * @param slots workers per emulated host: 1 gives each worker a host (the flat ring); more run that many workers in
+ *              one host's JVM, reducing hierarchically (in memory, then over the ring of the hosts' leaders)
  */
 public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameters, double computeMs,
                         double forwardShare, int layers, double bucketMib, double linkGbit,
-                        int warmupSteps, int steps) {
+                        int warmupSteps, int steps, double dilation, int slots) {
+
+    /** {@code dilation}'s "auto": N workers over the host's cores, at least 1. */
+    public static final double AUTO_DILATION = 0;
 
     static final int QUICK_WARMUP = 2, QUICK_STEPS = 8;
     public static final int MAX_NODES = 64;   // the lab's /24 and its veth names bound it
@@ -50,18 +59,42 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
         require(linkGbit > 0 && linkGbit <= 400, "link-gbit", "(0, 400]", linkGbit);
         require(warmupSteps >= 0 && warmupSteps <= 1000, "warmup", "[0, 1000]", warmupSteps);
         require(steps >= 1 && steps <= 10_000, "steps", "[1, 10000]", steps);
+        require(dilation == AUTO_DILATION || dilation >= 1 && dilation <= 64, "dilation", "[1, 64] or auto", dilation);
+        require(slots >= 1 && slots <= MAX_NODES / 2, "slots", "[1, " + MAX_NODES / 2 + "]", slots);
+        for (int n : nodes) {
+            if (n % slots != 0 || n / slots < 2) {
+                throw new IllegalArgumentException("nodes must each be a multiple of slots (" + slots
+                        + ") with at least 2 hosts, got " + n);
+            }
+        }
+    }
+
+    /** The emulated hosts a run of {@code n} workers has. */
+    public int hostsFor(int n) {
+        return n / slots;
+    }
+
+    /** The dilation a run of {@code n} workers gets on a host of {@code cores} cores. */
+    public double dilationFor(int n, int cores) {
+        return dilation == AUTO_DILATION ? Math.max(1, n / (double) Math.max(1, cores)) : dilation;
+    }
+
+    /** The scenario as the lab runs it, {@code d} times slower: what its network and workers are given. */
+    public LabConfig dilatedBy(double d) {
+        return new LabConfig(nodes, modes, parameters, computeMs * d, forwardShare, layers, bucketMib, linkGbit / d,
+                warmupSteps, steps, 1, slots);
     }
 
     /** The default scenario of issue 15: N = 2, 4, 8, 2.5 M parameters, one tenth of a second of compute, 1 Gbit/s links. */
     public static LabConfig defaults() {
         return new LabConfig(List.of(2, 4, 8), List.of(LabMode.values()), 2_500_000, 100, 1.0 / 3, 20, 1.0,
-                1.0, 3, 20);
+                1.0, 3, 20, AUTO_DILATION, 1);
     }
 
     /**
      * Parses {@code --quick} (N = 4 and 8, fewer steps), {@code --nodes 2,4,8}, {@code --modes fp32-serial,...}, {@code --parameters},
      * {@code --compute-ms}, {@code --forward-share}, {@code --layers}, {@code --bucket-mib}, {@code --link-gbit},
-     * {@code --warmup} and {@code --steps} over the defaults.
+     * {@code --warmup}, {@code --steps}, {@code --dilation} and {@code --slots} over the defaults.
      */
     public static LabConfig parse(List<String> args) {
         LabConfig c = defaults();
@@ -69,6 +102,8 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
         List<LabMode> modes = c.modes;
         long parameters = c.parameters;
         double computeMs = c.computeMs, forwardShare = c.forwardShare, bucketMib = c.bucketMib, linkGbit = c.linkGbit;
+        double dilation = c.dilation;
+        int slots = c.slots;
         int layers = c.layers;
         Integer warmup = null, steps = null;
         boolean quick = false;
@@ -94,16 +129,19 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
                 case "--link-gbit" -> linkGbit = number(name, value);
                 case "--warmup" -> warmup = (int) number(name, value);
                 case "--steps" -> steps = (int) number(name, value);
+                case "--dilation" -> dilation = value.equals("auto") ? AUTO_DILATION : number(name, value);
+                case "--slots" -> slots = (int) number(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name + "; allowed: " + USAGE);
             }
         }
         // --quick also measures fewer steps, unless they are given: N = 4 and 8 in all modes then take minutes.
         return new LabConfig(nodes, modes, parameters, computeMs, forwardShare, layers, bucketMib, linkGbit,
-                warmup != null ? warmup : quick ? QUICK_WARMUP : c.warmupSteps, steps != null ? steps : quick ? QUICK_STEPS : c.steps);
+                warmup != null ? warmup : quick ? QUICK_WARMUP : c.warmupSteps, steps != null ? steps : quick ? QUICK_STEPS : c.steps,
+                dilation, slots);
     }
 
     public static final String USAGE = "--quick --nodes 2,4,8 --modes fp32-serial,bf16-serial,fp32-overlap,bf16-overlap"
-            + " --parameters N --compute-ms MS --forward-share F --layers L --bucket-mib MIB --link-gbit G --warmup S --steps S";
+            + " --parameters N --compute-ms MS --forward-share F --layers L --bucket-mib MIB --link-gbit G --warmup S --steps S --dilation D|auto --slots K";
 
     private static List<Integer> parseNodes(String value) {
         List<Integer> out = new ArrayList<>();
@@ -147,7 +185,8 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
                 "--parameters", String.valueOf(parameters), "--compute-ms", String.valueOf(computeMs),
                 "--forward-share", String.valueOf(forwardShare), "--layers", String.valueOf(layers),
                 "--bucket-mib", String.valueOf(bucketMib), "--link-gbit", String.valueOf(linkGbit),
-                "--warmup", String.valueOf(warmupSteps), "--steps", String.valueOf(steps));
+                "--warmup", String.valueOf(warmupSteps), "--steps", String.valueOf(steps),
+                "--dilation", dilation == AUTO_DILATION ? "auto" : String.valueOf(dilation), "--slots", String.valueOf(slots));
     }
 
     private static String join(List<String> values) {

@@ -37,9 +37,17 @@ public final class ScalingLab {
         SyntheticModel model = SyntheticModel.of(config);
         System.out.printf(Locale.ROOT, "scaling lab: %,d parameters (%.1f MB fp32) in %d layers, %d buckets of >= %.1f MiB;"
                         + " %.0f ms compute per step (%.0f forward); links shaped to %.1f Gbit/s with tc HTB (no added latency:"
-                        + " netem is absent, so alpha is what the veths and the stack cost); %d warm-up + %d measured steps%n",
+                        + " netem is absent, so alpha is what the veths and the stack cost); %d warm-up + %d measured steps%n"
+                        + "time dilation %s: the lab runs N workers d times slower than the scenario (links / d, compute x d) and"
+                        + " divides the step times by d, so that its workers, sharing %d cores, get the CPU per scenario second"
+                        + " that nodes with cores of their own have; all times below are scenario times%n"
+                        + "%s%n",
                 config.parameters(), config.parameters() * 4e-6, config.layers(), model.buckets().size(), config.bucketMib(),
-                config.computeMs(), config.forwardMs(), config.linkGbit(), config.warmupSteps(), config.steps());
+                config.computeMs(), config.forwardMs(), config.linkGbit(), config.warmupSteps(), config.steps(),
+                config.dilation() == LabConfig.AUTO_DILATION ? "auto (d = N / cores, at least 1)" : "d = " + config.dilation(),
+                Runtime.getRuntime().availableProcessors(),
+                config.slots() == 1 ? "one worker per emulated host: the flat ring"
+                        : config.slots() + " workers per emulated host (threads of one JVM): hierarchical, in memory then over the hosts' ring");
         List<Measurement> measured = new ArrayList<>();
         try {
             for (int n : config.nodes()) {
@@ -60,20 +68,24 @@ public final class ScalingLab {
 
     private static List<Measurement> measure(String prefix, int n, LabConfig config, Path logs)
             throws IOException, InterruptedException {
-        long perMode = (long) ((config.warmupSteps() + config.steps()) * Math.max(2000, 10 * config.computeMs()) / 1000) + 120;
+        double dilation = config.dilationFor(n, Runtime.getRuntime().availableProcessors());
+        LabConfig run = config.dilatedBy(dilation);
+        long perMode = (long) ((run.warmupSteps() + run.steps()) * Math.max(2000, 10 * run.computeMs()) / 1000) + 120;
         List<Measurement> out = new ArrayList<>();
-        try (NetworkLab net = NetworkLab.create(prefix, n, config.linkGbit());
-             WorkerGroup workers = WorkerGroup.start(net, n, config, logs)) {
+        int hosts = config.hostsFor(n);
+        try (NetworkLab net = NetworkLab.create(prefix, hosts, run.linkGbit());
+             WorkerGroup workers = WorkerGroup.start(net, hosts, run, logs)) {
             for (LabMode mode : config.modes()) {
                 List<String[]> results = workers.runMode(perMode);
                 double step = 0, bytes = 0, cpu = 0;
-                for (String[] r : results) {   // RESULT mode stepMs cpuSeconds bytes
+                for (String[] r : results) {   // RESULT mode stepMs cpuSeconds bytes, per worker of the host
                     step = Math.max(step, Double.parseDouble(r[2]));
-                    cpu += Double.parseDouble(r[3]) / n;
-                    bytes += Double.parseDouble(r[4]) / n;
+                    cpu += Double.parseDouble(r[3]) / hosts;
+                    bytes += Double.parseDouble(r[4]) / hosts;
                 }
-                Measurement m = new Measurement(n, mode, step, bytes, cpu);
-                System.out.printf(Locale.ROOT, "  measured N=%d %-13s step %7.1f ms%n", n, mode.label, step);
+                Measurement m = new Measurement(n, mode, step / dilation, bytes, cpu, dilation, config.slots());
+                System.out.printf(Locale.ROOT, "  measured N=%d %-13s step %7.1f ms (%.1f ms in the lab at dilation %.2f)%n",
+                        n, mode.label, step / dilation, step, dilation);
                 out.add(m);
             }
         }

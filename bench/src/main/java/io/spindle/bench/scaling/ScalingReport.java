@@ -23,7 +23,7 @@ public final class ScalingReport {
      */
     public record Row(String kind, int nodes, long parameters, double linkGbit, LabMode mode, double computeMs,
                       double measuredMs, double predictedMs, double idealMs, double wireBytes, double cpuSeconds,
-                      boolean cpuBound) {
+                      boolean cpuBound, double dilation, int slots) {
         public double efficiency() {
             return computeMs / measuredMs;
         }
@@ -50,17 +50,16 @@ public final class ScalingReport {
 
     public ScalingReport(LabConfig config, SyntheticModel model, List<Measurement> measurements) {
         this.config = config;
-        List<CostModel.Observation> observations = measurements.stream()
-                .map(m -> new CostModel.Observation(m.nodes(), m.mode(), m.stepMs(), m.cpuSecondsPerStep())).toList();
-        this.lab = LabFit.fit(model, observations, config.linkGbit());
+        this.lab = LabFit.fit(model, measurements.stream().map(Measurement::inScenarioTime).toList(), config.linkGbit());
         this.fitted = lab.network();
-        this.cluster = lab.onOwnCores(observations, model);
+        this.cluster = lab.onOwnCores(measurements.stream().map(Measurement::withCpuAsMeasured).toList(), model);
         CostModel ideal = CostModel.ideal(config.linkGbit());
         for (Measurement m : measurements) {
+            CostModel.Observation seen = m.inScenarioTime();   // the model sees the ring of hosts
             measured.add(new Row("measured", m.nodes(), config.parameters(), config.linkGbit(), m.mode(), config.computeMs(),
-                    m.stepMs(), lab.stepMs(m.nodes(), model, m.mode(), m.cpuSecondsPerStep()),
-                    ideal.stepMs(m.nodes(), model, m.mode()), m.wireBytesPerStep(), m.cpuSecondsPerStep(),
-                    lab.cpuBound(m.nodes(), model, m.mode(), m.cpuSecondsPerStep())));
+                    m.stepMs(), lab.stepMs(seen.nodes(), model, m.mode(), seen.cpuSecondsPerStep()),
+                    ideal.stepMs(seen.nodes(), model, m.mode()), m.wireBytesPerStep(), m.cpuSecondsPerStep(),
+                    lab.cpuBound(seen.nodes(), model, m.mode(), seen.cpuSecondsPerStep()), m.dilation(), m.slots()));
         }
         for (long p : EXTRAPOLATED_PARAMETERS) {
             SyntheticModel big = new SyntheticModel(p, config.layers(), config.forwardMs(), config.backwardMs(), config.bucketMib());
@@ -71,7 +70,7 @@ public final class ScalingReport {
                     for (LabMode mode : LabMode.values()) {
                         extrapolated.add(new Row("extrapolated", n, p, gbit, mode, config.computeMs(), Double.NaN,
                                 there.stepMs(n, big, mode), bound.stepMs(n, big, mode),
-                                RingBytes.perWorker(n, p, mode.bytesPerValue()), Double.NaN, false));
+                                RingBytes.perWorker(n, p, mode.bytesPerValue()), Double.NaN, false, Double.NaN, 1));
                     }
                 }
             }
@@ -106,20 +105,20 @@ public final class ScalingReport {
 
     public void print(PrintStream out) {
         out.printf(Locale.ROOT, "lab host: the %s workers got %.2f cores between them (fitted); a step is at least their"
-                + " CPU work over those cores%n", "N", lab.hostCores());
+                + " CPU work over those cores, in the host's time (so over dilation x those cores in scenario time)%n", "N", lab.hostCores());
         out.printf(Locale.ROOT, "network model fitted with it to every measurement: alpha %.1f us per hop, beta %.3f ns per byte"
                         + " (%.0f MB/s effective, fp32 reduction included; held >= the line rate), gamma %.2f ns per value for bf16's casts%n",
                 fitted.alphaMs() * 1e3, fitted.betaMsPerByte() * 1e6,
                 fitted.betaMsPerByte() > 0 ? 1e-3 / fitted.betaMsPerByte() : Double.POSITIVE_INFINITY, fitted.gammaMsPerValue() * 1e6);
         out.printf(Locale.ROOT, "on a node with cores of its own (the extrapolation), gamma is the casts' CPU time:"
                 + " %.2f ns per value (fitted to the workers' CPU seconds)%n", cluster.gammaMsPerValue() * 1e6);
-        out.println("   N mode          step ms  model ms  error  efficiency  model eff  ideal eff  wire MB/worker/step"
+        out.println("   N slots dilation mode          step ms  model ms  error  efficiency  model eff  ideal eff  wire MB/worker/step"
                 + " (ring 2(N-1)/N)  CPU s/step  model bound");
         for (Row r : measured) {
-            out.printf(Locale.ROOT, "%4d %-13s %8.1f %9.1f %+5.1f%% %10.2f %10.2f %10.2f %12.2f (%6.2f) %12.3f  %s%n",
-                    r.nodes(), r.mode().label, r.measuredMs(), r.predictedMs(), 100 * r.error(), r.efficiency(),
+            out.printf(Locale.ROOT, "%4d %5d %8.2f %-13s %8.1f %9.1f %+5.1f%% %10.2f %10.2f %10.2f %12.2f (%6.2f) %12.3f  %s%n",
+                    r.nodes(), r.slots(), r.dilation(), r.mode().label, r.measuredMs(), r.predictedMs(), 100 * r.error(), r.efficiency(),
                     r.predictedEfficiency(), r.idealEfficiency(), r.wireBytes() / 1e6,
-                    RingBytes.perWorker(r.nodes(), r.parameters(), r.mode().bytesPerValue()) / 1e6, r.cpuSeconds(),
+                    RingBytes.perWorker(r.nodes() / r.slots(), r.parameters(), r.mode().bytesPerValue()) / r.slots() / 1e6, r.cpuSeconds(),
                     r.cpuBound() ? "host CPU" : "network");
         }
         out.printf(Locale.ROOT, "extrapolated (fitted alpha; beta scaled to the link; gamma as CPU time; no host-CPU floor; %.0f ms compute):%n",
@@ -173,14 +172,15 @@ public final class ScalingReport {
     public void writeCsv(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("kind,nodes,parameters,link_gbit,mode,compute_ms,step_ms,model_step_ms,model_error,efficiency,"
-                + "model_efficiency,ideal_efficiency,wire_bytes_per_worker_step,cpu_seconds_per_step,model_bound");
+                + "model_efficiency,ideal_efficiency,wire_bytes_per_worker_step,cpu_seconds_per_step,model_bound,dilation,slots");
         for (List<Row> rows : List.of(measured, extrapolated)) {
             for (Row r : rows) {
-                lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%s,%.1f,%s,%.2f,%s,%s,%.4f,%.4f,%.0f,%s,%s",
+                lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%s,%.1f,%s,%.2f,%s,%s,%.4f,%.4f,%.0f,%s,%s,%s,%d",
                         r.kind(), r.nodes(), r.parameters(), r.linkGbit(), r.mode().label, r.computeMs(),
                         orEmpty(r.measuredMs(), "%.2f"), r.predictedMs(), orEmpty(r.error(), "%.4f"),
                         orEmpty(r.efficiency(), "%.4f"), r.predictedEfficiency(), r.idealEfficiency(), r.wireBytes(),
-                        orEmpty(r.cpuSeconds(), "%.4f"), r.kind().equals("measured") ? (r.cpuBound() ? "host-cpu" : "network") : "network"));
+                        orEmpty(r.cpuSeconds(), "%.4f"), r.kind().equals("measured") ? (r.cpuBound() ? "host-cpu" : "network") : "network",
+                        orEmpty(r.dilation(), "%.2f"), r.slots()));
             }
         }
         Files.write(file, lines);

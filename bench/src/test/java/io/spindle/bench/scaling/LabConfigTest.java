@@ -28,6 +28,24 @@ class LabConfigTest {
         assertTrue(rejection("--link-gbit", "fast").startsWith("link-gbit must be a number"));
         assertTrue(rejection("--bogus", "1").startsWith("unknown option --bogus"));
         assertTrue(rejection("--steps").startsWith("--steps needs a value"));
+        assertTrue(rejection("--dilation", "0.5").startsWith("dilation must be in [1, 64] or auto"));
+        assertTrue(rejection("--dilation", "slow").startsWith("dilation must be a number"));
+        assertTrue(rejection("--slots", "0").startsWith("slots must be in [1, 32]"));
+        assertTrue(rejection("--nodes", "4,6", "--slots", "4").startsWith("nodes must each be a multiple of slots (4) with at least 2 hosts, got 4"));
+        assertEquals(4, LabConfig.parse(List.of("--nodes", "8", "--slots", "2")).hostsFor(8));
+    }
+
+    @Test
+    void autoDilationGivesEachWorkerACoreAndStretchesLinksAndComputeAlike() {
+        LabConfig auto = LabConfig.parse(List.of());
+        assertEquals(4, auto.dilationFor(8, 2));
+        assertEquals(1, auto.dilationFor(2, 16), "a host with a core per worker runs in real time");
+        assertEquals(3, LabConfig.parse(List.of("--dilation", "3")).dilationFor(8, 2));
+        LabConfig run = auto.dilatedBy(4);
+        assertEquals(400, run.computeMs(), 1e-9);
+        assertEquals(0.25, run.linkGbit(), 1e-12);
+        assertEquals(auto.parameters(), run.parameters());
+        assertEquals(1, run.dilationFor(8, 2), "what the workers get is already dilated");
     }
 
     @Test
@@ -51,8 +69,9 @@ class LabConfigTest {
 
     @Test
     void theArgumentsAWorkerGetsParseBackToTheSameConfig() {
-        LabConfig c = LabConfig.parse(List.of("--nodes", "2,8", "--modes", "bf16-overlap,fp32-serial",
-                "--parameters", "1000000", "--compute-ms", "80", "--link-gbit", "2.5", "--bucket-mib", "2"));
+        LabConfig c = LabConfig.parse(List.of("--nodes", "4,8", "--modes", "bf16-overlap,fp32-serial",
+                "--parameters", "1000000", "--compute-ms", "80", "--link-gbit", "2.5", "--bucket-mib", "2", "--slots", "2"));
         assertEquals(c, LabConfig.parse(c.toArgs()));
+        assertEquals(c.dilatedBy(2.5), LabConfig.parse(c.dilatedBy(2.5).toArgs()));
     }
 }

@@ -2,11 +2,14 @@ package io.spindle.worker.collective;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * What the ranks of one {@link InJvmCollective} share: a rendezvous that times out naming the ranks that
@@ -34,12 +37,20 @@ final class InJvmGroup {
      */
     private static final long SPIN_NANOS = 50_000;
     private static final long YIELD_NANOS = 2_000_000;
+    /**
+     * Per rank: whether its last wait outlasted the yield window. Then the peers it waits for are doing something long
+     * (a hierarchical group's leader on the network ring, a rank without a core), and yielding again would burn a core
+     * for nothing: such a rank sleeps right after the spin until a wait is short again (adaptive spinning).
+     */
+    private final boolean[] waitsLong;
 
     private INDArray shared;   // the one buffer all ranks may train in place of their own copies (sharedBuffer)
 
     private int arrivals;
     private volatile long generation;    // read without the lock while spinning
-    private INDArray result;
+    private INDArray result;            // the current all-reduce's shared result: resultStorage or a view of it
+    private INDArray resultStorage;
+    private final Map<Long, INDArray> resultViews = new HashMap<>();
     private volatile String brokenReason;
 
     InJvmGroup(int size, long timeoutMillis) {
@@ -49,6 +60,7 @@ final class InJvmGroup {
         this.current = new WorkBuffer[size];
         this.headers = new OpHeader[size];
         this.arrived = new boolean[size];
+        this.waitsLong = new boolean[size];
     }
 
     int size() {
@@ -105,7 +117,14 @@ final class InJvmGroup {
         long n = headers[0].count();
         Operation op = headers[0].op();
         if (op == Operation.ALL_REDUCE && n > 0 && (result == null || result.length() != n)) {
-            result = Nd4j.createUninitialized(DataType.FLOAT, n);
+            // Buckets of several lengths take turns: keep the longest allocation and view its first n values,
+            // instead of a fresh array (and its page faults) whenever the length changes.
+            if (resultStorage == null || resultStorage.length() < n) {
+                resultStorage = Nd4j.createUninitialized(DataType.FLOAT, n);
+                resultViews.clear();
+            }
+            result = n == resultStorage.length() ? resultStorage
+                    : resultViews.computeIfAbsent(n, len -> resultStorage.get(NDArrayIndex.interval(0, (long) len)));
         }
     }
 
@@ -114,7 +133,7 @@ final class InJvmGroup {
         if (myGeneration < 0) {
             return;
         }
-        long now = System.nanoTime(), spinUntil = now + SPIN_NANOS, yieldUntil = now + YIELD_NANOS;
+        long now = System.nanoTime(), spinUntil = now + SPIN_NANOS, yieldUntil = waitsLong[rank] ? now : now + YIELD_NANOS;
         while (generation == myGeneration && brokenReason == null && System.nanoTime() < spinUntil) {
             Thread.onSpinWait();
         }
@@ -122,6 +141,7 @@ final class InJvmGroup {
             Thread.yield();
         }
         await(rank, header, verb, myGeneration);
+        waitsLong[rank] = System.nanoTime() - now > YIELD_NANOS;   // only this rank's thread touches its entry
     }
 
     /** Counts this rank in; the last one runs {@code lastArrival}, releases everyone and gets -1. */

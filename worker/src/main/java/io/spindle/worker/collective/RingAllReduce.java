@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -129,16 +130,8 @@ public final class RingAllReduce implements Collective {
 
     @Override
     public void allReduceMean(INDArray buffer, long from, long to) {
-        Collective.requireWindow(buffer.length(), from, to);
-        if (links == null) {
-            // The mean over one rank is the buffer itself: no staging copy.
-            run(Operation.ALL_REDUCE, options.wireFormat(), to - from, -1, options.pieceValues(), header -> { });
-            return;
-        }
-        WorkBuffer work = WorkBuffer.of(buffer);
-        run(Operation.ALL_REDUCE, options.wireFormat(), to - from, -1, options.pieceValues(),
-                header -> links.allReduceMean(work, header, from, to));
-        work.writeBack();
+        windowed(Operation.ALL_REDUCE, options.wireFormat(), options.pieceValues(), buffer, from, to,
+                (work, header) -> links.allReduceMean(work, header, from, to));
     }
 
     @Override
@@ -153,15 +146,8 @@ public final class RingAllReduce implements Collective {
 
     @Override
     public void reduceScatterMean(INDArray buffer, long from, long to) {
-        Collective.requireWindow(buffer.length(), from, to);
-        if (links == null) {
-            run(Operation.REDUCE_SCATTER, options.wireFormat(), to - from, -1, options.pieceValues(), header -> { });
-            return;
-        }
-        WorkBuffer work = WorkBuffer.of(buffer);
-        run(Operation.REDUCE_SCATTER, options.wireFormat(), to - from, -1, options.pieceValues(),
-                header -> links.reduceScatterMean(work, header, from, to));
-        work.writeBack();
+        windowed(Operation.REDUCE_SCATTER, options.wireFormat(), options.pieceValues(), buffer, from, to,
+                (work, header) -> links.reduceScatterMean(work, header, from, to));
     }
 
     @Override
@@ -171,15 +157,8 @@ public final class RingAllReduce implements Collective {
 
     @Override
     public void allGather(INDArray buffer, long from, long to) {
-        Collective.requireWindow(buffer.length(), from, to);
-        if (links == null) {
-            run(Operation.ALL_GATHER, WireFormat.FLOAT32, to - from, -1, options.exactPieceValues(), header -> { });
-            return;
-        }
-        WorkBuffer work = WorkBuffer.of(buffer);
-        run(Operation.ALL_GATHER, WireFormat.FLOAT32, to - from, -1, options.exactPieceValues(),
-                header -> links.allGather(work, header, from, to));
-        work.writeBack();
+        windowed(Operation.ALL_GATHER, WireFormat.FLOAT32, options.exactPieceValues(), buffer, from, to,
+                (work, header) -> links.allGather(work, header, from, to));
     }
 
     @Override
@@ -188,15 +167,8 @@ public final class RingAllReduce implements Collective {
             allGather(buffer, from, to);
             return;
         }
-        Collective.requireWindow(buffer.length(), from, to);
-        if (links == null) {
-            run(Operation.ALL_GATHER, options.wireFormat(), to - from, -1, options.pieceValues(), header -> { });
-            return;
-        }
-        WorkBuffer work = WorkBuffer.of(buffer);
-        run(Operation.ALL_GATHER, options.wireFormat(), to - from, -1, options.pieceValues(),
-                header -> links.allGatherInWireFormat(work, header, from, to));
-        work.writeBack();
+        windowed(Operation.ALL_GATHER, options.wireFormat(), options.pieceValues(), buffer, from, to,
+                (work, header) -> links.allGatherInWireFormat(work, header, from, to));
     }
 
     @Override
@@ -229,6 +201,11 @@ public final class RingAllReduce implements Collective {
         return links == null ? 0 : links.bytesReceived();
     }
 
+    /** The thread whose call is in flight on this rank, or null between calls. */
+    Thread callInFlight() {
+        return calls.inFlight();
+    }
+
     /** How many strangers' connections this rank's listening socket has dropped. */
     int droppedConnections() {
         return links == null ? 0 : links.droppedConnections();
@@ -246,17 +223,38 @@ public final class RingAllReduce implements Collective {
         }
     }
 
+    /** An operation on {@code buffer[from, to)}, staged through a {@link WorkBuffer} (none on a ring of one). */
+    private void windowed(Operation op, WireFormat format, int pieceValues, INDArray buffer, long from, long to,
+                          BiConsumer<WorkBuffer, OpHeader> body) {
+        Collective.requireWindow(buffer.length(), from, to);
+        if (links == null) {
+            // The mean over one rank is the buffer itself: no staging copy.
+            run(op, format, to - from, -1, pieceValues, header -> { });
+            return;
+        }
+        WorkBuffer work = WorkBuffer.of(buffer);
+        run(op, format, to - from, -1, pieceValues, header -> body.accept(work, header));
+        work.writeBack();
+    }
+
     private void run(Operation op, WireFormat format, long count, int root, int pieceValues,
                      Consumer<OpHeader> body) {
-        OpHeader header = calls.next(op, format, count, root, pieceValues);
-        if (links == null) {
-            return;   // the mean over one rank is the buffer itself
-        }
+        // Two threads' calls would interleave their frames on the same sockets and the ranks would disagree on the
+        // call numbers, a failure that surfaces far from its cause: refuse the second caller here instead.
+        calls.enter(op);
         try {
-            links.run(header, body);
-        } catch (CollectiveException e) {
-            calls.failed(e);
-            throw e;
+            OpHeader header = calls.next(op, format, count, root, pieceValues);
+            if (links == null) {
+                return;   // the mean over one rank is the buffer itself
+            }
+            try {
+                links.run(header, body);
+            } catch (CollectiveException e) {
+                calls.failed(e);
+                throw e;
+            }
+        } finally {
+            calls.exit();
         }
     }
 }

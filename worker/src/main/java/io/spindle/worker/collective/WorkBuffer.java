@@ -9,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The flat float32 array an operation works on: the caller's buffer itself when it is a plain rank-1
- * array that owns its memory from element 0, else a copy written back at the end. Its native memory
+ * The flat float32 array an operation works on: the caller's buffer itself when it is a rank-1 array over
+ * contiguous memory (a whole flat buffer or a window of one), else a copy written back at the end. Its native memory
  * can then be sent and received without copies.
  */
 final class WorkBuffer {
@@ -42,7 +42,10 @@ final class WorkBuffer {
         }
         boolean plain = !buffer.isView() && buffer.rank() == 1 && buffer.ordering() == 'c'
                 && buffer.offset() == 0 && buffer.data().length() == buffer.length();
-        if (plain) {
+        // A window of a flat buffer (a gradient bucket) is contiguous too, and its memory is its own
+        // (Memory.of): copying it in and out would cost two fresh allocations of the bucket per call.
+        boolean window = buffer.rank() == 1 && Memory.isContiguous(buffer);
+        if (plain || window) {
             return new WorkBuffer(buffer, buffer);
         }
         INDArray copy = Nd4j.createUninitialized(DataType.FLOAT, buffer.length());

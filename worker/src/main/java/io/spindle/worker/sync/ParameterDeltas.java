@@ -8,7 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sharded step's all-gather in a 16-bit wire format: the owners send their chunks' <em>updates</em>, rounded to
@@ -20,6 +22,10 @@ final class ParameterDeltas {
     private final INDArray params;
     private final INDArray deltas;                 // the whole buffer's updates; this rank writes its owned ranges
     private final List<INDArray[]> owned = new ArrayList<>();   // per owned range: params, deltas and the kept old values
+    private final Map<Window, INDArray[]> windows = new HashMap<>();   // per gathered window: params and deltas views
+
+    /** A gathered window; the same few recur every step, so their views are built once. */
+    private record Window(long from, long to) { }
 
     ParameterDeltas(INDArray params, List<Optimizer.Range> ranges) {
         this.params = params;
@@ -47,6 +53,10 @@ final class ParameterDeltas {
     /** Gathers the window's rounded updates from their owners and adds them to the parameters, on every rank alike. */
     void gather(Collective collective, long from, long to) {
         collective.allGatherInWireFormat(deltas, from, to);
-        if (to > from) params.get(NDArrayIndex.interval(from, to)).addi(deltas.get(NDArrayIndex.interval(from, to)));
+        if (to > from) {
+            INDArray[] views = windows.computeIfAbsent(new Window(from, to), w -> new INDArray[] {
+                    params.get(NDArrayIndex.interval(from, to)), deltas.get(NDArrayIndex.interval(from, to))});
+            views[0].addi(views[1]);
+        }
     }
 }

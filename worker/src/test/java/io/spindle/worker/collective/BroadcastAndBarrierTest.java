@@ -1,14 +1,19 @@
 package io.spindle.worker.collective;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Broadcast copies the root's exact bits everywhere (whatever the wire format); barrier holds everyone. */
+/** Broadcast copies the root's exact bits everywhere (whatever the wire format); barrier holds everyone; one call at a time. */
 class BroadcastAndBarrierTest {
 
     @ParameterizedTest
@@ -60,6 +65,35 @@ class BroadcastAndBarrierTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aSecondCallerWhileACallIsInFlightIsRefused() throws Exception {
+        try (Ranks group = Ranks.ring(2, Ranks.options())) {
+            RingAllReduce rank0 = (RingAllReduce) group.ranks.get(0);
+            Thread first = new Thread(rank0::barrier, "first-caller");
+            first.start();   // rank 1 has not arrived, so this call stays in flight
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (rank0.callInFlight() == null && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(first, rank0.callInFlight());
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> rank0.allReduceMean(Ranks.array(new float[] {1, 2, 3})));
+            assertTrue(refused.getMessage().contains("'first-caller'") && refused.getMessage().contains("one call at a time"),
+                    refused.getMessage());
+            group.ranks.get(1).barrier();   // releases the first call, which still completes
+            first.join(10_000);
+            assertFalse(first.isAlive());
+            assertNull(rank0.callInFlight());
+            List<INDArray> results = group.onAll(c -> {
+                INDArray buffer = Ranks.array(Ranks.inputs(3, c.rank(), 5));
+                c.allReduceMean(buffer);
+                return buffer;
+            });
+            assertArrayEquals(results.get(0).toFloatVector(), results.get(1).toFloatVector(), 0f,
+                    "the refused call left the ring usable");
         }
     }
 }
