@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * each on disk, while the data as float32 (what the workers keep) is 4 bytes a value.
  * <p>
  * Usage: {@code OutOfCoreTable DIR NAME ROWS [FIRST_ROW]} writes {@code DIR/NAME.parquet} (rows FIRST_ROW.. of the
- * sequence; the test table starts past the training rows).
+ * sequence; the test table starts past the training rows). {@code OutOfCoreTable --read TABLE} times one read of every
+ * value of a table by 2 tasks (each reads half, as each of 2 workers reads its part): what the first step is compared with.
  */
 public final class OutOfCoreTable {
     static final int FEATURES = 784, HIDDEN = 32, CLASSES = 10;
@@ -31,6 +32,10 @@ public final class OutOfCoreTable {
     }
 
     public static void main(String[] args) {
+        if (args[0].equals("--read")) {
+            timeOneRead(args[1]);
+            return;
+        }
         String dir = args[0], name = args[1];
         long rows = Long.parseLong(args[2]), first = args.length > 3 ? Long.parseLong(args[3]) : 0;
         SparkSession spark = SparkSession.builder().appName("out-of-core table").master("local[2]")
@@ -43,6 +48,20 @@ public final class OutOfCoreTable {
             spark.range(first, first + rows, 1, partitions)
                     .mapPartitions((MapPartitionsFunction<Long, Row>) ids -> new Rows(ids), Encoders.row(schema))
                     .write().mode("overwrite").parquet(dir + "/" + name + ".parquet");
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static void timeOneRead(String table) {
+        SparkSession spark = SparkSession.builder().appName("out-of-core read").master("local[2]")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        try {
+            long start = System.nanoTime();
+            // Every value decoded and summed, so that no column chunk is skipped.
+            double sum = spark.read().parquet(table).selectExpr("aggregate(features, 0D, (a, x) -> a + x) + label AS s")
+                    .agg(org.apache.spark.sql.functions.sum("s")).first().getDouble(0);
+            System.out.printf(java.util.Locale.ROOT, "read once: %.1f s (sum %.1f)%n", (System.nanoTime() - start) / 1e9, sum);
         } finally {
             spark.stop();
         }

@@ -118,6 +118,34 @@ class SpooledShardsTest {
     }
 
     @Test
+    void aWorkerWhoseSpoolIsLostReadsItsPartitionAgainAndTrainsTheSameBits(@TempDir Path dir) throws Exception {
+        Dataset rows = FashionMini.train().rows(0, 1280);
+        JobConfig disk = AutomaticResumeTest.job("ring", "data.cache=disk");
+        DistributedTrainer.Outcome undisturbed = trainFrameWithCheckpoints(disk, frame(rows, 3), dir.resolve("u"), new ArrayList<>());
+        List<String> log = new ArrayList<>();
+        // Rank 1 fails at its 7th step and its spool file goes, as with a replacement executor on another disk: the second
+        // attempt finds no file for rank 1, reads its partition of the DataFrame again and spools it anew.
+        System.setProperty(InjectedFailure.PROPERTY, "1:7:spool");
+        DistributedTrainer.Outcome lost;
+        try {
+            lost = trainFrameWithCheckpoints(disk, frame(rows, 3), dir.resolve("l"), log);
+        } finally {
+            System.clearProperty(InjectedFailure.PROPERTY);
+        }
+        assertEquals(2, lost.attempts());
+        assertTrue(log.stream().anyMatch(l -> l.contains("its spool file is deleted")), log.toString());
+        assertArrayEquals(undisturbed.params(), lost.params(), "the partition read again holds the same rows in the same order");
+        assertArrayEquals(undisturbed.optimizerState(), lost.optimizerState());
+        assertEquals(List.of(), spoolFiles());
+    }
+
+    private static DistributedTrainer.Outcome trainFrameWithCheckpoints(JobConfig job, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame,
+                                                                     Path run, List<String> log) throws Exception {
+        CheckpointStore store = new CheckpointStore(Storage.withDefaults(), run.toString(), job.checkpoint().keep());
+        return new DistributedTrainer(spark).withCheckpoints(store, null, log::add).trainFrame(job, frame, 1280, "f", null, TrainingListener.NONE);
+    }
+
+    @Test
     void storageAndCacheAreValidated() {
         ConfigException storage = assertThrows(ConfigException.class, () -> AutomaticResumeTest.job("ring", "data.storage=int4"));
         assertTrue(storage.getMessage().contains("data.storage") && storage.getMessage().contains("float32, float16, uint8"), storage.getMessage());
