@@ -47,7 +47,7 @@ final class InjectedFailure implements LoopHook {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                lost = "; its spool file is deleted";
+                lost = "; its spool file " + spoolToLose + " is deleted";
             }
             throw new IllegalStateException("injected failure (" + PROPERTY + ") on rank " + rank + " at step " + (steps + 1) + lost);
         }

@@ -7,7 +7,6 @@ import io.spindle.core.train.TrainingListener;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.run.CheckpointStore;
 import io.spindle.driver.run.Storage;
-import org.apache.spark.SparkFiles;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +50,7 @@ class SpooledShardsTest {
     }
 
     private static List<Path> spoolFiles() throws Exception {
-        Path dir = Path.of(SparkFiles.getRootDirectory()).resolve("spindle-spool-" + ProcessHandle.current().pid());
+        Path dir = ShardCache.localDir().resolve("spindle-spool-" + ProcessHandle.current().pid());
         if (!Files.isDirectory(dir)) return List.of();
         try (var files = Files.list(dir)) {
             return files.toList();
@@ -133,7 +132,9 @@ class SpooledShardsTest {
             System.clearProperty(InjectedFailure.PROPERTY);
         }
         assertEquals(2, lost.attempts());
-        assertTrue(log.stream().anyMatch(l -> l.contains("its spool file is deleted")), log.toString());
+        // The spool lived in this process's directory under Spark's local dir, which the cleanup checks below.
+        String spoolDir = ShardCache.localDir().toAbsolutePath().resolve("spindle-spool-" + ProcessHandle.current().pid()).toString();
+        assertTrue(log.stream().anyMatch(l -> l.contains("its spool file " + spoolDir) && l.contains(" is deleted")), log.toString());
         assertArrayEquals(undisturbed.params(), lost.params(), "the partition read again holds the same rows in the same order");
         assertArrayEquals(undisturbed.optimizerState(), lost.optimizerState());
         assertEquals(List.of(), spoolFiles());
