@@ -273,6 +273,10 @@ final class TrainCommand {
                             : String.format(Locale.ROOT, "  mse %.5f  r2 %.4f", eval.regression().mse(), eval.regression().r2()),
                     eval.samples());
         }
+        if (steps.firstStepNanos() != 0) {
+            // The wait before training: the data read, checked, dealt to the workers and kept (in memory or spooled).
+            out.printf(Locale.ROOT, "first step %.1f s after the start%n", (steps.firstStepNanos() - start) / 1e9);
+        }
         out.printf(Locale.ROOT, "trained %,.0f samples/s (%.0f%% of step time in the all-reduce%s); run directory %s (%.1f s)%n",
                 history.samplesPerSecond(), 100 * outcome.collectiveShare(), lastEpoch(history, outcome.epochCollectiveShares()),
                 job.outputDir(), seconds);

@@ -20,7 +20,7 @@ public final class StepLog implements TrainingListener {
     private final TrainingListener next;
     private final List<StepLoss> points = new ArrayList<>();
     private int every, anchorEpoch, anchorStep;
-    private long lastStep, firstStep;
+    private long lastStep, firstStep, firstStepNanos;
     private double anchorMean;
 
     public StepLog(LearningRateSchedule schedule, int epochs, TrainingListener next) {
@@ -38,7 +38,10 @@ public final class StepLog implements TrainingListener {
     public synchronized void onStep(int epoch, int step, int steps, double loss, double samplesPerSecond) {
         next.onStep(epoch, step, steps, loss, samplesPerSecond);
         long global = (long) (epoch - 1) * steps + step;
-        if (firstStep == 0) firstStep = global;
+        if (firstStep == 0) {
+            firstStep = global;
+            firstStepNanos = System.nanoTime();
+        }
         if (every == 0) every = (int) Math.max(1, ((long) epochs * steps + MAX_POINTS - 1) / MAX_POINTS);
         if (global <= lastStep) points.removeIf(p -> p.step() >= global);
         if (epoch != anchorEpoch || global <= lastStep) {
@@ -70,6 +73,11 @@ public final class StepLog implements TrainingListener {
     /** The first global step reported (a resumed run's starts past 1), or 0 before any. */
     public synchronized long firstStep() {
         return firstStep;
+    }
+
+    /** When the first step was reported ({@link System#nanoTime}), or 0 before any. */
+    public synchronized long firstStepNanos() {
+        return firstStepNanos;
     }
 
     /** {@code steps.csv}: a header, then a point a line. */

@@ -81,7 +81,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             Network net = SharedParameters.adopt(initial, rankSeed, optimizer, plan, collective);
             WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", spec.lossName()), optimizer, collective,
                     metrics == null ? StepReporter.NONE : metrics);
-            InjectedFailure failure = InjectedFailure.forRank(rank, spec.attempt());
+            InjectedFailure failure = InjectedFailure.forRank(rank, spec.attempt(), shard.spool());
             if (failure != null) loop = loop.withHook(failure);
             // Every rank draws its own images' changes (and the draws repeat after a resume).
             if (!augmentation.isNone()) loop = loop.withAugmenter(new BatchAugmenter(augmentation, model.inputShape(), plan.seed() + 1_000_003L * rank));

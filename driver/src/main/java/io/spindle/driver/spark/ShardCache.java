@@ -5,7 +5,6 @@ import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.worker.Shard;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -69,10 +68,19 @@ record ShardCache(boolean disk, String runKey) implements DataFrameShards.ShardS
         return shards.mapPartitionsWithIndex((k, it) -> new SpoolShards(this).call(k, it), true);
     }
 
-    /** This executor's spool file for worker {@code k} of this run. */
+    /**
+     * This executor's spool file for worker {@code k} of this run, under its first local dir (spark.local.dir, or the one
+     * its cluster manager gave it). Not under SparkFiles' root: on an executor that is its working directory, which a
+     * replacement executor never opens, so a killed executor's spool would outlive it; a local dir is shared by the
+     * application's executors on the host (the next one removes a dead one's spool) and removed with the application.
+     */
     @Override
     public Path fileFor(int k) throws IOException {
-        return SpoolDirectory.under(Path.of(SparkFiles.getRootDirectory())).resolve(runKey + "-w" + k + ".spool");
+        return SpoolDirectory.under(localDir()).resolve(runKey + "-w" + k + ".spool");
+    }
+
+    static Path localDir() {
+        return Path.of(org.apache.spark.util.Utils.getLocalDir(org.apache.spark.SparkEnv.get().conf()));
     }
 
     /** Best effort at the end of a run: one task per worker removes this run's spool files where it lands. */

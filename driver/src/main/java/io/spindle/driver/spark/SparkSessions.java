@@ -37,6 +37,9 @@ public final class SparkSessions {
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName());
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        // Parquet writes a CRC with every page but checks none by default: a damaged page can decode to wrong values
+        // and train silently. Checked, a damaged part fails the reading pass, which names the file.
+        conf.setIfMissing("spark.hadoop.parquet.page.verify-checksum.enabled", "true");
         // Spark re-checks every 15 s, 40 times, for enough slots to start a barrier stage: 10 minutes before a
         // job that cannot fit fails. Every 2 s for 2 minutes still lets executors (or a replacement for a lost one,
         // which first fetches the fat jar) register, and a resumed attempt starts as soon as they have.

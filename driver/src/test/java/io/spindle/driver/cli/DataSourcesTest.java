@@ -169,4 +169,52 @@ class DataSourcesTest {
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("rows of 4 values") && r.err().contains("hold 3"), r.err());
     }
+
+    /** The fashion training rows as Parquet in 3 part files, one of them damaged by {@code damage}; returns that part. */
+    private static Path withDamagedPart(Path dir, java.util.function.Consumer<Path> damage) throws Exception {
+        spark.read().parquet(data.resolve("fashion-train.parquet").toString()).repartition(3).write().parquet(dir.toString());
+        Path part;
+        try (var parts = Files.list(dir)) {
+            part = parts.filter(p -> p.getFileName().toString().matches("part-00001-.*\\.parquet")).findFirst().orElseThrow();
+        }
+        // No checksum file beside it, as on HDFS or S3 with a part damaged before upload: Parquet itself meets the damage.
+        Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc"));
+        damage.accept(part);
+        return part;
+    }
+
+    private static CliRunner trainOn(Path table, Path out) {
+        return CliRunner.run("train", CliRunner.REPO + "/deploy/configs/fashion-mlp-small.json", "--out", out.toString(),
+                "--set", "data.train=" + table, "--set", "data.test=null", "--set", "data.features_column=pixels",
+                "--set", "training.epochs=1", "--set", "training.workers=2");
+    }
+
+    @Test
+    void aCorruptPartFileIsNamedBeforeTraining(@TempDir Path out) throws Exception {
+        Path scrambled = withDamagedPart(out.resolve("scrambled.parquet"), p -> {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+                byte[] junk = new byte[(int) Math.min(8192, ch.size() / 2)];
+                new Random(16).nextBytes(junk);
+                ch.write(java.nio.ByteBuffer.wrap(junk), ch.size() / 4);   // the column chunks' pages, not the footer
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        CliRunner r = trainOn(scrambled.getParent(), out.resolve("a"));
+        assertEquals(1, r.exitCode(), r.err() + r.out());
+        assertTrue(r.err().contains(scrambled.getFileName().toString()), "names the part: " + r.err());
+        assertFalse(r.out().contains("epoch"), "before training: " + r.out());
+
+        Path truncated = withDamagedPart(out.resolve("truncated.parquet"), p -> {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(ch.size() / 2);   // the footer gone
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        r = trainOn(truncated.getParent(), out.resolve("b"));
+        assertEquals(1, r.exitCode(), r.err() + r.out());
+        assertTrue(r.err().contains(truncated.getFileName().toString()), "names the part: " + r.err());
+        assertFalse(r.out().contains("epoch"), "before training: " + r.out());
+    }
 }

@@ -86,4 +86,16 @@ class StepLogTest {
         assertEquals(20, points.get(points.size() - 1).loss(), 1e-9);
         assertEquals(1, log.firstStep());
     }
+
+    @Test
+    void theFirstStepsTimeIsKeptThroughLaterSteps() {
+        StepLog log = new StepLog(LearningRateSchedule.constant(0.01), 1, TrainingListener.NONE);
+        assertEquals(0, log.firstStepNanos(), "no step yet");
+        long before = System.nanoTime();
+        log.onStep(1, 1, 3, 2.0, 1000);
+        long after = System.nanoTime(), first = log.firstStepNanos();
+        assertTrue(first >= before && first <= after, "taken when step 1 came");
+        log.onStep(1, 2, 3, 1.5, 1000);
+        assertEquals(first, log.firstStepNanos(), "later steps leave it");
+    }
 }

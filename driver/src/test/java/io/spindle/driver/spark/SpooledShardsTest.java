@@ -7,7 +7,6 @@ import io.spindle.core.train.TrainingListener;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.run.CheckpointStore;
 import io.spindle.driver.run.Storage;
-import org.apache.spark.SparkFiles;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +50,7 @@ class SpooledShardsTest {
     }
 
     private static List<Path> spoolFiles() throws Exception {
-        Path dir = Path.of(SparkFiles.getRootDirectory()).resolve("spindle-spool-" + ProcessHandle.current().pid());
+        Path dir = ShardCache.localDir().resolve("spindle-spool-" + ProcessHandle.current().pid());
         if (!Files.isDirectory(dir)) return List.of();
         try (var files = Files.list(dir)) {
             return files.toList();
@@ -115,6 +114,36 @@ class SpooledShardsTest {
         DistributedTrainer.Outcome b = new DistributedTrainer(spark).trainFrame(disk, frame(rows, 7), 1280, "f", null, TrainingListener.NONE);
         assertArrayEquals(a.params(), b.params(), "3 or 7 input partitions, in memory or spooled: the same shards, the same bits");
         assertEquals(List.of(), spoolFiles());
+    }
+
+    @Test
+    void aWorkerWhoseSpoolIsLostReadsItsPartitionAgainAndTrainsTheSameBits(@TempDir Path dir) throws Exception {
+        Dataset rows = FashionMini.train().rows(0, 1280);
+        JobConfig disk = AutomaticResumeTest.job("ring", "data.cache=disk");
+        DistributedTrainer.Outcome undisturbed = trainFrameWithCheckpoints(disk, frame(rows, 3), dir.resolve("u"), new ArrayList<>());
+        List<String> log = new ArrayList<>();
+        // Rank 1 fails at its 7th step and its spool file goes, as with a replacement executor on another disk: the second
+        // attempt finds no file for rank 1, reads its partition of the DataFrame again and spools it anew.
+        System.setProperty(InjectedFailure.PROPERTY, "1:7:spool");
+        DistributedTrainer.Outcome lost;
+        try {
+            lost = trainFrameWithCheckpoints(disk, frame(rows, 3), dir.resolve("l"), log);
+        } finally {
+            System.clearProperty(InjectedFailure.PROPERTY);
+        }
+        assertEquals(2, lost.attempts());
+        // The spool lived in this process's directory under Spark's local dir, which the cleanup checks below.
+        String spoolDir = ShardCache.localDir().toAbsolutePath().resolve("spindle-spool-" + ProcessHandle.current().pid()).toString();
+        assertTrue(log.stream().anyMatch(l -> l.contains("its spool file " + spoolDir) && l.contains(" is deleted")), log.toString());
+        assertArrayEquals(undisturbed.params(), lost.params(), "the partition read again holds the same rows in the same order");
+        assertArrayEquals(undisturbed.optimizerState(), lost.optimizerState());
+        assertEquals(List.of(), spoolFiles());
+    }
+
+    private static DistributedTrainer.Outcome trainFrameWithCheckpoints(JobConfig job, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame,
+                                                                     Path run, List<String> log) throws Exception {
+        CheckpointStore store = new CheckpointStore(Storage.withDefaults(), run.toString(), job.checkpoint().keep());
+        return new DistributedTrainer(spark).withCheckpoints(store, null, log::add).trainFrame(job, frame, 1280, "f", null, TrainingListener.NONE);
     }
 
     @Test
