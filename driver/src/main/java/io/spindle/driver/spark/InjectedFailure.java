@@ -4,6 +4,11 @@ import io.spindle.core.train.StepPosition;
 import io.spindle.worker.EpochRun;
 import io.spindle.worker.LoopHook;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * For tests of automatic resume only: with the executor system property {@code spindle.test.fail=RANK:STEP},
  * rank RANK of the first attempt fails at its STEP-th step (STEP >= 2; once the one before is done), the way a worker
@@ -43,9 +48,9 @@ final class InjectedFailure implements LoopHook {
             if (spoolToLose != null) {
                 try {
                     // Its mapping stays readable until this attempt ends; the file is gone for the next one.
-                    java.nio.file.Files.delete(java.nio.file.Path.of(spoolToLose));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    Files.delete(Path.of(spoolToLose));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
                 lost = "; its spool file " + spoolToLose + " is deleted";
             }

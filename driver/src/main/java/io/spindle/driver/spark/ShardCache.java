@@ -5,9 +5,11 @@ import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.worker.Shard;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.Utils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,7 +82,7 @@ record ShardCache(boolean disk, String runKey) implements DataFrameShards.ShardS
     }
 
     static Path localDir() {
-        return Path.of(org.apache.spark.util.Utils.getLocalDir(org.apache.spark.SparkEnv.get().conf()));
+        return Path.of(Utils.getLocalDir(SparkEnv.get().conf()));
     }
 
     /** Best effort at the end of a run: one task per worker removes this run's spool files where it lands. */

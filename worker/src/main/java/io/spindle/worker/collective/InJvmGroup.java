@@ -2,14 +2,11 @@ package io.spindle.worker.collective;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * What the ranks of one {@link InJvmCollective} share: a rendezvous that times out naming the ranks that
@@ -48,9 +45,8 @@ final class InJvmGroup {
 
     private int arrivals;
     private volatile long generation;    // read without the lock while spinning
-    private INDArray result;            // the current all-reduce's shared result: resultStorage or a view of it
-    private INDArray resultStorage;
-    private final Map<Long, INDArray> resultViews = new HashMap<>();
+    private INDArray result;            // the current all-reduce's shared result: a prefix of resultStorage
+    private PrefixViews resultStorage;
     private volatile String brokenReason;
 
     InJvmGroup(int size, long timeoutMillis) {
@@ -119,12 +115,10 @@ final class InJvmGroup {
         if (op == Operation.ALL_REDUCE && n > 0 && (result == null || result.length() != n)) {
             // Buckets of several lengths take turns: keep the longest allocation and view its first n values,
             // instead of a fresh array (and its page faults) whenever the length changes.
-            if (resultStorage == null || resultStorage.length() < n) {
-                resultStorage = Nd4j.createUninitialized(DataType.FLOAT, n);
-                resultViews.clear();
+            if (resultStorage == null || resultStorage.array().length() < n) {
+                resultStorage = new PrefixViews(Nd4j.createUninitialized(DataType.FLOAT, n));
             }
-            result = n == resultStorage.length() ? resultStorage
-                    : resultViews.computeIfAbsent(n, len -> resultStorage.get(NDArrayIndex.interval(0, (long) len)));
+            result = resultStorage.first(n);
         }
     }
 

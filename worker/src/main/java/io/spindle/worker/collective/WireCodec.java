@@ -5,12 +5,9 @@ import io.spindle.core.kernel.FloatLoops;
 import io.spindle.core.kernel.Memory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HashMap;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Moves pieces of a float32 buffer to and from one wire format through a reusable native staging
@@ -21,13 +18,11 @@ final class WireCodec {
 
     private final WireFormat format;
     private final int pieceValues;
-    private INDArray staging;          // allocated on first use: a FLOAT32 codec that only copies never needs it
+    private PrefixViews staging;       // allocated on first use: a FLOAT32 codec that only copies never needs it
     private ByteBuffer stagingBytes;
     private ByteBuffer stagingMemory;  // the same memory in native order, for the Java loops
-    private INDArray wide;             // FLOAT16 only: a received piece cast to float32, for the Java add
+    private PrefixViews wide;          // FLOAT16 only: a received piece cast to float32, for the Java add
     private ByteBuffer wideMemory;
-    private final Map<Integer, INDArray> stagingPrefixes = new HashMap<>();   // FLOAT16: views by length (few recur)
-    private final Map<Integer, INDArray> widePrefixes = new HashMap<>();
 
     WireCodec(WireFormat format, int pieceValues) {
         this.format = format;
@@ -72,10 +67,10 @@ final class WireCodec {
         // libnd4j's mixed-type add is a slow generic loop: cast to float32 (a fast same-kind cast), then add in Java.
         INDArray received = stagingView(span.length());
         if (wide == null) {
-            wide = Nd4j.createUninitialized(DataType.FLOAT, pieceValues);
-            wideMemory = Memory.of(wide);
+            wide = new PrefixViews(Nd4j.createUninitialized(DataType.FLOAT, pieceValues));
+            wideMemory = Memory.of(wide.array());
         }
-        prefix(wide, widePrefixes, span.length()).assign(received);
+        wide.first(span.length()).assign(received);
         FloatLoops.addInto(work.memory(), Math.toIntExact(span.offset()), wideMemory, span.length(), divisor);
     }
 
@@ -113,13 +108,7 @@ final class WireCodec {
 
     private INDArray stagingView(int length) {
         allocate();
-        return prefix(staging, stagingPrefixes, length);
-    }
-
-    /** {@code array[0, length)}: the array itself, or a view kept from an earlier piece of that length. */
-    private static INDArray prefix(INDArray array, Map<Integer, INDArray> views, int length) {
-        return length == array.length() ? array
-                : views.computeIfAbsent(length, l -> array.get(NDArrayIndex.interval(0, (long) l)));
+        return staging.first(length);
     }
 
     private ByteBuffer stagingSlice(int length) {
@@ -130,8 +119,8 @@ final class WireCodec {
 
     private void allocate() {
         if (staging == null) {
-            staging = Nd4j.createUninitialized(format.dataType, pieceValues);
-            stagingMemory = Memory.of(staging);
+            staging = new PrefixViews(Nd4j.createUninitialized(format.dataType, pieceValues));
+            stagingMemory = Memory.of(staging.array());
             stagingBytes = stagingMemory.duplicate().order(ByteOrder.LITTLE_ENDIAN);   // the wire's cursor
         }
     }

@@ -40,12 +40,9 @@ final class WorkBuffer {
         if (buffer.isEmpty()) {
             return new WorkBuffer(buffer, buffer);
         }
-        boolean plain = !buffer.isView() && buffer.rank() == 1 && buffer.ordering() == 'c'
-                && buffer.offset() == 0 && buffer.data().length() == buffer.length();
-        // A window of a flat buffer (a gradient bucket) is contiguous too, and its memory is its own
-        // (Memory.of): copying it in and out would cost two fresh allocations of the bucket per call.
-        boolean window = buffer.rank() == 1 && Memory.isContiguous(buffer);
-        if (plain || window) {
+        // A whole flat buffer, or a window of one (a gradient bucket): contiguous, and its memory is its own
+        // (Memory.of), so copying it in and out would only cost two fresh allocations of the bucket per call.
+        if (buffer.rank() == 1 && Memory.isContiguous(buffer)) {
             return new WorkBuffer(buffer, buffer);
         }
         INDArray copy = Nd4j.createUninitialized(DataType.FLOAT, buffer.length());
