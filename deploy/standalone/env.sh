@@ -23,3 +23,14 @@ ensure_built() {
   SPARK_FLAGS="$(cat "$FLAGS_FILE")"
   mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/logs" "$SPARK_HOME/pids" "$SPARK_HOME/work"
 }
+
+# Starts Worker number $1 ($2 cores, $3 memory) in the background, registered with this cluster's Master;
+# its web UI on MASTER_UI_PORT + $1.
+launch_worker() {
+  local i="$1" cores="$2" memory="$3"
+  # shellcheck disable=SC2086
+  nohup java $SPARK_FLAGS -Xmx512m -cp "$CP" org.apache.spark.deploy.worker.Worker \
+    --host 127.0.0.1 --cores "$cores" --memory "$memory" --webui-port $((MASTER_UI_PORT + i)) \
+    --work-dir "$SPARK_HOME/work" "$MASTER_URL" > "$SPARK_HOME/logs/worker-$i.log" 2>&1 &
+  echo $! > "$SPARK_HOME/pids/worker-$i"
+}

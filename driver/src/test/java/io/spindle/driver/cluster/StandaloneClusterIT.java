@@ -28,8 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deploy/standalone/start-cluster — trains fashion-mlp (on the shipped subset) through Spark's own
  * SparkSubmit with two workers, and must reach the accuracy local mode reaches with the same job;
  * and with one executor JVM killed (SIGKILL) mid-training, the job resumes from its checkpoint and
- * ends within a point of the undisturbed run's accuracy, leaving only intact checkpoints; and with an executor lost
- * together with its Worker (no replacement), the job shrinks onto the slot left and ends as the undisturbed run.
+ * ends within a point of the undisturbed run's accuracy, leaving only intact checkpoints; with rows spooled to local
+ * disk and a host lost (executor and Worker) and replaced by a new Worker, whose executor has no spool and reads its
+ * part again, the job resumes on two workers and ends as the undisturbed run; and with an executor lost together
+ * with its Worker (no replacement), the job shrinks onto the slot left and ends as the undisturbed run.
  * Runs after {@code package} (failsafe), because the scripts submit the built fat jar.
  */
 @Tag("cluster")
@@ -39,7 +41,8 @@ class StandaloneClusterIT {
     private static final Path HOME = Path.of(System.getProperty("user.dir"), "target", "standalone-it");
     // Ports free now, not fixed ones another process on a CI machine may hold: the master's, and a run of three for
     // the web UIs (the master's, then one per worker, as start-cluster numbers them).
-    private static final Map<String, String> ENV = ClusterScripts.env(HOME, 2);
+    // Three Workers' worth of UI ports: start-cluster's two and the replacement host one test adds.
+    private static final Map<String, String> ENV = ClusterScripts.env(HOME, 3);
     private static final String MINI = REPO + "/core/src/test/resources/fashion-mini";
 
     private static String run(long timeoutSeconds, String... command) throws Exception {
@@ -145,6 +148,42 @@ class StandaloneClusterIT {
             killOneExecutorAndCheckTheResumedRun(submit, start, killed, undisturbed, logFile);
         } finally {
             // A failed assertion must not leave the job waiting for its cluster.
+            if (submit.isAlive()) submit.destroyForcibly();
+        }
+    }
+
+    /**
+     * Rows spooled to each executor's local disk ({@code data.cache: disk}); a host is lost, executor and Worker, and a
+     * new Worker joins within {@code checkpoint.replace_seconds}. Its executor starts with an empty local dir, so
+     * whichever part it is given it reads again from the source and spools anew; the run resumes on two workers and
+     * ends with the undisturbed run's accuracy. Leaves two Workers (the survivor and the new one) for the last test.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+    void aLostHostsReplacementReadsItsPartAgainFromTheSource() throws Exception {
+        Path undisturbed = undisturbedRun(), replaced = HOME.resolve("run-replaced");
+        Path logFile = Files.createTempFile("spindle-replace-it", ".log");
+        Process submit = submitQuietly(replaced, logFile, "--set", "data.cache=disk", "--set", "checkpoint.replace_seconds=120");
+        try {
+            ProcessHandle victim = executorOnceTraining(submit, replaced.resolve("checkpoints"));
+            ProcessHandle worker = victim.parent().orElseThrow();
+            assertTrue(worker.destroyForcibly() && victim.destroyForcibly(), "kill -9 the Worker " + worker.pid() + " and its executor " + victim.pid());
+            run(120, "deploy/standalone/start-worker", "3", "1", "2g");
+            assertTrue(submit.waitFor(300, TimeUnit.SECONDS), "the job ends after the kill");
+            String log = Files.readString(logFile);
+            assertEquals(0, submit.exitValue(), tail(log));
+            assertTrue(log.contains("executors lost") && !log.contains("resuming on 1 workers"), tail(log));
+            String newWorker = Files.readString(HOME.resolve("logs/worker-3.log"));
+            assertTrue(newWorker.contains("Asked to launch executor"), "the new Worker ran an executor of the run:\n" + tail(newWorker));
+            ObjectMapper json = new ObjectMapper();
+            JsonNode after = json.readTree(replaced.resolve("summary.json").toFile());
+            JsonNode before = json.readTree(undisturbed.resolve("summary.json").toFile());
+            assertEquals("[2,2]", after.get("workers_by_attempt").toString(), after.toString());
+            assertEquals(before.get("test_accuracy").asDouble(), after.get("test_accuracy").asDouble(), 0.01, "replaced vs undisturbed accuracy");
+            Files.writeString(HOME.resolve("replace-test.txt"), String.format(java.util.Locale.ROOT, "replace test: test accuracy %.4f vs %.4f"
+                    + " undisturbed, steps redone %d%n", after.get("test_accuracy").asDouble(), before.get("test_accuracy").asDouble(),
+                    after.get("steps_redone").asLong()));
+        } finally {
             if (submit.isAlive()) submit.destroyForcibly();
         }
     }
