@@ -49,26 +49,32 @@ public final class LstmCell {
     }
 
     /**
-     * Back through step t: dc += dh⊙cellFactor; dA_i, dA_f, dA_g = dc⊙factor_k; dA_o = dh⊙factor_o; then dc ⊙= f,
-     * the part that reaches step t − 1. {@code cellGrad} is one [B, H] buffer carried across steps.
+     * Back through step t from what forward kept: with the activations i, f, o, g of step t, c_{t−1} (slot t of
+     * {@code cells}) and tanh(c_t) (slot t of {@code cellTanh}), dc = dc_carried + dh⊙o⊙(1 − tanh² c_t);
+     * dA_i = dc⊙(i − i²)⊙g, dA_f = dc⊙(f − f²)⊙c_{t−1}, dA_o = dh⊙(o − o²)⊙tanh(c_t), dA_g = dc⊙(1 − g²)⊙i; then
+     * dc ⊙= f, the part that reaches step t − 1. Each factor is computed here, per step, with the operations (and
+     * so the bits) the whole-sequence native passes used to precompute them with. {@code cellGrad} is one [B, H]
+     * buffer carried across steps.
      */
-    public static void backward(ByteBuffer dh, ByteBuffer cellFactor, ByteBuffer[] factors, ByteBuffer forget, ByteBuffer cellGrad,
+    public static void backward(ByteBuffer dh, ByteBuffer[] gates, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer cellGrad,
                                 ByteBuffer[] gateGrads, int t, int n) {
-        int done = Simd.available() ? VectorLstm.backward(dh, cellFactor, factors, forget, cellGrad, gateGrads, t, n) : 0;
-        backwardFloat(dh, cellFactor, factors, forget, cellGrad, gateGrads, t, n, done);
+        int done = Simd.available() ? VectorLstm.backward(dh, gates, cells, cellTanh, cellGrad, gateGrads, t, n) : 0;
+        backwardFloat(dh, gates, cells, cellTanh, cellGrad, gateGrads, t, n, done);
     }
 
-    /** Gate order in {@code factors} and {@code gateGrads}: i, f, o, g. */
-    static void backwardFloat(ByteBuffer dh, ByteBuffer cellFactor, ByteBuffer[] factors, ByteBuffer forget, ByteBuffer cellGrad,
+    /** Gate order in {@code gates} and {@code gateGrads}: i, f, o, g. */
+    static void backwardFloat(ByteBuffer dh, ByteBuffer[] gates, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer cellGrad,
                               ByteBuffer[] gateGrads, int t, int n, int from) {
         for (int e = from; e < n; e++) {
             int at = (t * n + e) * 4;
-            float h = dh.getFloat(at), c = cellGrad.getFloat(e * 4) + h * cellFactor.getFloat(at);
-            gateGrads[0].putFloat(at, c * factors[0].getFloat(at));
-            gateGrads[1].putFloat(at, c * factors[1].getFloat(at));
-            gateGrads[2].putFloat(at, h * factors[2].getFloat(at));
-            gateGrads[3].putFloat(at, c * factors[3].getFloat(at));
-            cellGrad.putFloat(e * 4, c * forget.getFloat(at));
+            float ii = gates[0].getFloat(at), ff = gates[1].getFloat(at), oo = gates[2].getFloat(at), gg = gates[3].getFloat(at);
+            float tc = cellTanh.getFloat(at), h = dh.getFloat(at);
+            float c = cellGrad.getFloat(e * 4) + h * ((1f - tc * tc) * oo);
+            gateGrads[0].putFloat(at, c * ((ii - ii * ii) * gg));
+            gateGrads[1].putFloat(at, c * ((ff - ff * ff) * cells.getFloat(at)));
+            gateGrads[2].putFloat(at, h * ((oo - oo * oo) * tc));
+            gateGrads[3].putFloat(at, c * ((1f - gg * gg) * ii));
+            cellGrad.putFloat(e * 4, c * ff);
         }
     }
 }

@@ -45,19 +45,23 @@ final class VectorLstm {
         }
     }
 
-    static int backward(ByteBuffer dh, ByteBuffer cellFactor, ByteBuffer[] factors, ByteBuffer forget, ByteBuffer cellGrad,
+    /** {@link LstmCell#backward}'s step, lane by lane in its order; returns the elements done (the tail is the scalar loop's). */
+    static int backward(ByteBuffer dh, ByteBuffer[] gates, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer cellGrad,
                         ByteBuffer[] gateGrads, int t, int n) {
         int bound = FLOATS.loopBound(n);
         for (int e = 0; e < bound; e += FLOATS.length()) {
             int at = (t * n + e) * 4;
-            FloatVector h = FloatVector.fromByteBuffer(FLOATS, dh, at, ORDER), c = FloatVector.fromByteBuffer(FLOATS, cellGrad, e * 4, ORDER).add(h.mul(FloatVector.fromByteBuffer(FLOATS, cellFactor, at, ORDER)));
-            c.mul(FloatVector.fromByteBuffer(FLOATS, factors[0], at, ORDER)).intoByteBuffer(gateGrads[0], at, ORDER);
-            c.mul(FloatVector.fromByteBuffer(FLOATS, factors[1], at, ORDER)).intoByteBuffer(gateGrads[1], at, ORDER);
-            h.mul(FloatVector.fromByteBuffer(FLOATS, factors[2], at, ORDER)).intoByteBuffer(gateGrads[2], at, ORDER);
-            c.mul(FloatVector.fromByteBuffer(FLOATS, factors[3], at, ORDER)).intoByteBuffer(gateGrads[3], at, ORDER);
-            c.mul(FloatVector.fromByteBuffer(FLOATS, forget, at, ORDER)).intoByteBuffer(cellGrad, e * 4, ORDER);
+            FloatVector ii = FloatVector.fromByteBuffer(FLOATS, gates[0], at, ORDER), ff = FloatVector.fromByteBuffer(FLOATS, gates[1], at, ORDER);
+            FloatVector oo = FloatVector.fromByteBuffer(FLOATS, gates[2], at, ORDER), gg = FloatVector.fromByteBuffer(FLOATS, gates[3], at, ORDER);
+            FloatVector tc = FloatVector.fromByteBuffer(FLOATS, cellTanh, at, ORDER), h = FloatVector.fromByteBuffer(FLOATS, dh, at, ORDER);
+            FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+            FloatVector c = FloatVector.fromByteBuffer(FLOATS, cellGrad, e * 4, ORDER).add(h.mul(one.sub(tc.mul(tc)).mul(oo)));
+            c.mul(ii.sub(ii.mul(ii)).mul(gg)).intoByteBuffer(gateGrads[0], at, ORDER);
+            c.mul(ff.sub(ff.mul(ff)).mul(FloatVector.fromByteBuffer(FLOATS, cells, at, ORDER))).intoByteBuffer(gateGrads[1], at, ORDER);
+            h.mul(oo.sub(oo.mul(oo)).mul(tc)).intoByteBuffer(gateGrads[2], at, ORDER);
+            c.mul(one.sub(gg.mul(gg)).mul(ii)).intoByteBuffer(gateGrads[3], at, ORDER);
+            c.mul(ff).intoByteBuffer(cellGrad, e * 4, ORDER);
         }
         return bound;
     }
-
 }

@@ -14,7 +14,8 @@ import java.util.List;
  * Shapes: x [B, T, F], W [4, F, H], U [4, H, H], b [4, H]; y [B, H] (last step) or [B, T, H].
  * Backward first computes, for all steps at once, each gate's derivative times the other factor of its
  * product, which leaves four [B,H]×[H,H] GEMMs and the element-wise work per step: in float one Java pass
- * ({@link LstmCell}) each way, in double seven native ops.
+ * ({@link LstmCell}) each way, which computes those factors per step as it goes; in double seven native ops a step
+ * after fifteen over the whole sequence.
  */
 public final class LSTM extends Recurrent {
     private static final int I = 0, F = 1, O = 2, G = 3;
@@ -23,7 +24,7 @@ public final class LSTM extends Recurrent {
     private TimeSteps cells;
     /** tanh(c_t): [T, B, H]. */
     private TimeSteps cellTanh;
-    /** Backward, per gate: dA_k = (dc or, for o, dh) ⊙ factor_k; and dc_t gets dh_t ⊙ o ⊙ (1 − tanh² c_t). */
+    /** Backward in double, per gate: dA_k = (dc or, for o, dh) ⊙ factor_k; and dc_t gets dh_t ⊙ o ⊙ (1 − tanh² c_t). */
     private final TimeSteps[] factors = new TimeSteps[4];
     private TimeSteps cellFactor;
     private INDArray scratch, cellGrad;
@@ -76,13 +77,13 @@ public final class LSTM extends Recurrent {
 
     @Override
     protected void backwardSteps(int time, long batch, DataType type) {
-        precomputeFactors(time, batch, type);
         cellGrad = Buffers.reuse(cellGrad, type, batch, units);
         cellGrad.assign(0);
         if (type == DataType.FLOAT) {
             backwardStepsInJava(time, batch);
             return;
         }
+        precomputeFactors(time, batch, type);
         for (int t = time - 1; t >= 0; t--) {
             INDArray dh = hiddenGrad.at(t);
             if (t < time - 1) {
@@ -98,24 +99,27 @@ public final class LSTM extends Recurrent {
         }
     }
 
-    /** The float steps: the recurrent products, then one pass of {@link LstmCell} a step. */
+    /**
+     * The float steps: the recurrent products, then one pass of {@link LstmCell} a step, which computes each gate's
+     * factor from the kept activations as it goes (no whole-sequence passes before the loop).
+     */
     private void backwardStepsInJava(int time, long batch) {
         int n = (int) (batch * units);
         ByteBuffer carried = Memory.of(cellGrad);
-        ByteBuffer[] factorMemory = new ByteBuffer[4], gradMemory = new ByteBuffer[4];
+        ByteBuffer[] gateMemory = new ByteBuffer[4], gradMemory = new ByteBuffer[4];
         for (int k = 0; k < 4; k++) {
-            factorMemory[k] = factors[k].memory();
+            gateMemory[k] = gates[k].memory();
             gradMemory[k] = gateGrads[k].memory();
         }
         for (int t = time - 1; t >= 0; t--) {
             if (t < time - 1) {
                 for (int k = 0; k < 4; k++) addRecurrentGrad(k, t, gateGrads[k].at(t + 1), hiddenGrad.at(t));
             }
-            LstmCell.backward(hiddenGrad.memory(), cellFactor.memory(), factorMemory, gates[F].memory(), carried, gradMemory, t, n);
+            LstmCell.backward(hiddenGrad.memory(), gateMemory, cells.memory(), cellTanh.memory(), carried, gradMemory, t, n);
         }
     }
 
-    /** For all steps at once: i: σ'·g, f: σ'·c_{t−1}, o: σ'·tanh(c_t), g: tanh'·i (σ' = s − s², tanh' = 1 − g²); o ⊙ (1 − tanh² c_t). */
+    /** Double only, for all steps at once: i: σ'·g, f: σ'·c_{t−1}, o: σ'·tanh(c_t), g: tanh'·i (σ' = s − s², tanh' = 1 − g²); o ⊙ (1 − tanh² c_t). */
     private void precomputeFactors(int time, long batch, DataType type) {
         activationDerivatives(factors, time, batch, type);
         factors[I].all().muli(gates[G].all());

@@ -41,14 +41,25 @@ class LstmCellTest {
     }
 
     @Test
-    void backwardStepMatchesTheScalarLoop() {
-        INDArray[] fast = buffers(), plain = buffers();   // dh, cellFactor, factors i f o g, forget: 7 buffers
+    void backwardStepMatchesTheFormulasAndTheScalarLoop() {
+        INDArray[] fast = buffers(), plain = buffers(), before = buffers();   // dh, gates i f o g, cells, cellTanh
         INDArray[] fastGrads = buffers(), plainGrads = buffers();
-        INDArray fastCarry = TestArrays.gaussian(30, DataType.FLOAT, N), plainCarry = fastCarry.dup();
+        INDArray fastCarry = TestArrays.gaussian(30, DataType.FLOAT, N), plainCarry = fastCarry.dup(), carryBefore = fastCarry.dup();
         ByteBuffer[] f = KernelRuns.memory(fast), p = KernelRuns.memory(plain), fg = KernelRuns.memory(fastGrads), pg = KernelRuns.memory(plainGrads);
-        LstmCell.backward(f[0], f[1], new ByteBuffer[] {f[2], f[3], f[4], f[5]}, f[6], Memory.of(fastCarry), fg, T, N);
-        LstmCell.backwardFloat(p[0], p[1], new ByteBuffer[] {p[2], p[3], p[4], p[5]}, p[6], Memory.of(plainCarry), pg, T, N, 0);
+        LstmCell.backward(f[0], new ByteBuffer[] {f[1], f[2], f[3], f[4]}, f[5], f[6], Memory.of(fastCarry), fg, T, N);
+        LstmCell.backwardFloat(p[0], new ByteBuffer[] {p[1], p[2], p[3], p[4]}, p[5], p[6], Memory.of(plainCarry), pg, T, N, 0);
         assertArrayEquals(plainCarry.toFloatVector(), fastCarry.toFloatVector(), "carried cell gradient");
         for (int k = 0; k < 4; k++) assertArrayEquals(plainGrads[k].toFloatVector(), fastGrads[k].toFloatVector(), "gate gradient " + k);
+        for (int e = 0; e < N; e += 7) {
+            int at = T * N + e;
+            double h = before[0].getDouble(at), i = before[1].getDouble(at), fo = before[2].getDouble(at), o = before[3].getDouble(at);
+            double g = before[4].getDouble(at), cPrev = before[5].getDouble(at), tc = before[6].getDouble(at);
+            double dc = carryBefore.getDouble(e) + h * o * (1 - tc * tc);
+            assertEquals(dc * i * (1 - i) * g, fastGrads[0].getDouble(at), 1e-4, "dA_i");
+            assertEquals(dc * fo * (1 - fo) * cPrev, fastGrads[1].getDouble(at), 1e-4, "dA_f");
+            assertEquals(h * o * (1 - o) * tc, fastGrads[2].getDouble(at), 1e-4, "dA_o");
+            assertEquals(dc * (1 - g * g) * i, fastGrads[3].getDouble(at), 1e-4, "dA_g");
+            assertEquals(dc * fo, fastCarry.getDouble(e), 1e-4, "dc carried to t - 1");
+        }
     }
 }
