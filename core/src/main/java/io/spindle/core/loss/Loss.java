@@ -1,6 +1,11 @@
 package io.spindle.core.loss;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.spindle.core.config.ConfigException;
+import io.spindle.core.config.ConfigNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
@@ -33,6 +38,44 @@ public interface Loss {
     /** The JSON name. */
     String name();
 
+    /** As a job file's {@code loss} field holds it: the name, or {"type": name, option: value, ...} when an option is set. */
+    default JsonNode toJson() {
+        return TextNode.valueOf(name());
+    }
+
+    /**
+     * Reads a job file's {@code loss} field: a name ({@code "softmax_cross_entropy"}) or an object
+     * {@code {"type": "softmax_cross_entropy", "label_smoothing": 0.1}}; {@code dflt} when the field is absent.
+     */
+    static Loss fromJson(String field, JsonNode v, String dflt) {
+        if (v == null || v.isNull() || v.isMissingNode()) return parse(field, dflt);
+        if (v.isTextual()) return parse(field, v.asText());
+        if (!v.isObject()) {
+            throw new ConfigException(field, v.toString(), "a loss name, one of " + NAMES
+                    + ", or an object such as {\"type\": \"softmax_cross_entropy\", \"label_smoothing\": 0.1}");
+        }
+        ConfigNode c = new ConfigNode(v, field);
+        Loss type = parse(c.field("type"), c.requireString("type"));
+        if (!(type instanceof SoftmaxCrossEntropy)) {
+            c.rejectUnknown("type");
+            return type;
+        }
+        c.rejectUnknown("type", "label_smoothing");
+        JsonNode smoothing = v.get("label_smoothing");
+        if (smoothing == null || smoothing.isNull()) return type;
+        if (!smoothing.isNumber()) throw new ConfigException(c.field("label_smoothing"), smoothing.toString(), SoftmaxCrossEntropy.SMOOTHING_RANGE);
+        return new SoftmaxCrossEntropy(c.field("label_smoothing"), smoothing.asDouble());
+    }
+
+    /** Reads {@link #toJson()}'s text back: how a loss travels to Spark's executors. */
+    static Loss fromJsonText(String json) {
+        try {
+            return fromJson("loss", new ObjectMapper().readTree(json), null);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("loss", json, "a loss as JSON: " + e.getOriginalMessage());
+        }
+    }
+
     /** Reads a loss name; Keras' names are accepted as aliases. */
     static Loss parse(String field, String name) {
         String n = name.trim().toLowerCase().replace('-', '_');
@@ -46,6 +89,14 @@ public interface Loss {
 
     static Loss softmaxCrossEntropy() {
         return new SoftmaxCrossEntropy();
+    }
+
+    /**
+     * Softmax cross-entropy against smoothed targets, as Keras' {@code CategoricalCrossentropy(label_smoothing=ε)}:
+     * the one-hot target becomes (1 − ε)·onehot + ε/C. ε in [0, 1); 0 is the plain loss.
+     */
+    static Loss softmaxCrossEntropy(double labelSmoothing) {
+        return new SoftmaxCrossEntropy("label_smoothing", labelSmoothing);
     }
 
     static Loss meanSquaredError() {

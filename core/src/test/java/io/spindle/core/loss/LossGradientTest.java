@@ -1,5 +1,7 @@
 package io.spindle.core.loss;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.core.config.ConfigException;
 import io.spindle.core.gradcheck.GradientChecker;
 import io.spindle.core.testing.TestArrays;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,70 @@ class LossGradientTest {
         INDArray logits = TestArrays.gaussian(1, DataType.DOUBLE, 6, 5).muli(3);
         GradientChecker.Result r = CHECK.checkLoss(Loss.softmaxCrossEntropy(), logits, TestArrays.classes(2, DataType.DOUBLE, 6, 5));
         assertTrue(r.passed(), r.toString());
+    }
+
+    @Test
+    void softmaxCrossEntropyWithLabelSmoothingGradient() {
+        INDArray logits = TestArrays.gaussian(1, DataType.DOUBLE, 6, 5).muli(3);
+        GradientChecker.Result r = CHECK.checkLoss(Loss.softmaxCrossEntropy(0.1), logits, TestArrays.classes(2, DataType.DOUBLE, 6, 5));
+        assertTrue(r.passed(), r.toString());
+    }
+
+    @Test
+    void labelSmoothingMatchesKerasTargetsAndChangesTheLoss() {
+        INDArray logits = TestArrays.gaussian(3, DataType.DOUBLE, 4, 5).muli(2);
+        INDArray labels = TestArrays.classes(4, DataType.DOUBLE, 4, 5);
+        double eps = 0.2, direct = 0;
+        double[][] expectedGradient = new double[4][5];
+        for (int b = 0; b < 4; b++) {
+            double sum = 0;
+            for (int c = 0; c < 5; c++) sum += Math.exp(logits.getDouble(b, c));
+            for (int c = 0; c < 5; c++) {
+                // Keras: y_smooth = y·(1 − ε) + ε / C, loss = −Σ y_smooth·log p.
+                double p = Math.exp(logits.getDouble(b, c)) / sum;
+                double target = (c == labels.getInt(b) ? 1 - eps : 0) + eps / 5;
+                direct -= target * Math.log(p);
+                expectedGradient[b][c] = (p - target) / 4;
+            }
+        }
+        LossResult smoothed = Loss.softmaxCrossEntropy(eps).compute(logits, labels);
+        assertEquals(direct / 4, smoothed.loss(), 1e-12);
+        for (int b = 0; b < 4; b++) {
+            for (int c = 0; c < 5; c++) assertEquals(expectedGradient[b][c], smoothed.gradient().getDouble(b, c), 1e-12);
+        }
+        double plain = Loss.softmaxCrossEntropy().compute(logits, labels).loss();
+        assertTrue(Math.abs(plain - smoothed.loss()) > 1e-3, "smoothing changed nothing: " + plain);
+    }
+
+    @Test
+    void zeroLabelSmoothingIsThePlainLossBitForBit() {
+        INDArray logits = TestArrays.gaussian(5, DataType.FLOAT, 8, 10).muli(4);
+        INDArray labels = TestArrays.classes(6, DataType.FLOAT, 8, 10);
+        LossResult plain = Loss.softmaxCrossEntropy().compute(logits, labels);
+        LossResult zero = Loss.softmaxCrossEntropy(0).compute(logits, labels);
+        assertEquals(plain.loss(), zero.loss(), 0.0);
+        assertEquals(plain.gradient(), zero.gradient());
+    }
+
+    @Test
+    void labelSmoothingReadsFromAJobFileAndRefusesValuesOutsideZeroToOne() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Loss smoothed = Loss.fromJson("loss", json.readTree("{\"type\": \"softmax_cross_entropy\", \"label_smoothing\": 0.1}"), "mse");
+        assertEquals(0.1, ((SoftmaxCrossEntropy) smoothed).labelSmoothing());
+        assertEquals(smoothed.toJson(), Loss.fromJsonText(smoothed.toJson().toString()).toJson(), "what travels to the executors reads back");
+        assertEquals("\"softmax_cross_entropy\"", Loss.softmaxCrossEntropy().toJson().toString());
+        assertEquals("mse", Loss.fromJson("loss", null, "mse").name());
+        for (String bad : new String[] {"-0.1", "1", "1.5", "\"a lot\""}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> Loss.fromJson("loss",
+                    json.readTree("{\"type\": \"softmax_cross_entropy\", \"label_smoothing\": " + bad + "}"), null));
+            assertEquals("loss.label_smoothing", e.field());
+            assertTrue(e.getMessage().contains(">= 0 and < 1"), e.getMessage());
+        }
+        ConfigException api = assertThrows(ConfigException.class, () -> Loss.softmaxCrossEntropy(1.0));
+        assertEquals("label_smoothing", api.field());
+        ConfigException mse = assertThrows(ConfigException.class, () -> Loss.fromJson("loss",
+                json.readTree("{\"type\": \"mse\", \"label_smoothing\": 0.1}"), null));
+        assertTrue(mse.getMessage().contains("label_smoothing"), mse.getMessage());
     }
 
     @Test

@@ -30,6 +30,7 @@ class WeightedLossTest {
     private static List<Case> cases(DataType type) {
         return List.of(
                 new Case(Loss.softmaxCrossEntropy(), TestArrays.gaussian(1, type, ROWS, WIDTH).muli(3), TestArrays.classes(2, type, ROWS, WIDTH)),
+                new Case(Loss.softmaxCrossEntropy(0.1), TestArrays.gaussian(1, type, ROWS, WIDTH).muli(3), TestArrays.classes(2, type, ROWS, WIDTH)),
                 new Case(Loss.meanSquaredError(), TestArrays.gaussian(3, type, ROWS, WIDTH), TestArrays.gaussian(4, type, ROWS, WIDTH)),
                 new Case(Loss.binaryCrossEntropy(), TestArrays.gaussian(5, type, ROWS, WIDTH).muli(4),
                         TestArrays.uniform(6, type, 0, 1, ROWS, WIDTH)));
@@ -89,7 +90,7 @@ class WeightedLossTest {
     void aBadNormaliserOrWeightCountIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new RowWeights(null, 0));
         assertThrows(IllegalArgumentException.class, () -> new RowWeights(null, Double.NaN));
-        Case c = cases(DataType.DOUBLE).get(1);
+        Case c = cases(DataType.DOUBLE).get(2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> c.loss().compute(c.output(), c.labels(), RowWeights.ofBatch(Nd4j.ones(DataType.DOUBLE, 4))));
         assertTrue(e.getMessage().contains("5 weights"), e.getMessage());

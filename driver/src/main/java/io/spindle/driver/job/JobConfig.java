@@ -48,7 +48,7 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         ModelConfig model = ModelConfig.fromJson(c.object("model"));
         DataConfig data = DataConfig.fromJson(InputColumns.inline(c.object("data"), model));
         data.augment().check(model.inputShape(), "data.augment");
-        Loss loss = Loss.parse("loss", c.string("loss", data.task().equals("regression") ? "mse" : "softmax_cross_entropy"));
+        Loss loss = Loss.fromJson("loss", c.json().get("loss"), data.task().equals("regression") ? "mse" : "softmax_cross_entropy");
         LossPairing.check(model, loss);
         OptimizerConfig optimizer = OptimizerConfig.fromJson(c.object("optimizer"));
         TrainingConfig training = TrainingConfig.fromJson(c.object("training"), DistributedConfig.FIELDS);
@@ -88,7 +88,7 @@ public record JobConfig(String name, DataConfig data, ModelConfig model, Loss lo
         ObjectNode n = JSON.createObjectNode().put("name", name);
         n.set("data", data.toJson());
         n.set("model", model.toJson());
-        n.put("loss", loss.name());
+        n.set("loss", loss.toJson());
         n.set("optimizer", optimizer.toJson());
         ObjectNode t = training.toJson();
         distributed.writeTo(t);

@@ -63,6 +63,15 @@ final class NetworkFit {
         return classifier(p) ? "softmax_cross_entropy" : "mse";
     }
 
+    /** The estimator's loss: softmax cross-entropy with the labelSmoothing param for a classifier, MSE for a regressor. */
+    private static Loss loss(SpindleParams p) {
+        if (classifier(p)) return Loss.softmaxCrossEntropy(p.getLabelSmoothing());
+        if (p.getLabelSmoothing() != 0) {
+            throw new ConfigException("labelSmoothing", p.getLabelSmoothing(), "0: a regressor has no classes to smooth");
+        }
+        return Loss.parse("loss", lossName(p));
+    }
+
     /** The estimator's input columns: features, a numeric label, numeric weights and a boolean validation indicator when set. */
     static void checkInputs(StructType schema, SpindleParams p, String featuresCol, String labelCol) {
         FeatureSource.check(p, featuresCol, schema);
@@ -84,7 +93,7 @@ final class NetworkFit {
         if (p.getBatchSize() % p.getWorkers() != 0) {
             throw new ConfigException("batchSize", p.getBatchSize(), "a multiple of workers (" + p.getWorkers() + "): each worker takes batchSize / workers rows per step");
         }
-        Loss loss = Loss.parse("loss", lossName(p));
+        Loss loss = loss(p);
         LossPairing.check(model, loss);
         String task = loss.classification() ? "classification" : "regression";
         return new JobConfig(p.getClass().getSimpleName(), new DataConfig("dataframe", "DataFrame", null, null, null, null, false, task),

@@ -19,6 +19,7 @@ public interface SpindleParams extends Params {
     default Param<String> network() { return trainingParams().network; }
     default Param<String> optimizer() { return trainingParams().optimizer; }
     default DoubleParam learningRate() { return trainingParams().learningRate; }
+    default DoubleParam labelSmoothing() { return trainingParams().labelSmoothing; }
     default IntParam epochs() { return trainingParams().epochs; }
     default IntParam batchSize() { return trainingParams().batchSize; }
     default IntParam workers() { return trainingParams().workers; }
@@ -33,6 +34,7 @@ public interface SpindleParams extends Params {
     default String getNetwork() { return isDefined(network()) ? getOrDefault(network()) : null; }
     default String getOptimizer() { return getOrDefault(optimizer()); }
     default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
+    default double getLabelSmoothing() { return (Double) getOrDefault(labelSmoothing()); }
     default int getEpochs() { return (Integer) getOrDefault(epochs()); }
     default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
     default int getWorkers() { return (Integer) getOrDefault(workers()); }

@@ -19,7 +19,7 @@ public final class TrainingParams implements Serializable {
     /** What {@code earlyStoppingMonitor} may watch: the validation set's figures. */
     static final String[] MONITORS = {"val_loss", "val_accuracy"};
     final Param<String> network, optimizer, validationIndicatorCol, earlyStoppingMonitor, inputCols, weightCol;
-    final DoubleParam learningRate;
+    final DoubleParam learningRate, labelSmoothing;
     final IntParam epochs, batchSize, workers, earlyStoppingPatience;
     final LongParam seed;
     final BooleanParam verbose;
@@ -28,6 +28,8 @@ public final class TrainingParams implements Serializable {
         network = new Param<>(owner, "network", "the network as JSON: a job file's model section {\"input_shape\": [...], \"layers\": [...]} or a whole job file");
         optimizer = new Param<>(owner, "optimizer", "the optimizer as JSON, as a job file's optimizer section, e.g. {\"type\": \"adam\"}");
         learningRate = new DoubleParam(owner, "learningRate", "learning rate (> 0); overrides the optimizer's when set", ParamValidators.gt(0));
+        labelSmoothing = new DoubleParam(owner, "labelSmoothing", "classifier only: the share of each one-hot target spread evenly"
+                + " over the classes, as Keras' label_smoothing (>= 0 and < 1; 0 = off)", ParamValidators.inRange(0, 1, true, false));
         epochs = new IntParam(owner, "epochs", "passes over the rows (>= 1)", ParamValidators.gtEq(1));
         batchSize = new IntParam(owner, "batchSize", "global batch size (>= 1), a multiple of workers", ParamValidators.gtEq(1));
         workers = new IntParam(owner, "workers", "data-parallel workers: tasks of one Spark barrier stage (>= 1)", ParamValidators.gtEq(1));
@@ -47,6 +49,7 @@ public final class TrainingParams implements Serializable {
         // Spark's HasWeightCol: the same name and doc, no default.
         weightCol = new Param<>(owner, "weightCol", "weight column name. If this is not set or empty, we treat all instance weights as 1.0");
         owner.setDefault(optimizer, "{\"type\": \"adam\"}");
+        owner.setDefault(labelSmoothing, 0.0);
         owner.setDefault(epochs, 5);
         owner.setDefault(batchSize, 32);
         owner.setDefault(workers, 1);

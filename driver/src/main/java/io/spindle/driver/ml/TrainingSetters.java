@@ -2,6 +2,7 @@ package io.spindle.driver.ml;
 
 import io.spindle.core.Sequential;
 import io.spindle.core.config.ConfigException;
+import io.spindle.core.loss.SoftmaxCrossEntropy;
 import io.spindle.core.model.ModelConfig;
 import io.spindle.core.optim.OptimizerConfig;
 import org.apache.spark.ml.param.Param;
@@ -13,6 +14,8 @@ public interface TrainingSetters<E extends TrainingSetters<E>> extends SpindlePa
     default E setOptimizer(String json) { return put(optimizer(), json); }
     default E setOptimizer(OptimizerConfig config) { return put(optimizer(), config.toJson().toString()); }
     default E setLearningRate(double v) { return put(learningRate(), v); }
+    /** Keras' label_smoothing for the classifier's softmax cross-entropy, in [0, 1). */
+    default E setLabelSmoothing(double v) { return put(labelSmoothing(), v); }
     default E setEpochs(int v) { return put(epochs(), v); }
     default E setBatchSize(int v) { return put(batchSize(), v); }
     default E setWorkers(int v) { return put(workers(), v); }
@@ -38,7 +41,7 @@ public interface TrainingSetters<E extends TrainingSetters<E>> extends SpindlePa
     /** Per-row sample weights from this numeric column (finite, > 0); the loss becomes Σ w·loss / Σ w. "" or unset: unweighted. */
     default E setWeightCol(String column) { return put(weightCol(), column); }
 
-    /** Network, optimizer and seed from a model built with {@link Sequential#builder}; its loss must be this estimator's. */
+    /** Network, optimizer, seed and label smoothing from a model built with {@link Sequential#builder}; its loss must be this estimator's. */
     default E setModel(Sequential model) {
         String loss = NetworkFit.lossName(this);
         if (!model.loss().name().equals(loss)) {
@@ -46,6 +49,7 @@ public interface TrainingSetters<E extends TrainingSetters<E>> extends SpindlePa
         }
         setNetwork(model.network().config());
         setOptimizer(model.optimizerConfig());
+        if (model.loss() instanceof SoftmaxCrossEntropy s && s.labelSmoothing() != 0) setLabelSmoothing(s.labelSmoothing());
         return setSeed(model.seed());
     }
 

@@ -79,7 +79,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
                      (int) spec.collective().timeoutMillis(), plan.stopOnRequest(), spec.attempt()) : null) {
             // Threads of one JVM train one parameter buffer where they can (rank 0's values: its own or the checkpoint's).
             Network net = SharedParameters.adopt(initial, rankSeed, optimizer, plan, collective);
-            WorkerLoop loop = new WorkerLoop(net, Loss.parse("loss", spec.lossName()), optimizer, collective,
+            WorkerLoop loop = new WorkerLoop(net, Loss.fromJsonText(spec.lossJson()), optimizer, collective,
                     metrics == null ? StepReporter.NONE : metrics);
             InjectedFailure failure = InjectedFailure.forRank(rank, spec.attempt(), shard.spool());
             if (failure != null) loop = loop.withHook(failure);

@@ -41,7 +41,7 @@ public final class DistributedEvaluator {
         sc.setJobDescription(String.format(Locale.ROOT, "spindle: evaluation of %,d rows in %d partitions", data.size(), partitions));
         try {
             parts = sc.parallelize(shards, partitions)
-                    .map(new EvaluateShard(model.toJson().toString(), loss.name(), weights)).collect();
+                    .map(new EvaluateShard(model.toJson().toString(), loss.toJson().toString(), weights)).collect();
         } finally {
             sc.setLocalProperty(JOB_DESCRIPTION, description);
             weights.destroy();
@@ -67,12 +67,12 @@ public final class DistributedEvaluator {
     private static final class EvaluateShard implements Function<Shard, EvaluationPartial> {
         private static final long serialVersionUID = 1L;
         private final String modelJson;
-        private final String lossName;
+        private final String lossJson;
         private final Broadcast<float[]> weights;
 
-        EvaluateShard(String modelJson, String lossName, Broadcast<float[]> weights) {
+        EvaluateShard(String modelJson, String lossJson, Broadcast<float[]> weights) {
             this.modelJson = modelJson;
-            this.lossName = lossName;
+            this.lossJson = lossJson;
             this.weights = weights;
         }
 
@@ -86,7 +86,7 @@ public final class DistributedEvaluator {
                 throw new UncheckedIOException(e);
             }
             Network net = Network.withParams(model, Nd4j.createFromArray(weights.value()), 0);
-            Evaluation e = Evaluator.evaluate(net, Loss.parse("loss", lossName), shard.toDataset(), 512);
+            Evaluation e = Evaluator.evaluate(net, Loss.fromJsonText(lossJson), shard.toDataset(), 512);
             return new EvaluationPartial(e.loss() * e.samples(), e.samples(),
                     e.confusion() == null ? null : e.confusion().counts(),
                     e.regression() == null ? null : e.regression().toArray());

@@ -290,7 +290,7 @@ public final class DistributedTrainer {
                 averaging = CoordinatorServer.start(workers, InetAddress.getByName("0.0.0.0"), options);
                 coordinatorAddress = driverHost + averaging.address().substring(averaging.address().lastIndexOf(':'));
             }
-            BarrierTrainingTask task = new BarrierTrainingTask(new StageSpec(job.model().toJson().toString(), job.loss().name(),
+            BarrierTrainingTask task = new BarrierTrainingTask(new StageSpec(job.model().toJson().toString(), job.loss().toJson().toString(),
                     job.optimizer().toJson().toString(), plan, transport, options, metrics.address(), coordinatorAddress, attempt,
                     from == null ? null : new ResumeState(from), job.data().augment().toJson().toString()));
             sc.setJobGroup(jobGroup, "spindle: " + job.name() + " — training, one barrier stage of " + workers + " workers × "

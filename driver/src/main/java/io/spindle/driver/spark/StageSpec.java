@@ -13,7 +13,7 @@ import java.io.Serializable;
  * that transport, else ""), which attempt this is, the checkpoint it resumes from (null on a fresh start), and the
  * augmentation of the training images as JSON.
  */
-record StageSpec(String modelJson, String lossName, String optimizerJson, TrainingPlan plan, Transport transport,
+record StageSpec(String modelJson, String lossJson, String optimizerJson, TrainingPlan plan, Transport transport,
                  CollectiveOptions collective, String metricsAddress, String coordinatorAddress, int attempt,
                  ResumeState resume, String augmentJson) implements Serializable {
 }

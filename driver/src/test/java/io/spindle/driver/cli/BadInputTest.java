@@ -41,6 +41,9 @@ class BadInputTest {
         assertRejected(train(out, "model.layers[1].activation=relux"), out, "model.layers[1].activation", "relux", "leaky_relu");
         assertRejected(train(out, "model.layers[1].type=conv9d"), out, "model.layers[1].type", "conv9d", "dense");
         assertRejected(train(out, "loss=hinge"), out, "loss", "hinge", "softmax_cross_entropy");
+        assertRejected(train(out, "loss={\"type\": \"softmax_cross_entropy\", \"label_smoothing\": 1}"), out,
+                "loss.label_smoothing", "1.0", ">= 0 and < 1");
+        assertRejected(train(out, "loss={\"type\": \"mse\", \"label_smoothing\": 0.1}"), out, "loss.label_smoothing", "unknown field");
         assertRejected(train(out, "training.epoch=2"), out, "training.epoch", "unknown field", "epochs");
         assertRejected(train(out, "model.input_shape=[783]"), out, "model.input_shape", "784");
         assertRejected(train(out, "model.layers[3].units=5"), out, "model.layers[3]", "10 classes");

@@ -1,6 +1,7 @@
 package io.spindle.driver.ml;
 
 import io.spindle.core.config.ConfigException;
+import io.spindle.core.loss.SoftmaxCrossEntropy;
 import io.spindle.driver.spark.SparkSessions;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -181,6 +182,11 @@ class SpindleMlTest {
                 "class indices 0..1", "[0.0, 2.0]");
         assertMessage(() -> classifier().setBatchSize(33).fit(assembled), "batchSize = 33", "multiple of workers");
         assertMessage(() -> classifier().setEpochs(0), "epochs = 0", ">= 1");
+        assertMessage(() -> classifier().setLabelSmoothing(1.0), "labelSmoothing = 1.0", ">= 0 and < 1");
+        assertEquals(0.1, ((SoftmaxCrossEntropy) NetworkFit.job(classifier().setLabelSmoothing(0.1)).loss()).labelSmoothing(),
+                "the classifier trains with the smoothed loss");
+        assertMessage(() -> NetworkFit.job(new SpindleRegressor().setNetwork("{\"input_shape\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 1}]}")
+                .setLabelSmoothing(0.1)), "labelSmoothing = 0.1", "regressor");
         assertMessage(() -> classifier().setNetwork("{\"input_shape\": [4], \"layers\": [{\"type\": \"dense\"}]}").fit(assembled),
                 "network.layers[0].units");
 
