@@ -11,8 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Names the incubator Vector API: load only after {@link Simd#available()}.
  */
 final class VectorRows {
-    private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> EIGHT = VectorWidth.FLOATS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private VectorRows() {
@@ -41,19 +40,19 @@ final class VectorRows {
     }
 
     static void normalize(ByteBuffer x, ByteBuffer y, int from, int n, float mean, float invStd, float gamma, float beta) {
-        int bound = from + WIDE.loopBound(n);
-        for (int at = from * 4; at < bound * 4; at += WIDE.length() * 4) {
-            FloatVector.fromByteBuffer(WIDE, x, at, ORDER).sub(mean).mul(invStd).mul(gamma).add(beta).intoByteBuffer(y, at, ORDER);
+        int bound = from + EIGHT.loopBound(n);
+        for (int at = from * 4; at < bound * 4; at += EIGHT.length() * 4) {
+            FloatVector.fromByteBuffer(EIGHT, x, at, ORDER).sub(mean).mul(invStd).mul(gamma).add(beta).intoByteBuffer(y, at, ORDER);
         }
         RowLoops.normalizeFloat(x, y, bound, from + n, mean, invStd, gamma, beta);
     }
 
     static void normalizeBackward(ByteBuffer dy, ByteBuffer x, ByteBuffer dx, int from, int n, float mean, float invStd,
                                   float a, float b, float k) {
-        int bound = from + WIDE.loopBound(n);
-        for (int at = from * 4; at < bound * 4; at += WIDE.length() * 4) {
-            FloatVector xhat = FloatVector.fromByteBuffer(WIDE, x, at, ORDER).sub(mean).mul(invStd);
-            FloatVector.fromByteBuffer(WIDE, dy, at, ORDER).sub(a).sub(xhat.mul(b)).mul(k).intoByteBuffer(dx, at, ORDER);
+        int bound = from + EIGHT.loopBound(n);
+        for (int at = from * 4; at < bound * 4; at += EIGHT.length() * 4) {
+            FloatVector xhat = FloatVector.fromByteBuffer(EIGHT, x, at, ORDER).sub(mean).mul(invStd);
+            FloatVector.fromByteBuffer(EIGHT, dy, at, ORDER).sub(a).sub(xhat.mul(b)).mul(k).intoByteBuffer(dx, at, ORDER);
         }
         RowLoops.normalizeBackwardFloat(dy, x, dx, bound, from + n, mean, invStd, a, b, k);
     }
