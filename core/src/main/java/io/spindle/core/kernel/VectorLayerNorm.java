@@ -34,7 +34,11 @@ final class VectorLayerNorm {
             s = s.add(g);
             p = p.add(g.mul(FloatVector.fromByteBuffer(EIGHT, x, (from + j) * 4, ORDER).sub(mean).mul(invStd)));
         }
-        LayerNormRows.gradientTail(dy, x, from, bound, n, mean, invStd, gain, RowLoops.inOrder(s.toArray()), RowLoops.inOrder(p.toArray()), out);
+        float sSum = s.lane(0);
+        for (int l = 1; l < RowLoops.LANES; l++) sSum += s.lane(l);   // lane order, as RowLoops.inOrder; no array per row
+        float pSum = p.lane(0);
+        for (int l = 1; l < RowLoops.LANES; l++) pSum += p.lane(l);   // lane order, as RowLoops.inOrder; no array per row
+        LayerNormRows.gradientTail(dy, x, from, bound, n, mean, invStd, gain, sSum, pSum, out);
     }
 
     static void backward(ByteBuffer dy, ByteBuffer x, ByteBuffer dx, int from, int n, float mean, float invStd, ByteBuffer gain,

@@ -25,7 +25,11 @@ final class VectorRows {
             s = s.add(d);
             q = q.add(d.mul(d));
         }
-        RowLoops.shiftedTail(x, bound, from + n, shift, RowLoops.inOrder(s.toArray()), RowLoops.inOrder(q.toArray()), out);
+        float sSum = s.lane(0);
+        for (int l = 1; l < RowLoops.LANES; l++) sSum += s.lane(l);   // lane order, as RowLoops.inOrder; no array per row
+        float qSum = q.lane(0);
+        for (int l = 1; l < RowLoops.LANES; l++) qSum += q.lane(l);   // lane order, as RowLoops.inOrder; no array per row
+        RowLoops.shiftedTail(x, bound, from + n, shift, sSum, qSum, out);
     }
 
     static void gradientSums(ByteBuffer dy, ByteBuffer x, int from, int n, float mean, float invStd, float[] out) {
@@ -36,7 +40,11 @@ final class VectorRows {
             s = s.add(g);
             p = p.add(g.mul(FloatVector.fromByteBuffer(EIGHT, x, i * 4, ORDER).sub(mean).mul(invStd)));
         }
-        RowLoops.gradientTail(dy, x, bound, from + n, mean, invStd, RowLoops.inOrder(s.toArray()), RowLoops.inOrder(p.toArray()), out);
+        float sSum = s.lane(0);
+        for (int l = 1; l < RowLoops.LANES; l++) sSum += s.lane(l);   // lane order, as RowLoops.inOrder; no array per row
+        float pSum = p.lane(0);
+        for (int l = 1; l < RowLoops.LANES; l++) pSum += p.lane(l);   // lane order, as RowLoops.inOrder; no array per row
+        RowLoops.gradientTail(dy, x, bound, from + n, mean, invStd, sSum, pSum, out);
     }
 
     static void normalize(ByteBuffer x, ByteBuffer y, int from, int n, float mean, float invStd, float gamma, float beta) {
