@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * one method (C2 boxes vectors passed between methods).
  */
 final class VectorBfloat16 {
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
+    private static final VectorSpecies<Integer> INTS = VectorWidth.INTS;
     private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED.withShape(
             VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** The SIMD twins of {@link ConvRows}' loops (Vector API: load only after {@link Simd#available()}); each row's tail is scalar. */
 final class VectorConvRows {
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private VectorConvRows() {

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar twin (no fused multiply-add), and hands the tail to that twin.
  */
 final class VectorLoops {
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private VectorLoops() {

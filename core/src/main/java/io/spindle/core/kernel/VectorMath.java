@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * after {@link Simd#available()}.
  */
 final class VectorMath {
-    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private VectorMath() {

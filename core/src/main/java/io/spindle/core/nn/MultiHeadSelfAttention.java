@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
+import io.spindle.core.kernel.Memory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -17,8 +18,9 @@ import java.util.List;
  * Multi-head scaled dot-product self-attention with an output projection, optionally causal
  * (step t sees steps ≤ t only). Legend: B batch, T steps, D features, H heads, K key size.
  * Shapes: x [B, T, D]; Wqkv [D, 3·H·K], bqkv [3·H·K]; Wo [H·K, D], bo [D]; y [B, T, D].
- * The projections are single GEMMs over [B·T, ·]; the per-head products are batched matmuls over
- * [B·H, T, ·] (one native call each, no loop over heads); softmax is libnd4j's.
+ * Float batches run {@link AttentionKernel}: OpenBLAS sgemm per (sample, head) at offsets into kept buffers and a
+ * one-pass Java softmax. Double (the gradient checks) runs libnd4j: the projections are single GEMMs over [B·T, ·],
+ * the per-head products batched matmuls over [B·H, T, ·], softmax libnd4j's.
  */
 public final class MultiHeadSelfAttention implements Layer {
 
@@ -68,6 +70,8 @@ public final class MultiHeadSelfAttention implements Layer {
     private INDArray dConcat, dAttended, dProbs, rowDot, dQkvHeads, dQkv, inputGrad, mask;
     private final RowReductions rows = new RowReductions();
     private long batch, steps;
+    private AttentionKernel kernel;
+    private boolean kernelRan;
 
     public MultiHeadSelfAttention(Config config) {
         this.config = config;
@@ -123,6 +127,7 @@ public final class MultiHeadSelfAttention implements Layer {
             bOut = p[3];
             bOutGrad = g[3];
         }
+        kernel = null;
     }
 
     /** Consecutive c-order views of a flat buffer with the given shapes. */
@@ -139,6 +144,15 @@ public final class MultiHeadSelfAttention implements Layer {
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
+        if (AttentionKernel.applies(x, wQkv, bQkv, wOut, bOut, wQkvGrad, bQkvGrad, wOutGrad, bOutGrad)) {
+            if (kernel == null) {
+                kernel = new AttentionKernel(heads, (int) keySize, (int) width, config.causal,
+                        new INDArray[] {wQkv, bQkv, wOut, bOut}, new INDArray[] {wQkvGrad, bQkvGrad, wOutGrad, bOutGrad});
+            }
+            kernelRan = true;
+            return kernel.forward(x);
+        }
+        kernelRan = false;
         allocate(x);
         input = x.reshape('c', batch * steps, width);
         // One GEMM projects every step to its queries, keys and values: [B·T, 3·H·K].
@@ -161,6 +175,7 @@ public final class MultiHeadSelfAttention implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
+        if (kernelRan) return kernel.backward(Memory.isContiguous(gradOutput) ? gradOutput : gradOutput.dup('c'), needInputGradient);
         INDArray dY = gradOutput.reshape('c', batch * steps, width);
         // dWo += concatᵀ·dY ; dbo += Σ dY ; dConcat = dY·Woᵀ
         Nd4j.gemm(concat, dY, wOutGrad, true, false, 1.0, 1.0);

@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, layer norm, convolution with few channels, lstm, gru) against the
+ * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, layer norm, convolution with few channels, lstm, gru,
+ * multi-head attention alone and in a transformer block) against the
  * same layer in double, which runs on libnd4j and passes the finite-difference gradient checks: outputs, input and
  * parameter gradients, and running statistics agree to float precision, in training and at inference.
  */
@@ -34,12 +35,17 @@ class JavaKernelLayersTest {
             "{\"type\": \"lstm\", \"units\": 20, \"return_sequences\": true}",
             "{\"type\": \"gru\", \"units\": 20, \"return_sequences\": true}",
             "{\"type\": \"layer_norm\", \"epsilon\": 0.001}",
+            "{\"type\": \"multi_head_attention\", \"heads\": 2, \"key_size\": 3}",
+            "{\"type\": \"multi_head_attention\", \"heads\": 3, \"key_size\": 2, \"causal\": true, \"use_bias\": false}",
+            "{\"type\": \"transformer_encoder\", \"heads\": 1, \"ff_units\": 8, \"causal\": true}",
     };
 
     @Test
     void floatKernelsAgreeWithTheDoublePath() throws Exception {
         for (String layer : LAYERS) agree(layer, 5, 3, 9, 11);
         for (String layer : SEQUENCE_LAYERS) agree(layer, 7, 6, 5);
+        // Rows of more than one vector of softmax, and heads that split the features.
+        agree("{\"type\": \"multi_head_attention\", \"heads\": 2, \"causal\": true}", 3, 11, 4);
     }
 
     private static void agree(String layer, long batch, long... inputShape) throws Exception {

@@ -1,0 +1,76 @@
+package io.spindle.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.spindle.core.testing.TestArrays;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Softmax's row passes (SIMD when the JVM has it) against their scalar twins bit for bit, and against the formulas in double. */
+class SoftmaxRowsTest {
+
+    @Test
+    void simdAndScalarTwinsGiveTheSameBits() {
+        for (int n : new int[] {1, 6, 8, 28, 33}) {
+            for (boolean causal : new boolean[] {false, true}) {
+                int from = 5, stride = SoftmaxRows.stride(n), size = from + n * stride;
+                // Scores spread wide enough that some probabilities fall below the flush threshold.
+                INDArray s = TestArrays.gaussian(n, DataType.FLOAT, size).muli(30), sScalar = s.dup();
+                SoftmaxRows.forward(Memory.of(s), from, n, stride, causal);
+                SoftmaxRows.forwardFloat(Memory.of(sScalar), from, n, stride, causal);
+                String what = "n = " + n + ", causal " + causal;
+                assertArrayEquals(sScalar.toFloatVector(), s.toFloatVector(), "forward, " + what);
+
+                INDArray dp = TestArrays.gaussian(n + 100, DataType.FLOAT, size), dpScalar = dp.dup();
+                SoftmaxRows.backward(Memory.of(s), from, Memory.of(dp), from, n, stride);
+                SoftmaxRows.backwardFloat(Memory.of(s), from, Memory.of(dpScalar), from, n, stride);
+                assertArrayEquals(dpScalar.toFloatVector(), dp.toFloatVector(), "backward, " + what);
+                KernelRuns.assertNoSubnormal(new INDArray[] {s, dp}, what);
+            }
+        }
+    }
+
+    @Test
+    void forwardAndBackwardFollowTheFormulas() {
+        int n = 13, stride = SoftmaxRows.stride(n);
+        for (boolean causal : new boolean[] {false, true}) {
+            INDArray scores = TestArrays.gaussian(3, DataType.FLOAT, n * stride).muli(3), p = scores.dup();
+            SoftmaxRows.forward(Memory.of(p), 0, n, stride, causal);
+            INDArray dp = TestArrays.gaussian(4, DataType.FLOAT, n * stride), ds = dp.dup();
+            SoftmaxRows.backward(Memory.of(p), 0, Memory.of(ds), 0, n, stride);
+            for (int r = 0; r < n; r++) {
+                int valid = causal ? r + 1 : n, at = r * stride;
+                double max = Double.NEGATIVE_INFINITY, sum = 0, dot = 0;
+                for (int j = 0; j < valid; j++) max = Math.max(max, scores.getDouble(at + j));
+                for (int j = 0; j < valid; j++) sum += Math.exp(scores.getDouble(at + j) - max);
+                for (int j = 0; j < valid; j++) dot += dp.getDouble(at + j) * Math.exp(scores.getDouble(at + j) - max) / sum;
+                for (int j = 0; j < stride; j++) {
+                    double expected = j < valid ? Math.exp(scores.getDouble(at + j) - max) / sum : 0;
+                    assertEquals(expected, p.getDouble(at + j), 5e-6 * Math.max(expected, 1e-3), "p[" + r + ", " + j + "], causal " + causal);
+                    double expectedGrad = expected * (dp.getDouble(at + j) - dot);
+                    assertEquals(expectedGrad, ds.getDouble(at + j), 1e-6, "ds[" + r + ", " + j + "], causal " + causal);
+                }
+            }
+        }
+    }
+
+    @Test
+    void paddingComesOutZeroWhateverItHeld() {
+        int n = 3, stride = SoftmaxRows.stride(n);
+        INDArray s = TestArrays.gaussian(9, DataType.FLOAT, n * stride);
+        for (int r = 0; r < n; r++) {
+            for (int j = n; j < stride; j++) s.putScalar(r * stride + j, j % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY);
+        }
+        SoftmaxRows.forward(Memory.of(s), 0, n, stride, false);
+        for (int r = 0; r < n; r++) {
+            double rowSum = 0;
+            for (int j = 0; j < stride; j++) {
+                if (j >= n) assertEquals(0f, s.getFloat(r * stride + j), "padding " + r + ", " + j);
+                rowSum += s.getDouble(r * stride + j);
+            }
+            assertEquals(1, rowSum, 1e-6, "row " + r);
+        }
+    }
+}
