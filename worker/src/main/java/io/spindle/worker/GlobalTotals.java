@@ -19,7 +19,11 @@ final class GlobalTotals {
 
     /** {loss sum, correct, seen} over all ranks; every rank must call it at the same point. */
     double[] sum(EpochRun epoch) {
-        double[] mine = epoch.totals().toArray();
+        return sum(epoch.totals().toArray());
+    }
+
+    /** Three figures of this rank's (a sum of losses, a count of correct rows, a count of rows) summed over all ranks. */
+    double[] sum(double[] mine) {
         double[] global = new double[3];
         for (int r = 0; r < collective.size(); r++) {
             if (r == collective.rank()) totals.putScalar(0, mine[0]).putScalar(1, mine[1]).putScalar(2, mine[2]);

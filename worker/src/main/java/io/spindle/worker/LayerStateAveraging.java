@@ -2,7 +2,6 @@ package io.spindle.worker;
 
 import io.spindle.core.model.LayerState;
 import io.spindle.core.model.Network;
-import io.spindle.core.train.EpochStats;
 import io.spindle.worker.collective.Collective;
 
 /**
@@ -22,9 +21,8 @@ final class LayerStateAveraging implements LoopHook {
     }
 
     @Override
-    public boolean afterEpoch(EpochStats stats, EpochRun epoch, boolean go) {
+    public void settle(EpochRun epoch) {
         collective.allReduceMean(state.gather(net.params()));
         state.scatter(net.params());
-        return go;
     }
 }

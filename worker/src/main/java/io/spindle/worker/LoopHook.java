@@ -16,6 +16,13 @@ public interface LoopHook {
     }
 
     /**
+     * After an epoch's last step, before its validation: a hook that changes the model for the epoch's end (layer-state
+     * averaging) does it here, so the validation, the reports and the checkpoints all see the same model.
+     */
+    default void settle(EpochRun epoch) {
+    }
+
+    /**
      * After an epoch: its global figures. {@code go} is whether training goes on as decided by the hooks before this
      * one; returns the decision passed to the next.
      */

@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * One rank's training loop, the same on every worker: the next local batch of the run's global order, one
  * {@link TrainingStep} whose sync the plan chooses ({@link SyncChoice}), then the side duties as {@link LoopHook}s:
- * progress and epoch reports (rank 0), mid-epoch checkpoints, layer-state averaging, the early-stop vote. A run can
+ * progress and epoch reports (rank 0), mid-epoch checkpoints, layer-state averaging, the early-stop vote. After each
+ * epoch every rank validates its own part of the validation rows, when it has been given one. A run can
  * start mid-epoch ({@link StartPoint}), so a resumed run repeats the original.
  */
 public final class WorkerLoop {
@@ -32,14 +33,15 @@ public final class WorkerLoop {
     private final StepReporter reporter;
     private final List<LoopHook> extraHooks;
     private final BatchAugmenter augmenter;
+    private final Shard validation;
     private final List<Double> collectiveSeconds = new ArrayList<>();
 
     public WorkerLoop(Network net, Loss loss, Optimizer optimizer, Collective collective, StepReporter reporter) {
-        this(net, loss, optimizer, collective, reporter, List.of(), BatchAugmenter.NONE);
+        this(net, loss, optimizer, collective, reporter, List.of(), BatchAugmenter.NONE, null);
     }
 
     private WorkerLoop(Network net, Loss loss, Optimizer optimizer, Collective collective, StepReporter reporter, List<LoopHook> extraHooks,
-                       BatchAugmenter augmenter) {
+                       BatchAugmenter augmenter, Shard validation) {
         this.net = net;
         this.loss = loss;
         this.optimizer = optimizer;
@@ -47,18 +49,27 @@ public final class WorkerLoop {
         this.reporter = collective.rank() == 0 ? reporter : StepReporter.NONE;
         this.extraHooks = extraHooks;
         this.augmenter = augmenter;
+        this.validation = validation;
     }
 
     /** This loop with {@code hook} run after the built-in ones. */
     public WorkerLoop withHook(LoopHook hook) {
         List<LoopHook> hooks = new ArrayList<>(extraHooks);
         hooks.add(hook);
-        return new WorkerLoop(net, loss, optimizer, collective, reporter, List.copyOf(hooks), augmenter);
+        return new WorkerLoop(net, loss, optimizer, collective, reporter, List.copyOf(hooks), augmenter, validation);
     }
 
     /** This loop with each gathered batch's images changed by {@code augmenter} before its step. */
     public WorkerLoop withAugmenter(BatchAugmenter augmenter) {
-        return new WorkerLoop(net, loss, optimizer, collective, reporter, extraHooks, augmenter);
+        return new WorkerLoop(net, loss, optimizer, collective, reporter, extraHooks, augmenter, validation);
+    }
+
+    /**
+     * This loop validating after every epoch on {@code part}, this rank's share of the validation rows (it may have
+     * none): every rank of the run must be given its part, or none of them.
+     */
+    public WorkerLoop withValidation(Shard part) {
+        return new WorkerLoop(net, loss, optimizer, collective, reporter, extraHooks, augmenter, part);
     }
 
     /** Makes every rank start from rank 0's parameters. */
@@ -89,6 +100,8 @@ public final class WorkerLoop {
         GlobalTotals totals = new GlobalTotals(collective);
         StepNormalisers normalisers = new StepNormalisers(collective, plan.sync().mode() == SyncMode.ALLREDUCE);
         List<LoopHook> hooks = hooks(plan, sync, totals);
+        EpochValidation validating = validation == null ? null
+                : new EpochValidation(validation.rows() == 0 ? null : validation.toDataset(), net, loss, totals);
         List<EpochStats> history = new ArrayList<>();
         long globalStep = (long) (start.epoch() - 1) * plan.stepsPerEpoch() + start.step();
         for (int epoch = start.epoch(); epoch <= plan.epochs(); epoch++) {
@@ -103,10 +116,12 @@ public final class WorkerLoop {
                 for (LoopHook h : hooks) h.afterStep(at, run);
             }
             sync.awaitParameters();   // the hooks below read the parameters and use the collective
-            EpochStats stats = epochStats(epoch, totals.sum(run), run, resumed ? start.totals()[2] : 0);
-            history.add(stats);
+            EpochStats stats = epochStats(epoch, totals.sum(run), run, resumed ? start.totals()[2] : 0);   // timed before validation
             collectiveSeconds.add(run.syncSeconds());
             sync.completeOptimizerState();
+            for (LoopHook h : hooks) h.settle(run);
+            if (validating != null) stats = validating.complete(stats);
+            history.add(stats);
             boolean go = true;
             for (LoopHook h : hooks) go = h.afterEpoch(stats, run, go);
             if (!go) break;

@@ -74,9 +74,14 @@ public final class ConfusionMatrix {
 
     /** Correct / total; NaN before anything was added. */
     public double accuracy() {
+        return (double) correct() / total();
+    }
+
+    /** Rows whose predicted class is their label. */
+    public long correct() {
         long correct = 0;
         for (int k = 0; k < counts.length; k++) correct += counts[k][k];
-        return (double) correct / total();
+        return correct;
     }
 
     /** Of the rows predicted as {@code k}, the share that are {@code k}; 0 when nothing was predicted as k. */

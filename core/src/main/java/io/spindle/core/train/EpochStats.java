@@ -9,6 +9,11 @@ public record EpochStats(int epoch, double trainLoss, double trainAccuracy, doub
 
     public static final String CSV_HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,samples_per_sec,seconds,learning_rate";
 
+    /** These figures with the epoch's validation loss and accuracy. */
+    public EpochStats withValidation(double loss, double accuracy) {
+        return new EpochStats(epoch, trainLoss, trainAccuracy, loss, accuracy, samplesPerSecond, seconds, learningRate);
+    }
+
     String toCsv() {
         return epoch + "," + num(trainLoss) + "," + num(trainAccuracy) + "," + num(validationLoss) + ","
                 + num(validationAccuracy) + "," + num(samplesPerSecond) + "," + num(seconds) + "," + num(learningRate);

@@ -32,11 +32,12 @@ import java.util.List;
 /**
  * The executor side of a training job: one task per worker in a Spark barrier stage. Each task
  * builds the model, forms the collective with its peers (addresses exchanged through
- * {@code allGather}), takes rank 0's initial parameters and runs the step loop on its shard.
+ * {@code allGather}), takes rank 0's initial parameters and runs the step loop on its shard, validating each epoch on
+ * its part of the validation rows.
  * Rank 0 streams progress to the driver and returns the final parameters.
  * It carries one {@link StageSpec}: the configs travel as JSON, the plan as a typed record.
  */
-final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Iterator<WorkerResult>> implements Serializable {
+final class BarrierTrainingTask extends AbstractFunction1<Iterator<WorkerPart>, Iterator<WorkerResult>> implements Serializable {
     private static final long serialVersionUID = 2L;
 
     private final StageSpec spec;
@@ -46,11 +47,12 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
     }
 
     @Override
-    public Iterator<WorkerResult> apply(Iterator<Shard> partition) {
+    public Iterator<WorkerResult> apply(Iterator<WorkerPart> partition) {
         NativeRuntime.configure();   // a fresh executor JVM has not loaded ND4J yet
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int rank = ctx.partitionId();
-        Shard shard = partition.next();
+        WorkerPart part = partition.next();
+        Shard shard = part.train();
         ObjectMapper json = new ObjectMapper();
         ModelConfig model;
         OptimizerConfig optimizerConfig;
@@ -83,6 +85,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
                     metrics == null ? StepReporter.NONE : metrics);
             InjectedFailure failure = InjectedFailure.forRank(rank, spec.attempt(), shard.spool());
             if (failure != null) loop = loop.withHook(failure);
+            if (part.validation() != null) loop = loop.withValidation(part.validation());
             // Every rank draws its own images' changes (and the draws repeat after a resume).
             if (!augmentation.isNone()) loop = loop.withAugmenter(new BatchAugmenter(augmentation, model.inputShape(), plan.seed() + 1_000_003L * rank));
             if (resume == null) loop.synchronizeParameters();
@@ -98,7 +101,8 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<Shard>, Itera
             double[][] figures = new double[history.size()][];
             for (int e = 0; e < figures.length; e++) {
                 EpochStats s = history.get(e);
-                figures[e] = new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), sync.get(e)};
+                figures[e] = new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), sync.get(e),
+                        s.validationLoss(), s.validationAccuracy()};
             }
             WorkerResult result = new WorkerResult(net.params().toFloatVector(), optimizer.state().toFloatVector(),
                     optimizer.iteration(), figures, resume == null ? 1 : resume.epoch, share, collective.toString());

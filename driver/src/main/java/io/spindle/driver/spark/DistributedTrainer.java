@@ -22,6 +22,7 @@ import io.spindle.worker.collective.WireFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import scala.reflect.ClassTag$;
 
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.util.function.Consumer;
 /**
  * The coordinator on the driver (DESIGN.md "Coordinator"): shards and caches the rows, launches
  * one barrier stage in which every worker trains, turns rank 0's progress into the listener's
- * events, validates each epoch on the driver, decides early stopping, writes checkpoints, resumes a
+ * events (each epoch validated by the workers, on their parts of the validation rows), decides early stopping, writes checkpoints, resumes a
  * failed stage from the newest good one (up to {@code checkpoint.max_attempts}), and returns the final state.
  */
 public final class DistributedTrainer {
@@ -146,7 +147,7 @@ public final class DistributedTrainer {
     /**
      * Trains on a DataFrame of checked (features {@code f}, label {@code y}, optional weight {@code w}) rows, {@code rows}
      * in all: ranked by a seeded hash of their content and dealt to the workers by virtual shard, each of which stores
-     * its own as they stream in (in memory or its spool file); {@code validation} (may be null) is evaluated on the driver
+     * its own as they stream in (in memory or its spool file); {@code validation} (may be null) is evaluated by the workers
      * after every epoch.
      */
     public Outcome trainFrame(JobConfig job, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, long rows, String fingerprint,
@@ -167,8 +168,8 @@ public final class DistributedTrainer {
         warnIfNoExecutorIsShared(job);
         Checkpoint from = resumeFrom;
         if (from != null) ResumeCheck.compatible(from, job, plan);
-        KeptShards kept = keep(shardsFor, job, plan, rows);
-        StageProgress progress = new StageProgress(job, validation, listener,
+        KeptShards kept = keep(shardsFor, job, plan, rows, validation);
+        StageProgress progress = new StageProgress(job, listener,
                 checkpoints == null ? null : new CheckpointWriter(checkpoints, job, dataFingerprint), log);
         int maxAttempts = checkpoints == null ? 1 : job.checkpoint().maxAttempts();
         long redone = 0;
@@ -183,7 +184,7 @@ public final class DistributedTrainer {
                 progress.startAttempt(from);
                 workersByAttempt.add(job.distributed().workers());
                 try {
-                    List<WorkerResult> ranks = runAttempt(job, plan, kept.rdd(), progress, attempt, from);
+                    List<WorkerResult> ranks = runAttempt(job, plan, kept.parts(), progress, attempt, from);
                     if (!kept.cache().disk()) log.accept("rows cached in executor memory: " + MemoryEstimate.mib(cachedBytes(kept.rdd())));
                     if (checkpoints != null) progress.requireCheckpointAt(ranks.get(0).iteration);
                     return outcome(ranks, progress, attempt, redone, workersByAttempt);
@@ -201,7 +202,7 @@ public final class DistributedTrainer {
                         job = next;
                         plan = plan(job, rows);
                         kept.release(spark, job.distributed().workers());
-                        kept = keep(shardsFor, job, plan, rows);
+                        kept = keep(shardsFor, job, plan, rows, validation);
                     }
                     if (from != null) ResumeCheck.compatible(from, job, plan);
                     checkpoints.discardAfter(from == null ? -1 : from.globalStep());
@@ -231,25 +232,38 @@ public final class DistributedTrainer {
         return plan;
     }
 
-    /** A run's shards as they are kept, and where. */
-    private record KeptShards(JavaRDD<Shard> rdd, ShardCache cache) {
+    /** A run's shards as they are kept, and where, with the workers' parts of the validation rows (null: none). */
+    private record KeptShards(JavaRDD<Shard> rdd, ShardCache cache, JavaRDD<Shard> validation) {
+        /** What each barrier task gets: its shard, and its validation part from the partition of the same index. */
+        JavaRDD<WorkerPart> parts() {
+            if (validation == null) return rdd.map(shard -> new WorkerPart(shard, null));
+            return rdd.zipPartitions(validation, (train, held) -> List.of(new WorkerPart(train.next(), held.next())).iterator());
+        }
+
         void release(SparkSession spark, int workers) {
             rdd.unpersist(false);
+            if (validation != null) validation.unpersist(false);
             cache.removeSpools(JavaSparkContext.fromSparkContext(spark.sparkContext()), workers);
         }
     }
 
     /**
      * One shard per partition, kept serialized in executor memory or spooled to its local disk ({@link ShardCache}): a
-     * resumed attempt does not re-read the source. The executors' memory is checked first.
+     * resumed attempt does not re-read the source. The executors' memory is checked first. The validation rows (may be
+     * null) are shipped once and kept beside them, one contiguous part per worker, for the workers' per-epoch validation.
      */
-    private KeptShards keep(ShardsFor shards, JobConfig job, TrainingPlan plan, int rows) throws IOException {
+    private KeptShards keep(ShardsFor shards, JobConfig job, TrainingPlan plan, int rows, Dataset validation) throws IOException {
         int workers = job.distributed().workers();
         ShardCache cache = ShardCache.choose(job, rows, spark.sparkContext().getConf());
         MemoryEstimate memory = MemoryEstimate.of(job, rows, cache.disk());
         log.accept(memory.describe(plan.localBatch()) + "; " + cache.describe());
         ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
-        return new KeptShards(cache.keep(shards.workers(workers, plan.virtualShards(), cache)), cache);
+        JavaRDD<Shard> held = null;
+        if (validation != null) {
+            held = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelize(ShardPlanner.split(validation, workers, workers), workers).persist(StorageLevel.MEMORY_ONLY_SER());
+        }
+        return new KeptShards(cache.keep(shards.workers(workers, plan.virtualShards(), cache)), cache, held);
     }
 
     /** The job on the slots that remain when lost executors are not replaced in time ({@link WorkerShrink}). */
@@ -263,7 +277,7 @@ public final class DistributedTrainer {
     }
 
     /** One barrier stage: every worker trains from {@code from} (or the start) to the end; returns every rank's result, rank 0 first. */
-    private List<WorkerResult> runAttempt(JobConfig job, TrainingPlan plan, JavaRDD<Shard> rdd, StageProgress progress, int attempt,
+    private List<WorkerResult> runAttempt(JobConfig job, TrainingPlan plan, JavaRDD<WorkerPart> rdd, StageProgress progress, int attempt,
                                     Checkpoint from) throws Exception {
         int workers = job.distributed().workers();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

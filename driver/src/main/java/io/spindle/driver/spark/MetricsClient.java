@@ -132,7 +132,8 @@ final class MetricsClient implements StepReporter, AutoCloseable {
         try {
             out.writeByte(EPOCH_END);
             out.writeInt(s.epoch());
-            for (double v : new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), collectiveSeconds}) {
+            for (double v : new double[] {s.trainLoss(), s.trainAccuracy(), s.samplesPerSecond(), s.seconds(), s.learningRate(), collectiveSeconds,
+                    s.validationLoss(), s.validationAccuracy()}) {
                 out.writeDouble(v);
             }
             writeValues(params);

@@ -165,7 +165,7 @@ final class MetricsServer implements AutoCloseable {
                 listener.step(in.readInt(), in.readInt(), in.readInt(), in.readDouble(), in.readDouble());
             } else if (type == MetricsClient.EPOCH_END) {
                 int epoch = in.readInt();
-                double[] figures = new double[6];
+                double[] figures = new double[8];
                 for (int i = 0; i < figures.length; i++) figures[i] = in.readDouble();
                 INDArray params = readValues(in, "parameters");
                 INDArray state = readValues(in, "optimizer state");

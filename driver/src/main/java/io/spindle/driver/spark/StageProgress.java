@@ -1,12 +1,8 @@
 package io.spindle.driver.spark;
 
 import io.spindle.core.io.Checkpoint;
-import io.spindle.core.data.Dataset;
-import io.spindle.core.model.Network;
 import io.spindle.core.train.EarlyStoppingMonitor;
 import io.spindle.core.train.EpochStats;
-import io.spindle.core.train.Evaluation;
-import io.spindle.core.train.Evaluator;
 import io.spindle.core.train.History;
 import io.spindle.core.train.TrainingListener;
 import io.spindle.driver.job.JobConfig;
@@ -18,12 +14,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The driver's side of one training run's barrier stages: turns rank 0's messages into listener events, validates each
- * epoch, applies early stopping, writes checkpoints and knows how far each attempt got.
+ * The driver's side of one training run's barrier stages: turns rank 0's messages (with each epoch's validation, done
+ * by the workers) into listener events, applies early stopping, writes checkpoints and knows how far each attempt got.
  */
 final class StageProgress implements MetricsServer.Listener {
     private final JobConfig job;
-    private final Dataset validation;
     private final TrainingListener listener;
     private final EarlyStoppingMonitor monitor;
     private final CheckpointWriter checkpoints;
@@ -32,9 +27,8 @@ final class StageProgress implements MetricsServer.Listener {
     private int currentEpoch;
     private volatile long furthestStep, lastCheckpoint;
 
-    StageProgress(JobConfig job, Dataset validation, TrainingListener listener, CheckpointWriter checkpoints, Consumer<String> log) {
+    StageProgress(JobConfig job, TrainingListener listener, CheckpointWriter checkpoints, Consumer<String> log) {
         this.job = job;
-        this.validation = validation;
         this.listener = listener;
         this.monitor = new EarlyStoppingMonitor(job.training().earlyStopping());
         this.checkpoints = checkpoints;
@@ -82,16 +76,10 @@ final class StageProgress implements MetricsServer.Listener {
         lossGrowth.loss((long) (epoch - 1) * steps + step, loss);
     }
 
+    /** {@code f}: train loss and accuracy, samples/s, seconds, learning rate, collective seconds, validation loss and accuracy. */
     @Override
     public boolean epochEnd(int epoch, double[] f, INDArray params, INDArray optimizerState, long iteration) {
-        double valLoss = Double.NaN, valAccuracy = Double.NaN;
-        if (validation != null) {
-            Network net = Network.withParams(job.model(), params, job.training().seed());
-            Evaluation v = Evaluator.evaluate(net, job.loss(), validation, 512);
-            valLoss = v.loss();
-            valAccuracy = v.accuracy();
-        }
-        EpochStats stats = new EpochStats(epoch, f[0], f[1], valLoss, valAccuracy, f[2], f[3], f[4]);
+        EpochStats stats = new EpochStats(epoch, f[0], f[1], f[6], f[7], f[2], f[3], f[4]);
         epochs.add(stats);
         listener.onEpochEnd(stats);
         if (epoch == 1) lossGrowth.firstEpoch(stats.trainLoss());
@@ -115,7 +103,7 @@ final class StageProgress implements MetricsServer.Listener {
             epochs = new ArrayList<>(epochs.subList(0, Math.min(epochs.size(), rank0.firstEpoch - 1)));
             for (int e = 0; e < rank0.epochs.length; e++) {
                 double[] f = rank0.epochs[e];
-                epochs.add(new EpochStats(rank0.firstEpoch + e, f[0], f[1], Double.NaN, Double.NaN, f[2], f[3], f[4]));
+                epochs.add(new EpochStats(rank0.firstEpoch + e, f[0], f[1], f[6], f[7], f[2], f[3], f[4]));
             }
         }
         return History.of(epochs, monitor.stopped() ? monitor.bestEpoch() : -1);
