@@ -5,6 +5,9 @@ import io.spindle.core.data.Dataset;
 import io.spindle.core.model.Network;
 import io.spindle.core.optim.OptimizerConfig;
 import io.spindle.core.testing.FashionMini;
+import io.spindle.core.train.EpochStats;
+import io.spindle.core.train.Evaluation;
+import io.spindle.core.train.Evaluator;
 import io.spindle.core.train.Trainer;
 import io.spindle.core.train.TrainingConfig;
 import io.spindle.core.train.TrainingListener;
@@ -167,6 +170,23 @@ class DistributedEquivalenceTest {
         assertClose(oneWorker, net.params().toFloatVector(), 1e-5, "1 worker on Spark vs the single-process trainer");
         assertClose(oneWorker, twoWorkers, tolerance, "2 workers × 64 vs 1 worker × 128");
         return oneWorker;
+    }
+
+    /**
+     * Each epoch is validated by the workers, each on its part of the validation rows: the figures are the driver's
+     * evaluation of the same model over all of them, also when there are fewer validation rows than workers.
+     */
+    @Test
+    void theWorkersValidationIsTheEvaluationOfTheModelOnEveryValidationRow() throws Exception {
+        Dataset rows = FashionMini.train().rows(0, ROWS);
+        for (Dataset validation : List.of(FashionMini.test().rows(0, 301), FashionMini.test().rows(0, 1))) {
+            JobConfig j = job(MLP, 2, 2, true, RING);
+            DistributedTrainer.Outcome outcome = new DistributedTrainer(spark).train(j, rows, validation, TrainingListener.NONE);
+            Evaluation whole = Evaluator.evaluate(Network.withParams(j.model(), Nd4j.createFromArray(outcome.params()), 11), j.loss(), validation, 512);
+            EpochStats last = outcome.history().epochs().get(1);
+            assertEquals(whole.loss(), last.validationLoss(), 1e-6 * whole.loss(), validation.size() + " rows");
+            assertEquals(whole.accuracy(), last.validationAccuracy(), 0, validation.size() + " rows");
+        }
     }
 
     @Test
