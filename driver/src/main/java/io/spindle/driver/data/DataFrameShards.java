@@ -6,9 +6,7 @@ import io.spindle.core.data.store.ValueCodec;
 import io.spindle.worker.Shard;
 import io.spindle.worker.ShardWriter;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,8 +15,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-
-import scala.Tuple2;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -35,7 +31,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 /**
  * Turns a DataFrame's (features, label) columns into the trainer's shards: checks every row in one
  * aggregate pass before training (nulls, ragged rows, width, label range), then deals each row to the worker owning its
- * virtual shard in one shuffle and packs each worker's rows into one {@link Shard} as they stream in.
+ * virtual shard in one shuffle ({@link HashRankDeal}) and packs each worker's rows into one {@link Shard} as they stream in.
  */
 public final class DataFrameShards {
     /** What the checking pass learned: row count, and an order-independent fingerprint of the rows. */
@@ -81,24 +77,23 @@ public final class DataFrameShards {
      * Exactly {@code workers} partitions of one shard each, holding the virtual shards that worker owns in row order
      * ({@code ShardPlanner}'s layout, which the data order relies on). A row's index is its rank by a seeded hash of its
      * content, so the shards depend on neither the source's partitioning nor the order Spark reads it in (two equal
-     * rows may swap places, which changes no bit). A second shuffle sorts each worker's rows by index as it deals them
-     * (both spill to disk as Spark's sorts do); each worker stores its rows by {@code codec} as they stream in, into
-     * memory or (when {@code spool} is given) its spool file, with their sample weights when the rows carry
-     * {@link WeightColumn} {@code w}. {@code rowCount} is the rows' count (from {@link #check}).
+     * rows may swap places, which changes no bit). The rows stay in Spark's own format through one shuffle
+     * ({@link HashRankDeal}); each worker stores its rows by {@code codec} as they stream in, into memory or (when
+     * {@code spool} is given) its spool file, with their sample weights when the rows carry {@link WeightColumn}
+     * {@code w}. {@code rowCount} is the rows' count (from {@link #check}). After a lost executor Spark recomputes the
+     * lost worker's partition from the source.
      */
     public static JavaRDD<Shard> pack(Dataset<Row> rows, long rowCount, int workers, int virtualShards, long seed, long[] sampleShape,
                                       int classes, ValueCodec codec, ShardSpool spool) {
         boolean weighted = WeightColumn.in(rows.schema());
         Column key = xxhash64(lit(seed), col("f"), col("y")).as("k");
-        Dataset<Row> ranked = (weighted ? rows.select(col("f"), col("y"), col(WeightColumn.NAME), key) : rows.select(col("f"), col("y"), key))
-                .orderBy("k");
+        Dataset<Row> keyed = weighted ? rows.select(col("f"), col("y"), col(WeightColumn.NAME), key) : rows.select(col("f"), col("y"), key);
+        HashRankDeal deal = HashRankDeal.plan(keyed, rowCount, workers, virtualShards);
         VirtualShards shards = new VirtualShards(rowCount, virtualShards);
         long[] counts = new long[workers];
         for (int k = 0; k < workers; k++) counts[k] = shards.rowsOf(k, workers);
-        return ranked.javaRDD().zipWithIndex()
-                .mapToPair(new IndexRow(weighted))
-                .repartitionAndSortWithinPartitions(new OwnerOf(rowCount, virtualShards, workers))
-                .mapPartitionsWithIndex(new PackRows(counts, sampleShape, classes, codec, weighted, spool), true);
+        return deal.dealt(keyed, weighted).javaRDD()
+                .mapPartitionsWithIndex(new PackRows(counts, sampleShape, classes, codec, weighted, spool, deal.ranks()), true);
     }
 
     /** Where a worker spools its shard (executor side); absent when shards stay in memory. */
@@ -106,66 +101,41 @@ public final class DataFrameShards {
         Path fileFor(int worker) throws IOException;
     }
 
-    /** Row i as (i, its features with the label and the weight appended). */
-    private record IndexRow(boolean weighted) implements PairFunction<Tuple2<Row, Long>, Long, float[]> {
-        @Override
-        public Tuple2<Long, float[]> call(Tuple2<Row, Long> t) {
-            float[] f = FeatureColumns.values(t._1, 0);
-            float[] row = java.util.Arrays.copyOf(f, f.length + (weighted ? 2 : 1));
-            row[f.length] = (float) t._1.getDouble(1);
-            if (weighted) row[f.length + 1] = (float) t._1.getDouble(2);
-            return new Tuple2<>(t._2, row);
-        }
-    }
-
-    /** Row i goes to the worker owning its virtual shard. */
-    private static final class OwnerOf extends Partitioner {
-        private final long rowCount;
-        private final int virtualShards, workers;
-
-        OwnerOf(long rowCount, int virtualShards, int workers) {
-            this.rowCount = rowCount;
-            this.virtualShards = virtualShards;
-            this.workers = workers;
-        }
-
-        @Override
-        public int numPartitions() {
-            return workers;
-        }
-
-        @Override
-        public int getPartition(Object key) {
-            // VirtualShards' range(v) is [v·n/V, (v+1)·n/V): row i lies in the one shard v = ((i+1)·V − 1) / n.
-            long i = (Long) key;
-            return (int) (((i + 1) * virtualShards - 1) / rowCount) % workers;
-        }
-    }
-
-    /** Executor side: a worker's rows, in index order, block by block into its {@link Shard}; nothing per row is kept. */
-    private record PackRows(long[] counts, long[] sampleShape, int classes, ValueCodec codec, boolean weighted, ShardSpool spool)
-            implements Function2<Integer, Iterator<Tuple2<Long, float[]>>, Iterator<Shard>> {
+    /**
+     * Executor side: a worker's rows as the deal sorted them (by bucket, then hash), each given its index as it streams
+     * past; the rows of buckets shared with another worker that are not this worker's are skipped. Block by block into
+     * its {@link Shard}; nothing per row is kept.
+     */
+    private record PackRows(long[] counts, long[] sampleShape, int classes, ValueCodec codec, boolean weighted, ShardSpool spool,
+                            HashRankDeal.Ranks ranks) implements Function2<Integer, Iterator<Row>, Iterator<Shard>> {
         private static final int BLOCK_VALUES = 1 << 18;
 
         @Override
-        public Iterator<Shard> call(Integer k, Iterator<Tuple2<Long, float[]>> it) throws IOException {
+        public Iterator<Shard> call(Integer k, Iterator<Row> it) throws IOException {
             int w = (int) io.spindle.core.nn.Buffers.product(sampleShape);
             int block = Math.max(1, BLOCK_VALUES / w);
             float[] f = new float[block * w], l = new float[block], weights = weighted ? new float[block] : null;
+            int bucketAt = weighted ? 3 : 2, ownerAt = bucketAt + 1;
+            HashRankDeal.Indexer indexer = ranks.indexer();
             try (ShardWriter out = new ShardWriter(k, Math.toIntExact(counts[k]), sampleShape, 1, classes, codec, weighted,
                     spool == null ? null : spool.fileFor(k))) {
                 long[] source = new long[block];
+                int n = 0;
                 while (it.hasNext()) {
-                    int n = 0;
-                    for (; n < block && it.hasNext(); n++) {
-                        Tuple2<Long, float[]> r = it.next();
-                        source[n] = r._1;
-                        System.arraycopy(r._2, 0, f, n * w, w);
-                        l[n] = r._2[w];
-                        if (weighted) weights[n] = r._2[w + 1];
+                    Row r = it.next();
+                    HashRankDeal.checkPlaced(r.getInt(ownerAt), k);
+                    long i = indexer.next(r.getInt(bucketAt));
+                    if (ranks.owner(i) != k) continue;
+                    source[n] = i;
+                    System.arraycopy(FeatureColumns.values(r, 0), 0, f, n * w, w);
+                    l[n] = (float) r.getDouble(1);
+                    if (weighted) weights[n] = (float) r.getDouble(2);
+                    if (++n == block) {
+                        out.add(f, l, weights, n, j -> source[j]);
+                        n = 0;
                     }
-                    out.add(f, l, weights, n, i -> source[i]);
                 }
+                if (n > 0) out.add(f, l, weights, n, j -> source[j]);
                 return List.of(out.finish()).iterator();
             }
         }
