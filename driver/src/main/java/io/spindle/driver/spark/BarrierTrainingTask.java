@@ -89,7 +89,14 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<WorkerPart>, 
             // Every rank draws its own images' changes (and the draws repeat after a resume).
             if (!augmentation.isNone()) loop = loop.withAugmenter(new BatchAugmenter(augmentation, model.inputShape(), plan.seed() + 1_000_003L * rank));
             if (resume == null) loop.synchronizeParameters();
-            List<EpochStats> history = loop.run(shard.toRows(), plan, resume == null ? StartPoint.BEGINNING : resume.start());
+            List<EpochStats> history;
+            try {
+                history = loop.run(shard.toRows(), plan, resume == null ? StartPoint.BEGINNING : resume.start());
+            } catch (RuntimeException e) {
+                // The peers would otherwise only see this rank's sockets close, and their error could reach the driver first.
+                collective.abandon("rank " + rank + " failed: " + e);
+                throw e;
+            }
             List<Double> sync = loop.collectiveSeconds();
             double syncSeconds = 0, seconds = 0;
             for (int e = 0; e < history.size(); e++) {

@@ -148,6 +148,15 @@ public interface Collective extends AutoCloseable {
      */
     void barrier();
 
+    /**
+     * This rank stops on a failure of its own (its data, its model, an injected fault), not the collective's: peers
+     * that wait for it hear {@code reason} before they see it gone, so whichever rank's error reaches the driver says
+     * what happened. Best effort, and a transport whose ranks cannot be told (threads of one JVM see each other's
+     * failures anyway) does nothing. Call {@link #close} next.
+     */
+    default void abandon(String reason) {
+    }
+
     /** Releases threads and sockets; prompt even after a failure. Peers still waiting see this rank as gone. */
     @Override
     void close();

@@ -86,6 +86,11 @@ public abstract class ForwardingCollective implements Collective {
     }
 
     @Override
+    public void abandon(String reason) {
+        inner.abandon(reason);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

@@ -82,6 +82,12 @@ public final class HierarchicalCollective implements Collective {
         return "hierarchical (" + groups.groups() + " executors: " + sizes + " workers)";
     }
 
+    /** The other hosts hear it through the leaders' ring; this host's ranks share the JVM and its fate. */
+    @Override
+    public void abandon(String reason) {
+        if (leaders != null) leaders.abandon(reason);
+    }
+
     @Override
     public void close() {
         try {

@@ -217,6 +217,11 @@ public final class RingAllReduce implements Collective {
     }
 
     @Override
+    public void abandon(String reason) {
+        if (links != null) links.abandon(reason);
+    }
+
+    @Override
     public void close() {
         if (calls.close() && links != null) {
             links.close(calls.hasFailed());

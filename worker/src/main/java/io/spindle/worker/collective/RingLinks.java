@@ -23,6 +23,7 @@ final class RingLinks {
     private final TimedSocket toNext;
     private final TimedSocket fromPrev;
     private final FrameSender sender;
+    private volatile boolean abandoned;
     private final FrameReader reader;
     private final WireCodec sendCodec;      // used on the sender thread only
     private final WireCodec receiveCodec;   // used on the caller thread only
@@ -253,10 +254,16 @@ final class RingLinks {
         return acceptor.droppedConnections();
     }
 
+    /** This rank gives up on its own failure: rank+1 hears {@code reason} (and passes it on) before the links close. */
+    void abandon(String reason) {
+        abandoned = true;
+        sender.abort(reason);
+    }
+
     /** Closes everything; after a failure the pending abort gets a moment to reach rank+1 first. */
     void close(boolean failed) {
         acceptor.close();
-        sender.stop(failed ? Math.min(options.timeoutMillis(), 1_000) : 0);
+        sender.stop(failed || abandoned ? Math.min(options.timeoutMillis(), 1_000) : 0);
         toNext.close();
         fromPrev.close();
         sender.close();

@@ -42,6 +42,35 @@ class FailureTest {
         assertNoThreadsLeft();
     }
 
+    /**
+     * A rank that fails on its own (not in the collective) abandons it: the rank after it on the ring hears why, with the
+     * failed rank's own words, before the connection closes; whichever error reaches the driver then says what happened.
+     */
+    @org.junit.jupiter.api.Test
+    void aRankThatAbandonsTellsThePeersWhy() {
+        CollectiveOptions options = Ranks.options().withTimeoutMillis(30_000).withChunkBytes(4096);
+        for (int n : new int[] {2, 3}) {
+            Ranks group = Ranks.open(Ranks.Kind.RING, n, options);
+            List<Object> outcomes = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> Ranks.outcomes(n, r -> {
+                Collective c = group.ranks.get(r);
+                if (r == 1) {
+                    BroadcastAndBarrierTest.sleep(300);
+                    c.abandon("rank 1 failed: java.lang.IllegalStateException: its data file is corrupt");
+                    c.close();
+                    return "abandoned";
+                }
+                c.allReduceMean(Ranks.array(Ranks.inputs(1, r, 100_003)));
+                return "finished";
+            }));
+            Object next = outcomes.get((1 + 1) % n);
+            assertFailedNaming(next, peerName(group, 1));
+            assertTrue(((CollectiveException) next).getMessage().contains("IllegalStateException: its data file is corrupt"),
+                    ((CollectiveException) next).getMessage());
+            assertTimeoutPreemptively(Duration.ofSeconds(5), group::close);
+        }
+        assertNoThreadsLeft();
+    }
+
     @ParameterizedTest
     @EnumSource(Ranks.Kind.class)
     void aSilentRankTimesOutTheOthersAfterTheTimeoutAndIsNamed(Ranks.Kind kind) {
