@@ -14,10 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Fixed-width rows addressed by row number, stored in memory (a heap array, a native array) or in a memory-mapped
- * spool file, each encoded by a {@link ValueCodec}. A batch is gathered straight into its native buffer: one bulk copy
- * per row where the stored values are the batch's floats, one decoding pass otherwise. Byte offsets are 64-bit: the
- * rows sit in chunks of whole rows, each below 2 GiB, so a store may hold more than 2^31 values.
+ * Fixed-width rows addressed by row number, stored in memory (a heap array, a native array) or in a spool file
+ * (memory-mapped, or read a row at a time), each encoded by a {@link ValueCodec}. A batch is gathered straight into its
+ * native buffer: one bulk copy per row where the stored values are the batch's floats, one decoding pass otherwise.
+ * Byte offsets are 64-bit: the rows sit in chunks of whole rows, each below 2 GiB, so a store may hold more than 2^31
+ * values.
  */
 public final class RowStore {
     /** The largest chunk: a ByteBuffer addresses at most 2^31 - 1 bytes. */
@@ -29,8 +30,14 @@ public final class RowStore {
     private final long rowsPerChunk;
     private final ValueCodec codec;
     private final Object owner;   // keeps the memory behind the chunks reachable (an INDArray; null for heap and mappings)
+    private final FileRows file;  // rows read from a file a row at a time instead of chunks in memory; null otherwise
 
     private RowStore(ByteBuffer[] chunks, long rows, int width, long rowsPerChunk, ValueCodec codec, Object owner) {
+        this(chunks, rows, width, rowsPerChunk, codec, owner, null);
+    }
+
+    private RowStore(ByteBuffer[] chunks, long rows, int width, long rowsPerChunk, ValueCodec codec, Object owner, FileRows file) {
+        this.file = file;
         this.chunks = chunks;
         this.rows = rows;
         this.width = width;
@@ -91,6 +98,40 @@ public final class RowStore {
         return new RowStore(chunks, rows, width, perChunk, codec, null);
     }
 
+    /**
+     * Rows read from {@code file}, starting at byte {@code position}, by one positional read per row (pread) straight
+     * into the batch: the kernel copies from the page cache through its own mapping. Spool files are mapped instead; this
+     * is the alternative {@code bench/run spool-gather} measures against the mapping (bench/RESULTS.md).
+     */
+    public static RowStore read(Path file, long position, long rows, int width, ValueCodec codec) throws IOException {
+        long rowBytes = (long) width * codec.encoding().bytes();
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            if (ch.size() < position + rows * rowBytes) {
+                throw new IOException(file + " holds " + ch.size() + " bytes, fewer than the " + (position + rows * rowBytes) + " its rows need");
+            }
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        return new RowStore(new ByteBuffer[0], rows, width, Math.max(rows, 1), codec, null, new FileRows(file, ch, position));
+    }
+
+    /** A spool file read at positions; the channel is closed by its cleaner once the store is unreachable. */
+    private record FileRows(Path path, FileChannel channel, long position) {
+        void read(ByteBuffer into, long offset) {
+            try {
+                long at = position + offset;
+                while (into.hasRemaining()) {
+                    int n = channel.read(into, at + into.position());
+                    if (n < 0) throw new java.io.EOFException("the file ends before byte " + (at + into.limit()));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("reading rows from " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     private static long rowsPerChunk(long rowBytes, long maxChunkBytes) {
         if (rowBytes > maxChunkBytes) throw new IllegalArgumentException("a row of " + rowBytes + " bytes is longer than a chunk");
         return rowBytes == 0 ? Long.MAX_VALUE : maxChunkBytes / rowBytes;
@@ -141,6 +182,7 @@ public final class RowStore {
         private final java.nio.FloatBuffer floats;   // the target as floats, for rows decoded through the scratch arrays
         private final byte[] codes;
         private final float[] decoded;
+        private final ByteBuffer fileRow;   // one row read from the file, when it needs decoding
 
         private Gather(INDArray target) {
             if (target.dataType() != DataType.FLOAT && target.dataType() != DataType.DOUBLE || target.size(1) != width) {
@@ -155,6 +197,7 @@ public final class RowStore {
             this.floats = viaArrays ? to.asFloatBuffer() : null;
             this.codes = viaArrays ? new byte[2 * width] : null;
             this.decoded = viaArrays ? new float[width] : null;
+            this.fileRow = file == null ? null : ByteBuffer.allocateDirect(Math.max(rowBytes, 1)).order(ByteOrder.nativeOrder());
         }
 
         /** Target row i becomes stored row {@code order[first + i]}, for i in [0, count). */
@@ -163,8 +206,20 @@ public final class RowStore {
             for (int i = 0; i < count; i++) {
                 int row = order[first + i];
                 if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
-                ByteBuffer chunk = chunks[(int) (row / rowsPerChunk)];
-                int at = (int) (row % rowsPerChunk) * rowBytes;
+                ByteBuffer chunk;
+                int at;
+                if (file != null) {
+                    if (raw) {
+                        file.read(to.slice(i * targetRowBytes, rowBytes), (long) row * rowBytes);
+                        continue;
+                    }
+                    file.read(fileRow.clear(), (long) row * rowBytes);
+                    chunk = fileRow;
+                    at = 0;
+                } else {
+                    chunk = chunks[(int) (row / rowsPerChunk)];
+                    at = (int) (row % rowsPerChunk) * rowBytes;
+                }
                 if (raw) {
                     to.put(i * targetRowBytes, chunk, at, rowBytes);
                 } else if (floats != null) {

@@ -49,6 +49,10 @@ class RowStoreTest {
         // A chunk of 3 rows makes every gather cross chunk boundaries.
         assertEquals(expected, batch(RowStore.mapped(file, 16, 37, 11, f32, 3 * 44), order));
         assertEquals(expected, batch(RowStore.mapped(file, 16, 37, 11, f32), order));
+        assertEquals(expected, batch(RowStore.read(file, 16, 37, 11, f32), order));
+        INDArray doubles = Nd4j.create(DataType.DOUBLE, order.length, 11);
+        RowStore.read(file, 16, 37, 11, f32).into(doubles).gather(order, 0, order.length);
+        assertEquals(expected.castTo(DataType.DOUBLE), doubles);
     }
 
     @Test
@@ -83,14 +87,16 @@ class RowStoreTest {
                 f.write(new byte[] {(byte) (r % 251), (byte) ((r >>> 20) % 251), 42});
             }
         }
-        RowStore store = RowStore.mapped(file, 0, rows, width, ValueCodec.of(Encoding.UINT8, width));
         int[] order = new int[probes.length];
         for (int i = 0; i < probes.length; i++) order[i] = (int) probes[i];
-        float[] got = batch(store, order).data().asFloat();
-        for (int i = 0; i < probes.length; i++) {
-            assertArrayEquals(new float[] {probes[i] % 251, (probes[i] >>> 20) % 251, 42}, java.util.Arrays.copyOfRange(got, 3 * i, 3 * i + 3), "row " + probes[i]);
+        for (RowStore store : new RowStore[] {RowStore.mapped(file, 0, rows, width, ValueCodec.of(Encoding.UINT8, width)),
+                RowStore.read(file, 0, rows, width, ValueCodec.of(Encoding.UINT8, width))}) {
+            float[] got = batch(store, order).data().asFloat();
+            for (int i = 0; i < probes.length; i++) {
+                assertArrayEquals(new float[] {probes[i] % 251, (probes[i] >>> 20) % 251, 42}, java.util.Arrays.copyOfRange(got, 3 * i, 3 * i + 3), "row " + probes[i]);
+            }
+            assertEquals(rows * width, store.bytes());
+            assertThrows(IndexOutOfBoundsException.class, () -> batch(store, new int[] {-1}));
         }
-        assertEquals(rows * width, store.bytes());
-        assertThrows(IndexOutOfBoundsException.class, () -> batch(store, new int[] {-1}));
     }
 }
