@@ -2,6 +2,7 @@ package io.spindle.driver.cli;
 
 import io.spindle.core.model.Network;
 import io.spindle.driver.spark.DistributedEvaluator;
+import io.spindle.driver.spark.HeldOutRows;
 import io.spindle.driver.spark.DistributedTrainer;
 import io.spindle.driver.spark.SparkSessions;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -129,14 +130,15 @@ final class TrainCommand {
         if (job.data().validationSplit() > 0) {
             // The held-out rows are drawn on the driver, so the workers get their shards from it rather than from the source.
             ValidationSplit split = ValidationSplit.of(train, job.data().validationSplit(), job.training().seed());
-            printPlan(job, split.train().size(), split.validation(), test);
+            printPlan(job, split.train().size(), held(split.validation()), held(test));
             return inSession(job, master, ui, spark -> finish(spark, resolved,
-                    trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progress(resolved)), split.validation(), test,
-                    split.train().fingerprint(), start));
+                    trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progress(resolved)),
+                    held(split.validation()), held(test), split.train().fingerprint(), start));
         }
-        printPlan(job, train.size(), validation, test);
+        printPlan(job, train.size(), held(validation), held(test));
         return inSession(job, master, ui, spark -> finish(spark, resolved,
-                trainer(spark, store, resolved, from).trainFromSource(resolved, train, validation, progress(resolved)), validation, test, train.fingerprint(), start));
+                trainer(spark, store, resolved, from).trainFromSource(resolved, train, validation, progress(resolved)),
+                held(validation), held(test), train.fingerprint(), start));
     }
 
     /**
@@ -151,11 +153,12 @@ final class TrainCommand {
         Dataset validation = loader.validation(job.data());
         if (test != null) checkDataFitsModel(job, test, "data.test");
         if (validation != null) checkDataFitsModel(job, validation, "data.validation");
-        printPlan(job, (int) Math.min(header.rows(), Integer.MAX_VALUE), validation, test);
+        printPlan(job, (int) Math.min(header.rows(), Integer.MAX_VALUE), held(validation), held(test));
         // Provenance without reading the rows: the source and its shape.
         String fingerprint = String.format(Locale.ROOT, "idx-header:%s:%dx%dx%d", job.data().train(), header.rows(), header.height(), header.width());
         return inSession(job, master, ui, spark -> finish(spark, job,
-                trainer(spark, store, job, from).trainFromIdx(job, header, fingerprint, validation, progress(job)), validation, test, fingerprint, start));
+                trainer(spark, store, job, from).trainFromIdx(job, header, fingerprint, validation, progress(job)),
+                held(validation), held(test), fingerprint, start));
     }
 
     /**
@@ -198,10 +201,10 @@ final class TrainCommand {
         DataFrameShards.Stats stats = DataFrameShards.check(train, "data.features_column", SparkRows.describe(data),
                 "data.label_column", data.labelColumn(), width, classes);
         if (data.weightColumn() != null) WeightColumn.check(train, "data.weight_column", data.weightColumn());
-        Dataset test = data.test() == null ? null : collect(job, SparkRows.read(spark, data, data.test(), "data.test", width));
-        Dataset validation = null;
+        HeldOutRows test = data.test() == null ? null : heldOut(job, SparkRows.read(spark, data, data.test(), "data.test", width));
+        HeldOutRows validation = null;
         if (data.validation() != null) {
-            validation = collect(job, SparkRows.read(spark, data, data.validation(), "data.validation", width));
+            validation = heldOut(job, SparkRows.read(spark, data, data.validation(), "data.validation", width));
         } else if (data.validationSplit() > 0) {
             org.apache.spark.sql.Dataset<Row>[] parts = train.randomSplit(new double[] {1 - data.validationSplit(), data.validationSplit()},
                     job.training().seed());
@@ -210,7 +213,7 @@ final class TrainCommand {
                         + stats.rows() + " training rows");
             }
             train = parts[0];
-            validation = SparkRows.collect(parts[1], shape, classes);
+            validation = heldOut(job, parts[1]);
             stats = DataFrameShards.check(train, "data.features_column", SparkRows.describe(data), "data.label_column", data.labelColumn(), width, classes);
         }
         if (stats.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", stats.rows() + " rows", "at most " + Integer.MAX_VALUE);
@@ -219,13 +222,21 @@ final class TrainCommand {
         return finish(spark, job, outcome, validation, test, stats.fingerprint(), start);
     }
 
-    /** Held-out rows (test or validation), checked as the training rows are and collected to the driver. */
-    private static Dataset collect(JobConfig job, org.apache.spark.sql.Dataset<Row> rows) {
+    /**
+     * Held-out rows (test or validation), checked as the training rows are; they stay a DataFrame, which the executors
+     * deal among themselves to evaluate, so they never reach the driver.
+     */
+    private static HeldOutRows heldOut(JobConfig job, org.apache.spark.sql.Dataset<Row> rows) {
         DataConfig data = job.data();
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
-        DataFrameShards.check(rows, "data.features_column", SparkRows.describe(data), "data.label_column", data.labelColumn(),
-                Buffers.product(job.model().inputShape()), classes);
-        return SparkRows.collect(rows, job.model().inputShape(), classes);
+        DataFrameShards.Stats stats = DataFrameShards.check(rows, "data.features_column", SparkRows.describe(data), "data.label_column",
+                data.labelColumn(), Buffers.product(job.model().inputShape()), classes);
+        return HeldOutRows.of(rows, stats.rows(), job.model().inputShape(), classes, job.training().seed());
+    }
+
+    /** Rows the driver holds, as held-out rows (null stays null). */
+    private static HeldOutRows held(Dataset rows) {
+        return rows == null ? null : HeldOutRows.of(rows);
     }
 
     /** The progress bar, behind the step log that steps.csv is written from. */
@@ -234,17 +245,17 @@ final class TrainCommand {
         return steps;
     }
 
-    private void printPlan(JobConfig job, int trainRows, Dataset validation, Dataset test) {
+    private void printPlan(JobConfig job, int trainRows, HeldOutRows validation, HeldOutRows test) {
         int workers = job.distributed().workers();
         out.printf(Locale.ROOT, "spindle: %s — %,d parameters, %,d training rows%s%s, %d worker(s) × batch %d, %d epoch(s), output %s%n",
                 job.name(), Network.parameterCount(job.model()), trainRows,
-                validation == null ? "" : String.format(Locale.ROOT, ", %,d validation rows", validation.size()),
-                test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.size()),
+                validation == null ? "" : String.format(Locale.ROOT, ", %,d validation rows", validation.rows()),
+                test == null ? "" : String.format(Locale.ROOT, ", %,d test rows", test.rows()),
                 workers, job.training().batchSize() / workers, job.training().epochs(), job.outputDir());
     }
 
     /** Evaluates on the test rows, writes the run directory and its report, and prints the result. */
-    private int finish(SparkSession spark, JobConfig job, DistributedTrainer.Outcome outcome, Dataset validation, Dataset test,
+    private int finish(SparkSession spark, JobConfig job, DistributedTrainer.Outcome outcome, HeldOutRows validation, HeldOutRows test,
                        String trainFingerprint, long start) throws IOException {
         int workers = outcome.workers();
         History history = outcome.history();
@@ -259,7 +270,7 @@ final class TrainCommand {
         run.writeModel(saved);
         run.writeHistory(history);
         run.writeSteps(steps);
-        run.writeSummary(job, history, validation == null ? 0 : validation.size(), eval, saved, new RunFigures(workers, outcome.collectiveShare(),
+        run.writeSummary(job, history, validation == null ? 0 : Math.toIntExact(validation.rows()), eval, saved, new RunFigures(workers, outcome.collectiveShare(),
                 outcome.epochCollectiveShares(), outcome.rankCollectiveShares(), seconds, outcome.attempts(), outcome.stepsRedone(),
                 outcome.collective(), outcome.workersByAttempt()));
         if (outcome.attempts() > 1) {

@@ -86,7 +86,7 @@ public final class SparkRows {
         return FeatureColumns.require(schema, field, column).dataType() instanceof NumericType;
     }
 
-    /** Checked rows collected into a driver-side dataset (test rows: validated every epoch and evaluated at the end). */
+    /** Checked rows collected into a driver-side dataset (the evaluate and predict verbs, which run in one process). */
     public static io.spindle.core.data.Dataset collect(Dataset<Row> rows, long[] sampleShape, int classes) {
         List<Row> all = rows.collectAsList();
         int width = (int) io.spindle.core.nn.Buffers.product(sampleShape);

@@ -23,6 +23,7 @@ import io.spindle.driver.job.DistributedConfig;
 import io.spindle.driver.job.JobConfig;
 import io.spindle.driver.run.TrainedModel;
 import io.spindle.driver.spark.DistributedTrainer;
+import io.spindle.driver.spark.HeldOutRows;
 import io.spindle.driver.spark.SparkLineCheck;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
@@ -148,13 +149,15 @@ final class NetworkFit {
         Dataset<Row> all = dataset.toDF();
         String indicator = p.getValidationIndicatorCol();
         Dataset<Row> train = all;
-        io.spindle.core.data.Dataset validation = null;
+        HeldOutRows validation = null;
         if (indicator != null) {
             checkIndicator(all, indicator);
             train = all.filter(col(indicator).equalTo(false));
             Dataset<Row> rows = rows(all.filter(col(indicator)), features, labelCol, null);
-            DataFrameShards.check(rows, features.param(), features.describe(), "labelCol", labelCol, Buffers.product(shape), classes);
-            validation = SparkRows.collect(rows, shape, classes);
+            DataFrameShards.Stats held = DataFrameShards.check(rows, features.param(), features.describe(), "labelCol", labelCol,
+                    Buffers.product(shape), classes);
+            // The validation rows stay on the executors: each worker validates its part after every epoch.
+            validation = HeldOutRows.of(rows, held.rows(), shape, classes, job.training().seed());
         }
         Dataset<Row> rows = rows(train, features, labelCol, p.getWeightCol());
         DataFrameShards.Stats stats = DataFrameShards.check(rows, features.param(), features.describe(), "labelCol", labelCol,
@@ -171,7 +174,7 @@ final class NetworkFit {
         SavedModel saved = TrainedModel.of(job, outcome.params(), outcome.optimizerState(), outcome.iteration(),
                 stats.fingerprint(), outcome.history().epochs().size());
         TrainingSummary summary = new TrainingSummary(outcome.history(), (System.nanoTime() - start) / 1e9, stats.rows(),
-                validation == null ? 0 : validation.size(), indicator == null ? null : "validationIndicatorCol \"" + indicator + "\"");
+                validation == null ? 0 : validation.rows(), indicator == null ? null : "validationIndicatorCol \"" + indicator + "\"");
         return new Result(saved, summary);
     }
 

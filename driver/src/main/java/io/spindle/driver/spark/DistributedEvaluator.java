@@ -34,13 +34,17 @@ public final class DistributedEvaluator {
     }
 
     public static Evaluation evaluate(JavaSparkContext sc, ModelConfig model, Loss loss, float[] params, Dataset data, int partitions) {
-        List<Shard> shards = ShardPlanner.split(data, partitions, partitions);
+        return evaluate(sc, model, loss, params, HeldOutRows.of(data), partitions);
+    }
+
+    /** The same on rows wherever they are: a DataFrame's are dealt by the executors and never reach the driver. */
+    public static Evaluation evaluate(JavaSparkContext sc, ModelConfig model, Loss loss, float[] params, HeldOutRows data, int partitions) {
         Broadcast<float[]> weights = sc.broadcast(params);
         List<EvaluationPartial> parts;
         String description = sc.getLocalProperty(JOB_DESCRIPTION);
-        sc.setJobDescription(String.format(Locale.ROOT, "spindle: evaluation of %,d rows in %d partitions", data.size(), partitions));
+        sc.setJobDescription(String.format(Locale.ROOT, "spindle: evaluation of %,d rows in %d partitions", data.rows(), partitions));
         try {
-            parts = sc.parallelize(shards, partitions)
+            parts = data.parts(sc, partitions)
                     .map(new EvaluateShard(model.toJson().toString(), loss.toJson().toString(), weights)).collect();
         } finally {
             sc.setLocalProperty(JOB_DESCRIPTION, description);

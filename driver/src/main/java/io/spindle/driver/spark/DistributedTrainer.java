@@ -113,7 +113,7 @@ public final class DistributedTrainer {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ValueCodec codec = ShardCodecs.forRowsInMemory(job.data(), (int) train.features().size(1));
         return train(job, (n, v, cache) -> sc.parallelize(ShardPlanner.split(train, n, v, codec), n), train.size(), train.fingerprint(),
-                validation, listener);
+                heldOut(validation), listener);
     }
 
     /**
@@ -121,7 +121,7 @@ public final class DistributedTrainer {
      * {@code train} is the driver's copy, used only for its size and fingerprint.
      */
     public Outcome trainFromSource(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, null), train.size(), train.fingerprint(), validation, listener);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, null), train.size(), train.fingerprint(), heldOut(validation), listener);
     }
 
     /**
@@ -135,7 +135,7 @@ public final class DistributedTrainer {
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
         IdxShardReader idx = new IdxShardReader(storage.qualify(job.data().train()), storage.qualify(job.data().trainLabels()),
                 header.rows(), header.sampleShape(), classes);
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx), (int) header.rows(), fingerprint, validation, listener);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx), (int) header.rows(), fingerprint, heldOut(validation), listener);
     }
 
     private JavaRDD<Shard> fromSource(JobConfig job, int workers, int virtualShards, ShardCache cache, IdxShardReader idx) throws IOException {
@@ -147,11 +147,11 @@ public final class DistributedTrainer {
     /**
      * Trains on a DataFrame of checked (features {@code f}, label {@code y}, optional weight {@code w}) rows, {@code rows}
      * in all: ranked by a seeded hash of their content and dealt to the workers by virtual shard, each of which stores
-     * its own as they stream in (in memory or its spool file); {@code validation} (may be null) is evaluated by the workers
-     * after every epoch.
+     * its own as they stream in (in memory or its spool file); {@code validation} (may be null; a DataFrame's rows are dealt by
+     * the executors and never reach the driver) is evaluated by the workers after every epoch.
      */
     public Outcome trainFrame(JobConfig job, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, long rows, String fingerprint,
-                              Dataset validation, TrainingListener listener) throws IOException {
+                              HeldOutRows validation, TrainingListener listener) throws IOException {
         if (rows > Integer.MAX_VALUE) throw new ConfigException("data.train", rows + " rows", "at most " + Integer.MAX_VALUE);
         long[] shape = job.model().inputShape();
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
@@ -161,8 +161,12 @@ public final class DistributedTrainer {
                 (int) rows, fingerprint, validation, listener);
     }
 
+    private static HeldOutRows heldOut(Dataset validation) {
+        return validation == null ? null : HeldOutRows.of(validation);
+    }
+
     /** {@code dataFingerprint} goes into the checkpoints' provenance. */
-    private Outcome train(JobConfig job, ShardsFor shardsFor, int rows, String dataFingerprint, Dataset validation,
+    private Outcome train(JobConfig job, ShardsFor shardsFor, int rows, String dataFingerprint, HeldOutRows validation,
                           TrainingListener listener) throws IOException {
         TrainingPlan plan = plan(job, rows);
         warnIfNoExecutorIsShared(job);
@@ -250,19 +254,16 @@ public final class DistributedTrainer {
     /**
      * One shard per partition, kept serialized in executor memory or spooled to its local disk ({@link ShardCache}): a
      * resumed attempt does not re-read the source. The executors' memory is checked first. The validation rows (may be
-     * null) are shipped once and kept beside them, one contiguous part per worker, for the workers' per-epoch validation.
+     * null) are cut once into one contiguous part per worker and kept beside them, for the workers' per-epoch validation.
      */
-    private KeptShards keep(ShardsFor shards, JobConfig job, TrainingPlan plan, int rows, Dataset validation) throws IOException {
+    private KeptShards keep(ShardsFor shards, JobConfig job, TrainingPlan plan, int rows, HeldOutRows validation) throws IOException {
         int workers = job.distributed().workers();
         ShardCache cache = ShardCache.choose(job, rows, spark.sparkContext().getConf());
         MemoryEstimate memory = MemoryEstimate.of(job, rows, cache.disk());
         log.accept(memory.describe(plan.localBatch()) + "; " + cache.describe());
         ExecutorMemory.check(memory, spark.sparkContext().getConf(), workers);
-        JavaRDD<Shard> held = null;
-        if (validation != null) {
-            held = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                    .parallelize(ShardPlanner.split(validation, workers, workers), workers).persist(StorageLevel.MEMORY_ONLY_SER());
-        }
+        JavaRDD<Shard> held = validation == null ? null
+                : validation.parts(JavaSparkContext.fromSparkContext(spark.sparkContext()), workers).persist(StorageLevel.MEMORY_ONLY_SER());
         return new KeptShards(cache.keep(shards.workers(workers, plan.virtualShards(), cache)), cache, held);
     }
 

@@ -4,9 +4,19 @@ import io.spindle.core.data.Dataset;
 import io.spindle.core.data.VirtualShards;
 import io.spindle.core.data.store.Encoding;
 import io.spindle.core.data.store.ValueCodec;
+import io.spindle.core.loss.Loss;
+import io.spindle.core.model.ModelConfig;
+import io.spindle.core.model.Network;
+import io.spindle.core.nn.ActivationFunction;
+import io.spindle.core.nn.Dense;
+import io.spindle.core.train.Evaluation;
+import io.spindle.core.train.Evaluator;
+import io.spindle.driver.spark.DistributedEvaluator;
+import io.spindle.driver.spark.HeldOutRows;
 import io.spindle.driver.spark.ShardPlanner;
 import io.spindle.driver.spark.SparkSessions;
 import io.spindle.worker.Shard;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -16,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -77,6 +88,21 @@ class DataFrameDealTest {
         int shared = 0;
         for (int b = 0; b < HashRankDeal.BUCKETS; b++) if (deal.ranks().ownersOf(b).size() > 1) shared++;
         assertTrue(shared >= 30, "the test's rows should make buckets straddle most of the 63 inner shard edges, not " + shared);
+    }
+
+    /** Test or validation rows that stay a DataFrame evaluate, part by part on the executors, as all of them in one place. */
+    @Test
+    void heldOutRowsOfAFrameEvaluateAsTheRowsCollected() {
+        ModelConfig model = new ModelConfig(new long[] {WIDTH}, List.of(Dense.Config.of(8, ActivationFunction.RELU), Dense.Config.of(4,
+                ActivationFunction.IDENTITY)));
+        Network net = Network.initialized(model, 3, DataType.FLOAT);
+        org.apache.spark.sql.Dataset<Row> frame = frame(false);
+        Evaluation parts = DistributedEvaluator.evaluate(JavaSparkContext.fromSparkContext(spark.sparkContext()), model, Loss.softmaxCrossEntropy(),
+                net.params().toFloatVector(), HeldOutRows.of(frame, ROWS, new long[] {WIDTH}, 4, SEED), 3);
+        Evaluation whole = Evaluator.evaluate(net, Loss.softmaxCrossEntropy(), SparkRows.collect(frame, new long[] {WIDTH}, 4), 512);
+        assertEquals(ROWS, parts.samples());
+        assertEquals(whole.loss(), parts.loss(), 1e-6 * whole.loss());
+        assertEquals(whole.accuracy(), parts.accuracy(), 0);
     }
 
     /** The frame's rows (collected here, as the expectation) sorted by the seeded hash the deal ranks them by. */
