@@ -9,7 +9,7 @@ import java.util.List;
  * buffer. Those are the buckets backward releases first (the last layers'), which forward reads last. The count
  * depends on the cuts alone, so every rank gets the same.
  */
-final class EagerGathers {
+public final class EagerGathers {
     /** The share of the buffer, from its end, whose gathers run during backward. */
     static final double SHARE = 1.0 / 3;
 
@@ -20,7 +20,7 @@ final class EagerGathers {
      * The number of leading buckets of {@code backwardOrder} that lie in the last {@link #SHARE} of a buffer of
      * {@code length} values; never the last bucket, whose gather cannot start before backward has ended.
      */
-    static int count(List<GradientBuckets.Bucket> backwardOrder, long length) {
+    public static int count(List<GradientBuckets.Bucket> backwardOrder, long length) {
         long from = length - (long) Math.floor(length * SHARE);
         int n = 0;
         while (n < backwardOrder.size() - 1 && backwardOrder.get(n).from() >= from) n++;
