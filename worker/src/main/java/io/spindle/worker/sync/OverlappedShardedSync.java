@@ -7,10 +7,10 @@ import io.spindle.worker.collective.Collective;
 /**
  * {@link ShardedSync} with both halves overlapped: each bucket is reduce-scattered on a communication thread as soon
  * as backward has finished it, and the parameters are all-gathered bucket by bucket on the same thread. The buckets
- * backward releases first (the last layers', {@link EagerGathers}) have their chunk of the shard updated and gathered
- * during the rest of backward, each queued after the next bucket's reduce-scatter; the others are updated after the
- * last reduce-scatter and gathered while the next step's forward runs, which waits per node for the buckets it reads
- * (FSDP's prefetch). Every rank queues the same calls in the same order, and each element gets the update and the
+ * backward releases first (the last layers', {@link EagerGathers}) have their chunk of the shard updated right after
+ * their reduce-scatter and are gathered during the rest of backward, each after the next bucket's reduce-scatter; the
+ * others are updated after the last reduce-scatter and gathered while the next step's forward runs, which waits per
+ * node for the buckets it reads (FSDP's prefetch). Every rank queues the same calls in the same order, and each element gets the update and the
  * gather the serial step gives it, so the bits are the same. A model with layer state in its parameters (batch
  * norm's running statistics, which forward writes) gathers after the update instead, as the serial step does: each
  * rank's own state must be put back before forward may touch it.
@@ -34,17 +34,16 @@ public final class OverlappedShardedSync extends ShardedSync {
     }
 
     /**
-     * After bucket {@code index}'s reduce-scatter is queued, the one before it, if eager, is updated and gathered: its
-     * reduce-scatter is done by then, and this one keeps the wire busy meanwhile.
+     * After bucket {@code index}'s reduce-scatter is queued: the bucket before it, if eager, is gathered (its chunk was
+     * updated after its own reduce-scatter, and this one keeps the wire busy meanwhile); then this bucket's chunk, if
+     * eager, is updated, while the wire would wait for backward to release the next bucket.
      */
     private void queueEagerGather(int index) {
-        int eager = index - 1;
-        if (eager < 0 || eager >= eagerBuckets) return;
-        GradientBuckets.Bucket b = buckets.get(eager);
-        thread.submit(() -> {
-            stepShardRange(eager);
-            gatherBucket(b.from(), b.to());
-        });
+        if (index >= 1 && index - 1 < eagerBuckets) {
+            GradientBuckets.Bucket b = buckets.get(index - 1);
+            thread.submit(() -> gatherBucket(b.from(), b.to()));
+        }
+        if (index < eagerBuckets) thread.submit(() -> stepShardRange(index));
     }
 
     @Override
