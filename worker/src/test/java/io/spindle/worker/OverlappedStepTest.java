@@ -180,6 +180,57 @@ class OverlappedStepTest {
         assertTrue(noBucketThreadAfter(5_000), "the communication threads end with their workers");
     }
 
+    /**
+     * The sharded step's eager schedule on a ring of 3 in bfloat16: the buckets backward releases first (here the last
+     * 49 of the 149 values: [131, 149) and [126, 131)) are updated and gathered during backward, each after the next
+     * bucket's reduce-scatter, and the others are gathered behind the next forward, first layers first. Every rank makes
+     * the same calls in that one order, and the bits are the serial step's.
+     */
+    @Test
+    void theEagerScheduleMakesOneFixedOrderOfCallsOnEveryRankAndGivesTheSerialBits() {
+        OptimizerConfig adam = OptimizerConfig.adam(0.01);
+        List<Run> serial = train(Ranks.Kind.RING, 3, WireFormat.BFLOAT16, adam, false, null);
+        List<List<String>> calls = List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>(), new java.util.ArrayList<>());
+        List<Run> overlapped;
+        try (Ranks group = Ranks.open(Ranks.Kind.RING, 3, Ranks.options().withChunkBytes(64).withWireFormat(WireFormat.BFLOAT16))) {
+            overlapped = Ranks.inParallel(3, r -> trainOne(new RecordsCommThreadCalls(group.ranks.get(r), calls.get(r)), r, 3, adam, true));
+        }
+        for (int r = 0; r < 3; r++) {
+            assertArrayEquals(serial.get(r).params, overlapped.get(r).params, "rank " + r + " parameters");
+            assertArrayEquals(serial.get(r).state, overlapped.get(r).state, "rank " + r + " optimizer state");
+        }
+        List<String> oneStep = List.of("reduce 131", "reduce 126", "gather 131", "reduce 91", "gather 126", "reduce 84", "reduce 0",
+                "gather 0", "gather 84", "gather 91");
+        int steps = EPOCHS * ROWS_PER_RANK / LOCAL_BATCH;
+        List<String> expected = new java.util.ArrayList<>();
+        for (int s = 0; s < steps; s++) expected.addAll(oneStep);
+        for (int r = 0; r < 3; r++) assertEquals(expected, calls.get(r), "rank " + r + "'s calls on its communication thread");
+    }
+
+    /**
+     * A peer that dies in an eager gather, during backward (its sixth gather: the second step's first, after the first
+     * step's two eager and three prefetched ones): the others' steps fail naming it, and their threads end.
+     */
+    @Test
+    void aPeerThatDiesInAnEagerGatherFailsTheOthersStepsNamingIt() {
+        try (Ranks group = Ranks.open(Ranks.Kind.RING, 3, Ranks.options().withTimeoutMillis(3_000).withWireFormat(WireFormat.BFLOAT16))) {
+            long start = System.nanoTime();
+            List<Object> outcomes = Ranks.outcomes(3, r -> {
+                Collective c = group.ranks.get(r);
+                Collective dying = r == 1 ? new DiesAtGather(c, 6) : c;
+                return trainOne(dying, r, 3, OptimizerConfig.adam(0.01), true);
+            });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            for (int r : new int[] {0, 2}) {
+                CollectiveException e = assertInstanceOf(CollectiveException.class, outcomes.get(r), String.valueOf(outcomes.get(r)));
+                assertTrue(e.getMessage().contains("rank 1"), "rank " + r + ": " + e.getMessage());
+            }
+            assertTrue(seconds < 3 + 5, "failed within the timeout: " + seconds + " s");
+            assertInstanceOf(IllegalStateException.class, outcomes.get(1));
+        }
+        assertTrue(noBucketThreadAfter(5_000), "the communication threads end with their workers");
+    }
+
     @Test
     void strangersOnTheRingsPortsChangeNothing() throws Exception {
         List<Run> clean = train(Ranks.Kind.RING, 3, WireFormat.FLOAT32, OptimizerConfig.adam(0.01), true, null);
@@ -307,6 +358,58 @@ class OverlappedStepTest {
 
         private static void note(AtomicInteger counter) {
             if (Thread.currentThread().getName().startsWith("spindle-buckets-r")) counter.incrementAndGet();
+        }
+    }
+
+    /** Records, in order, the windowed reductions and gathers made on a communication thread and the offsets they start at. */
+    private static final class RecordsCommThreadCalls extends ForwardingCollective {
+        private final List<String> calls;
+
+        RecordsCommThreadCalls(Collective inner, List<String> calls) {
+            super(inner);
+            this.calls = calls;
+        }
+
+        @Override
+        public void reduceScatterMean(INDArray buffer, long from, long to) {
+            note("reduce " + from);
+            inner.reduceScatterMean(buffer, from, to);
+        }
+
+        @Override
+        public void allGather(INDArray buffer, long from, long to) {
+            note("gather " + from);
+            inner.allGather(buffer, from, to);
+        }
+
+        @Override
+        public void allGatherInWireFormat(INDArray buffer, long from, long to) {
+            note("gather " + from);
+            inner.allGatherInWireFormat(buffer, from, to);
+        }
+
+        private void note(String call) {
+            if (Thread.currentThread().getName().startsWith("spindle-buckets-r")) calls.add(call);
+        }
+    }
+
+    /** A rank that dies (closes its transport and throws) at its {@code at}-th gather of a window. */
+    private static final class DiesAtGather extends ForwardingCollective {
+        private final int at;
+        private int calls;
+
+        DiesAtGather(Collective inner, int at) {
+            super(inner);
+            this.at = at;
+        }
+
+        @Override
+        public void allGatherInWireFormat(INDArray buffer, long from, long to) {
+            if (++calls == at) {
+                inner.close();
+                throw new IllegalStateException("rank 1 dies in a gather");
+            }
+            inner.allGatherInWireFormat(buffer, from, to);
         }
     }
 

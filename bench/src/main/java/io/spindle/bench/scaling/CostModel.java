@@ -1,11 +1,13 @@
 package io.spindle.bench.scaling;
 
+import io.spindle.worker.sync.EagerGathers;
+import io.spindle.worker.sync.GradientBuckets;
 import java.util.List;
 
 /**
  * The α-β-γ cost of a ring all-reduce, and of the sharded step around a synthetic forward and backward (serial: each
- * bucket reduce-scattered and gathered after backward; overlapped: reduce-scattered behind backward and gathered
- * behind the next forward):
+ * bucket reduce-scattered and gathered after backward; overlapped: reduce-scattered behind backward, and gathered
+ * during backward or behind the next forward):
  * a ring of N ranks takes 2(N-1) latency hops (α each), sends 2(N-1)/N of the buffer's wire bytes per rank (β per
  * byte), and reduces (N-1)/N of its values per rank. The reduction's cost is split the only way one model size can
  * tell apart: fp32's pass moves with its bytes and sits in β; a 2-byte wire format adds γ per value reduced for its
@@ -48,9 +50,12 @@ public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerV
 
     /**
      * A step's time. Serial: forward, backward, then each bucket's reduce-scatter and all-gather (an all-reduce's
-     * cost, paid per bucket). Overlapped: the last update's gathers run on the communication thread, first layers
-     * first, while forward waits per layer for its bucket; each bucket's reduce-scatter starts when backward releases
-     * it, one at a time; the step ends when backward and the last reduce-scatter are done.
+     * cost, paid per bucket). Overlapped: the training step's schedule ({@code OverlappedShardedSync}), one call at a
+     * time on the communication thread. Each bucket's reduce-scatter starts when backward releases it; the buckets
+     * backward releases first ({@link EagerGathers}) are gathered during backward, each after the next bucket's
+     * reduce-scatter; the others are gathered first layers first from the update on, while forward waits per layer for
+     * its bucket. The update ends a step once backward and the last reduce-scatter are done. The figure is the steady
+     * state's: a few steps, each starting at the previous update.
      */
     public double stepMs(int n, SyntheticModel model, LabMode mode) {
         double compute = model.forwardMs() + model.backwardMs();
@@ -61,23 +66,38 @@ public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerV
         }
         List<SyntheticModel.Bucket> released = model.buckets();
         int b = released.size();
-        double[] gathered = new double[b];   // indexed in release order; gathers run in the reverse (forward) order
-        double comm = 0;
-        for (int i = b - 1; i >= 0; i--) {
-            comm += allReduceMs(n, released.get(i).length(), mode.bytesPerValue()) / 2;
-            gathered[i] = comm;
+        int eager = EagerGathers.count(released.stream().map(r -> new GradientBuckets.Bucket(r.offset(), r.offset() + r.length())).toList(),
+                model.parameters());
+        double[] half = new double[b];   // one reduce-scatter or gather of each bucket, in release order
+        for (int i = 0; i < b; i++) half[i] = allReduceMs(n, released.get(i).length(), mode.bytesPerValue()) / 2;
+        double update = 0, step = 0;
+        for (int k = 0; k < STEADY_STATE_STEPS; k++) {
+            double wire = update;
+            double[] gathered = new double[b];
+            for (int i = b - 1; i >= eager; i--) {
+                wire += half[i];
+                gathered[i] = wire;
+            }
+            double t = update;
+            for (int l = 0, i = b - 1; l < model.layers(); l++) {
+                while (model.layerOffset(l) >= released.get(i).offset() + released.get(i).length()) i--;
+                if (i >= eager) t = Math.max(t, gathered[i]);
+                t += model.layerForwardMs(l);
+            }
+            double backwardStart = t;
+            for (int i = 0; i < b; i++) {
+                wire = Math.max(wire, backwardStart + released.get(i).releaseMs() - model.forwardMs()) + half[i];
+                if (i >= 1 && i - 1 < eager) wire += half[i - 1];
+            }
+            double next = Math.max(wire, backwardStart + model.backwardMs());
+            step = next - update;
+            update = next;
         }
-        double t = 0;
-        for (int l = 0, i = b - 1; l < model.layers(); l++) {
-            while (model.layerOffset(l) >= released.get(i).offset() + released.get(i).length()) i--;
-            t = Math.max(t, gathered[i]) + model.layerForwardMs(l);
-        }
-        double forwardEnd = t;
-        for (SyntheticModel.Bucket r : released) {
-            comm = Math.max(comm, forwardEnd + r.releaseMs() - model.forwardMs()) + allReduceMs(n, r.length(), mode.bytesPerValue()) / 2;
-        }
-        return Math.max(forwardEnd + model.backwardMs(), comm);
+        return step;
     }
+
+    /** Steps the overlapped schedule runs before its step time is read: from the first, whose gathers start idle, it settles. */
+    private static final int STEADY_STATE_STEPS = 6;
 
     /** The α, β and γ coefficients of the serial step's communication: {@link #features} summed over the buckets. */
     static double[] stepFeatures(int n, SyntheticModel model, int bytesPerValue) {

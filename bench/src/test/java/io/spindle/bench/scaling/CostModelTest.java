@@ -67,6 +67,19 @@ class CostModelTest {
     }
 
     @Test
+    void theLastLayersBucketIsGatheredDuringBackwardAfterTheNextReduceScatter() {
+        // 3 layers of 2^18 values, a bucket each; forward 2 ms a layer, backward 8. The last layer's bucket lies in the
+        // buffer's last third: it is gathered during backward. At N = 2 each half of a bucket takes 3 ms.
+        SyntheticModel threeLayers = new SyntheticModel(3 << 18, 3, 6, 24, 1.0);
+        assertEquals(3, threeLayers.buckets().size());
+        CostModel perByte = new CostModel(0, 3.0 / (1 << 19), 0);
+        // From an update at 0: the first layers' gathers end at 3 and 6; layer 0 runs 3-5, layer 1 6-8, layer 2 8-10.
+        // Backward releases the buckets at 18, 26 and 34: scatter 18-21; scatter 26-29, then the last layer's gather
+        // 29-32; scatter 34-37. Gathered behind forward too, it would hold layer 2 until 9 and the step would take 38.
+        assertEquals(37.0, perByte.stepMs(2, threeLayers, LabMode.FP32_OVERLAP), 1e-9);
+    }
+
+    @Test
     void theLabsDefaultScenarioCanReachNinetyPercentInBf16() {
         // N = 8, bf16 at line rate: each half moves 7/8 of 5 MB, hidden behind backward (scatter) and forward (gather).
         double step = CostModel.ideal(1).stepMs(8, LAB, LabMode.BF16_OVERLAP);

@@ -65,6 +65,20 @@ public interface Optimizer {
      */
     Optimizer shard(List<Range> ranges);
 
+    /**
+     * A shard of several ranges ({@link #shard(List)}) whose step may be taken a range at a time, as each range's
+     * gradients become final (the overlapped sharded step updates a bucket's chunk while backward goes on):
+     * {@link #stepRange} once for each range, in any order, one call at a time, then {@link #finishStep}. The bits are
+     * {@link #step}'s: a shardable rule is elementwise, and every range reads the one step counter.
+     */
+    interface ByRange extends Optimizer {
+        /** Steps range {@code index} (in the order the ranges were given) of the whole {@code params} and {@code grads}. */
+        void stepRange(int index, INDArray params, INDArray grads);
+
+        /** Ends the step whose ranges have all been stepped: {@link #iteration()} advances once. */
+        void finishStep();
+    }
+
     /** The parameters [from, to) of a buffer. */
     record Range(long from, long to) {
         public Range {

@@ -9,7 +9,7 @@ import java.util.List;
  * A shard made of several parameter ranges stepped as one step (see {@link Optimizer#shard(List)}): each range has
  * its own optimizer over its slice of the state, all reading the one step counter, which advances once per step.
  */
-final class RangeShard implements Optimizer {
+final class RangeShard implements Optimizer.ByRange {
     private final List<Range> ranges;
     private final List<Optimizer> parts;
     private final StateSlice slice;
@@ -28,28 +28,41 @@ final class RangeShard implements Optimizer {
 
     @Override
     public void step(INDArray params, INDArray grads) {
+        for (int i = 0; i < parts.size(); i++) stepRange(i, params, grads);
+        finishStep();
+    }
+
+    @Override
+    public void stepRange(int index, INDArray params, INDArray grads) {
         if (params.length() != numParams || grads.length() != numParams) {
             throw new IllegalArgumentException("a shard of several ranges steps with the whole buffers of " + numParams
                     + " values, got " + params.length() + " and " + grads.length());
         }
         views(params, grads);
-        for (int i = 0; i < parts.size(); i++) {
-            if (paramViews[i] != null) parts.get(i).step(paramViews[i], gradViews[i]);
-        }
+        if (paramViews[index] != null) parts.get(index).step(paramViews[index], gradViews[index]);
+    }
+
+    @Override
+    public void finishStep() {
         slice.advanceShared();
     }
 
-    /** Views of each range, made again only when the caller passes other buffers (a network keeps its own for life). */
-    private void views(INDArray params, INDArray grads) {
+    /**
+     * Views of each range, made again only when the caller passes other buffers (a network keeps its own for life).
+     * Synchronized: the ranges of one step may be stepped from two threads, one after the other.
+     */
+    private synchronized void views(INDArray params, INDArray grads) {
         if (params == this.params && grads == this.grads) return;
-        paramViews = new INDArray[ranges.size()];
-        gradViews = new INDArray[ranges.size()];
+        INDArray[] p = new INDArray[ranges.size()];
+        INDArray[] g = new INDArray[ranges.size()];
         for (int i = 0; i < ranges.size(); i++) {
             Range r = ranges.get(i);
             if (r.to() == r.from()) continue;   // an empty range has nothing to step
-            paramViews[i] = params.get(NDArrayIndex.interval(r.from(), r.to()));
-            gradViews[i] = grads.get(NDArrayIndex.interval(r.from(), r.to()));
+            p[i] = params.get(NDArrayIndex.interval(r.from(), r.to()));
+            g[i] = grads.get(NDArrayIndex.interval(r.from(), r.to()));
         }
+        paramViews = p;
+        gradViews = g;
         this.params = params;
         this.grads = grads;
     }

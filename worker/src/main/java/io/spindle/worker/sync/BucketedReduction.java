@@ -15,27 +15,37 @@ final class BucketedReduction implements AutoCloseable {
         void reduce(long from, long to);
     }
 
+    /** Hears that bucket {@code index} (in backward order) has been queued, so a caller may queue more after it. */
+    @FunctionalInterface
+    interface HandedOver {
+        void bucket(int index);
+    }
+
     private final List<GradientBuckets.Bucket> buckets;
     private final BucketCall call;
     private final CommunicationThread thread;
+    private final HandedOver handedOver;
     private int next;
 
     BucketedReduction(GradientBuckets buckets, BucketCall call, String threadName) {
-        this(buckets, call, new CommunicationThread(threadName));
+        this(buckets, call, new CommunicationThread(threadName), index -> { });
     }
 
-    /** Reduces on {@code thread}, which {@link #close} stops. */
-    BucketedReduction(GradientBuckets buckets, BucketCall call, CommunicationThread thread) {
+    /** Reduces on {@code thread}, which {@link #close} stops; tells {@code handedOver} after queueing each bucket. */
+    BucketedReduction(GradientBuckets buckets, BucketCall call, CommunicationThread thread, HandedOver handedOver) {
         this.buckets = buckets.inBackwardOrder();
         this.call = call;
         this.thread = thread;
+        this.handedOver = handedOver;
     }
 
     /** Hands over every bucket that lies within [offset, end): backward will not write there again this step. */
     void readyFrom(long offset) {
         while (next < buckets.size() && buckets.get(next).from() >= offset) {
-            GradientBuckets.Bucket b = buckets.get(next++);
+            int index = next++;
+            GradientBuckets.Bucket b = buckets.get(index);
             thread.submit(() -> call.reduce(b.from(), b.to()));
+            handedOver.bucket(index);
         }
     }
 

@@ -31,7 +31,10 @@ final class ParameterDeltas {
         this.params = params;
         this.deltas = Nd4j.zeros(DataType.FLOAT, params.length());
         for (Optimizer.Range r : ranges) {
-            if (r.to() == r.from()) continue;
+            if (r.to() == r.from()) {
+                owned.add(null);   // kept, so that range i of the shard is entry i here
+                continue;
+            }
             owned.add(new INDArray[] {params.get(NDArrayIndex.interval(r.from(), r.to())),
                     deltas.get(NDArrayIndex.interval(r.from(), r.to())), Nd4j.createUninitialized(DataType.FLOAT, r.to() - r.from())});
         }
@@ -39,15 +42,26 @@ final class ParameterDeltas {
 
     /** Before the shard's optimizer step: keeps the owned parameters' old values. */
     void keepOld() {
-        for (INDArray[] r : owned) r[2].assign(r[0]);
+        for (int i = 0; i < owned.size(); i++) keepOld(i);
+    }
+
+    /** {@link #keepOld()} for the shard's range {@code index} alone, before that range is stepped on its own. */
+    void keepOld(int index) {
+        INDArray[] r = owned.get(index);
+        if (r != null) r[2].assign(r[0]);
     }
 
     /** After it: the update goes to the deltas and the owned parameters go back to their old values, exactly. */
     void takeUpdates() {
-        for (INDArray[] r : owned) {
-            r[1].assign(r[0]).subi(r[2]);
-            r[0].assign(r[2]);
-        }
+        for (int i = 0; i < owned.size(); i++) takeUpdates(i);
+    }
+
+    /** {@link #takeUpdates()} for the shard's range {@code index} alone. */
+    void takeUpdates(int index) {
+        INDArray[] r = owned.get(index);
+        if (r == null) return;
+        r[1].assign(r[0]).subi(r[2]);
+        r[0].assign(r[2]);
     }
 
     /** Gathers the window's rounded updates from their owners and adds them to the parameters, on every rank alike. */

@@ -18,8 +18,9 @@ final class ParameterPrefetch {
     private int nextToWait;
     private long waitedNanos;
 
-    ParameterPrefetch(GradientBuckets buckets, CommunicationThread thread, BucketedReduction.BucketCall gather) {
-        List<GradientBuckets.Bucket> order = new ArrayList<>(buckets.inBackwardOrder());
+    /** Gathers {@code buckets} (those the update leaves to the next forward) on {@code thread}. */
+    ParameterPrefetch(List<GradientBuckets.Bucket> buckets, CommunicationThread thread, BucketedReduction.BucketCall gather) {
+        List<GradientBuckets.Bucket> order = new ArrayList<>(buckets);
         order.sort(Comparator.comparingLong(GradientBuckets.Bucket::from));
         this.forwardOrder = List.copyOf(order);
         this.thread = thread;
@@ -38,7 +39,7 @@ final class ParameterPrefetch {
         nextToWait = 0;
     }
 
-    /** Waits until every bucket holding parameters in [0, end) has been gathered. */
+    /** Waits until every bucket of this prefetch holding parameters in [0, end) has been gathered. */
     void awaitThrough(long end) {
         while (nextToWait < gathered.length && forwardOrder.get(nextToWait).from() < end) {
             long start = System.nanoTime();

@@ -90,6 +90,21 @@ public class ShardedSync implements GradientSync {
         if (deltas != null) deltas.takeUpdates();
     }
 
+    /**
+     * Steps the shard's range {@code index} (bucket {@code index} in backward order) alone, as {@link #stepShard} steps
+     * it with the others: the same bits. Needs a shard of several ranges; {@link #finishShardStep} ends the step.
+     */
+    protected final void stepShardRange(int index) {
+        if (deltas != null) deltas.keepOld(index);
+        ((Optimizer.ByRange) shardOptimizer).stepRange(index, params, grads);
+        if (deltas != null) deltas.takeUpdates(index);
+    }
+
+    /** Ends a step taken range by range with {@link #stepShardRange}. */
+    protected final void finishShardStep() {
+        ((Optimizer.ByRange) shardOptimizer).finishStep();
+    }
+
     /** Brings every rank's updated parameters in [from, to) (a bucket) to all ranks. */
     protected final void gatherBucket(long from, long to) {
         if (deltas != null) {
