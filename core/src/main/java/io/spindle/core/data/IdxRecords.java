@@ -80,6 +80,30 @@ public final class IdxRecords {
         }
     }
 
+    /**
+     * How many classes a raw (possibly gzipped) labels file names: its largest label + 1. Reads the labels alone, one byte
+     * per record, so the images need not be read to check them against a model.
+     */
+    public static int classesIn(InputStream rawLabels, String labelsName) throws IOException {
+        try {
+            InputStream labels = IdxArray.open(rawLabels);
+            int count = IdxArray.header(labels, labelsName, 1, "a labels file [count]")[0];
+            int max = -1;
+            byte[] block = new byte[BLOCK_BYTES];
+            for (long left = count; left > 0; ) {
+                int n = labels.readNBytes(block, 0, (int) Math.min(block.length, left));
+                if (n == 0) {
+                    throw new DataFormatException(labelsName, "truncated: its header promises " + count + " labels, the data ends sooner");
+                }
+                for (int i = 0; i < n; i++) max = Math.max(max, block[i] & 0xff);
+                left -= n;
+            }
+            return max + 1;
+        } catch (ZipException | EOFException e) {
+            throw new DataFormatException(labelsName, "corrupt or truncated data (" + e.getMessage() + ")", e);
+        }
+    }
+
     private static void skip(InputStream in, String name, long bytes, Header h, int recordBytes) throws IOException {
         try {
             in.skipNBytes(bytes);

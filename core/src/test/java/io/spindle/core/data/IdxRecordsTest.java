@@ -94,6 +94,17 @@ class IdxRecordsTest {
     }
 
     @Test
+    void theClassesOfALabelsFileAloneAreItsLargestLabelPlusOne() throws IOException {
+        assertEquals(8, IdxRecords.classesIn(new ByteArrayInputStream(IdxFiles.gzip(IdxFiles.labels((byte) 3, (byte) 7, (byte) 0))), "lab.idx"));
+        try (InputStream l = Files.newInputStream(MINI.resolve("t10k-labels-idx1-ubyte.gz"))) {
+            assertEquals(10, IdxRecords.classesIn(l, "l"));
+        }
+        byte[] cut = java.util.Arrays.copyOf(IdxFiles.labels((byte) 1, (byte) 2, (byte) 3), 10);   // promises 3 labels, holds 2
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxRecords.classesIn(new ByteArrayInputStream(cut), "lab.idx"));
+        assertTrue(e.getMessage().startsWith("lab.idx: truncated"), e.getMessage());
+    }
+
+    @Test
     void aTruncatedFileAndMismatchedCountsAreNamed() {
         byte[] images = IdxFiles.images(3, 2, 2, new byte[8]);   // promises 3 images, holds 2
         byte[] labels = IdxFiles.labels((byte) 0, (byte) 1, (byte) 2);

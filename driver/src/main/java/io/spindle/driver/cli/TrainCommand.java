@@ -143,22 +143,32 @@ final class TrainCommand {
 
     /**
      * An IDX pair: the driver reads its headers only (row count and image shape), each worker the records of its virtual
-     * shards; the test and validation rows are read here as before.
+     * shards. The test and validation pairs alike: the driver reads their headers and labels (to check them against the
+     * model), and each worker reads the images of its part.
      */
     private int trainOnIdx(JobConfig job, DataLoader loader, String master, boolean ui, CheckpointStore store, Checkpoint from, long start)
             throws IOException {
         IdxRecords.Header header = loader.idxHeader(job.data());
         InputFit.inputFits(job.model().inputShape(), header.pixels(), header.sampleShape(), job.model().inputField(), "data.train");
-        Dataset test = loader.test(job.data());
-        Dataset validation = loader.validation(job.data());
-        if (test != null) checkDataFitsModel(job, test, "data.test");
-        if (validation != null) checkDataFitsModel(job, validation, "data.validation");
-        printPlan(job, (int) Math.min(header.rows(), Integer.MAX_VALUE), held(validation), held(test));
+        HeldOutRows test = idxHeldOut(job, loader, job.data().test(), job.data().testLabels(), "data.test");
+        HeldOutRows validation = idxHeldOut(job, loader, job.data().validation(), job.data().validationLabels(), "data.validation");
+        printPlan(job, (int) Math.min(header.rows(), Integer.MAX_VALUE), validation, test);
         // Provenance without reading the rows: the source and its shape.
         String fingerprint = String.format(Locale.ROOT, "idx-header:%s:%dx%dx%d", job.data().train(), header.rows(), header.height(), header.width());
         return inSession(job, master, ui, spark -> finish(spark, job,
                 trainer(spark, store, job, from).trainFromIdx(job, header, fingerprint, validation, progress(job)),
-                held(validation), held(test), fingerprint, start));
+                validation, test, fingerprint, start));
+    }
+
+    /** Held-out IDX rows ({@code images} null: none), checked against the model from their headers and labels alone. */
+    private HeldOutRows idxHeldOut(JobConfig job, DataLoader loader, String images, String labels, String field) throws IOException {
+        if (images == null) return null;
+        IdxRecords.Header header = loader.idxHeader(images, labels);
+        InputFit.inputFits(job.model().inputShape(), header.pixels(), header.sampleShape(), job.model().inputField(), field);
+        int outputs = (int) job.model().outputShape()[0];
+        int classes = job.loss().classification() ? outputs : 0;
+        if (classes > 0) checkClasses(job, loader.idxClasses(images, labels), field);
+        return HeldOutRows.idx(storage.qualify(images), storage.qualify(DataLoader.labelsOf(images, labels)), header, classes);
     }
 
     /**
@@ -325,10 +335,14 @@ final class TrainCommand {
     /** Catches a model/data mismatch before training, naming both sides. */
     static void checkDataFitsModel(JobConfig job, Dataset data, String field) {
         InputFit.inputFits(job.model().inputShape(), data, job.model().inputField(), field);
+        if (job.loss().classification()) checkClasses(job, data.numClasses(), field);
+    }
+
+    private static void checkClasses(JobConfig job, int classes, String field) {
         long outputs = job.model().outputShape()[0];
-        if (job.loss().classification() && data.numClasses() > outputs) {
+        if (classes > outputs) {
             throw new ConfigException(job.model().outputField(), outputs + " outputs",
-                    field + " has " + data.numClasses() + " classes, so the last layer needs at least that many units");
+                    field + " has " + classes + " classes, so the last layer needs at least that many units");
         }
     }
 }

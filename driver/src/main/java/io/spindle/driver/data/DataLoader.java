@@ -4,6 +4,7 @@ import io.spindle.core.data.CsvOptions;
 import io.spindle.core.data.CsvReader;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.data.IdxReader;
+import io.spindle.core.data.DataFormatException;
 import io.spindle.core.data.IdxRecords;
 import io.spindle.core.config.ConfigException;
 import io.spindle.driver.job.DataConfig;
@@ -43,10 +44,48 @@ public final class DataLoader {
 
     /** The shape of the IDX training pair from its two headers alone: no row is read. */
     public IdxRecords.Header idxHeader(DataConfig c) throws IOException {
-        String labels = c.trainLabels() != null ? c.trainLabels() : IdxReader.labelsPathFor(c.train());
-        try (InputStream images = storage.open(c.train()); InputStream lab = storage.open(labels)) {
-            return IdxRecords.headerOf(images, c.train(), lab, labels);
+        return idxHeader(c.train(), c.trainLabels());
+    }
+
+    /**
+     * The shape of an IDX pair ({@code labels} null: beside the images) from its two headers alone. An uncompressed file
+     * shorter than its header promises is refused here, before any work; a gzipped one is checked as it is read.
+     */
+    public IdxRecords.Header idxHeader(String images, String labels) throws IOException {
+        String labelsUri = labelsOf(images, labels);
+        IdxRecords.Header h;
+        try (InputStream in = storage.open(images); InputStream lab = storage.open(labelsUri)) {
+            h = IdxRecords.headerOf(in, images, lab, labelsUri);
         }
+        requireLength(images, IMAGES_HEADER_BYTES, h.rows(), h.pixels());
+        requireLength(labelsUri, LABELS_HEADER_BYTES, h.rows(), 1);
+        return h;
+    }
+
+    private static final int IMAGES_HEADER_BYTES = 16, LABELS_HEADER_BYTES = 8;
+
+    private void requireLength(String uri, int headerBytes, long records, int recordBytes) throws IOException {
+        try (InputStream in = storage.open(uri)) {
+            if (in.read() == 0x1f && in.read() == 0x8b) return;   // gzip: its length says nothing about the records
+        }
+        long length = storage.length(uri);
+        if (length < headerBytes + records * recordBytes) {
+            throw new DataFormatException(uri, "truncated: its header promises " + records + " records of " + recordBytes + " byte(s) ("
+                    + (headerBytes + records * recordBytes) + " bytes with the header), the file holds " + length);
+        }
+    }
+
+    /** How many classes an IDX pair's labels name (its largest label + 1), from the labels file alone. */
+    public int idxClasses(String images, String labels) throws IOException {
+        String labelsUri = labelsOf(images, labels);
+        try (InputStream lab = storage.open(labelsUri)) {
+            return IdxRecords.classesIn(lab, labelsUri);
+        }
+    }
+
+    /** The labels file of an IDX images file: the one named, or the one beside it. */
+    public static String labelsOf(String images, String labels) throws IOException {
+        return labels != null ? labels : IdxReader.labelsPathFor(images);
     }
 
     /** Fails before any work when a data file is missing, with advice on how to get Fashion-MNIST. */

@@ -68,6 +68,12 @@ public final class Storage {
         return fs.exists(p) && fs.getFileStatus(p).isDirectory();
     }
 
+    /** The file's length in bytes. */
+    public long length(String uri) throws IOException {
+        Path p = new Path(uri);
+        return fs(p).getFileStatus(p).getLen();
+    }
+
     public InputStream open(String uri) throws IOException {
         Path p = new Path(uri);
         try {

@@ -128,14 +128,14 @@ public final class DistributedTrainer {
      * Trains on the job's IDX training pair, of which each executor reads only the records of its virtual shards; the
      * driver knows {@code header} (row count and image shape) and reads no rows. Labels are checked by the workers.
      */
-    public Outcome trainFromIdx(JobConfig job, IdxRecords.Header header, String fingerprint, Dataset validation, TrainingListener listener)
+    public Outcome trainFromIdx(JobConfig job, IdxRecords.Header header, String fingerprint, HeldOutRows validation, TrainingListener listener)
             throws IOException {
         if (header.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", header.rows() + " rows", "at most " + Integer.MAX_VALUE);
         Storage storage = Storage.withDefaults();
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
         IdxShardReader idx = new IdxShardReader(storage.qualify(job.data().train()), storage.qualify(job.data().trainLabels()),
                 header.rows(), header.sampleShape(), classes);
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx), (int) header.rows(), fingerprint, heldOut(validation), listener);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx), (int) header.rows(), fingerprint, validation, listener);
     }
 
     private JavaRDD<Shard> fromSource(JobConfig job, int workers, int virtualShards, ShardCache cache, IdxShardReader idx) throws IOException {

@@ -1,6 +1,7 @@
 package io.spindle.driver.spark;
 
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.IdxRecords;
 import io.spindle.core.data.store.Encoding;
 import io.spindle.core.data.store.ValueCodec;
 import io.spindle.driver.data.DataFrameShards;
@@ -11,8 +12,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Validation or test rows, cut into one contiguous part per partition where the executors will evaluate them. Rows the
- * driver already holds (read on the driver, or drawn there for a split) are shipped from it; a DataFrame's rows are
- * dealt by the executors themselves, in one shuffle, and never reach the driver.
+ * driver already holds (read on the driver, or drawn there for a split) are shipped from it; an IDX pair's records are
+ * read by each executor for its own part, and a DataFrame's rows are dealt by the executors in one shuffle: neither
+ * reaches the driver.
  */
 public interface HeldOutRows {
 
@@ -35,6 +37,35 @@ public interface HeldOutRows {
                 return sc.parallelize(ShardPlanner.split(rows, parts, parts), parts);
             }
         };
+    }
+
+    /**
+     * An IDX pair ({@code labels} null: beside the images) of {@code header}'s shape, whose labels are classes below
+     * {@code classes} (0 for regression): part k is read by its executor, records [k·n/P, (k+1)·n/P), as the pixels'
+     * bytes (decoded as the IDX reader decodes them, the same floats).
+     */
+    static HeldOutRows idx(String images, String labels, IdxRecords.Header header, int classes) {
+        IdxShardReader reader = new IdxShardReader(images, labels, header.rows(), header.sampleShape(), classes);
+        return new HeldOutRows() {
+            @Override
+            public long rows() {
+                return header.rows();
+            }
+
+            @Override
+            public JavaRDD<Shard> parts(JavaSparkContext sc, int parts) {
+                return sc.parallelize(java.util.stream.IntStream.range(0, parts).boxed().toList(), parts).map(new ReadIdxPart(reader, parts));
+            }
+        };
+    }
+
+    /** Executor side of {@link #idx}: part k of {@code parts}, its records only. */
+    record ReadIdxPart(IdxShardReader reader, int parts) implements org.apache.spark.api.java.function.Function<Integer, Shard> {
+        @Override
+        public Shard call(Integer k) throws java.io.IOException {
+            long[] shape = reader.sampleShape();
+            return reader.read(k, parts, parts, io.spindle.core.data.IdxReader.pixelCodec((int) (shape[1] * shape[2])), null);
+        }
     }
 
     /**
