@@ -83,34 +83,6 @@ public final class ConvTaps {
     }
 
     /**
-     * The input gradient on the padded grid, gathered: {@code out[c·outStride + q] = Σ_t Σ_f w[(t·C + c)·F + f] ·
-     * g[f·gStride + gAt + q − tapShifts[t]]} for q < m (a multiple of {@link #BLOCK}), taps t in order, filters
-     * in order. {@code tapShifts} are the taps' shifts without the channel's offset; g must read 0 wherever no
-     * output position is.
-     */
-    public static void inputGradient(float[] g, int gAt, int gStride, int[] tapShifts, float[] w, int channels, int filters,
-                                     float[] out, int outStride, int m) {
-        requireBlocks(m);
-        if (Simd.available()) VectorConvTaps.inputGradient(g, gAt, gStride, tapShifts, w, channels, filters, out, outStride, m);
-        else inputGradientFloat(g, gAt, gStride, tapShifts, w, channels, filters, out, outStride, m);
-    }
-
-    static void inputGradientFloat(float[] g, int gAt, int gStride, int[] tapShifts, float[] w, int channels, int filters,
-                                   float[] out, int outStride, int m) {
-        for (int c = 0; c < channels; c++) {
-            for (int q = 0; q < m; q++) {
-                float acc = 0f;
-                for (int t = 0; t < tapShifts.length; t++) {
-                    for (int f = 0; f < filters; f++) {
-                        acc = Math.fma(g[f * gStride + gAt + q - tapShifts[t]], w[(t * channels + c) * filters + f], acc);
-                    }
-                }
-                out[c * outStride + q] = acc;
-            }
-        }
-    }
-
-    /**
      * ReLU's backward in place: {@code g[f·gStride + gAt + p] = 0} where {@code y[yAt + f·yStride + p] <= 0}, for
      * f < filters and p < n (a multiple of {@link #BLOCK}).
      */

@@ -150,27 +150,6 @@ final class VectorConvTaps {
         return sum;
     }
 
-    static void inputGradient(float[] g, int gAt, int gStride, int[] tapShifts, float[] w, int channels, int filters,
-                              float[] out, int outStride, int m) {
-        for (int c = 0; c < channels; c++) {
-            for (int q = 0; q < m; q += ConvTaps.BLOCK) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                for (int t = 0; t < tapShifts.length; t++) {
-                    int wAt = t * channels * filters + c * filters, at = gAt + q - tapShifts[t];
-                    for (int f = 0; f < filters; f++, at += gStride) {
-                        FloatVector wf = FloatVector.broadcast(S, w[wAt + f]);
-                        a0 = FloatVector.fromArray(S, g, at).fma(wf, a0);
-                        a1 = FloatVector.fromArray(S, g, at + L).fma(wf, a1);
-                        a2 = FloatVector.fromArray(S, g, at + 2 * L).fma(wf, a2);
-                        a3 = FloatVector.fromArray(S, g, at + 3 * L).fma(wf, a3);
-                    }
-                }
-                int o = c * outStride + q;
-                a0.intoArray(out, o); a1.intoArray(out, o + L); a2.intoArray(out, o + 2 * L); a3.intoArray(out, o + 3 * L);
-            }
-        }
-    }
-
     static void keepWherePositive(float[] g, int gAt, int gStride, float[] y, int yAt, int yStride, int filters, int n) {
         FloatVector zero = FloatVector.zero(S);
         for (int f = 0; f < filters; f++) {

@@ -27,8 +27,8 @@ final class ConvKernel {
     private final double[] biasSums;
     private long[] inputShape = new long[0];
     private int channels, h, w, outH, outW, wp, padTop, padLeft, n, m, plane, front, gStride;
-    private int[] shifts, tapShifts;
-    private float[] padded, weightCopy, wide, samplePlanes, grad, dxPlane;
+    private int[] shifts, tapShifts, gradShifts;
+    private float[] padded, weightCopy, weightsBack, zeroBias, wide, samplePlanes, grad, dxPlane;
     private double[] weightSums;
 
     ConvKernel(ConvGeometry g, int filters) {
@@ -97,13 +97,27 @@ final class ConvKernel {
             ConvTaps.weightGradient(padded, s * perSample, shifts, grad, front, gStride, filters, n, weightSums,
                     biasGrad == null ? null : biasSums, scratch);
             if (dxOut == null) continue;
-            ConvTaps.inputGradient(grad, front, gStride, tapShifts, weightCopy, channels, filters, dxPlane, m, m);
+            transposeWeights();
+            ConvTaps.forward(grad, front, gradShifts, weightsBack, channels, zeroBias, false, dxPlane, 0, m, m);
             for (int c = 0; c < channels; c++) {
                 for (int i = 0; i < h; i++) dxOut.put(((s * channels + c) * h + i) * w, dxPlane, c * m + (i + padTop) * wp + padLeft, w);
             }
         }
         addInto(weightGrad, weightSums);
         if (biasGrad != null) addInto(biasGrad, biasSums);
+    }
+
+    /**
+     * The input gradient is the forward's pattern run backwards: dx[c][q] = Σ_(t, f) W[t, c, f] · grad[f][q − shift_t],
+     * a convolution of grad with rows (t, f) at shifts f·gStride − shift_t and weights [(t, f), c].
+     */
+    private void transposeWeights() {
+        int taps = tapShifts.length;
+        for (int t = 0; t < taps; t++) {
+            for (int f = 0; f < filters; f++) {
+                for (int c = 0; c < channels; c++) weightsBack[(t * filters + f) * channels + c] = weightCopy[(t * channels + c) * filters + f];
+            }
+        }
     }
 
     /** {@code target += sums} in float, then the sums back to 0 for the next batch. */
@@ -176,8 +190,14 @@ final class ConvKernel {
         }
         front = (int) Grid.roundUp(grid.maxShift());
         gStride = Math.toIntExact(grid.gradStride());
+        gradShifts = new int[taps * filters];
+        for (int t = 0; t < taps; t++) {
+            for (int f = 0; f < filters; f++) gradShifts[t * filters + f] = f * gStride - tapShifts[t];
+        }
         padded = new float[Math.multiplyExact((int) x.size(0), channels * plane)];
         weightCopy = new float[k * filters];
+        weightsBack = new float[k * filters];
+        zeroBias = new float[channels];
         weightSums = new double[k * filters];
         wide = new float[Math.multiplyExact((int) x.size(0), Math.multiplyExact(filters, n))];
         samplePlanes = new float[filters * outH * outW];

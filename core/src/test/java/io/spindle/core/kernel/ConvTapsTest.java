@@ -68,26 +68,6 @@ class ConvTapsTest {
     }
 
     @Test
-    void inputGradientMatchesTheFormulaAndItsScalarTwinBitForBit() {
-        int channels = 2, filters = 3, gAt = 9, gStride = gAt + N + 5;
-        int[] tapShifts = {0, 1, 4, 9};
-        float[] g = floats(6, filters * gStride), w = floats(7, tapShifts.length * channels * filters);
-        float[] fast = new float[channels * N], plain = new float[channels * N];
-        ConvTaps.inputGradient(g, gAt, gStride, tapShifts, w, channels, filters, fast, N, N);
-        ConvTaps.inputGradientFloat(g, gAt, gStride, tapShifts, w, channels, filters, plain, N, N);
-        assertArrayEquals(plain, fast);
-        for (int c = 0; c < channels; c++) {
-            for (int q = 0; q < N; q++) {
-                double want = 0;
-                for (int t = 0; t < tapShifts.length; t++) {
-                    for (int f = 0; f < filters; f++) want += (double) g[f * gStride + gAt + q - tapShifts[t]] * w[(t * channels + c) * filters + f];
-                }
-                assertEquals(want, fast[c * N + q], 1e-5, "channel " + c + ", position " + q);
-            }
-        }
-    }
-
-    @Test
     void keepWherePositiveZeroesTheGradientWhereTheOutputIsNot() {
         int filters = 3, n = ConvTaps.BLOCK, gStride = n + 4, yStride = n + 2;
         float[] y = floats(8, 1 + filters * yStride), g = floats(9, filters * gStride), before = g.clone();
