@@ -26,10 +26,7 @@ public final class MaxPoolRows {
             for (int i = 0; i < outH; i++) {
                 int in = (plane * h + 2 * i) * w, out = (plane * outH + i) * outW;
                 if (outW >= LANES && Simd.available()) {
-                    for (int j = 0; j < outW; j += LANES) {
-                        int at = Math.min(j, outW - LANES);
-                        VectorMaxPool.forward(x, in + 2 * at, w, y, winners, out + at);
-                    }
+                    VectorMaxPool.forward(x, in, w, y, winners, out, outW);
                 } else {
                     forwardFloat(x, in, w, y, winners, out, outW);
                 }
@@ -58,10 +55,7 @@ public final class MaxPoolRows {
             for (int i = 0; i < outH; i++) {
                 int in = (plane * h + 2 * i) * w, out = (plane * outH + i) * outW;
                 if (outW >= LANES && Simd.available()) {
-                    for (int j = 0; j < outW; j += LANES) {
-                        int at = Math.min(j, outW - LANES);
-                        VectorMaxPool.backward(dy, winners, out + at, dx, in + 2 * at, w);
-                    }
+                    VectorMaxPool.backward(dy, winners, out, dx, in, w, outW);
                 } else {
                     backwardFloat(dy, winners, out, dx, in, w, outW);
                 }

@@ -26,8 +26,23 @@ final class VectorMaxPool {
     private VectorMaxPool() {
     }
 
-    /** Outputs [out, out + 8) from the input rows at {@code in} and {@code in + w}. */
-    static void forward(ByteBuffer x, int in, int w, ByteBuffer y, float[] winners, int out) {
+    /** A row of n ≥ 8 outputs from the input rows at {@code in} and {@code in + w}; the last block ends at the row's end. */
+    static void forward(ByteBuffer x, int in, int w, ByteBuffer y, float[] winners, int out, int n) {
+        for (int j = 0; j < n; j += 8) {
+            int at = Math.min(j, n - 8);
+            forwardBlock(x, in + 2 * at, w, y, winners, out + at);
+        }
+    }
+
+    /** dx of the two input rows at {@code in} and {@code in + w} under a row of n ≥ 8 outputs. */
+    static void backward(ByteBuffer dy, float[] winners, int out, ByteBuffer dx, int in, int w, int n) {
+        for (int j = 0; j < n; j += 8) {
+            int at = Math.min(j, n - 8);
+            backwardBlock(dy, winners, out + at, dx, in + 2 * at, w);
+        }
+    }
+
+    private static void forwardBlock(ByteBuffer x, int in, int w, ByteBuffer y, float[] winners, int out) {
         int a = in * 4, b = a + w * 4;
         FloatVector a0 = FloatVector.fromByteBuffer(S, x, a, ORDER), a1 = FloatVector.fromByteBuffer(S, x, a + 32, ORDER);
         FloatVector b0 = FloatVector.fromByteBuffer(S, x, b, ORDER), b1 = FloatVector.fromByteBuffer(S, x, b + 32, ORDER);
@@ -39,8 +54,7 @@ final class VectorMaxPool {
                 .blend(0f, e0.compare(VectorOperators.EQ, m)).intoArray(winners, out);
     }
 
-    /** dx of the two input rows at {@code in} and {@code in + w} under outputs [out, out + 8). */
-    static void backward(ByteBuffer dy, float[] winners, int out, ByteBuffer dx, int in, int w) {
+    private static void backwardBlock(ByteBuffer dy, float[] winners, int out, ByteBuffer dx, int in, int w) {
         FloatVector d = FloatVector.fromByteBuffer(S, dy, out * 4, ORDER), win = FloatVector.fromArray(S, winners, out);
         FloatVector zero = FloatVector.zero(S);
         FloatVector e0 = zero.blend(d, win.compare(VectorOperators.EQ, 0f)), o0 = zero.blend(d, win.compare(VectorOperators.EQ, 1f));
