@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
  * twins here compute every value the same way, so they give the same bits.
  */
 public final class MaxPoolRows {
-    static final int LANES = RowLoops.LANES;
+    /** Outputs per SIMD block: rows of fewer run the scalar loop. */
+    public static final int BLOCK = RowLoops.LANES;
+    static final int LANES = BLOCK;
 
     private MaxPoolRows() {
     }

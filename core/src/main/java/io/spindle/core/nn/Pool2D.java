@@ -88,12 +88,15 @@ public final class Pool2D implements Layer {
         return new long[] {in[0], h, w};
     }
 
-    /** Whether the Java passes take this input: 2×2 max windows at stride 2 without padding, a contiguous float batch. */
+    /**
+     * Whether the Java passes take this input: 2×2 max windows at stride 2 without padding, a contiguous float batch,
+     * and output rows of at least one SIMD block (shorter rows run the scalar loop, slower than libnd4j).
+     */
     private boolean javaPasses(INDArray x) {
         ConvGeometry g = config.geometry;
         boolean unpadded = !g.same() || x.size(2) % 2 == 0 && x.size(3) % 2 == 0;
         return config.kind == Kind.MAX && g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
-                && g.dilationH() == 1 && g.dilationW() == 1 && unpadded && x.rank() == 4 && x.dataType() == DataType.FLOAT
+                && g.dilationH() == 1 && g.dilationW() == 1 && unpadded && x.rank() == 4 && x.size(3) / 2 >= MaxPoolRows.BLOCK && x.dataType() == DataType.FLOAT
                 && Memory.isContiguous(x) && x.length() <= Integer.MAX_VALUE / 4;
     }
 
