@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * 2-D convolution over NCHW images: with few input channels at stride 1 in float, GEMMs on a padded copy
+ * 2-D convolution over NCHW images: with few input channels at stride 1 in float, a direct convolution on a padded copy
  * ({@link ConvKernel}); otherwise (double, as in the gradient checks, strides, more channels) libnd4j's conv2d / conv2d_bp.
  * Shapes: x [B, C, H, W], W [kH, kW, C, F] (libnd4j's weight format 0), b [F], y [B, F, H', W'].
  */
@@ -40,9 +40,10 @@ public final class Conv2D implements Layer {
             return "conv2d";
         }
 
+        /** ReLU is part of the layer (fused into the few-channel kernel's passes); other activations follow it as layers. */
         @Override
         public List<Layer> build(long seed) {
-            return activation.after(new Conv2D(this), alpha);
+            return activation == ActivationFunction.RELU ? List.of(new Conv2D(this)) : activation.after(new Conv2D(this), alpha);
         }
 
         @Override
@@ -55,12 +56,15 @@ public final class Conv2D implements Layer {
     }
 
     private final Config config;
+    /** The fused ReLU where the config asks for one, for the paths outside the kernel; null otherwise. */
+    private final Nonlinearity relu;
     private INDArray weights, bias, weightGrad, biasGrad, zeroBias;
-    private INDArray input, output, inputGrad, weightGradStep, biasGradStep, cols, perSample;
+    private INDArray input, output, inputGrad, weightGradStep, biasGradStep, cols, perSample, reluGrad;
     private ConvKernel kernel;
 
     public Conv2D(Config config) {
         this.config = config;
+        this.relu = config.activation == ActivationFunction.RELU ? Nonlinearity.relu() : null;
     }
 
     @Override
@@ -111,11 +115,12 @@ public final class Conv2D implements Layer {
         output = Buffers.reuse(output, x.dataType(), Buffers.withBatch(x.size(0), outputShape(Arrays.copyOfRange(x.shape(), 1, 4))));
         if (ConvKernel.applies(config.geometry, x, weights, bias, weightGrad, biasGrad)) {
             if (kernel == null) kernel = new ConvKernel(config.geometry, config.filters);
-            kernel.forward(x, weights, bias, output);
+            kernel.forward(x, weights, bias, relu != null, output);
             return output;
         }
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, config.useBias ? bias : zeroBias)
                 .addOutputs(output).addIntegerArguments(config.geometry.opArgs(0, 0)).build());
+        if (relu != null) relu.forward(output, output, training);
         return output;
     }
 
@@ -123,8 +128,13 @@ public final class Conv2D implements Layer {
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
         if (ConvKernel.applies(config.geometry, input, weights, bias, weightGrad, biasGrad, gradOutput)) {
             INDArray dx = needInputGradient ? (inputGrad = Buffers.reuse(inputGrad, input.dataType(), input.shape())) : null;
-            kernel.backward(gradOutput, weights, weightGrad, biasGrad, dx);
+            kernel.backward(gradOutput, relu != null, weightGrad, biasGrad, dx);
             return dx;
+        }
+        if (relu != null) {
+            // ReLU's derivative from its output: y > 0 exactly where the pre-activation was.
+            reluGrad = Buffers.reuse(reluGrad, output.dataType(), output.shape());
+            gradOutput = relu.backward(output, gradOutput, reluGrad);
         }
         if (!needInputGradient) {
             weightGradientOnly(gradOutput);

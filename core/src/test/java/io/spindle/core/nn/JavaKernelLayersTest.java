@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, layer norm, convolution with few channels, lstm, gru,
+ * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, layer norm, convolution with few channels, max pooling, lstm, gru,
  * multi-head attention alone and in a transformer block) against the
  * same layer in double, which runs on libnd4j and passes the finite-difference gradient checks: outputs, input and
  * parameter gradients, and running statistics agree to float precision, in training and at inference.
@@ -28,6 +28,7 @@ class JavaKernelLayersTest {
             "{\"type\": \"conv2d\", \"filters\": 5, \"kernel_size\": 5, \"padding\": \"same\", \"activation\": \"relu\"}",
             "{\"type\": \"conv2d\", \"filters\": 2, \"kernel_size\": [3, 2], \"dilation\": [1, 2], \"use_bias\": false}",
             "{\"type\": \"conv2d\", \"filters\": 3, \"kernel_size\": [2, 4], \"dilation\": 2, \"padding\": \"same\"}",
+            "{\"type\": \"max_pool2d\", \"pool_size\": 2}",
     };
 
     /** Sequence layers whose float steps run in Java, on [T, F] = [6, 5] per sample. */
@@ -43,6 +44,7 @@ class JavaKernelLayersTest {
     @Test
     void floatKernelsAgreeWithTheDoublePath() throws Exception {
         for (String layer : LAYERS) agree(layer, 5, 3, 9, 11);
+        agree("{\"type\": \"max_pool2d\", \"pool_size\": 2, \"padding\": \"same\"}", 3, 2, 6, 36);   // rows of whole blocks of eight
         for (String layer : SEQUENCE_LAYERS) agree(layer, 7, 6, 5);
         // Rows of more than one vector of softmax, and heads that split the features.
         agree("{\"type\": \"multi_head_attention\", \"heads\": 2, \"causal\": true}", 3, 11, 4);
