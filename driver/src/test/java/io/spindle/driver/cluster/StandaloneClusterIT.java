@@ -132,7 +132,9 @@ class StandaloneClusterIT {
         try (var logs = Files.find(HOME.resolve("work"), 3, (p, a) -> p.getFileName().toString().equals("stderr"))) {
             for (Path log : logs.toList()) {
                 java.util.regex.Matcher m = started.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
-                if (m.find()) ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive).ifPresent(alive::add);
+                // The log's pid may have been reused by now (pids wrap at 32,768 here): only an executor JVM counts.
+                if (m.find()) ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive)
+                        .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).ifPresent(alive::add);
             }
         }
         return alive;
