@@ -30,7 +30,7 @@ final class EpochValidation {
     /** {@code stats} with the validation loss and accuracy (NaN for regression) over every rank's rows. */
     EpochStats complete(EpochStats stats) {
         double[] mine = new double[3];
-        if (rows != null && rows.size() > 0) {
+        if (rows != null) {
             Evaluation e = Evaluator.evaluate(net, loss, rows, BATCH);
             mine[0] = e.loss() * e.samples();
             mine[1] = e.confusion() == null ? 0 : e.confusion().correct();

@@ -127,18 +127,21 @@ final class TrainCommand {
         checkDataFitsModel(job, train, "data.train");
         if (test != null) checkDataFitsModel(job, test, "data.test");
         if (validation != null) checkDataFitsModel(job, validation, "data.validation");
+        HeldOutRows testRows = HeldOutRows.of(test);
         if (job.data().validationSplit() > 0) {
             // The held-out rows are drawn on the driver, so the workers get their shards from it rather than from the source.
             ValidationSplit split = ValidationSplit.of(train, job.data().validationSplit(), job.training().seed());
-            printPlan(job, split.train().size(), held(split.validation()), held(test));
+            HeldOutRows drawn = HeldOutRows.of(split.validation());
+            printPlan(job, split.train().size(), drawn, testRows);
             return inSession(job, master, ui, spark -> finish(spark, resolved,
                     trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progress(resolved)),
-                    held(split.validation()), held(test), split.train().fingerprint(), start));
+                    drawn, testRows, split.train().fingerprint(), start));
         }
-        printPlan(job, train.size(), held(validation), held(test));
+        HeldOutRows validationRows = HeldOutRows.of(validation);
+        printPlan(job, train.size(), validationRows, testRows);
         return inSession(job, master, ui, spark -> finish(spark, resolved,
                 trainer(spark, store, resolved, from).trainFromSource(resolved, train, validation, progress(resolved)),
-                held(validation), held(test), train.fingerprint(), start));
+                validationRows, testRows, train.fingerprint(), start));
     }
 
     /**
@@ -242,11 +245,6 @@ final class TrainCommand {
         DataFrameShards.Stats stats = DataFrameShards.check(rows, "data.features_column", SparkRows.describe(data), "data.label_column",
                 data.labelColumn(), Buffers.product(job.model().inputShape()), classes);
         return HeldOutRows.of(rows, stats.rows(), job.model().inputShape(), classes, job.training().seed());
-    }
-
-    /** Rows the driver holds, as held-out rows (null stays null). */
-    private static HeldOutRows held(Dataset rows) {
-        return rows == null ? null : HeldOutRows.of(rows);
     }
 
     /** The progress bar, behind the step log that steps.csv is written from. */

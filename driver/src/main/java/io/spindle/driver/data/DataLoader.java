@@ -53,21 +53,27 @@ public final class DataLoader {
      */
     public IdxRecords.Header idxHeader(String images, String labels) throws IOException {
         String labelsUri = labelsOf(images, labels);
-        IdxRecords.Header h;
-        try (InputStream in = storage.open(images); InputStream lab = storage.open(labelsUri)) {
-            h = IdxRecords.headerOf(in, images, lab, labelsUri);
+        try (java.io.BufferedInputStream in = new java.io.BufferedInputStream(storage.open(images));
+             java.io.BufferedInputStream lab = new java.io.BufferedInputStream(storage.open(labelsUri))) {
+            boolean plainImages = !gzipped(in), plainLabels = !gzipped(lab);
+            IdxRecords.Header h = IdxRecords.headerOf(in, images, lab, labelsUri);
+            if (plainImages) requireLength(images, IMAGES_HEADER_BYTES, h.rows(), h.pixels());
+            if (plainLabels) requireLength(labelsUri, LABELS_HEADER_BYTES, h.rows(), 1);
+            return h;
         }
-        requireLength(images, IMAGES_HEADER_BYTES, h.rows(), h.pixels());
-        requireLength(labelsUri, LABELS_HEADER_BYTES, h.rows(), 1);
-        return h;
     }
 
     private static final int IMAGES_HEADER_BYTES = 16, LABELS_HEADER_BYTES = 8;
 
+    /** Whether the stream starts with gzip's magic bytes; it is left where it was. A gzipped file's length says nothing about its records. */
+    private static boolean gzipped(java.io.BufferedInputStream in) throws IOException {
+        in.mark(2);
+        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+        in.reset();
+        return gzip;
+    }
+
     private void requireLength(String uri, int headerBytes, long records, int recordBytes) throws IOException {
-        try (InputStream in = storage.open(uri)) {
-            if (in.read() == 0x1f && in.read() == 0x8b) return;   // gzip: its length says nothing about the records
-        }
         long length = storage.length(uri);
         if (length < headerBytes + records * recordBytes) {
             throw new DataFormatException(uri, "truncated: its header promises " + records + " records of " + recordBytes + " byte(s) ("

@@ -113,7 +113,7 @@ public final class DistributedTrainer {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ValueCodec codec = ShardCodecs.forRowsInMemory(job.data(), (int) train.features().size(1));
         return train(job, (n, v, cache) -> sc.parallelize(ShardPlanner.split(train, n, v, codec), n), train.size(), train.fingerprint(),
-                heldOut(validation), listener);
+                HeldOutRows.of(validation), listener);
     }
 
     /**
@@ -121,7 +121,7 @@ public final class DistributedTrainer {
      * {@code train} is the driver's copy, used only for its size and fingerprint.
      */
     public Outcome trainFromSource(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, null), train.size(), train.fingerprint(), heldOut(validation), listener);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, null), train.size(), train.fingerprint(), HeldOutRows.of(validation), listener);
     }
 
     /**
@@ -159,10 +159,6 @@ public final class DistributedTrainer {
         long seed = job.training().seed();
         return train(job, (n, v, cache) -> DataFrameShards.pack(frame, rows, n, v, seed, shape, classes, codec, cache.disk() ? cache : null),
                 (int) rows, fingerprint, validation, listener);
-    }
-
-    private static HeldOutRows heldOut(Dataset validation) {
-        return validation == null ? null : HeldOutRows.of(validation);
     }
 
     /** {@code dataFingerprint} goes into the checkpoints' provenance. */

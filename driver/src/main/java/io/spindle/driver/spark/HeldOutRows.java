@@ -1,6 +1,7 @@
 package io.spindle.driver.spark;
 
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.IdxReader;
 import io.spindle.core.data.IdxRecords;
 import io.spindle.core.data.store.Encoding;
 import io.spindle.core.data.store.ValueCodec;
@@ -8,35 +9,34 @@ import io.spindle.driver.data.DataFrameShards;
 import io.spindle.worker.Shard;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.Row;
 
-/**
- * Validation or test rows, cut into one contiguous part per partition where the executors will evaluate them. Rows the
- * driver already holds (read on the driver, or drawn there for a split) are shipped from it; an IDX pair's records are
- * read by each executor for its own part, and a DataFrame's rows are dealt by the executors in one shuffle: neither
- * reaches the driver.
- */
-public interface HeldOutRows {
+import java.util.stream.IntStream;
 
-    /** How many rows there are. */
-    long rows();
+/**
+ * Validation or test rows, {@code rows} of them, cut into one contiguous part per partition where the executors will
+ * evaluate them. Rows the driver already holds (read on the driver, or drawn there for a split) are shipped from it; an
+ * IDX pair's records are read by each executor for its own part, and a DataFrame's rows are dealt by the executors in
+ * one shuffle: neither reaches the driver.
+ */
+public record HeldOutRows(long rows, Cut cut) {
+
+    /** How the rows become exactly {@code parts} partitions of one shard each. */
+    @FunctionalInterface
+    public interface Cut {
+        JavaRDD<Shard> parts(JavaSparkContext sc, int parts);
+    }
 
     /** The rows as exactly {@code parts} partitions of one shard each. */
-    JavaRDD<Shard> parts(JavaSparkContext sc, int parts);
+    public JavaRDD<Shard> parts(JavaSparkContext sc, int parts) {
+        return cut.parts(sc, parts);
+    }
 
-    /** Rows in driver memory. */
-    static HeldOutRows of(Dataset rows) {
-        return new HeldOutRows() {
-            @Override
-            public long rows() {
-                return rows.size();
-            }
-
-            @Override
-            public JavaRDD<Shard> parts(JavaSparkContext sc, int parts) {
-                return sc.parallelize(ShardPlanner.split(rows, parts, parts), parts);
-            }
-        };
+    /** Rows in driver memory; null (no rows) stays null. */
+    public static HeldOutRows of(Dataset rows) {
+        if (rows == null) return null;
+        return new HeldOutRows(rows.size(), (sc, parts) -> sc.parallelize(ShardPlanner.split(rows, parts, parts), parts));
     }
 
     /**
@@ -44,27 +44,18 @@ public interface HeldOutRows {
      * {@code classes} (0 for regression): part k is read by its executor, records [k·n/P, (k+1)·n/P), as the pixels'
      * bytes (decoded as the IDX reader decodes them, the same floats).
      */
-    static HeldOutRows idx(String images, String labels, IdxRecords.Header header, int classes) {
+    public static HeldOutRows idx(String images, String labels, IdxRecords.Header header, int classes) {
         IdxShardReader reader = new IdxShardReader(images, labels, header.rows(), header.sampleShape(), classes);
-        return new HeldOutRows() {
-            @Override
-            public long rows() {
-                return header.rows();
-            }
-
-            @Override
-            public JavaRDD<Shard> parts(JavaSparkContext sc, int parts) {
-                return sc.parallelize(java.util.stream.IntStream.range(0, parts).boxed().toList(), parts).map(new ReadIdxPart(reader, parts));
-            }
-        };
+        return new HeldOutRows(header.rows(),
+                (sc, parts) -> sc.parallelize(IntStream.range(0, parts).boxed().toList(), parts).map(new ReadIdxPart(reader, parts)));
     }
 
     /** Executor side of {@link #idx}: part k of {@code parts}, its records only. */
-    record ReadIdxPart(IdxShardReader reader, int parts) implements org.apache.spark.api.java.function.Function<Integer, Shard> {
+    private record ReadIdxPart(IdxShardReader reader, int parts) implements Function<Integer, Shard> {
         @Override
         public Shard call(Integer k) throws java.io.IOException {
             long[] shape = reader.sampleShape();
-            return reader.read(k, parts, parts, io.spindle.core.data.IdxReader.pixelCodec((int) (shape[1] * shape[2])), null);
+            return reader.read(k, parts, parts, IdxReader.pixelCodec((int) (shape[1] * shape[2])), null);
         }
     }
 
@@ -72,18 +63,9 @@ public interface HeldOutRows {
      * A DataFrame's checked (f, y) rows, {@code rows} of them (from {@link DataFrameShards#check}), of {@code sampleShape}
      * and {@code classes} (0 for regression), ranked by a hash seeded with {@code seed} and cut into contiguous parts.
      */
-    static HeldOutRows of(org.apache.spark.sql.Dataset<Row> frame, long rows, long[] sampleShape, int classes, long seed) {
-        return new HeldOutRows() {
-            @Override
-            public long rows() {
-                return rows;
-            }
-
-            @Override
-            public JavaRDD<Shard> parts(JavaSparkContext sc, int parts) {
-                // As many virtual shards as parts: part k is the k-th contiguous block of the ranked rows.
-                return DataFrameShards.pack(frame, rows, parts, parts, seed, sampleShape, classes, ValueCodec.plain(Encoding.FLOAT32), null);
-            }
-        };
+    public static HeldOutRows of(org.apache.spark.sql.Dataset<Row> frame, long rows, long[] sampleShape, int classes, long seed) {
+        // As many virtual shards as parts: part k is the k-th contiguous block of the ranked rows.
+        return new HeldOutRows(rows, (sc, parts) -> DataFrameShards.pack(frame, rows, parts, parts, seed, sampleShape, classes,
+                ValueCodec.plain(Encoding.FLOAT32), null));
     }
 }
