@@ -132,12 +132,24 @@ class StandaloneClusterIT {
         try (var logs = Files.find(HOME.resolve("work"), 3, (p, a) -> p.getFileName().toString().equals("stderr"))) {
             for (Path log : logs.toList()) {
                 java.util.regex.Matcher m = started.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
-                // The log's pid may have been reused by now (pids wrap at 32,768 here): only an executor JVM counts.
+                // The log's pid may have been reused by now (pids wrap at 32,768 here): it counts only while it is
+                // still the executor of that log's application (work/APP-ID/EXEC-ID/stderr).
+                String app = log.getParent().getParent().getFileName().toString();
                 if (m.find()) ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive)
-                        .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).ifPresent(alive::add);
+                        .filter(h -> isExecutorOf(h.pid(), app)).ifPresent(alive::add);
             }
         }
         return alive;
+    }
+
+    /** Reads /proc directly: ProcessHandle.Info gives no command line for a java process on this JDK. */
+    private static boolean isExecutorOf(long pid, String app) {
+        try {
+            String cmd = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.ISO_8859_1);
+            return cmd.contains("CoarseGrainedExecutorBackend") && cmd.contains(app);
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     @Test
