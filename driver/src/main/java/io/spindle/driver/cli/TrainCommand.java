@@ -15,6 +15,7 @@ import io.spindle.core.train.Evaluation;
 import io.spindle.core.train.History;
 import io.spindle.core.train.TrainingDivergedException;
 import io.spindle.core.nn.Buffers;
+import io.spindle.driver.data.CsvSplits;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.data.DataLoader;
 import io.spindle.driver.data.SparkRows;
@@ -121,27 +122,45 @@ final class TrainCommand {
             return inSession(job, master, ui, spark -> trainOnDataFrames(spark, trainer(spark, store, resolved, from), resolved, start));
         }
         if (job.data().format().equals("idx") && job.data().validationSplit() == 0) return trainOnIdx(job, loader, master, ui, store, from, start);
+        if (job.data().format().equals("csv") && job.data().validationSplit() == 0) {
+            return inSession(job, master, ui, spark -> trainOnCsv(spark, trainer(spark, store, resolved, from), loader, resolved, start));
+        }
+        // data.validation_split: the held-out rows are drawn on the driver, so the workers get their shards from it.
         Dataset train = loader.train(job.data());
         Dataset test = loader.test(job.data());
-        Dataset validation = loader.validation(job.data());
         checkDataFitsModel(job, train, "data.train");
         if (test != null) checkDataFitsModel(job, test, "data.test");
-        if (validation != null) checkDataFitsModel(job, validation, "data.validation");
         HeldOutRows testRows = HeldOutRows.of(test);
-        if (job.data().validationSplit() > 0) {
-            // The held-out rows are drawn on the driver, so the workers get their shards from it rather than from the source.
-            ValidationSplit split = ValidationSplit.of(train, job.data().validationSplit(), job.training().seed());
-            HeldOutRows drawn = HeldOutRows.of(split.validation());
-            printPlan(job, split.train().size(), drawn, testRows);
-            return inSession(job, master, ui, spark -> finish(spark, resolved,
-                    trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progress(resolved)),
-                    drawn, testRows, split.train().fingerprint(), start));
-        }
-        HeldOutRows validationRows = HeldOutRows.of(validation);
-        printPlan(job, train.size(), validationRows, testRows);
+        ValidationSplit split = ValidationSplit.of(train, job.data().validationSplit(), job.training().seed());
+        HeldOutRows drawn = HeldOutRows.of(split.validation());
+        printPlan(job, split.train().size(), drawn, testRows);
         return inSession(job, master, ui, spark -> finish(spark, resolved,
-                trainer(spark, store, resolved, from).trainFromSource(resolved, train, validation, progress(resolved)),
-                validationRows, testRows, train.fingerprint(), start));
+                trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progress(resolved)),
+                drawn, testRows, split.train().fingerprint(), start));
+    }
+
+    /**
+     * A CSV file: one Spark pass checks and counts its rows in byte splits, and each worker reads only the splits that hold
+     * its rows; the driver reads the first lines, for the columns. Test and validation files alike: each executor reads
+     * the splits of its part.
+     */
+    private int trainOnCsv(SparkSession spark, DistributedTrainer trainer, DataLoader loader, JobConfig job, long start) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        CsvSplits train = csvSplits(sc, loader, job, job.data().train(), "data.train");
+        HeldOutRows test = job.data().test() == null ? null : HeldOutRows.csv(csvSplits(sc, loader, job, job.data().test(), "data.test"));
+        HeldOutRows validation = job.data().validation() == null ? null
+                : HeldOutRows.csv(csvSplits(sc, loader, job, job.data().validation(), "data.validation"));
+        printPlan(job, (int) Math.min(train.rows(), Integer.MAX_VALUE), validation, test);
+        return finish(spark, job, trainer.trainFromCsv(job, train, validation, progress(job)), validation, test, train.fingerprint(), start);
+    }
+
+    /** The CSV file {@code uri} (named {@code field}) counted and checked by the executors, then checked against the model. */
+    private CsvSplits csvSplits(JavaSparkContext sc, DataLoader loader, JobConfig job, String uri, String field) throws IOException {
+        CsvSplits splits = CsvSplits.count(sc, storage, uri, loader.csvOptions(job.data(), uri, field));
+        long width = splits.layout().width();
+        InputFit.inputFits(job.model().inputShape(), width, new long[] {width}, job.model().inputField(), field);
+        if (job.loss().classification()) checkClasses(job, splits.classes(), field);
+        return splits;
     }
 
     /**

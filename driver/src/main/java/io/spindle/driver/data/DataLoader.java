@@ -132,16 +132,19 @@ public final class DataLoader {
 
     private Dataset load(DataConfig c, String uri, String labelsUri, String field, String labelsField) throws IOException {
         if (c.format().equals("csv")) {
-            String weights = weightColumnFor(c, uri, field);
-            CsvOptions opts = new CsvOptions(c.header(), c.labelColumn(), ',', c.task().equals("classification"), weights);
             try (Reader r = new InputStreamReader(storage.open(uri), StandardCharsets.UTF_8)) {
-                return CsvReader.read(r, uri, opts);
+                return CsvReader.read(r, uri, csvOptions(c, uri, field));
             }
         }
         String labels = labelsUri != null ? labelsUri : IdxReader.labelsPathFor(uri);
         try (InputStream images = storage.open(uri); InputStream lab = storage.open(labels)) {
             return IdxReader.read(images, uri, lab, labels);
         }
+    }
+
+    /** How to read the CSV file {@code uri}, named {@code field} in the job (its weight column as {@link #weightColumnFor} says). */
+    public CsvOptions csvOptions(DataConfig c, String uri, String field) throws IOException {
+        return new CsvOptions(c.header(), c.labelColumn(), ',', c.task().equals("classification"), weightColumnFor(c, uri, field));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.spindle.driver.run;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -80,6 +81,18 @@ public final class Storage {
             return fs(p).open(p);
         } catch (FileNotFoundException e) {
             throw new FileNotFoundException(uri + " does not exist");
+        }
+    }
+
+    /** The file from byte {@code offset} on: a reader of one split of it reads from there, not from the start. */
+    public InputStream openAt(String uri, long offset) throws IOException {
+        FSDataInputStream in = (FSDataInputStream) open(uri);
+        try {
+            in.seek(offset);
+            return in;
+        } catch (IOException e) {
+            in.close();
+            throw e;
         }
     }
 

@@ -4,6 +4,7 @@ import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.data.IdxRecords;
 import io.spindle.core.data.store.ValueCodec;
+import io.spindle.driver.data.CsvSplits;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.driver.run.Storage;
 import io.spindle.core.train.History;
@@ -117,11 +118,14 @@ public final class DistributedTrainer {
     }
 
     /**
-     * Trains on the job's training source, read by the executors themselves (each keeps its shard);
-     * {@code train} is the driver's copy, used only for its size and fingerprint.
+     * Trains on the job's CSV file, of which each executor reads only the splits that hold its rows; the driver knows
+     * {@code splits} (row counts, layout and classes from one checking pass) and reads no rows.
      */
-    public Outcome trainFromSource(JobConfig job, Dataset train, Dataset validation, TrainingListener listener) throws IOException {
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, null), train.size(), train.fingerprint(), HeldOutRows.of(validation), listener);
+    public Outcome trainFromCsv(JobConfig job, CsvSplits splits, HeldOutRows validation, TrainingListener listener) throws IOException {
+        if (splits.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", splits.rows() + " rows", "at most " + Integer.MAX_VALUE);
+        CsvShardReader csv = new CsvShardReader(splits);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, csv, splits.layout().width()), (int) splits.rows(),
+                splits.fingerprint(), validation, listener);
     }
 
     /**
@@ -135,13 +139,15 @@ public final class DistributedTrainer {
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
         IdxShardReader idx = new IdxShardReader(storage.qualify(job.data().train()), storage.qualify(job.data().trainLabels()),
                 header.rows(), header.sampleShape(), classes);
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx), (int) header.rows(), fingerprint, validation, listener);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx, (int) header.pixels()), (int) header.rows(), fingerprint,
+                validation, listener);
     }
 
-    private JavaRDD<Shard> fromSource(JobConfig job, int workers, int virtualShards, ShardCache cache, IdxShardReader idx) throws IOException {
+    private JavaRDD<Shard> fromSource(JobConfig job, int workers, int virtualShards, ShardCache cache, SourcePart part, int width) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
-        return sc.parallelize(ranks, workers).map(new ShardSource(job.data(), workers, virtualShards, cache, idx));
+        return sc.parallelize(ranks, workers).map(new ShardSource(job.data().train(), part, ShardCodecs.forSource(job.data(), width),
+                workers, virtualShards, cache));
     }
 
     /**

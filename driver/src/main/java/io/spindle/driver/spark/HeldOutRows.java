@@ -5,6 +5,7 @@ import io.spindle.core.data.IdxReader;
 import io.spindle.core.data.IdxRecords;
 import io.spindle.core.data.store.Encoding;
 import io.spindle.core.data.store.ValueCodec;
+import io.spindle.driver.data.CsvSplits;
 import io.spindle.driver.data.DataFrameShards;
 import io.spindle.worker.Shard;
 import org.apache.spark.api.java.JavaRDD;
@@ -16,9 +17,9 @@ import java.util.stream.IntStream;
 
 /**
  * Validation or test rows, {@code rows} of them, cut into one contiguous part per partition where the executors will
- * evaluate them. Rows the driver already holds (read on the driver, or drawn there for a split) are shipped from it; an
- * IDX pair's records are read by each executor for its own part, and a DataFrame's rows are dealt by the executors in
- * one shuffle: neither reaches the driver.
+ * evaluate them. Rows the driver already holds (drawn there for a split, or given to the API) are shipped from it. An
+ * IDX pair's records and a CSV file's rows are read by each executor for its own part, and a DataFrame's rows are dealt
+ * by the executors in one shuffle: none of these reaches the driver.
  */
 public record HeldOutRows(long rows, Cut cut) {
 
@@ -46,16 +47,23 @@ public record HeldOutRows(long rows, Cut cut) {
      */
     public static HeldOutRows idx(String images, String labels, IdxRecords.Header header, int classes) {
         IdxShardReader reader = new IdxShardReader(images, labels, header.rows(), header.sampleShape(), classes);
-        return new HeldOutRows(header.rows(),
-                (sc, parts) -> sc.parallelize(IntStream.range(0, parts).boxed().toList(), parts).map(new ReadIdxPart(reader, parts)));
+        return read(header.rows(), reader, IdxReader.pixelCodec(header.pixels()));
     }
 
-    /** Executor side of {@link #idx}: part k of {@code parts}, its records only. */
-    private record ReadIdxPart(IdxShardReader reader, int parts) implements Function<Integer, Shard> {
+    /** A CSV file that {@link CsvSplits} checked: part k is read by its executor, rows [k·n/P, (k+1)·n/P), from the splits that hold them. */
+    public static HeldOutRows csv(CsvSplits splits) {
+        return read(splits.rows(), new CsvShardReader(splits), ValueCodec.plain(Encoding.FLOAT32));
+    }
+
+    private static HeldOutRows read(long rows, SourcePart source, ValueCodec codec) {
+        return new HeldOutRows(rows, (sc, parts) -> sc.parallelize(IntStream.range(0, parts).boxed().toList(), parts).map(new ReadPart(source, parts, codec)));
+    }
+
+    /** Executor side of a source read in parts: part k of {@code parts}, its rows only (as many virtual shards as parts). */
+    private record ReadPart(SourcePart source, int parts, ValueCodec codec) implements Function<Integer, Shard> {
         @Override
         public Shard call(Integer k) throws java.io.IOException {
-            long[] shape = reader.sampleShape();
-            return reader.read(k, parts, parts, IdxReader.pixelCodec((int) (shape[1] * shape[2])), null);
+            return source.read(k, parts, parts, codec, null);
         }
     }
 

@@ -10,7 +10,6 @@ import io.spindle.worker.ShardWriter;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,9 +18,9 @@ import java.util.List;
  * {@link VirtualShards}) and stores them as it goes, in memory or straight into its spool file.
  * The driver passes the row count and image shape it read from the headers; nothing here reads the whole file.
  */
-record IdxShardReader(String images, String labels, long rows, long[] sampleShape, int classes) implements Serializable {
-    /** Worker k of {@code workers}' records of the {@code virtualShards} shards, its shards one after another. */
-    Shard read(int k, int workers, int virtualShards, ValueCodec codec, Path spool) throws IOException {
+record IdxShardReader(String images, String labels, long rows, long[] sampleShape, int classes) implements SourcePart {
+    @Override
+    public Shard read(int k, int workers, int virtualShards, ValueCodec codec, Path spool) throws IOException {
         VirtualShards shards = new VirtualShards(rows, virtualShards);
         List<VirtualShards.Range> mine = shards.ownedBy(k, workers);
         int owned = Math.toIntExact(shards.rowsOf(k, workers));
