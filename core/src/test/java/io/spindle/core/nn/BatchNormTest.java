@@ -129,7 +129,7 @@ class BatchNormTest {
         }
     }
 
-    /** Training runs in float (libnd4j's oneDNN path); it must agree with the double (generic) path the gradient check covers. */
+    /** Float images run the Java kernel (3 channels of 6×6: neither a multiple of the vector width); it must agree with the double path the gradient check covers. */
     @Test
     void floatPathAgreesWithDouble() throws Exception {
         ModelConfig cfg = config(CNN, 2, 6, 6);
@@ -144,6 +144,9 @@ class BatchNormTest {
         double gscale = d.grads().amaxNumber().doubleValue();
         assertEquals(0, d.grads().sub(f.grads().castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / gscale, 1e-4, "parameter gradients");
         assertEquals(0, d.params().sub(f.params().castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-5, "running statistics");
+        INDArray inferD = d.forward(x, false).dup(), inferF = f.forward(x.castTo(DataType.FLOAT), false);
+        assertEquals(0, inferD.sub(inferF.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / inferD.amaxNumber().doubleValue(), 1e-4,
+                "inference with the running statistics");
     }
 
     @Test
