@@ -131,12 +131,21 @@ class BatchNormTest {
 
     /** Float images run the Java kernel (3 channels of 6×6: neither a multiple of the vector width); it must agree with the double path the gradient check covers. */
     @Test
-    void floatPathAgreesWithDouble() throws Exception {
-        ModelConfig cfg = config(CNN, 2, 6, 6);
+    void floatPathAgreesWithDoubleOnImages() throws Exception {
+        floatAgreesWithDouble(config(CNN, 2, 6, 6), 8, 2, 6, 6);
+    }
+
+    /** Float [B, F] batches run the per-feature Java kernel (5 features); the same agreement. */
+    @Test
+    void floatPathAgreesWithDoubleOnFeatures() throws Exception {
+        floatAgreesWithDouble(config(MLP.replace("\"units\": 4", "\"units\": 5"), 3), 9, 3);
+    }
+
+    private static void floatAgreesWithDouble(ModelConfig cfg, long... batchShape) {
         Network d = Network.initialized(cfg, 9, DataType.DOUBLE);
         Network f = Network.withParams(cfg, d.params().castTo(DataType.FLOAT), 9);
-        INDArray x = TestArrays.gaussian(11, DataType.DOUBLE, 8, 2, 6, 6);
-        INDArray y = TestArrays.gaussian(12, DataType.DOUBLE, 8, 2);
+        INDArray x = TestArrays.gaussian(11, DataType.DOUBLE, batchShape);
+        INDArray y = TestArrays.gaussian(12, DataType.DOUBLE, batchShape[0], 2);
         INDArray gd = d.backward(Loss.meanSquaredError().compute(d.forward(x, true), y).gradient(), true).dup();
         INDArray gf = f.backward(Loss.meanSquaredError().compute(f.forward(x.castTo(DataType.FLOAT), true), y.castTo(DataType.FLOAT)).gradient(), true);
         double scale = gd.amaxNumber().doubleValue();
