@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Batch norm of float NCHW images in two passes over memory in its own order, each (sample, channel) row of H·W values
  * copied into a kept heap array for the passes of {@link ChannelNormLoops}: forward sums every row into its channel's
- * statistics, then writes y; backward sums dy and dy·x̂, then writes dx, with x̂ recomputed from x instead of stored.
+ * statistics, then writes y; backward sums dy and dy·(x − μ), then writes dx, with x − μ recomputed from x, not stored.
  * Whole arrays in memory order stream faster than a channel's rows gathered across the batch (bench/RESULTS.md).
  * Nothing is allocated per step. The variance is taken around the channel's first value, so a large mean does not
  * cancel it away. Shapes: x, y, dy, dx [B, C, H, W]; parameters and running statistics [C].
@@ -34,7 +34,7 @@ final class ChannelNormKernel implements FloatNormKernel {
 
     @Override
     public void forwardTraining(INDArray x, INDArray y, INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar,
-                         double momentum, double epsilon) {
+                                double momentum, double epsilon) {
         shape(x);
         int channels = shift.length;
         FloatBuffer src = in.of(x), rm = runMean.of(runningMean), rv = runVar.of(runningVar), g = gain.of(gamma);

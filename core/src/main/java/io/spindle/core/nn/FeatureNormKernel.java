@@ -32,7 +32,7 @@ final class FeatureNormKernel implements FloatNormKernel {
 
     @Override
     public void forwardTraining(INDArray x, INDArray y, INDArray gamma, INDArray betaArray, INDArray runningMean, INDArray runningVar,
-                         double momentum, double epsilon) {
+                                double momentum, double epsilon) {
         input = x;
         int batch = (int) x.size(0), features = shift.length;
         FloatBuffer src = in.of(x), g = gain.of(gamma);
@@ -50,6 +50,7 @@ final class FeatureNormKernel implements FloatNormKernel {
 
     @Override
     public void forwardInference(INDArray x, INDArray y, INDArray gamma, INDArray betaArray, INDArray runningMean, INDArray runningVar, double epsilon) {
+        input = x;
         FloatBuffer rm = runMean.of(runningMean), rv = runVar.of(runningVar), g = gain.of(gamma);
         for (int f = 0; f < shift.length; f++) stats.fromRunning(f, rm, rv, epsilon, g);
         normalize(in.of(x), out.of(y), betaArray, (int) x.size(0));
