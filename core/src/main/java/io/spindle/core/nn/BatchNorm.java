@@ -16,8 +16,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Batch normalisation over axis 1 (channels of NCHW images, or features of [B, F]): float images in Java passes
- * ({@link ChannelNormKernel}), everything else on native ND4J element-wise ops and reductions. Training normalises with the batch's mean and (biased) variance and
+ * Batch normalisation over axis 1 (channels of NCHW images, or features of [B, F]): float batches in Java passes
+ * ({@link ChannelNormKernel}, {@link FeatureNormKernel}), double (the gradient checks) on native ND4J element-wise ops
+ * and reductions. Training normalises with the batch's mean and (biased) variance and
  * folds them into running averages; inference uses the running averages (Keras semantics).
  * Shapes: x [B, C, H, W] or [B, C]; gamma, beta, running mean, running variance [C]; y like x.
  * The running statistics are non-trainable blocks of the flat buffer, so they are saved with the model.
@@ -63,8 +64,8 @@ public final class BatchNorm implements Layer {
     private INDArray gamma, beta, runningMean, runningVar, gammaGrad, betaGrad;
     private INDArray normalized, output, inputGrad, product, invStd;
     private Channels channels;
-    /** The Java passes for float image batches; null until the first one, and for other inputs. */
-    private ChannelNormKernel kernel;
+    /** The Java passes for float batches; null until the first one, and for other inputs. */
+    private FloatNormKernel kernel;
     private boolean kernelRan;
 
     public BatchNorm(Config config) {
@@ -112,9 +113,12 @@ public final class BatchNorm implements Layer {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         output = Buffers.reuse(output, x.dataType(), x.shape());
-        kernelRan = ChannelNormKernel.applies(x, gamma, beta, runningMean, runningVar, gammaGrad, betaGrad);
+        boolean images = FloatNormKernel.applies(4, x, gamma, beta, runningMean, runningVar, gammaGrad, betaGrad);
+        kernelRan = images || FloatNormKernel.applies(2, x, gamma, beta, runningMean, runningVar, gammaGrad, betaGrad);
         if (kernelRan) {
-            if (kernel == null) kernel = new ChannelNormKernel((int) gamma.length());
+            if (kernel == null || kernel instanceof ChannelNormKernel != images) {
+                kernel = images ? new ChannelNormKernel((int) gamma.length()) : new FeatureNormKernel((int) gamma.length());
+            }
             if (training) kernel.forwardTraining(x, output, gamma, beta, runningMean, runningVar, config.momentum, config.epsilon);
             else kernel.forwardInference(x, output, gamma, beta, runningMean, runningVar, config.epsilon);
             return output;

@@ -129,14 +129,23 @@ class BatchNormTest {
         }
     }
 
-    /** Training runs in float (libnd4j's oneDNN path); it must agree with the double (generic) path the gradient check covers. */
+    /** Float images run the Java kernel (3 channels of 6×6: neither a multiple of the vector width); it must agree with the double path the gradient check covers. */
     @Test
-    void floatPathAgreesWithDouble() throws Exception {
-        ModelConfig cfg = config(CNN, 2, 6, 6);
+    void floatPathAgreesWithDoubleOnImages() throws Exception {
+        floatAgreesWithDouble(config(CNN, 2, 6, 6), 8, 2, 6, 6);
+    }
+
+    /** Float [B, F] batches run the per-feature Java kernel (5 features); the same agreement. */
+    @Test
+    void floatPathAgreesWithDoubleOnFeatures() throws Exception {
+        floatAgreesWithDouble(config(MLP.replace("\"units\": 4", "\"units\": 5"), 3), 9, 3);
+    }
+
+    private static void floatAgreesWithDouble(ModelConfig cfg, long... batchShape) {
         Network d = Network.initialized(cfg, 9, DataType.DOUBLE);
         Network f = Network.withParams(cfg, d.params().castTo(DataType.FLOAT), 9);
-        INDArray x = TestArrays.gaussian(11, DataType.DOUBLE, 8, 2, 6, 6);
-        INDArray y = TestArrays.gaussian(12, DataType.DOUBLE, 8, 2);
+        INDArray x = TestArrays.gaussian(11, DataType.DOUBLE, batchShape);
+        INDArray y = TestArrays.gaussian(12, DataType.DOUBLE, batchShape[0], 2);
         INDArray gd = d.backward(Loss.meanSquaredError().compute(d.forward(x, true), y).gradient(), true).dup();
         INDArray gf = f.backward(Loss.meanSquaredError().compute(f.forward(x.castTo(DataType.FLOAT), true), y.castTo(DataType.FLOAT)).gradient(), true);
         double scale = gd.amaxNumber().doubleValue();
@@ -144,6 +153,9 @@ class BatchNormTest {
         double gscale = d.grads().amaxNumber().doubleValue();
         assertEquals(0, d.grads().sub(f.grads().castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / gscale, 1e-4, "parameter gradients");
         assertEquals(0, d.params().sub(f.params().castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-5, "running statistics");
+        INDArray inferD = d.forward(x, false).dup(), inferF = f.forward(x.castTo(DataType.FLOAT), false);
+        assertEquals(0, inferD.sub(inferF.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / inferD.amaxNumber().doubleValue(), 1e-4,
+                "inference with the running statistics");
     }
 
     @Test
