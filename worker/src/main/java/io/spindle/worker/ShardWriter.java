@@ -109,6 +109,11 @@ public final class ShardWriter implements Closeable {
      * copied as they are when this shard stores them with the same codec, converted otherwise.
      */
     public void addBytes(byte[] codes, ValueCodec source, byte[] labelBytes, int count, long firstRow) throws IOException {
+        addBytes(codes, source, labelBytes, count, i -> firstRow + i);
+    }
+
+    /** {@link #addBytes(byte[], ValueCodec, byte[], int, long)} of records that are not consecutive in the source: {@code sourceRow} maps each to its row. */
+    public void addBytes(byte[] codes, ValueCodec source, byte[] labelBytes, int count, IntToLongFunction sourceRow) throws IOException {
         if (weighted) throw new IllegalStateException("shard " + index + ": IDX records carry no sample weights");
         float[] l = new float[count];
         for (int i = 0; i < count; i++) l[i] = labelBytes[i] & 0xff;
@@ -120,10 +125,10 @@ public final class ShardWriter implements Closeable {
             for (int i = 0; i < count; i++) {
                 for (int j = 0; j < width; j++) f[i * width + j] = source.decode(codes[i * width + j] & 0xff, j);
             }
-            add(f, l, count, i -> firstRow + i);
+            add(f, l, count, sourceRow);
             return;
         }
-        checkLabels(l, count, i -> firstRow + i);
+        checkLabels(l, count, sourceRow);
         if (spool == null) {
             System.arraycopy(codes, 0, features, written * width, count * width);
             System.arraycopy(l, 0, labels, written, count);

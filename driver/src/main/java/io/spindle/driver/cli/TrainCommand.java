@@ -8,7 +8,6 @@ import io.spindle.driver.spark.SparkSessions;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import io.spindle.core.config.ConfigException;
-import io.spindle.core.data.Dataset;
 import io.spindle.core.data.IdxRecords;
 import io.spindle.core.io.SavedModel;
 import io.spindle.core.train.Evaluation;
@@ -21,6 +20,7 @@ import io.spindle.driver.data.DataLoader;
 import io.spindle.driver.data.SparkRows;
 import io.spindle.driver.data.WeightColumn;
 import io.spindle.driver.data.ValidationSplit;
+import io.spindle.core.data.RowSelection;
 import io.spindle.driver.job.DataConfig;
 import org.apache.spark.sql.Row;
 import io.spindle.driver.job.JobConfig;
@@ -121,22 +121,8 @@ final class TrainCommand {
             // Parquet, JSON and LibSVM need Spark's readers, so the session comes first.
             return inSession(job, master, ui, spark -> trainOnDataFrames(spark, trainer(spark, store, resolved, from), resolved, start));
         }
-        if (job.data().format().equals("idx") && job.data().validationSplit() == 0) return trainOnIdx(job, loader, master, ui, store, from, start);
-        if (job.data().format().equals("csv") && job.data().validationSplit() == 0) {
-            return inSession(job, master, ui, spark -> trainOnCsv(spark, trainer(spark, store, resolved, from), loader, resolved, start));
-        }
-        // data.validation_split: the held-out rows are drawn on the driver, so the workers get their shards from it.
-        Dataset train = loader.train(job.data());
-        Dataset test = loader.test(job.data());
-        checkDataFitsModel(job, train, "data.train");
-        if (test != null) checkDataFitsModel(job, test, "data.test");
-        HeldOutRows testRows = HeldOutRows.of(test);
-        ValidationSplit split = ValidationSplit.of(train, job.data().validationSplit(), job.training().seed());
-        HeldOutRows drawn = HeldOutRows.of(split.validation());
-        printPlan(job, split.train().size(), drawn, testRows);
-        return inSession(job, master, ui, spark -> finish(spark, resolved,
-                trainer(spark, store, resolved, from).train(resolved, split.train(), split.validation(), progress(resolved)),
-                drawn, testRows, split.train().fingerprint(), start));
+        if (job.data().format().equals("idx")) return trainOnIdx(job, loader, master, ui, store, from, start);
+        return inSession(job, master, ui, spark -> trainOnCsv(spark, trainer(spark, store, resolved, from), loader, resolved, start));
     }
 
     /**
@@ -147,11 +133,18 @@ final class TrainCommand {
     private int trainOnCsv(SparkSession spark, DistributedTrainer trainer, DataLoader loader, JobConfig job, long start) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CsvSplits train = csvSplits(sc, loader, job, job.data().train(), "data.train");
-        HeldOutRows test = job.data().test() == null ? null : HeldOutRows.csv(csvSplits(sc, loader, job, job.data().test(), "data.test"));
-        HeldOutRows validation = job.data().validation() == null ? null
-                : HeldOutRows.csv(csvSplits(sc, loader, job, job.data().validation(), "data.validation"));
-        printPlan(job, (int) Math.min(train.rows(), Integer.MAX_VALUE), validation, test);
-        return finish(spark, job, trainer.trainFromCsv(job, train, validation, progress(job)), validation, test, train.fingerprint(), start);
+        ValidationSplit split = ValidationSplit.of(job.data(), job.training().seed(), train.rows());
+        HeldOutRows test = job.data().test() == null ? null : whole(csvSplits(sc, loader, job, job.data().test(), "data.test"));
+        HeldOutRows validation = split.validation() != null ? HeldOutRows.csv(train, split.validation())
+                : job.data().validation() == null ? null : whole(csvSplits(sc, loader, job, job.data().validation(), "data.validation"));
+        printPlan(job, (int) Math.min(split.train().rows(), Integer.MAX_VALUE), validation, test);
+        String fingerprint = split.fingerprint(train.fingerprint());
+        return finish(spark, job, trainer.trainFromCsv(job, train, split.train(), fingerprint, validation, progress(job)), validation, test,
+                fingerprint, start);
+    }
+
+    private static HeldOutRows whole(CsvSplits splits) {
+        return HeldOutRows.csv(splits, RowSelection.all(splits.rows()));
     }
 
     /** The CSV file {@code uri} (named {@code field}) counted and checked by the executors, then checked against the model. */
@@ -172,14 +165,23 @@ final class TrainCommand {
             throws IOException {
         IdxRecords.Header header = loader.idxHeader(job.data());
         InputFit.inputFits(job.model().inputShape(), header.pixels(), header.sampleShape(), job.model().inputField(), "data.train");
+        ValidationSplit split = ValidationSplit.of(job.data(), job.training().seed(), header.rows());
         HeldOutRows test = idxHeldOut(job, loader, job.data().test(), job.data().testLabels(), "data.test");
-        HeldOutRows validation = idxHeldOut(job, loader, job.data().validation(), job.data().validationLabels(), "data.validation");
-        printPlan(job, (int) Math.min(header.rows(), Integer.MAX_VALUE), validation, test);
-        // Provenance without reading the rows: the source and its shape.
-        String fingerprint = String.format(Locale.ROOT, "idx-header:%s:%dx%dx%d", job.data().train(), header.rows(), header.height(), header.width());
+        HeldOutRows validation = split.validation() != null ? heldOutOfTrain(job, header, split.validation())
+                : idxHeldOut(job, loader, job.data().validation(), job.data().validationLabels(), "data.validation");
+        printPlan(job, (int) Math.min(split.train().rows(), Integer.MAX_VALUE), validation, test);
+        // Provenance without reading the rows: the source, its shape and the split.
+        String fingerprint = split.fingerprint(String.format(Locale.ROOT, "idx-header:%s:%dx%dx%d", job.data().train(), header.rows(),
+                header.height(), header.width()));
         return inSession(job, master, ui, spark -> finish(spark, job,
-                trainer(spark, store, job, from).trainFromIdx(job, header, fingerprint, validation, progress(job)),
+                trainer(spark, store, job, from).trainFromIdx(job, header, split.train(), fingerprint, validation, progress(job)),
                 validation, test, fingerprint, start));
+    }
+
+    /** The training pair's records that data.validation_split holds out (checked with the training pair: by the workers). */
+    private HeldOutRows heldOutOfTrain(JobConfig job, IdxRecords.Header header, RowSelection held) throws IOException {
+        int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
+        return HeldOutRows.idx(storage.qualify(job.data().train()), storage.qualify(job.data().trainLabels()), header, held, classes);
     }
 
     /** Held-out IDX rows ({@code images} null: none), checked against the model from their headers and labels alone. */
@@ -340,19 +342,12 @@ final class TrainCommand {
         }
     }
 
-    /** A rank-1 float array; ND4J cannot wrap an empty Java array, so that case is made explicitly. */
     JobConfig readJob(String path, List<String> overrides) throws IOException {
         String text;
         try (InputStream in = storage.open(path)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         return JobConfig.parse(text, path, overrides);
-    }
-
-    /** Catches a model/data mismatch before training, naming both sides. */
-    static void checkDataFitsModel(JobConfig job, Dataset data, String field) {
-        InputFit.inputFits(job.model().inputShape(), data, job.model().inputField(), field);
-        if (job.loss().classification()) checkClasses(job, data.numClasses(), field);
     }
 
     private static void checkClasses(JobConfig job, int classes, String field) {

@@ -32,16 +32,6 @@ public final class DataLoader {
         return load(c, c.train(), c.trainLabels(), "data.train", "data.train_labels");
     }
 
-    /** The test rows, or null when the job names none. */
-    public Dataset test(DataConfig c) throws IOException {
-        return c.test() == null ? null : load(c, c.test(), c.testLabels(), "data.test", "data.test_labels");
-    }
-
-    /** The rows named by data.validation, or null when the job names none (data.validation_split splits the training rows instead). */
-    public Dataset validation(DataConfig c) throws IOException {
-        return c.validation() == null ? null : load(c, c.validation(), c.validationLabels(), "data.validation", "data.validation_labels");
-    }
-
     /** The shape of the IDX training pair from its two headers alone: no row is read. */
     public IdxRecords.Header idxHeader(DataConfig c) throws IOException {
         return idxHeader(c.train(), c.trainLabels());

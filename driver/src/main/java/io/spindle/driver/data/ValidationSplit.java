@@ -1,40 +1,30 @@
 package io.spindle.driver.data;
 
 import io.spindle.core.config.ConfigException;
-import io.spindle.core.data.Dataset;
-import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Arrays;
-import java.util.Random;
+import io.spindle.core.data.RowSelection;
+import io.spindle.driver.job.DataConfig;
 
 /**
- * {@code data.validation_split} on rows the driver holds: a seeded draw of {@code fraction} of the
- * training rows becomes the validation set, the rest trains. The same seed draws the same rows.
+ * {@code data.validation_split} of a source's rows: a seeded draw holds out about {@code fraction} of them for validation
+ * and the rest train. Each row is drawn on its own from the seed and its index ({@link RowSelection}), so the executors
+ * read their own side's rows from the source and nothing passes through the driver; the same seed draws the same rows.
+ * Without a split, every row trains and {@link #validation} is null.
  */
-public record ValidationSplit(Dataset train, Dataset validation) {
+public record ValidationSplit(RowSelection train, RowSelection validation) {
 
-    public static ValidationSplit of(Dataset all, double fraction, long seed) {
-        int n = all.size(), held = (int) Math.round(n * fraction);
-        if (held < 1 || held >= n) {
+    public static ValidationSplit of(DataConfig data, long seed, long rows) {
+        double fraction = data.validationSplit();
+        if (fraction == 0) return new ValidationSplit(RowSelection.all(rows), null);
+        ValidationSplit split = new ValidationSplit(RowSelection.keptIn(rows, fraction, seed), RowSelection.heldOut(rows, fraction, seed));
+        if (split.train.rows() == 0 || split.validation.rows() == 0) {
             throw new ConfigException("data.validation_split", fraction, "a fraction that leaves at least one row on each side of the "
-                    + n + " training rows");
+                    + rows + " training rows (this seed's draw held out " + split.validation.rows() + ")");
         }
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Random rng = new Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        int[] validation = Arrays.copyOfRange(order, 0, held), train = Arrays.copyOfRange(order, held, n);
-        Arrays.sort(validation);
-        Arrays.sort(train);
-        return new ValidationSplit(gather(all, train), gather(all, validation));
+        return split;
     }
 
-    private static Dataset gather(Dataset d, int[] rows) {
-        Dataset gathered = new Dataset(Nd4j.pullRows(d.features(), 1, rows), Nd4j.pullRows(d.labels(), 1, rows), d.sampleShape(), d.numClasses());
-        return d.weighted() ? gathered.withWeights(Nd4j.pullRows(d.weights(), 1, rows), "data.weight_column") : gathered;
+    /** A source's fingerprint, with the draw when there is one: a resumed run must train on the same rows. */
+    public String fingerprint(String source) {
+        return validation == null ? source : source + " minus " + validation.describe();
     }
 }

@@ -2,6 +2,7 @@ package io.spindle.driver.spark;
 
 import io.spindle.core.data.CsvLayout;
 import io.spindle.core.data.CsvLines;
+import io.spindle.core.data.RowSelection;
 import io.spindle.core.data.VirtualShards;
 import io.spindle.core.data.store.ValueCodec;
 import io.spindle.driver.data.CsvSplits;
@@ -17,15 +18,21 @@ import java.util.List;
 /**
  * Executor side: worker k reads only the splits of a CSV file that hold rows of its virtual shards, parses only those rows,
  * and stores them as it goes, in memory or straight into its spool file. The rows and their order are the whole-file
- * reader's, so the shard holds the same floats as one cut from a file read whole.
+ * reader's, so the shard holds the same floats as one cut from a file read whole. The virtual shards cut the
+ * {@code selected} rows: all of them, or one side of a validation split's draw.
  */
-record CsvShardReader(CsvSplits splits) implements SourcePart {
+record CsvShardReader(CsvSplits splits, RowSelection selected) implements SourcePart {
     private static final int BLOCK_ROWS = 1024;
+
+    /** Every row of the file. */
+    CsvShardReader(CsvSplits splits) {
+        this(splits, RowSelection.all(splits.rows()));
+    }
 
     @Override
     public Shard read(int k, int workers, int virtualShards, ValueCodec codec, Path spool) throws IOException {
-        VirtualShards shards = new VirtualShards(splits.rows(), virtualShards);
-        List<VirtualShards.Range> mine = shards.ownedBy(k, workers);
+        VirtualShards shards = new VirtualShards(selected.rows(), virtualShards);
+        List<VirtualShards.Range> mine = selected.spans(shards.ownedBy(k, workers));
         CsvLayout layout = splits.layout();
         try (ShardWriter out = new ShardWriter(k, Math.toIntExact(shards.rowsOf(k, workers)), new long[] {layout.width()}, 1,
                 splits.classes(), codec, layout.weighted(), spool)) {
@@ -56,7 +63,7 @@ record CsvShardReader(CsvSplits splits) implements SourcePart {
                 long r = row[0]++;
                 while (next[0] < mine.size() && r >= mine.get(next[0]).to()) next[0]++;
                 if (next[0] == mine.size()) return false;
-                if (r >= mine.get(next[0]).from()) block.add(firstLine + number, text, r);
+                if (r >= mine.get(next[0]).from() && selected.takes(r)) block.add(firstLine + number, text, r);
                 return true;
             });
         }

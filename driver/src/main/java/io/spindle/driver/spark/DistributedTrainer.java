@@ -3,6 +3,7 @@ package io.spindle.driver.spark;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.data.IdxRecords;
+import io.spindle.core.data.RowSelection;
 import io.spindle.core.data.store.ValueCodec;
 import io.spindle.driver.data.CsvSplits;
 import io.spindle.driver.data.DataFrameShards;
@@ -118,28 +119,30 @@ public final class DistributedTrainer {
     }
 
     /**
-     * Trains on the job's CSV file, of which each executor reads only the splits that hold its rows; the driver knows
-     * {@code splits} (row counts, layout and classes from one checking pass) and reads no rows.
+     * Trains on the {@code selected} rows of the job's CSV file, of which each executor reads only the splits that hold its
+     * rows; the driver knows {@code splits} (row counts, layout and classes from one checking pass) and reads no rows.
      */
-    public Outcome trainFromCsv(JobConfig job, CsvSplits splits, HeldOutRows validation, TrainingListener listener) throws IOException {
-        if (splits.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", splits.rows() + " rows", "at most " + Integer.MAX_VALUE);
-        CsvShardReader csv = new CsvShardReader(splits);
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, csv, splits.layout().width()), (int) splits.rows(),
-                splits.fingerprint(), validation, listener);
+    public Outcome trainFromCsv(JobConfig job, CsvSplits splits, RowSelection selected, String fingerprint, HeldOutRows validation,
+                                TrainingListener listener) throws IOException {
+        if (selected.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", selected.rows() + " rows", "at most " + Integer.MAX_VALUE);
+        CsvShardReader csv = new CsvShardReader(splits, selected);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, csv, splits.layout().width()), (int) selected.rows(),
+                fingerprint, validation, listener);
     }
 
     /**
-     * Trains on the job's IDX training pair, of which each executor reads only the records of its virtual shards; the
-     * driver knows {@code header} (row count and image shape) and reads no rows. Labels are checked by the workers.
+     * Trains on the {@code selected} records of the job's IDX training pair, of which each executor reads only the records
+     * of its virtual shards; the driver knows {@code header} (row count and image shape) and reads no rows. Labels are
+     * checked by the workers.
      */
-    public Outcome trainFromIdx(JobConfig job, IdxRecords.Header header, String fingerprint, HeldOutRows validation, TrainingListener listener)
-            throws IOException {
-        if (header.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", header.rows() + " rows", "at most " + Integer.MAX_VALUE);
+    public Outcome trainFromIdx(JobConfig job, IdxRecords.Header header, RowSelection selected, String fingerprint, HeldOutRows validation,
+                                TrainingListener listener) throws IOException {
+        if (selected.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", selected.rows() + " rows", "at most " + Integer.MAX_VALUE);
         Storage storage = Storage.withDefaults();
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
         IdxShardReader idx = new IdxShardReader(storage.qualify(job.data().train()), storage.qualify(job.data().trainLabels()),
-                header.rows(), header.sampleShape(), classes);
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx, (int) header.pixels()), (int) header.rows(), fingerprint,
+                selected, header.sampleShape(), classes);
+        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx, (int) header.pixels()), (int) selected.rows(), fingerprint,
                 validation, listener);
     }
 

@@ -3,6 +3,7 @@ package io.spindle.driver.spark;
 import io.spindle.core.data.Dataset;
 import io.spindle.core.data.IdxReader;
 import io.spindle.core.data.IdxRecords;
+import io.spindle.core.data.RowSelection;
 import io.spindle.core.data.store.Encoding;
 import io.spindle.core.data.store.ValueCodec;
 import io.spindle.driver.data.CsvSplits;
@@ -17,7 +18,7 @@ import java.util.stream.IntStream;
 
 /**
  * Validation or test rows, {@code rows} of them, cut into one contiguous part per partition where the executors will
- * evaluate them. Rows the driver already holds (drawn there for a split, or given to the API) are shipped from it. An
+ * evaluate them. Rows the driver already holds (given to the API) are shipped from it. An
  * IDX pair's records and a CSV file's rows are read by each executor for its own part, and a DataFrame's rows are dealt
  * by the executors in one shuffle: none of these reaches the driver.
  */
@@ -46,13 +47,21 @@ public record HeldOutRows(long rows, Cut cut) {
      * bytes (decoded as the IDX reader decodes them, the same floats).
      */
     public static HeldOutRows idx(String images, String labels, IdxRecords.Header header, int classes) {
-        IdxShardReader reader = new IdxShardReader(images, labels, header.rows(), header.sampleShape(), classes);
-        return read(header.rows(), reader, IdxReader.pixelCodec(header.pixels()));
+        return idx(images, labels, header, RowSelection.all(header.rows()), classes);
     }
 
-    /** A CSV file that {@link CsvSplits} checked: part k is read by its executor, rows [k·n/P, (k+1)·n/P), from the splits that hold them. */
-    public static HeldOutRows csv(CsvSplits splits) {
-        return read(splits.rows(), new CsvShardReader(splits), ValueCodec.plain(Encoding.FLOAT32));
+    /** The {@code selected} records of an IDX pair, as {@link #idx(String, String, IdxRecords.Header, int)} reads them all. */
+    public static HeldOutRows idx(String images, String labels, IdxRecords.Header header, RowSelection selected, int classes) {
+        IdxShardReader reader = new IdxShardReader(images, labels, selected, header.sampleShape(), classes);
+        return read(selected.rows(), reader, IdxReader.pixelCodec(header.pixels()));
+    }
+
+    /**
+     * The {@code selected} rows of a CSV file that {@link CsvSplits} checked: part k is read by its executor, selected rows
+     * [k·n/P, (k+1)·n/P), from the splits that hold them.
+     */
+    public static HeldOutRows csv(CsvSplits splits, RowSelection selected) {
+        return read(selected.rows(), new CsvShardReader(splits, selected), ValueCodec.plain(Encoding.FLOAT32));
     }
 
     private static HeldOutRows read(long rows, SourcePart source, ValueCodec codec) {

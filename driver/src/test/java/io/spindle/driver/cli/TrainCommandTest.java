@@ -130,7 +130,7 @@ class TrainCommandTest {
         JsonNode s = JSON.readTree(split.resolve("summary.json").toFile());
         int all = io.spindle.core.data.IdxReader.read(Path.of(CliRunner.MINI, "train-images-idx3-ubyte.gz"),
                 Path.of(CliRunner.MINI, "train-labels-idx1-ubyte.gz")).size();
-        int held = (int) Math.round(all * 0.2);
+        int held = (int) io.spindle.core.data.RowSelection.heldOut(all, 0.2, 42).rows();   // the job's seed
         assertEquals("data.validation_split 0.2 of data.train", s.get("validation_source").asText());
         assertEquals(held, s.get("validation_rows").asInt());
         assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%,d training rows, %,d validation rows", all - held, held)), r.out());

@@ -4,6 +4,7 @@ import io.spindle.core.data.CsvOptions;
 import io.spindle.core.data.CsvReader;
 import io.spindle.core.data.DataFormatException;
 import io.spindle.core.data.Dataset;
+import io.spindle.core.data.RowSelection;
 import io.spindle.core.data.VirtualShards;
 import io.spindle.core.data.store.Encoding;
 import io.spindle.core.data.store.ValueCodec;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +86,30 @@ class CsvShardsTest {
         // straddles a shard's edge is opened by both owners.
         for (int k = 0; k < workers; k++) assertTrue(opened[k] < fine.splits() / 2, "worker " + k + " opened " + opened[k] + " of " + fine.splits());
         assertTrue(opened[0] + opened[1] + opened[2] <= fine.splits() + 7, "the workers together read the file about once");
+    }
+
+    @Test
+    void aValidationSplitsSidesAreReadByTheWorkersAsTheSelectedRowsOfAWholeFileRead(@TempDir Path dir) throws IOException {
+        Path file = write(dir.resolve("train.csv"), table(null));
+        Dataset whole = CsvReader.read(file, OPTIONS);
+        CsvSplits fine = CsvSplits.count(sc, Storage.withDefaults(), file.toString(), OPTIONS, 2_000);
+        for (RowSelection side : List.of(RowSelection.keptIn(fine.rows(), 0.25, 42), RowSelection.heldOut(fine.rows(), 0.25, 42))) {
+            Dataset rows = selected(whole, side);
+            CsvShardReader reader = new CsvShardReader(fine, side);
+            int workers = 3, virtualShards = 6;
+            for (int k = 0; k < workers; k++) {
+                Shard got = reader.read(k, workers, virtualShards, ValueCodec.plain(Encoding.FLOAT32), k == 2 ? dir.resolve("spool-" + k) : null);
+                assertSameRows(Shard.of(k, rows, ShardPlanner.rowsOf(rows.size(), workers, k, virtualShards)).toDataset(), got.toDataset(),
+                        side.describe() + ", worker " + k);
+            }
+        }
+    }
+
+    /** The rows of {@code d} that {@code side} takes, in order. */
+    private static Dataset selected(Dataset d, RowSelection side) {
+        int[] rows = java.util.stream.LongStream.range(0, d.size()).filter(side::takes).mapToInt(r -> (int) r).toArray();
+        return new Dataset(Nd4j.pullRows(d.features(), 1, rows), Nd4j.pullRows(d.labels(), 1, rows), d.sampleShape(), d.numClasses())
+                .withWeights(Nd4j.pullRows(d.weights(), 1, rows), "w");
     }
 
     @Test

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
+import io.spindle.core.data.RowSelection;
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +73,26 @@ class IdxHeldOutRowsTest {
         assertEquals(all.size(), distributed.samples());
         assertEquals(whole.loss(), distributed.loss(), 1e-6 * whole.loss());
         assertEquals(whole.accuracy(), distributed.accuracy(), 0);
+    }
+
+    @Test
+    void eachSideOfAValidationSplitIsReadAsTheSelectedRecords(@TempDir Path dir) throws Exception {
+        Path images = copy("t10k-images-idx3-ubyte.gz", dir), labels = copy("t10k-labels-idx1-ubyte.gz", dir);
+        Dataset all = IdxReader.read(images, labels);
+        IdxRecords.Header header = new DataLoader(Storage.withDefaults()).idxHeader(images.toString(), null);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        for (RowSelection side : List.of(RowSelection.heldOut(all.size(), 0.3, 9), RowSelection.keptIn(all.size(), 0.3, 9))) {
+            int[] rows = java.util.stream.LongStream.range(0, all.size()).filter(side::takes).mapToInt(r -> (int) r).toArray();
+            Dataset selected = new Dataset(Nd4j.pullRows(all.features(), 1, rows), Nd4j.pullRows(all.labels(), 1, rows), all.sampleShape(),
+                    all.numClasses());
+            List<Shard> parts = HeldOutRows.idx(images.toUri().toString(), labels.toUri().toString(), header, side, 10).parts(sc, 3).collect();
+            List<Shard> expected = ShardPlanner.split(selected, 3, 3);
+            for (int k = 0; k < 3; k++) {
+                Dataset got = parts.get(k).toDataset(), want = expected.get(k).toDataset();
+                assertArrayEquals(want.features().ravel().toFloatVector(), got.features().ravel().toFloatVector(), side.describe() + ", part " + k);
+                assertArrayEquals(want.labels().ravel().toFloatVector(), got.labels().ravel().toFloatVector(), side.describe() + ", part " + k);
+            }
+        }
     }
 
     private static Path copy(String name, Path dir) throws Exception {
