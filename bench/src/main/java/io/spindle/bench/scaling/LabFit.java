@@ -14,20 +14,23 @@ public record LabFit(CostModel network, double hostCores) {
     private static final double MIN_CORES = 0.05, MAX_CORES = 64;
 
     /**
-     * The network model for a cluster, where each node has cores of its own: γ becomes the CPU time one cast
-     * value costs (fitted to the workers' measured CPU seconds), not the wall time it took on the lab's shared cores.
+     * The workers' CPU per step as the lab measured it (CPU seconds, however the cores were shared), split into a part
+     * per wire byte, a part per value a 2-byte format reduces (its casts) and a fixed part, all ≥ 0. The ring moves
+     * 2·(bytes per value) bytes per value reduced at every N, so one wire format alone cannot tell its bytes from its
+     * values: fp32's reduction is counted in its bytes (its per-value part is 0), and bf16's extra per value is what
+     * its CPU has beyond its bytes' share.
      */
-    public CostModel onOwnCores(List<CostModel.Observation> observations, SyntheticModel model) {
+    public static CpuTerms cpuTerms(List<CostModel.Observation> observations, SyntheticModel model) {
         double[][] x = new double[observations.size()][];
         double[] y = new double[observations.size()];
         for (int i = 0; i < y.length; i++) {
             CostModel.Observation o = observations.get(i);
             double[] f = CostModel.stepFeatures(o.nodes(), model, o.mode().bytesPerValue());
-            x[i] = new double[] {f[1], f[2]};   // CPU per step: a part per wire byte, and the casts
+            x[i] = new double[] {f[1], f[2], 1};
             y[i] = o.cpuSecondsPerStep() * 1e3;
         }
-        double[] cpu = NonNegativeLeastSquares.solve(x, y);
-        return new CostModel(network.alphaMs(), network.betaMsPerByte(), cpu[1]);
+        double[] ms = NonNegativeLeastSquares.solve(x, y);
+        return new CpuTerms(0, ms[1] * 1e6, ms[0] * 1e6, ms[2]);
     }
 
     /** The lab's predicted step: the network model's, or the host's CPU floor, whichever is longer. */

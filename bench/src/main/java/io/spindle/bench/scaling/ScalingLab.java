@@ -14,6 +14,7 @@ import java.util.Locale;
  * model is fitted to the measurements, checked against them, and extrapolated to larger clusters.
  */
 public final class ScalingLab {
+    private static final int KERNEL_REPETITIONS = 15;
 
     public static void main(String[] args) throws Exception {
         List<String> rest = new ArrayList<>(Arrays.asList(args));
@@ -58,7 +59,12 @@ public final class ScalingLab {
                     + ". Pacing in the transport is not built: the lab measures only real shaped links.");
             System.exit(3);
         }
-        ScalingReport report = new ScalingReport(config, model, measured);
+        // The extrapolation's CPU: the kernels on one bucket of the target model, in the chunks its smallest ring cuts.
+        int bucket = new SyntheticModel(ScalingReport.TARGET_PARAMETERS, config.layers(), config.forwardMs(), config.backwardMs(),
+                config.bucketMib()).buckets().get(0).length();
+        int chunk = (bucket + ScalingReport.EXTRAPOLATED_NODES[0] - 1) / ScalingReport.EXTRAPOLATED_NODES[0];
+        KernelRates.Timed kernels = KernelRates.measure(bucket, chunk, KERNEL_REPETITIONS);
+        ScalingReport report = new ScalingReport(config, model, measured, kernels);
         report.print(System.out);
         report.writeCsv(out.resolve("scaling.csv"));
         ScalingChart.write(report, out.resolve("scaling.png"));
