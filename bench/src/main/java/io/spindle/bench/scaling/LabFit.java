@@ -57,12 +57,12 @@ public record LabFit(CostModel network, double hostCores) {
      * error of the predicted steps. The overlapped steps pin α down: they pay it once per bucket. The search runs
      * on the logarithms (so every value stays positive) from a few starting points, and keeps the best. β is held
      * at or above the line rate of a {@code linkGbit} link: where the CPU floor takes the blame for a slow step,
-     * the link must not be credited with more than it can carry.
+     * the link must not be credited with more than it can carry. The ring runs pieces of {@code pieceBytes}.
      */
-    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit) {
+    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit, int pieceBytes) {
         double lineBeta = CostModel.ideal(linkGbit).betaMsPerByte();
         java.util.function.ToDoubleFunction<double[]> error = x -> {
-            LabFit candidate = of(x, lineBeta);
+            LabFit candidate = of(x, lineBeta, pieceBytes);
             double sum = 0;
             for (CostModel.Observation o : observations) {
                 double e = candidate.stepMs(o.nodes(), model, o.mode(), o.cpuSecondsPerStep()) / o.stepMs() - 1;
@@ -84,11 +84,17 @@ public record LabFit(CostModel network, double hostCores) {
                 }
             }
         }
-        return of(best, lineBeta);
+        return of(best, lineBeta, pieceBytes);
     }
 
-    private static LabFit of(double[] logs, double lineBeta) {
+    /** {@link #fit} for the ring's own pieces. */
+    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit) {
+        return fit(model, observations, linkGbit, CostModel.RING_PIECE_BYTES);
+    }
+
+    private static LabFit of(double[] logs, double lineBeta, int pieceBytes) {
         double cores = Math.min(MAX_CORES, Math.max(MIN_CORES, Math.exp(logs[3])));
-        return new LabFit(new CostModel(Math.exp(logs[0]), lineBeta + Math.exp(logs[1]), Math.exp(logs[2])), cores);
+        CostModel network = new CostModel(Math.exp(logs[0]), lineBeta + Math.exp(logs[1]), Math.exp(logs[2]));
+        return new LabFit(network.withPieceBytes(pieceBytes), cores);
     }
 }

@@ -38,13 +38,14 @@ public final class ScalingLab {
         SyntheticModel model = SyntheticModel.of(config);
         System.out.printf(Locale.ROOT, "scaling lab: %,d parameters (%.1f MB fp32) in %d layers, %d buckets of >= %.1f MiB;"
                         + " %.0f ms compute per step (%.0f forward); links shaped to %.1f Gbit/s with tc HTB (no added latency:"
-                        + " netem is absent, so alpha is what the veths and the stack cost); %d warm-up + %d measured steps%n"
+                        + " netem is absent, so alpha is what the veths and the stack cost); ring pieces of %d KiB; %d warm-up + %d"
+                        + " measured steps%n"
                         + "time dilation %s: the lab runs N workers d times slower than the scenario (links / d, compute x d) and"
                         + " divides the step times by d, so that its workers, sharing %d cores, get the CPU per scenario second"
                         + " that nodes with cores of their own have; all times below are scenario times%n"
                         + "%s%n",
                 config.parameters(), config.parameters() * 4e-6, config.layers(), model.buckets().size(), config.bucketMib(),
-                config.computeMs(), config.forwardMs(), config.linkGbit(), config.warmupSteps(), config.steps(),
+                config.computeMs(), config.forwardMs(), config.linkGbit(), config.pieceKib(), config.warmupSteps(), config.steps(),
                 config.dilation() == LabConfig.AUTO_DILATION ? "auto (d = N / cores, at least 1)" : "d = " + config.dilation(),
                 Runtime.getRuntime().availableProcessors(),
                 config.slots() == 1 ? "one worker per emulated host: the flat ring"

@@ -64,10 +64,11 @@ public final class ScalingReport {
     public ScalingReport(LabConfig config, SyntheticModel model, List<Measurement> measurements, KernelRates.Timed kernels) {
         this.config = config;
         this.kernels = kernels;
-        this.lab = LabFit.fit(model, measurements.stream().map(Measurement::inScenarioTime).toList(), config.linkGbit());
+        this.lab = LabFit.fit(model, measurements.stream().map(Measurement::inScenarioTime).toList(), config.linkGbit(),
+                config.pieceBytes());
         this.fitted = lab.network();
         this.labCpu = LabFit.cpuTerms(measurements.stream().map(Measurement::withCpuAsMeasured).toList(), model);
-        this.cluster = fitted.withCpu(kernels.best().cpuTerms());
+        this.cluster = fitted.withCpu(kernels.best().cpuTerms()).withPieceBytes(CostModel.RING_PIECE_BYTES);   // what jobs run
         CostModel ideal = CostModel.ideal(config.linkGbit());
         for (Measurement m : measurements) {
             CostModel.Observation seen = m.inScenarioTime();   // the model sees the ring of hosts
