@@ -1,51 +1,130 @@
 package io.spindle.bench.scaling;
 
+import io.spindle.worker.collective.CollectiveOptions;
 import io.spindle.worker.sync.EagerGathers;
 import io.spindle.worker.sync.GradientBuckets;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The α-β-γ cost of a ring all-reduce, and of the sharded step around a synthetic forward and backward (serial: each
  * bucket reduce-scattered and gathered after backward; overlapped: reduce-scattered behind backward, and gathered
- * during backward or behind the next forward):
- * a ring of N ranks takes 2(N-1) latency hops (α each), sends 2(N-1)/N of the buffer's wire bytes per rank (β per
- * byte), and reduces (N-1)/N of its values per rank. The reduction's cost is split the only way one model size can
- * tell apart: fp32's pass moves with its bytes and sits in β; a 2-byte wire format adds γ per value reduced for its
- * casts. Times are in milliseconds.
+ * during backward or behind the next forward).
+ * A ring of N ranks moves a bucket in two halves (reduce-scatter, gather) of N-1 steps each; in a step each rank
+ * sends one of the bucket's N chunks (β per byte, α of latency per hop) and reduces or casts the chunk it receives
+ * ({@link CpuTerms}). A chunk travels in pieces of at most {@code pieceBytes}, and a piece is reduced while the next
+ * one travels; but a rank can pass a piece on only once it has reduced it, so a chunk that is a single piece (the lab's
+ * and most clusters' sizes, with the ring's 1 MiB pieces) pays its wire time and its CPU time one after the other.
+ * The socket's copies stream with the wire and cost time only where they are slower than the link. Times are in
+ * milliseconds.
  *
  * @param alphaMs per-hop latency
- * @param betaMsPerByte per-byte time on one link, fp32 reduction included
- * @param gammaMsPerValue per-value reduction cost a 2-byte wire format adds (its casts)
+ * @param betaMsPerByte per-byte time on one link, fp32 reduction included when {@code cpu} leaves it out
+ * @param cpu the CPU a rank spends per value reduced, per byte sent and per step
+ * @param pieceBytes the ring's pipelined piece ({@link #RING_PIECE_BYTES} in Spindle's ring)
  */
-public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerValue) {
+public record CostModel(double alphaMs, double betaMsPerByte, CpuTerms cpu, int pieceBytes) {
+
+    /** The piece the ring pipelines a chunk in ({@code CollectiveOptions}' default, which jobs do not change). */
+    public static final int RING_PIECE_BYTES = CollectiveOptions.DEFAULT_CHUNK_BYTES;
+    private static final int MIN_PIECE_BYTES = 1 << 10;
 
     public CostModel {
-        if (!(alphaMs >= 0 && betaMsPerByte >= 0 && gammaMsPerValue >= 0)) {
-            throw new IllegalArgumentException("alpha, beta and gamma must be >= 0, got "
-                    + alphaMs + ", " + betaMsPerByte + ", " + gammaMsPerValue);
+        if (!(alphaMs >= 0 && betaMsPerByte >= 0 && alphaMs < Double.POSITIVE_INFINITY && betaMsPerByte < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("alpha and beta must be finite and >= 0, got " + alphaMs + ", " + betaMsPerByte);
         }
+        Objects.requireNonNull(cpu, "cpu");
+        if (pieceBytes < MIN_PIECE_BYTES) {
+            throw new IllegalArgumentException("pieceBytes must be >= " + MIN_PIECE_BYTES + ", got " + pieceBytes);
+        }
+    }
+
+    /**
+     * The lab's network model: α, β, and γ per value a 2-byte wire format reduces (its casts); fp32's reduction moves
+     * with its bytes and sits in β, which is the only split one model size can tell apart.
+     */
+    public CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerValue) {
+        this(alphaMs, betaMsPerByte, castsOnly(gammaMsPerValue), RING_PIECE_BYTES);
+    }
+
+    public CostModel(double alphaMs, double betaMsPerByte, CpuTerms cpu) {
+        this(alphaMs, betaMsPerByte, cpu, RING_PIECE_BYTES);
+    }
+
+    private static CpuTerms castsOnly(double gammaMsPerValue) {
+        if (!(gammaMsPerValue >= 0)) {
+            throw new IllegalArgumentException("gamma must be >= 0, got " + gammaMsPerValue);
+        }
+        return new CpuTerms(0, gammaMsPerValue * 1e6, 0, 0);
+    }
+
+    /** The per-value cost a 2-byte wire format adds: γ of the lab's model. */
+    public double gammaMsPerValue() {
+        return cpu.bfloat16NsPerValue() * 1e-6;
     }
 
     /** The bound a link of {@code gbit} allows: bandwidth only, no latency and free reduction. */
     public static CostModel ideal(double gbit) {
-        return new CostModel(0, 8.0 / (gbit * 1e9) * 1e3, 0);
+        return new CostModel(0, 8.0 / (gbit * 1e9) * 1e3, CpuTerms.NONE);
     }
 
     /** This model on a link {@code toGbit} fast, its per-byte time scaled from a link {@code fromGbit} fast. */
     public CostModel onLink(double fromGbit, double toGbit) {
-        return new CostModel(alphaMs, betaMsPerByte * fromGbit / toGbit, gammaMsPerValue);
+        return new CostModel(alphaMs, betaMsPerByte * fromGbit / toGbit, cpu, pieceBytes);
+    }
+
+    public CostModel withAlphaMs(double value) {
+        return new CostModel(value, betaMsPerByte, cpu, pieceBytes);
+    }
+
+    public CostModel withCpu(CpuTerms value) {
+        return new CostModel(alphaMs, betaMsPerByte, value, pieceBytes);
+    }
+
+    public CostModel withPieceBytes(int value) {
+        return new CostModel(alphaMs, betaMsPerByte, cpu, value);
     }
 
     /** One all-reduce of {@code values} values, {@code bytesPerValue} each on the wire, over {@code n} ranks. */
     public double allReduceMs(int n, long values, int bytesPerValue) {
-        double[] f = features(n, values, bytesPerValue);
-        return f[0] * alphaMs + f[1] * betaMsPerByte + f[2] * gammaMsPerValue;
+        return 2 * halfMs(n, values, bytesPerValue);
+    }
+
+    /**
+     * One half of an all-reduce (a reduce-scatter or a gather; each gets half of a value's CPU): N-1 steps of a chunk
+     * each, played piece by piece. A piece leaves when the link is free and this rank has reduced the same piece of
+     * the step before (every rank does the same, so the piece it receives left its predecessor then too); it arrives
+     * α after its bytes are sent, and is reduced when the CPU is free.
+     */
+    double halfMs(int n, long values, int bytesPerValue) {
+        if (n < 2 || values == 0) {
+            return 0;
+        }
+        double chunkValues = values / (double) n, chunkBytes = chunkValues * bytesPerValue;
+        int pieces = (int) Math.max(1, Math.ceil(chunkBytes / pieceBytes - 1e-9));
+        double send = Math.max(betaMsPerByte, cpu.nsPerByte() * 1e-6) * chunkBytes / pieces;
+        double reduce = cpu.ms(chunkValues / 2, 0, bytesPerValue) / pieces;
+        double linkFree = 0, cpuFree = 0;
+        double[] reduced = new double[pieces];   // when this rank reduced each piece of the step before
+        for (int step = 0; step < n - 1; step++) {
+            for (int p = 0; p < pieces; p++) {
+                linkFree = Math.max(linkFree, reduced[p]) + send;
+                cpuFree = Math.max(cpuFree, linkFree + alphaMs) + reduce;
+                reduced[p] = cpuFree;
+            }
+        }
+        return cpuFree;
     }
 
     /** The α, β and γ coefficients of one all-reduce: hops, wire bytes per rank, values reduced through casts. */
     static double[] features(int n, long values, int bytesPerValue) {
-        double cast = bytesPerValue < 4 ? (n - 1) / (double) n * values : 0;
+        double cast = bytesPerValue < 4 ? valuesReduced(n, values) : 0;
         return new double[] {2.0 * (n - 1), RingBytes.perWorker(n, values, bytesPerValue), cast};
+    }
+
+    /** The values one rank reduces in an all-reduce of {@code values}: the (N-1)/N of them it receives. */
+    static double valuesReduced(int n, long values) {
+        return (n - 1) / (double) n * values;
     }
 
     /**
@@ -55,21 +134,21 @@ public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerV
      * backward releases first ({@link EagerGathers}) are gathered during backward, each after the next bucket's
      * reduce-scatter; the others are gathered first layers first from the update on, while forward waits per layer for
      * its bucket. The update ends a step once backward and the last reduce-scatter are done. The figure is the steady
-     * state's: a few steps, each starting at the previous update.
+     * state's: a few steps, each starting at the previous update. Either way the CPU's fixed part is paid once a step.
      */
     public double stepMs(int n, SyntheticModel model, LabMode mode) {
         double compute = model.forwardMs() + model.backwardMs();
         if (!mode.overlapped) {
             double comm = 0;
             for (SyntheticModel.Bucket b : model.buckets()) comm += allReduceMs(n, b.length(), mode.bytesPerValue());
-            return compute + comm;
+            return compute + comm + cpu.fixedMsPerStep();
         }
         List<SyntheticModel.Bucket> released = model.buckets();
         int b = released.size();
         int eager = EagerGathers.count(released.stream().map(r -> new GradientBuckets.Bucket(r.offset(), r.offset() + r.length())).toList(),
                 model.parameters());
         double[] half = new double[b];   // one reduce-scatter or gather of each bucket, in release order
-        for (int i = 0; i < b; i++) half[i] = allReduceMs(n, released.get(i).length(), mode.bytesPerValue()) / 2;
+        for (int i = 0; i < b; i++) half[i] = halfMs(n, released.get(i).length(), mode.bytesPerValue());
         double update = 0, step = 0;
         for (int k = 0; k < STEADY_STATE_STEPS; k++) {
             double wire = update;
@@ -89,7 +168,7 @@ public record CostModel(double alphaMs, double betaMsPerByte, double gammaMsPerV
                 wire = Math.max(wire, backwardStart + released.get(i).releaseMs() - model.forwardMs()) + half[i];
                 if (i >= 1 && i - 1 < eager) wire += half[i - 1];
             }
-            double next = Math.max(wire, backwardStart + model.backwardMs());
+            double next = Math.max(wire, backwardStart + model.backwardMs()) + cpu.fixedMsPerStep();
             step = next - update;
             update = next;
         }

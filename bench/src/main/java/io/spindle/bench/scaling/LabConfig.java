@@ -25,16 +25,19 @@ import java.util.Locale;
  *                 core each per scenario second, as time-dilated network emulation does; 1 runs in real time
  * @param slots workers per emulated host: 1 gives each worker a host (the flat ring); more run that many workers in
  *              one host's JVM, reducing hierarchically (in memory, then over the ring of the hosts' leaders)
+ * @param pieceKib the ring's pipelined piece on the wire, in KiB (Spindle's ring uses 1024; smaller pieces let a rank
+ *                 reduce one while the next travels, which the cost model says and the lab can check)
  */
 public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameters, double computeMs,
                         double forwardShare, int layers, double bucketMib, double linkGbit,
-                        int warmupSteps, int steps, double dilation, int slots) {
+                        int warmupSteps, int steps, double dilation, int slots, int pieceKib) {
 
     /** {@code dilation}'s "auto": N workers over the host's cores, at least 1. */
     public static final double AUTO_DILATION = 0;
 
     static final int QUICK_WARMUP = 2, QUICK_STEPS = 8;
     public static final int MAX_NODES = 64;   // the lab's /24 and its veth names bound it
+    static final int MAX_PIECE_KIB = 1 << 14;
 
     public LabConfig {
         nodes = List.copyOf(nodes);
@@ -61,6 +64,7 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
         require(steps >= 1 && steps <= 10_000, "steps", "[1, 10000]", steps);
         require(dilation == AUTO_DILATION || dilation >= 1 && dilation <= 64, "dilation", "[1, 64] or auto", dilation);
         require(slots >= 1 && slots <= MAX_NODES / 2, "slots", "[1, " + MAX_NODES / 2 + "]", slots);
+        require(pieceKib >= 1 && pieceKib <= MAX_PIECE_KIB, "piece-kib", "[1, " + MAX_PIECE_KIB + "]", pieceKib);
         for (int n : nodes) {
             if (n % slots != 0 || n / slots < 2) {
                 throw new IllegalArgumentException("nodes must each be a multiple of slots (" + slots
@@ -82,19 +86,19 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
     /** The scenario as the lab runs it, {@code d} times slower: what its network and workers are given. */
     public LabConfig dilatedBy(double d) {
         return new LabConfig(nodes, modes, parameters, computeMs * d, forwardShare, layers, bucketMib, linkGbit / d,
-                warmupSteps, steps, 1, slots);
+                warmupSteps, steps, 1, slots, pieceKib);
     }
 
     /** The default scenario of issue 15: N = 2, 4, 8, 2.5 M parameters, one tenth of a second of compute, 1 Gbit/s links. */
     public static LabConfig defaults() {
         return new LabConfig(List.of(2, 4, 8), List.of(LabMode.values()), 2_500_000, 100, 1.0 / 3, 20, 1.0,
-                1.0, 3, 20, AUTO_DILATION, 1);
+                1.0, 3, 20, AUTO_DILATION, 1, CostModel.RING_PIECE_BYTES >> 10);
     }
 
     /**
      * Parses {@code --quick} (N = 4 and 8, fewer steps), {@code --nodes 2,4,8}, {@code --modes fp32-serial,...}, {@code --parameters},
      * {@code --compute-ms}, {@code --forward-share}, {@code --layers}, {@code --bucket-mib}, {@code --link-gbit},
-     * {@code --warmup}, {@code --steps}, {@code --dilation} and {@code --slots} over the defaults.
+     * {@code --warmup}, {@code --steps}, {@code --dilation}, {@code --slots} and {@code --piece-kib} over the defaults.
      */
     public static LabConfig parse(List<String> args) {
         LabConfig c = defaults();
@@ -103,7 +107,7 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
         long parameters = c.parameters;
         double computeMs = c.computeMs, forwardShare = c.forwardShare, bucketMib = c.bucketMib, linkGbit = c.linkGbit;
         double dilation = c.dilation;
-        int slots = c.slots;
+        int slots = c.slots, pieceKib = c.pieceKib;
         int layers = c.layers;
         Integer warmup = null, steps = null;
         boolean quick = false;
@@ -131,17 +135,18 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
                 case "--steps" -> steps = (int) number(name, value);
                 case "--dilation" -> dilation = value.equals("auto") ? AUTO_DILATION : number(name, value);
                 case "--slots" -> slots = (int) number(name, value);
+                case "--piece-kib" -> pieceKib = (int) number(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name + "; allowed: " + USAGE);
             }
         }
         // --quick also measures fewer steps, unless they are given: N = 4 and 8 in all modes then take minutes.
         return new LabConfig(nodes, modes, parameters, computeMs, forwardShare, layers, bucketMib, linkGbit,
                 warmup != null ? warmup : quick ? QUICK_WARMUP : c.warmupSteps, steps != null ? steps : quick ? QUICK_STEPS : c.steps,
-                dilation, slots);
+                dilation, slots, pieceKib);
     }
 
     public static final String USAGE = "--quick --nodes 2,4,8 --modes fp32-serial,bf16-serial,fp32-overlap,bf16-overlap"
-            + " --parameters N --compute-ms MS --forward-share F --layers L --bucket-mib MIB --link-gbit G --warmup S --steps S --dilation D|auto --slots K";
+            + " --parameters N --compute-ms MS --forward-share F --layers L --bucket-mib MIB --link-gbit G --warmup S --steps S --dilation D|auto --slots K --piece-kib K";
 
     private static List<Integer> parseNodes(String value) {
         List<Integer> out = new ArrayList<>();
@@ -186,11 +191,17 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
                 "--forward-share", String.valueOf(forwardShare), "--layers", String.valueOf(layers),
                 "--bucket-mib", String.valueOf(bucketMib), "--link-gbit", String.valueOf(linkGbit),
                 "--warmup", String.valueOf(warmupSteps), "--steps", String.valueOf(steps),
-                "--dilation", dilation == AUTO_DILATION ? "auto" : String.valueOf(dilation), "--slots", String.valueOf(slots));
+                "--dilation", dilation == AUTO_DILATION ? "auto" : String.valueOf(dilation), "--slots", String.valueOf(slots),
+                "--piece-kib", String.valueOf(pieceKib));
     }
 
     private static String join(List<String> values) {
         return String.join(",", values);
+    }
+
+    /** The ring's piece in bytes. */
+    public int pieceBytes() {
+        return pieceKib << 10;
     }
 
     /** Backward's share of one step. */

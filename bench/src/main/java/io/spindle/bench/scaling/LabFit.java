@@ -14,20 +14,23 @@ public record LabFit(CostModel network, double hostCores) {
     private static final double MIN_CORES = 0.05, MAX_CORES = 64;
 
     /**
-     * The network model for a cluster, where each node has cores of its own: γ becomes the CPU time one cast
-     * value costs (fitted to the workers' measured CPU seconds), not the wall time it took on the lab's shared cores.
+     * The workers' CPU per step as the lab measured it (CPU seconds, however the cores were shared), split into a part
+     * per wire byte, a part per value a 2-byte format reduces (its casts) and a fixed part, all ≥ 0. The ring moves
+     * 2·(bytes per value) bytes per value reduced at every N, so one wire format alone cannot tell its bytes from its
+     * values: fp32's reduction is counted in its bytes (its per-value part is 0), and bf16's extra per value is what
+     * its CPU has beyond its bytes' share.
      */
-    public CostModel onOwnCores(List<CostModel.Observation> observations, SyntheticModel model) {
+    public static CpuTerms cpuTerms(List<CostModel.Observation> observations, SyntheticModel model) {
         double[][] x = new double[observations.size()][];
         double[] y = new double[observations.size()];
         for (int i = 0; i < y.length; i++) {
             CostModel.Observation o = observations.get(i);
             double[] f = CostModel.stepFeatures(o.nodes(), model, o.mode().bytesPerValue());
-            x[i] = new double[] {f[1], f[2]};   // CPU per step: a part per wire byte, and the casts
+            x[i] = new double[] {f[1], f[2], 1};
             y[i] = o.cpuSecondsPerStep() * 1e3;
         }
-        double[] cpu = NonNegativeLeastSquares.solve(x, y);
-        return new CostModel(network.alphaMs(), network.betaMsPerByte(), cpu[1]);
+        double[] ms = NonNegativeLeastSquares.solve(x, y);
+        return new CpuTerms(0, ms[1] * 1e6, ms[0] * 1e6, ms[2]);
     }
 
     /** The lab's predicted step: the network model's, or the host's CPU floor, whichever is longer. */
@@ -54,12 +57,12 @@ public record LabFit(CostModel network, double hostCores) {
      * error of the predicted steps. The overlapped steps pin α down: they pay it once per bucket. The search runs
      * on the logarithms (so every value stays positive) from a few starting points, and keeps the best. β is held
      * at or above the line rate of a {@code linkGbit} link: where the CPU floor takes the blame for a slow step,
-     * the link must not be credited with more than it can carry.
+     * the link must not be credited with more than it can carry. The ring runs pieces of {@code pieceBytes}.
      */
-    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit) {
+    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit, int pieceBytes) {
         double lineBeta = CostModel.ideal(linkGbit).betaMsPerByte();
         java.util.function.ToDoubleFunction<double[]> error = x -> {
-            LabFit candidate = of(x, lineBeta);
+            LabFit candidate = of(x, lineBeta, pieceBytes);
             double sum = 0;
             for (CostModel.Observation o : observations) {
                 double e = candidate.stepMs(o.nodes(), model, o.mode(), o.cpuSecondsPerStep()) / o.stepMs() - 1;
@@ -81,11 +84,17 @@ public record LabFit(CostModel network, double hostCores) {
                 }
             }
         }
-        return of(best, lineBeta);
+        return of(best, lineBeta, pieceBytes);
     }
 
-    private static LabFit of(double[] logs, double lineBeta) {
+    /** {@link #fit} for the ring's own pieces. */
+    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit) {
+        return fit(model, observations, linkGbit, CostModel.RING_PIECE_BYTES);
+    }
+
+    private static LabFit of(double[] logs, double lineBeta, int pieceBytes) {
         double cores = Math.min(MAX_CORES, Math.max(MIN_CORES, Math.exp(logs[3])));
-        return new LabFit(new CostModel(Math.exp(logs[0]), lineBeta + Math.exp(logs[1]), Math.exp(logs[2])), cores);
+        CostModel network = new CostModel(Math.exp(logs[0]), lineBeta + Math.exp(logs[1]), Math.exp(logs[2]));
+        return new LabFit(network.withPieceBytes(pieceBytes), cores);
     }
 }

@@ -21,7 +21,7 @@ public record Measurement(int nodes, LabMode mode, double stepMs, double wireByt
         return new CostModel.Observation(hosts(), mode, stepMs, cpuSecondsPerStep * slots / dilation);
     }
 
-    /** For the CPU a host with cores of its own pays: its workers' CPU seconds as measured. */
+    /** For the split of the lab's CPU ({@link LabFit#cpuTerms}): a host's workers' CPU seconds as measured. */
     CostModel.Observation withCpuAsMeasured() {
         return new CostModel.Observation(hosts(), mode, stepMs, cpuSecondsPerStep * slots);
     }

@@ -19,7 +19,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * The lab's chart: scaling efficiency against worker count (log scale). Dots are measurements; solid lines the
  * model for the lab's scenario on a cluster (nodes with cores of their own, links as in the lab); dashed lines the
- * model extrapolated to 25 M parameters on 10 GbE.
+ * model extrapolated to 25 M parameters on 10 GbE with the fitted α; a dotted line bf16-overlap there with the stated α.
  */
 final class ScalingChart {
     private static final int[] MODEL_NODES = {2, 4, 8, 16, 32, 64, 128, 256};
@@ -33,8 +33,9 @@ final class ScalingChart {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
         SyntheticModel lab = SyntheticModel.of(c);
-        SyntheticModel big = new SyntheticModel(25_000_000, c.layers(), c.forwardMs(), c.backwardMs(), c.bucketMib());
-        CostModel tenGig = report.cluster().onLink(c.linkGbit(), 10);
+        SyntheticModel big = report.scenario(ScalingReport.TARGET_PARAMETERS);
+        CostModel tenGig = report.on(ScalingReport.TARGET_GBIT);
+        CostModel latent = tenGig.withAlphaMs(ScalingReport.STATED_ALPHA_MS);
         LabMode[] modes = LabMode.values();
         for (int i = 0; i < modes.length; i++) {
             LabMode mode = modes[i];
@@ -42,7 +43,7 @@ final class ScalingChart {
             if (!rows.isEmpty()) {
                 XYSeries dots = new XYSeries(mode.label + " measured");
                 rows.forEach(r -> dots.add(r.nodes(), r.efficiency()));
-                add(data, renderer, dots, COLORS[i], false, true);
+                add(data, renderer, dots, COLORS[i], Stroke.SOLID, true);
             }
             XYSeries model = new XYSeries(mode.label + " model, lab links");
             XYSeries extrapolated = new XYSeries(mode.label + " model, 25M @ 10GbE");
@@ -50,8 +51,14 @@ final class ScalingChart {
                 model.add(n, c.computeMs() / report.cluster().stepMs(n, lab, mode));
                 extrapolated.add(n, c.computeMs() / tenGig.stepMs(n, big, mode));
             }
-            add(data, renderer, model, COLORS[i], false, false);
-            add(data, renderer, extrapolated, COLORS[i], true, false);
+            add(data, renderer, model, COLORS[i], Stroke.SOLID, false);
+            add(data, renderer, extrapolated, COLORS[i], Stroke.DASHED, false);
+            if (mode == LabMode.BF16_OVERLAP) {
+                XYSeries withLatency = new XYSeries(String.format(java.util.Locale.ROOT, "%s model, 25M @ 10GbE, alpha %.0f us",
+                        mode.label, ScalingReport.STATED_ALPHA_MS * 1e3));
+                for (int n : MODEL_NODES) withLatency.add(n, c.computeMs() / latent.stepMs(n, big, mode));
+                add(data, renderer, withLatency, COLORS[i], Stroke.DOTTED, false);
+            }
         }
         JFreeChart chart = ChartFactory.createXYLineChart(String.format(java.util.Locale.ROOT,
                         "Scaling efficiency (compute / step): lab %.1fM params @ %.1f Gbit/s, %.0f ms compute",
@@ -71,15 +78,19 @@ final class ScalingChart {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1100, 700);
     }
 
+    private enum Stroke { SOLID, DASHED, DOTTED }
+
     private static void add(XYSeriesCollection data, XYLineAndShapeRenderer renderer, XYSeries series, Color color,
-                            boolean dashed, boolean dots) {
+                            Stroke stroke, boolean dots) {
         int i = data.getSeriesCount();
         data.addSeries(series);
         renderer.setSeriesPaint(i, color);
         renderer.setSeriesLinesVisible(i, !dots);
         renderer.setSeriesShapesVisible(i, dots);
-        renderer.setSeriesStroke(i, dashed
-                ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
-                : new BasicStroke(2f));
+        renderer.setSeriesStroke(i, switch (stroke) {
+            case SOLID -> new BasicStroke(2f);
+            case DASHED -> new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
+            case DOTTED -> new BasicStroke(1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {1.5f, 4f}, 0f);
+        });
     }
 }

@@ -14,6 +14,7 @@ import java.util.Locale;
  * model is fitted to the measurements, checked against them, and extrapolated to larger clusters.
  */
 public final class ScalingLab {
+    private static final int KERNEL_REPETITIONS = 15;
 
     public static void main(String[] args) throws Exception {
         List<String> rest = new ArrayList<>(Arrays.asList(args));
@@ -37,13 +38,14 @@ public final class ScalingLab {
         SyntheticModel model = SyntheticModel.of(config);
         System.out.printf(Locale.ROOT, "scaling lab: %,d parameters (%.1f MB fp32) in %d layers, %d buckets of >= %.1f MiB;"
                         + " %.0f ms compute per step (%.0f forward); links shaped to %.1f Gbit/s with tc HTB (no added latency:"
-                        + " netem is absent, so alpha is what the veths and the stack cost); %d warm-up + %d measured steps%n"
+                        + " netem is absent, so alpha is what the veths and the stack cost); ring pieces of %d KiB; %d warm-up + %d"
+                        + " measured steps%n"
                         + "time dilation %s: the lab runs N workers d times slower than the scenario (links / d, compute x d) and"
                         + " divides the step times by d, so that its workers, sharing %d cores, get the CPU per scenario second"
                         + " that nodes with cores of their own have; all times below are scenario times%n"
                         + "%s%n",
                 config.parameters(), config.parameters() * 4e-6, config.layers(), model.buckets().size(), config.bucketMib(),
-                config.computeMs(), config.forwardMs(), config.linkGbit(), config.warmupSteps(), config.steps(),
+                config.computeMs(), config.forwardMs(), config.linkGbit(), config.pieceKib(), config.warmupSteps(), config.steps(),
                 config.dilation() == LabConfig.AUTO_DILATION ? "auto (d = N / cores, at least 1)" : "d = " + config.dilation(),
                 Runtime.getRuntime().availableProcessors(),
                 config.slots() == 1 ? "one worker per emulated host: the flat ring"
@@ -58,7 +60,12 @@ public final class ScalingLab {
                     + ". Pacing in the transport is not built: the lab measures only real shaped links.");
             System.exit(3);
         }
-        ScalingReport report = new ScalingReport(config, model, measured);
+        // The extrapolation's CPU: the kernels on one bucket of the target model, in the chunks its smallest ring cuts.
+        int bucket = new SyntheticModel(ScalingReport.TARGET_PARAMETERS, config.layers(), config.forwardMs(), config.backwardMs(),
+                config.bucketMib()).buckets().get(0).length();
+        int chunk = (bucket + ScalingReport.EXTRAPOLATED_NODES[0] - 1) / ScalingReport.EXTRAPOLATED_NODES[0];
+        KernelRates.Timed kernels = KernelRates.measure(bucket, chunk, KERNEL_REPETITIONS);
+        ScalingReport report = new ScalingReport(config, model, measured, kernels);
         report.print(System.out);
         report.writeCsv(out.resolve("scaling.csv"));
         ScalingChart.write(report, out.resolve("scaling.png"));

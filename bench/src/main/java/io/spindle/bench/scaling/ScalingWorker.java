@@ -42,7 +42,7 @@ public final class ScalingWorker {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         byte[] secret = HexFormat.of().parseHex(field(in, "SECRET"));
         watchStdin(in);
-        CollectiveOptions base = CollectiveOptions.defaults(secret);
+        CollectiveOptions base = CollectiveOptions.defaults(secret).withChunkBytes(config.pieceBytes());
         SyntheticModel model = SyntheticModel.of(config);
         for (LabMode mode : config.modes()) {
             // A fresh ring per mode (the wire format is a ring option); the lab relays the new addresses.

@@ -96,6 +96,52 @@ class CostModelTest {
     }
 
     @Test
+    void aChunkOfOnePiecePaysItsWireAndItsCpuOneAfterTheOther() {
+        // N = 2, a bucket of 2^18 values: a chunk of 2^17 fp32 values (512 KiB) fits one 1 MiB piece. Wire 1 ms,
+        // latency 0.1 ms, CPU 0.5 ms (2^17 values, each with half of its 2^-17 ms in this half).
+        CostModel model = new CostModel(0.1, 1.0 / (1 << 19), new CpuTerms(1e6 / (1 << 17), 0, 0, 0));
+        assertEquals(1.6, model.halfMs(2, 1 << 18, 4), 1e-9);
+        // The lab's model (gamma, per bf16 value) is the sum it always was: alpha hops + beta bytes + gamma values.
+        CostModel lab = new CostModel(0.05, 9e-6, 4e-6);
+        double[] f = CostModel.features(8, 375_000, 2);
+        assertEquals(f[0] * 0.05 + f[1] * 9e-6 + f[2] * 4e-6, lab.allReduceMs(8, 375_000, 2), 1e-9);
+    }
+
+    @Test
+    void piecesOfAChunkAreReducedWhileTheNextOnesTravel() {
+        // N = 2, one step; a chunk of 4 MiB of fp32 travels as four 1 MiB pieces, each 1 ms on the wire.
+        long values = 2L << 20;   // 2^21 values: chunk 2^20 values = 4 MiB
+        CostModel wireBound = new CostModel(0, 1.0 / (1 << 20), new CpuTerms(2 * 0.5e6 / (1 << 18), 0, 0, 0));
+        // Each piece 1 ms of wire and 0.5 ms of CPU: the link is never idle, and the last piece's CPU comes after it.
+        assertEquals(4.5, wireBound.halfMs(2, values, 4), 1e-9);
+        CostModel cpuBound = new CostModel(0, 0.5 / (1 << 20), new CpuTerms(2 * 1e6 / (1 << 18), 0, 0, 0));
+        assertEquals(4.5, cpuBound.halfMs(2, values, 4), 1e-9);
+        // Three ranks, two steps of two pieces, 1 ms each way: a piece goes on only once this rank has reduced it.
+        // Step 0: sent by 1 and 2, reduced by 2 and 3. Step 1: piece 0 leaves at 2 (the link), arrives 3, reduced by 4;
+        // piece 1 leaves at 3, arrives 4, reduced by 5.
+        CostModel even = new CostModel(0, 1.0 / (1 << 20), new CpuTerms(2 * 1e6 / (1 << 18), 0, 0, 0));
+        assertEquals(5.0, even.halfMs(3, 3L << 19, 4), 1e-9);
+        // The same with one piece per chunk (pieces as large as the chunk) pays wire + CPU per step: 2 x (2 + 2).
+        assertEquals(8.0, even.withPieceBytes(2 << 20).halfMs(3, 3L << 19, 4), 1e-9);
+    }
+
+    @Test
+    void socketCopiesCostTimeOnlyWhereTheyAreSlowerThanTheLink() {
+        CostModel link = new CostModel(0, 1e-6, CpuTerms.NONE);
+        assertEquals(link.allReduceMs(4, 1 << 20, 2), link.withCpu(new CpuTerms(0, 0, 0.5, 0)).allReduceMs(4, 1 << 20, 2), 1e-12);
+        assertEquals(2 * link.allReduceMs(4, 1 << 20, 2), link.withCpu(new CpuTerms(0, 0, 2, 0)).allReduceMs(4, 1 << 20, 2), 1e-9);
+    }
+
+    @Test
+    void theFixedCpuIsPaidOnceAStep() {
+        CostModel model = new CostModel(0, 9e-6, new CpuTerms(1, 3, 0.1, 0));
+        CostModel fixed = model.withCpu(model.cpu().withFixedMsPerStep(2.5));
+        for (LabMode mode : LabMode.values()) {
+            assertEquals(model.stepMs(8, LAB, mode) + 2.5, fixed.stepMs(8, LAB, mode), 1e-9, mode.label);
+        }
+    }
+
+    @Test
     void negativeCoefficientsAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CostModel(-1, 0, 0));
         assertEquals(true, e.getMessage().contains("alpha"));

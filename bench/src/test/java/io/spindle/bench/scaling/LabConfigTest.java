@@ -33,6 +33,8 @@ class LabConfigTest {
         assertTrue(rejection("--slots", "0").startsWith("slots must be in [1, 32]"));
         assertTrue(rejection("--nodes", "4,6", "--slots", "4").startsWith("nodes must each be a multiple of slots (4) with at least 2 hosts, got 4"));
         assertEquals(4, LabConfig.parse(List.of("--nodes", "8", "--slots", "2")).hostsFor(8));
+        assertTrue(rejection("--piece-kib", "0").startsWith("piece-kib must be in [1, 16384]"));
+        assertEquals(64 << 10, LabConfig.parse(List.of("--piece-kib", "64")).pieceBytes());
     }
 
     @Test
@@ -57,6 +59,7 @@ class LabConfigTest {
         assertEquals(100.0 / 3, c.forwardMs(), 1e-9);
         assertEquals(1.0, c.linkGbit());
         assertEquals(List.of(LabMode.values()), c.modes());
+        assertEquals(CostModel.RING_PIECE_BYTES, c.pieceBytes(), "the ring's own pieces");
     }
 
     @Test
@@ -70,7 +73,7 @@ class LabConfigTest {
     @Test
     void theArgumentsAWorkerGetsParseBackToTheSameConfig() {
         LabConfig c = LabConfig.parse(List.of("--nodes", "4,8", "--modes", "bf16-overlap,fp32-serial",
-                "--parameters", "1000000", "--compute-ms", "80", "--link-gbit", "2.5", "--bucket-mib", "2", "--slots", "2"));
+                "--parameters", "1000000", "--compute-ms", "80", "--link-gbit", "2.5", "--bucket-mib", "2", "--slots", "2", "--piece-kib", "64"));
         assertEquals(c, LabConfig.parse(c.toArgs()));
         assertEquals(c.dilatedBy(2.5), LabConfig.parse(c.dilatedBy(2.5).toArgs()));
     }

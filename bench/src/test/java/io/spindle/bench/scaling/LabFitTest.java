@@ -46,4 +46,28 @@ class LabFitTest {
         LabFit fitted = LabFit.fit(LAB, seen, 1.0);
         assertTrue(fitted.network().betaMsPerByte() >= CostModel.ideal(1).betaMsPerByte());
     }
+
+    @Test
+    void theCpuSplitsIntoBytesBf16sExtraAndAFixedPart() {
+        // 6 ns per wire byte, 4 ns per value bf16 reduces beyond that, 3 ms a step: fp32 and bf16 at N = 2, 4, 8.
+        List<CostModel.Observation> seen = new ArrayList<>();
+        for (int n : new int[] {2, 4, 8}) {
+            for (LabMode mode : LabMode.values()) {
+                double[] f = CostModel.stepFeatures(n, LAB, mode.bytesPerValue());
+                double ms = f[1] * 6e-6 + f[2] * 4e-6 + 3;
+                seen.add(new CostModel.Observation(n, mode, 200, ms / 1e3));
+            }
+        }
+        CpuTerms cpu = LabFit.cpuTerms(seen, LAB);
+        assertEquals(6.0, cpu.nsPerByte(), 1e-6);
+        assertEquals(4.0, cpu.bfloat16NsPerValue(), 1e-6);
+        assertEquals(3.0, cpu.fixedMsPerStep(), 1e-6);
+        assertEquals(0.0, cpu.float32NsPerValue(), 0.0);
+        // CPU that falls as N grows would need a negative part; the fit holds it at zero instead.
+        List<CostModel.Observation> falling = List.of(
+                new CostModel.Observation(2, LabMode.FP32_SERIAL, 200, 0.05),
+                new CostModel.Observation(8, LabMode.FP32_SERIAL, 200, 0.02));
+        CpuTerms clamped = LabFit.cpuTerms(falling, LAB);
+        assertEquals(0.0, clamped.nsPerByte(), 0.0);
+    }
 }
