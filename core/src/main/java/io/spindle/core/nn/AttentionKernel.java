@@ -73,10 +73,7 @@ final class AttentionKernel {
         return output;
     }
 
-    /**
-     * Every head of every sample, from qkv into concat. A method of its own, apart from the GEMM calls: compiled
-     * inside a larger method, C2 ran out of inlining budget before the softmax's Vector API calls and boxed every vector.
-     */
+    /** Every head of every sample, from qkv into concat. */
     private void attend() {
         int hk = heads * keySize, ld = 3 * hk;
         float scale = (float) (1 / Math.sqrt(keySize));
@@ -107,7 +104,7 @@ final class AttentionKernel {
         return inputGrad;
     }
 
-    /** From dConcat back to dQkv, head by head; a method of its own for the reason {@link #attend} is. */
+    /** From dConcat back to dQkv, head by head. */
     private void attendBackward() {
         int hk = heads * keySize, ld = 3 * hk;
         float scale = (float) (1 / Math.sqrt(keySize));
