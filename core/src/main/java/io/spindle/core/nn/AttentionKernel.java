@@ -34,6 +34,7 @@ final class AttentionKernel {
     private INDArray input, qkv, probs, concat, output, output2, dConcat, dProbs, dQkv, inputGrad, inputGrad2;
     private FloatPointer qkvP, keysP, probsP, concatP, dConcatP, dProbsP, dQkvP;
     private ByteBuffer probsB, dProbsB;
+    private float[] headScores = new float[0];   // one head's scores [T, L], for the softmax
 
     /** The layer's parameter and gradient views; the biases may be null. */
     AttentionKernel(int heads, int keySize, int width, boolean causal, INDArray[] params, INDArray[] grads) {
@@ -82,7 +83,9 @@ final class AttentionKernel {
                 int q = b * steps * ld + h * keySize, p = (b * heads + h) * steps * stride;
                 // S = q·kᵀ/√K into P's rows, softmax in place, then P·v into this head's columns of concat
                 Sgemm.gemm(false, true, steps, steps, keySize, scale, qkvP, q, ld, keysP, q + hk, ld, 0f, probsP, p, stride);
-                SoftmaxRows.forward(probsB, p, steps, stride, causal);
+                probsP.position(p).get(headScores, 0, headScores.length);   // softmax on a Java array (see SoftmaxRows.forward(float[], ...))
+                SoftmaxRows.forward(headScores, 0, steps, stride, causal);
+                probsP.position(p).put(headScores, 0, headScores.length);
                 Sgemm.gemm(false, false, steps, keySize, steps, 1f, probsP, p, stride, qkvP, q + 2 * hk, ld, 0f, concatP, b * steps * hk + h * keySize, hk);
             }
         }
@@ -146,6 +149,7 @@ final class AttentionKernel {
         dConcatP = Sgemm.pointer(dConcat);
         dProbsP = Sgemm.pointer(dProbs);
         dQkvP = Sgemm.pointer(dQkv);
+        headScores = new float[steps * stride];
         probsB = Memory.of(probs);
         dProbsB = Memory.of(dProbs);
     }
