@@ -17,7 +17,10 @@ public final class SoftmaxRows {
     private SoftmaxRows() {
     }
 
-    /** {@code p[r, j] = exp(s[r, j] − max_r) / Σ_r} over each row's valid values, rows [0, n) from float offset {@code from}. */
+    /**
+     * {@code p[r, j] = exp(s[r, j] − max_r) / Σ_r} over each row's valid values, rows [0, n) from float offset {@code from};
+     * through a Java array made per call (a caller in a training step keeps one: the overload below).
+     */
     public static void forward(ByteBuffer s, int from, int n, int stride, boolean causal) {
         float[] rows = new float[n * stride];
         FloatBuffer floats = s.asFloatBuffer();
