@@ -87,6 +87,46 @@ public final class Elementwise {
         for (int at = from * 4; at < to * 4; at += 4) out.putFloat(at, in.getFloat(at) * scale + offset);
     }
 
+    /** {@code out = a + b}: a residual connection, forward and backward. */
+    public static void add(INDArray a, INDArray b, INDArray out) {
+        int n = length(a, out);
+        length(a, b);
+        ByteBuffer x = Memory.of(a), y = Memory.of(b), o = Memory.of(out);
+        if (a.dataType() == DataType.DOUBLE) {
+            for (int at = 0; at < n * 8; at += 8) o.putDouble(at, x.getDouble(at) + y.getDouble(at));
+        } else if (Simd.available()) {
+            VectorLoops.add(x, y, o, n);
+        } else {
+            addFloat(x, y, o, 0, n);
+        }
+    }
+
+    static void addFloat(ByteBuffer a, ByteBuffer b, ByteBuffer out, int from, int to) {
+        for (int at = from * 4; at < to * 4; at += 4) out.putFloat(at, a.getFloat(at) + b.getFloat(at));
+    }
+
+    /**
+     * {@code out = (a · mask) · (1 / keep)}, 1 / keep in the arrays' precision: inverted dropout, forward and backward.
+     * On a 0/1 mask these are the bits of {@code a · (mask / keep)}, without writing a scaled mask.
+     */
+    public static void applyDropout(INDArray a, INDArray mask, INDArray out, double keep) {
+        int n = length(a, out);
+        length(a, mask);
+        ByteBuffer x = Memory.of(a), y = Memory.of(mask), o = Memory.of(out);
+        if (a.dataType() == DataType.DOUBLE) {
+            double scale = 1 / keep;
+            for (int at = 0; at < n * 8; at += 8) o.putDouble(at, x.getDouble(at) * y.getDouble(at) * scale);
+        } else if (Simd.available()) {
+            VectorLoops.multiplyScaled(x, y, o, n, 1f / (float) keep);
+        } else {
+            multiplyScaledFloat(x, y, o, 0, n, 1f / (float) keep);
+        }
+    }
+
+    static void multiplyScaledFloat(ByteBuffer a, ByteBuffer b, ByteBuffer out, int from, int to, float scale) {
+        for (int at = from * 4; at < to * 4; at += 4) out.putFloat(at, a.getFloat(at) * b.getFloat(at) * scale);
+    }
+
     /** {@code y[r, c] += row[c]} for every row r of y [R, C]: a bias. */
     public static void addRowToEachRow(INDArray row, INDArray y) {
         int cols = (int) row.length(), rows = (int) (y.length() / Math.max(1, cols));

@@ -1,6 +1,7 @@
 package io.spindle.core.kernel;
 
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 
 /**
  * Softmax over the rows of a float block and its backward pass, in place, one call per block of rows. A row is
@@ -16,8 +17,24 @@ public final class SoftmaxRows {
     private SoftmaxRows() {
     }
 
-    /** {@code p[r, j] = exp(s[r, j] − max_r) / Σ_r} over each row's valid values, rows [0, n) from float offset {@code from}. */
+    /**
+     * {@code p[r, j] = exp(s[r, j] − max_r) / Σ_r} over each row's valid values, rows [0, n) from float offset {@code from};
+     * through a Java array made per call (a caller in a training step keeps one: the overload below).
+     */
     public static void forward(ByteBuffer s, int from, int n, int stride, boolean causal) {
+        float[] rows = new float[n * stride];
+        FloatBuffer floats = s.asFloatBuffer();
+        floats.get(from, rows);
+        forward(rows, 0, n, stride, causal);
+        floats.put(from, rows);
+    }
+
+    /**
+     * {@link #forward(ByteBuffer, int, int, int, boolean)} on a Java array, the form a caller with a kept array uses: the
+     * SIMD twin reads and writes arrays, not native memory, because C2 in Java 17 at times compiled its store into a
+     * direct buffer without the Vector API intrinsic and boxed every vector (bench/RESULTS.md, issue 18).
+     */
+    public static void forward(float[] s, int from, int n, int stride, boolean causal) {
         requireStride(n, stride);
         if (Simd.available()) VectorSoftmax.forward(s, from, n, stride, causal);
         else forwardFloat(s, from, n, stride, causal);
@@ -41,22 +58,22 @@ public final class SoftmaxRows {
         }
     }
 
-    static void forwardFloat(ByteBuffer s, int from, int n, int stride, boolean causal) {
+    static void forwardFloat(float[] s, int from, int n, int stride, boolean causal) {
         float[] lanes = new float[RowLoops.LANES];
         for (int r = 0; r < n; r++) {
             int at = from + r * stride, valid = causal ? r + 1 : n;
             float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < valid; j++) max = Math.max(max, s.getFloat((at + j) * 4));
+            for (int j = 0; j < valid; j++) max = Math.max(max, s[at + j]);
             java.util.Arrays.fill(lanes, 0f);
             for (int j = 0; j < stride; j++) {
-                float e = j < valid ? Transcendentals.exp(s.getFloat((at + j) * 4) - max) : 0f;
+                float e = j < valid ? Transcendentals.exp(s[at + j] - max) : 0f;
                 lanes[j % RowLoops.LANES] += e;
-                s.putFloat((at + j) * 4, e);
+                s[at + j] = e;
             }
             float inverse = 1f / RowLoops.inOrder(lanes);
             for (int j = 0; j < stride; j++) {
-                float p = s.getFloat((at + j) * 4) * inverse;
-                s.putFloat((at + j) * 4, p < TinyValues.LOSS_GRADIENT ? 0f : p);
+                float p = s[at + j] * inverse;
+                s[at + j] = p < TinyValues.LOSS_GRADIENT ? 0f : p;
             }
         }
     }

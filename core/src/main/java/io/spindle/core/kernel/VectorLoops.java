@@ -136,6 +136,23 @@ final class VectorLoops {
         Elementwise.scaleShiftFloat(in, out, bound, n, scale, offset);
     }
 
+    static void add(ByteBuffer a, ByteBuffer b, ByteBuffer out, int n) {
+        int bound = FLOATS.loopBound(n);
+        for (int at = 0; at < bound * 4; at += FLOATS.length() * 4) {
+            FloatVector.fromByteBuffer(FLOATS, a, at, ORDER).add(FloatVector.fromByteBuffer(FLOATS, b, at, ORDER)).intoByteBuffer(out, at, ORDER);
+        }
+        Elementwise.addFloat(a, b, out, bound, n);
+    }
+
+    static void multiplyScaled(ByteBuffer a, ByteBuffer b, ByteBuffer out, int n, float scale) {
+        int bound = FLOATS.loopBound(n);
+        for (int at = 0; at < bound * 4; at += FLOATS.length() * 4) {
+            FloatVector.fromByteBuffer(FLOATS, a, at, ORDER).mul(FloatVector.fromByteBuffer(FLOATS, b, at, ORDER)).mul(scale)
+                    .intoByteBuffer(out, at, ORDER);
+        }
+        Elementwise.multiplyScaledFloat(a, b, out, bound, n, scale);
+    }
+
     static void addRowToEachRow(ByteBuffer row, ByteBuffer out, int rows, int cols) {
         int bound = FLOATS.loopBound(cols), step = FLOATS.length();
         for (int r = 0; r < rows; r++) {

@@ -12,25 +12,29 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.ByteBuffer;
 
 /**
- * Multi-head self-attention of float batches as OpenBLAS sgemm calls at element offsets into kept buffers, with no
- * INDArray view and no permute: head h of sample b reads its queries, keys and values in place in the projection
- * qkv [B·T, 3·H·K] (leading dimension 3·H·K), and writes its output straight into its K columns of concat [B·T, H·K].
+ * Multi-head self-attention of float batches. The four projections are single GEMMs over [B·T, ·] through kept
+ * native op contexts ({@link GemmCall}: libnd4j's matmul, oneDNN on this build, faster than OpenBLAS at these shapes).
+ * The per-head products are OpenBLAS sgemm calls at element offsets into kept buffers, with no INDArray view and no
+ * permute: head h of sample b reads its queries, keys and values in place in the projection qkv [B·T, 3·H·K]
+ * (leading dimension 3·H·K), and writes its output straight into its K columns of concat [B·T, H·K].
  * Softmax and its backward are one pass per block of rows ({@link SoftmaxRows}); the rows of P are padded to whole
  * vectors. Legend as {@link MultiHeadSelfAttention}: B batch, T steps, D features, H heads, K key size, L = T padded.
  * Shapes: x [B, T, D]; qkv [B·T, 3·H·K]; probs [B, H, T, L]; dProbs [T, L] (one head at a time); concat, dConcat
- * [B·T, H·K]; dQkv [B·T, 3·H·K]; y, dx [B, T, D]. Nothing is allocated per step once the batch shape is known.
+ * [B·T, H·K]; dQkv [B·T, 3·H·K]; y, dx [B, T, D]. Once the batch shape is known, a step allocates only two 2-D views.
  */
 final class AttentionKernel {
     private final int heads, keySize, width;
     private final boolean causal;
     private final INDArray wQkv, bQkv, wOut, bOut, wQkvGrad, bQkvGrad, wOutGrad, bOutGrad;
-    private final FloatPointer wQkvP, wOutP, wQkvGradP, wOutGradP;
-    private final KeptPointer inputP = new KeptPointer(), gradP = new KeptPointer();
+    private final GemmCall qkvProduct = new GemmCall(false, false, 1.0, 0.0), outputProduct = new GemmCall(false, false, 1.0, 0.0);
+    private final GemmCall outWeightGrad = new GemmCall(true, false, 1.0, 1.0), concatGrad = new GemmCall(false, true, 1.0, 0.0);
+    private final GemmCall qkvWeightGrad = new GemmCall(true, false, 1.0, 1.0), inputGradProduct = new GemmCall(false, true, 1.0, 0.0);
     private long[] inputShape = new long[0];
     private int batch, steps, stride;
-    private INDArray input, qkv, probs, concat, output, dConcat, dProbs, dQkv, inputGrad;
-    private FloatPointer qkvP, keysP, probsP, concatP, outputP, dConcatP, dProbsP, dQkvP, inputGradP;
+    private INDArray input, qkv, probs, concat, output, output2, dConcat, dProbs, dQkv, inputGrad, inputGrad2;
+    private FloatPointer qkvP, keysP, probsP, concatP, dConcatP, dProbsP, dQkvP;
     private ByteBuffer probsB, dProbsB;
+    private float[] headScores = new float[0];   // one head's scores [T, L], for the softmax
 
     /** The layer's parameter and gradient views; the biases may be null. */
     AttentionKernel(int heads, int keySize, int width, boolean causal, INDArray[] params, INDArray[] grads) {
@@ -46,10 +50,6 @@ final class AttentionKernel {
         bQkvGrad = grads[1];
         wOutGrad = grads[2];
         bOutGrad = grads[3];
-        wQkvP = Sgemm.pointer(wQkv);
-        wOutP = Sgemm.pointer(wOut);
-        wQkvGradP = Sgemm.pointer(wQkvGrad);
-        wOutGradP = Sgemm.pointer(wOutGrad);
     }
 
     /** Whether the kernel takes these arrays: FLOAT, contiguous, and small enough for int offsets. */
@@ -64,34 +64,53 @@ final class AttentionKernel {
     /** y = concat_h(softmax(q_h·k_hᵀ/√K)·v_h)·Wo + bo with [q, k, v] = x·Wqkv + bqkv; keeps x, qkv and P for {@link #backward}. */
     INDArray forward(INDArray x) {
         prepare(x);
-        input = x;
         int rows = batch * steps, hk = heads * keySize, ld = 3 * hk;
-        float scale = (float) (1 / Math.sqrt(keySize));
-        Sgemm.gemm(false, false, rows, ld, width, 1f, inputP.of(x), 0, width, wQkvP, 0, ld, 0f, qkvP, 0, ld);
+        input = x.reshape('c', rows, width);
+        qkvProduct.run(input, wQkv, qkv);
         if (bQkv != null) Elementwise.addRowToEachRow(bQkv, qkv);
+        attend();
+        outputProduct.run(concat, wOut, output2);
+        if (bOut != null) Elementwise.addRowToEachRow(bOut, output);
+        return output;
+    }
+
+    /** Every head of every sample, from qkv into concat. */
+    private void attend() {
+        int hk = heads * keySize, ld = 3 * hk;
+        float scale = (float) (1 / Math.sqrt(keySize));
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 int q = b * steps * ld + h * keySize, p = (b * heads + h) * steps * stride;
                 // S = q·kᵀ/√K into P's rows, softmax in place, then P·v into this head's columns of concat
                 Sgemm.gemm(false, true, steps, steps, keySize, scale, qkvP, q, ld, keysP, q + hk, ld, 0f, probsP, p, stride);
-                SoftmaxRows.forward(probsB, p, steps, stride, causal);
+                probsP.position(p).get(headScores, 0, headScores.length);   // softmax on a Java array (see SoftmaxRows.forward(float[], ...))
+                SoftmaxRows.forward(headScores, 0, steps, stride, causal);
+                probsP.position(p).put(headScores, 0, headScores.length);
                 Sgemm.gemm(false, false, steps, keySize, steps, 1f, probsP, p, stride, qkvP, q + 2 * hk, ld, 0f, concatP, b * steps * hk + h * keySize, hk);
             }
         }
-        Sgemm.gemm(false, false, rows, width, hk, 1f, concatP, 0, hk, wOutP, 0, width, 0f, outputP, 0, width);
-        if (bOut != null) Elementwise.addRowToEachRow(bOut, output);
-        return output;
     }
 
     /** Adds the parameter gradients of the last forward's batch (dy [B, T, D], contiguous); returns dx [B, T, D] when asked, else null. */
     INDArray backward(INDArray dy, boolean needInputGradient) {
-        int rows = batch * steps, hk = heads * keySize, ld = 3 * hk;
-        float scale = (float) (1 / Math.sqrt(keySize));
-        FloatPointer dyP = gradP.of(dy);
+        INDArray dy2 = dy.reshape('c', (long) batch * steps, width);
         // dWo += concatᵀ·dY ; dbo += Σ dY ; dConcat = dY·Woᵀ
-        Sgemm.gemm(true, false, hk, width, rows, 1f, concatP, 0, hk, dyP, 0, width, 1f, wOutGradP, 0, width);
+        outWeightGrad.run(concat, dy2, wOutGrad);
         if (bOutGrad != null) Elementwise.addColumnSums(dy, bOutGrad);
-        Sgemm.gemm(false, true, rows, hk, width, 1f, dyP, 0, width, wOutP, 0, width, 0f, dConcatP, 0, hk);
+        concatGrad.run(dy2, wOut, dConcat);
+        attendBackward();
+        // dWqkv += xᵀ·dQKV ; dbqkv += Σ dQKV ; dx = dQKV·Wqkvᵀ
+        qkvWeightGrad.run(input, dQkv, wQkvGrad);
+        if (bQkvGrad != null) Elementwise.addColumnSums(dQkv, bQkvGrad);
+        if (!needInputGradient) return null;
+        inputGradProduct.run(dQkv, wQkv, inputGrad2);
+        return inputGrad;
+    }
+
+    /** From dConcat back to dQkv, head by head. */
+    private void attendBackward() {
+        int hk = heads * keySize, ld = 3 * hk;
+        float scale = (float) (1 / Math.sqrt(keySize));
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 int q = b * steps * ld + h * keySize, p = (b * heads + h) * steps * stride, a = b * steps * hk + h * keySize;
@@ -103,12 +122,6 @@ final class AttentionKernel {
                 Sgemm.gemm(true, false, steps, keySize, steps, scale, dProbsP, 0, stride, qkvP, q, ld, 0f, dQkvP, q + hk, ld);
             }
         }
-        // dWqkv += xᵀ·dQKV ; dbqkv += Σ dQKV ; dx = dQKV·Wqkvᵀ
-        Sgemm.gemm(true, false, width, ld, rows, 1f, inputP.of(input), 0, width, dQkvP, 0, ld, 1f, wQkvGradP, 0, ld);
-        if (bQkvGrad != null) Elementwise.addColumnSums(dQkv, bQkvGrad);
-        if (!needInputGradient) return null;
-        Sgemm.gemm(false, true, rows, width, ld, 1f, dQkvP, 0, ld, wQkvP, 0, ld, 0f, inputGradP, 0, width);
-        return inputGrad;
     }
 
     /** Sizes the work arrays for this input shape; dProbs' padding columns stay 0 from here on (no GEMM writes them). */
@@ -127,30 +140,17 @@ final class AttentionKernel {
         dProbs = Nd4j.zeros(DataType.FLOAT, (long) steps * stride);
         dQkv = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, 3L * hk}, 'c');
         inputGrad = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, steps, width}, 'c');
+        output2 = output.reshape('c', rows, width);
+        inputGrad2 = inputGrad.reshape('c', rows, width);
         qkvP = Sgemm.pointer(qkv);
         keysP = Sgemm.pointer(qkv);   // Q·Kᵀ reads qkv twice: one pointer per operand, as each call sets its position
         probsP = Sgemm.pointer(probs);
         concatP = Sgemm.pointer(concat);
-        outputP = Sgemm.pointer(output);
         dConcatP = Sgemm.pointer(dConcat);
         dProbsP = Sgemm.pointer(dProbs);
         dQkvP = Sgemm.pointer(dQkv);
-        inputGradP = Sgemm.pointer(inputGrad);
+        headScores = new float[steps * stride];
         probsB = Memory.of(probs);
         dProbsB = Memory.of(dProbs);
-    }
-
-    /** A pointer to an array that a neighbouring layer hands over, made again only when it hands over another array. */
-    private static final class KeptPointer {
-        private INDArray array;
-        private FloatPointer pointer;
-
-        FloatPointer of(INDArray a) {
-            if (a != array) {
-                pointer = Sgemm.pointer(a);
-                array = a;
-            }
-            return pointer;
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.spindle.core.nn;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigNode;
+import io.spindle.core.kernel.Elementwise;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
@@ -13,7 +14,8 @@ import java.util.List;
 /**
  * Inverted dropout: in training each element is kept with probability {@code 1 - rate} and
  * scaled by {@code 1 / (1 - rate)}; at inference it is the identity.
- * Shapes: any [B, ...] in, the same shape out. The mask comes from a seeded native RNG.
+ * Shapes: any [B, ...] in, the same shape out. The mask comes from a seeded native RNG; on contiguous arrays it stays
+ * 0/1 and each pass applies it and the scale in one Java loop ({@link Elementwise#applyDropout}).
  */
 public final class Dropout implements Layer {
 
@@ -53,7 +55,7 @@ public final class Dropout implements Layer {
     private final Random rng;
     private final long seed;
     private INDArray mask, output, inputGrad;
-    private boolean masked;
+    private boolean masked, scaledMask;   // scaledMask: the mask holds 0 and 1 / keep (native path), not 0 and 1
 
     public Dropout(double rate, long seed) {
         this.rate = rate;
@@ -90,8 +92,13 @@ public final class Dropout implements Layer {
         if (!masked) return x;
         mask = Buffers.reuse(mask, x.dataType(), x.shape());
         Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - rate), rng);
-        mask.divi(1.0 - rate);
         output = Buffers.reuse(output, x.dataType(), x.shape());
+        scaledMask = !Elementwise.applies(x, mask, output);
+        if (!scaledMask) {
+            Elementwise.applyDropout(x, mask, output, 1.0 - rate);
+            return output;
+        }
+        mask.divi(1.0 - rate);
         return output.assign(x).muli(mask);
     }
 
@@ -100,6 +107,14 @@ public final class Dropout implements Layer {
         if (!needInputGradient) return null;
         if (!masked) return gradOutput;
         inputGrad = Buffers.reuse(inputGrad, gradOutput.dataType(), gradOutput.shape());
+        if (!scaledMask && Elementwise.applies(gradOutput, mask, inputGrad)) {
+            Elementwise.applyDropout(gradOutput, mask, inputGrad, 1.0 - rate);
+            return inputGrad;
+        }
+        if (!scaledMask) {   // a strided gradient after a contiguous forward
+            mask.divi(1.0 - rate);
+            scaledMask = true;
+        }
         return inputGrad.assign(gradOutput).muli(mask);
     }
 }

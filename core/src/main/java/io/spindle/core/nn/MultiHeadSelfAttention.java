@@ -18,8 +18,8 @@ import java.util.List;
  * Multi-head scaled dot-product self-attention with an output projection, optionally causal
  * (step t sees steps ≤ t only). Legend: B batch, T steps, D features, H heads, K key size.
  * Shapes: x [B, T, D]; Wqkv [D, 3·H·K], bqkv [3·H·K]; Wo [H·K, D], bo [D]; y [B, T, D].
- * Float batches run {@link AttentionKernel}: OpenBLAS sgemm per (sample, head) at offsets into kept buffers and a
- * one-pass Java softmax. Double (the gradient checks) runs libnd4j: the projections are single GEMMs over [B·T, ·],
+ * Float batches run {@link AttentionKernel}: the projections as single GEMMs through kept native contexts, OpenBLAS
+ * sgemm per (sample, head) at offsets into kept buffers, and a one-pass Java softmax. Double (the gradient checks) runs libnd4j: the projections are single GEMMs over [B·T, ·],
  * the per-head products batched matmuls over [B·H, T, ·], softmax libnd4j's.
  */
 public final class MultiHeadSelfAttention implements Layer {

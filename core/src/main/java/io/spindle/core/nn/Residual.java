@@ -1,5 +1,6 @@
 package io.spindle.core.nn;
 
+import io.spindle.core.kernel.Elementwise;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -49,7 +50,7 @@ public final class Residual implements Layer {
     public INDArray forward(INDArray x, boolean training) {
         INDArray fx = chain.forward(x, training);
         output = Buffers.reuse(output, x.dataType(), x.shape());
-        return output.assign(fx).addi(x);
+        return sum(fx, x, output);
     }
 
     @Override
@@ -57,7 +58,14 @@ public final class Residual implements Layer {
         INDArray throughChain = chain.backward(gradOutput, needInputGradient);
         if (!needInputGradient) return null;
         inputGrad = Buffers.reuse(inputGrad, gradOutput.dataType(), gradOutput.shape());
-        return inputGrad.assign(throughChain).addi(gradOutput);
+        return sum(throughChain, gradOutput, inputGrad);
+    }
+
+    /** {@code out = a + b}: one Java pass on contiguous arrays, else two native ops. */
+    private static INDArray sum(INDArray a, INDArray b, INDArray out) {
+        if (!Elementwise.applies(a, b, out)) return out.assign(a).addi(b);
+        Elementwise.add(a, b, out);
+        return out;
     }
 
     /** The layers inside, for tests that need to reach one (e.g. to reseed a dropout). */

@@ -91,6 +91,27 @@ class ElementwiseTest {
     }
 
     @Test
+    void sumAndDropoutMatchTheFormulasAndTheirPlainTwins() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray a = matrix(10, type), b = matrix(11, type), out = a.ulike();
+            INDArray mask = Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution(a.ulike(), 0.7));
+            Elementwise.add(a, b, out);
+            assertEquals(a.add(b), out, type + " add");
+            Elementwise.applyDropout(a, mask, out, 0.7);
+            assertEquals(a.mul(mask.div(0.7)), out, type + " dropout: the bits of the mask divided by keep, then applied");
+        }
+        INDArray a = matrix(12, DataType.FLOAT), b = matrix(13, DataType.FLOAT), out = a.ulike(), plainOut = a.ulike();
+        int n = ROWS * COLS;
+        ByteBuffer x = Memory.of(a), y = Memory.of(b), o = Memory.of(plainOut);
+        Elementwise.add(a, b, out);
+        Elementwise.addFloat(x, y, o, 0, n);
+        assertArrayEquals(plainOut.ravel().toFloatVector(), out.ravel().toFloatVector(), "add");
+        Elementwise.applyDropout(a, b, out, 0.9);   // any values, not only 0/1: the twins agree on every input
+        Elementwise.multiplyScaledFloat(x, y, o, 0, n, 1 / 0.9f);
+        assertArrayEquals(plainOut.ravel().toFloatVector(), out.ravel().toFloatVector(), "dropout" + (Simd.available() ? " (SIMD)" : " (plain)"));
+    }
+
+    @Test
     void stridedOrMixedArraysAreLeftToNativeOps() {
         INDArray m = matrix(9, DataType.FLOAT);
         assertFalse(Elementwise.applies(m.getColumn(2), m.getColumn(3)));

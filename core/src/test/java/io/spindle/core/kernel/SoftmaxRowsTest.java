@@ -18,10 +18,13 @@ class SoftmaxRowsTest {
                 int from = 5, stride = SoftmaxRows.stride(n), size = from + n * stride;
                 // Scores spread wide enough that some probabilities fall below the flush threshold.
                 INDArray s = TestArrays.gaussian(n, DataType.FLOAT, size).muli(30), sScalar = s.dup();
+                float[] plain = sScalar.toFloatVector(), array = sScalar.toFloatVector();
                 SoftmaxRows.forward(Memory.of(s), from, n, stride, causal);
-                SoftmaxRows.forwardFloat(Memory.of(sScalar), from, n, stride, causal);
+                SoftmaxRows.forward(array, from, n, stride, causal);
+                SoftmaxRows.forwardFloat(plain, from, n, stride, causal);
                 String what = "n = " + n + ", causal " + causal;
-                assertArrayEquals(sScalar.toFloatVector(), s.toFloatVector(), "forward, " + what);
+                assertArrayEquals(plain, s.toFloatVector(), "forward, " + what);
+                assertArrayEquals(plain, array, "forward on an array, " + what);
 
                 INDArray dp = TestArrays.gaussian(n + 100, DataType.FLOAT, size), dpScalar = dp.dup();
                 SoftmaxRows.backward(Memory.of(s), from, Memory.of(dp), from, n, stride);

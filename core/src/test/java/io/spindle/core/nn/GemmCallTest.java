@@ -1,6 +1,7 @@
 package io.spindle.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,26 @@ class GemmCallTest {
             Thread.sleep(100);
         }
         return org.bytedeco.javacpp.Pointer.physicalBytes();
+    }
+
+    /** A sequence layer reshapes the same buffer into a new INDArray each step: that view keeps the binding, another memory does not. */
+    @Test
+    void aNewViewOfTheBoundMemoryCountsAsTheSameArray() {
+        INDArray seq = Nd4j.rand(DataType.FLOAT, 3, 5, 7), w = Nd4j.rand(DataType.FLOAT, 7, 4), out = Nd4j.zeros(DataType.FLOAT, 15, 4);
+        INDArray view = seq.reshape('c', 15, 7);
+        assertTrue(GemmCall.sameView(seq.reshape('c', 15, 7), view));
+        assertFalse(GemmCall.sameView(seq.dup().reshape('c', 15, 7), view), "other memory");
+        assertFalse(GemmCall.sameView(seq.reshape('c', 5, 21), view), "other shape");
+        assertFalse(GemmCall.sameView(seq.get(Dense.interval(1, 3)).reshape('c', 10, 7), view), "other offset");
+        GemmCall call = new GemmCall(false, false, 1.0, 0.0);
+        for (int step = 0; step < 3; step++) {
+            seq.muli(2);
+            call.run(seq.reshape('c', 15, 7), w, out);
+            assertArrayEquals(seq.reshape('c', 15, 7).mmul(w).ravel().toFloatVector(), out.ravel().toFloatVector(), 1e-5f);
+        }
+        INDArray other = Nd4j.rand(DataType.FLOAT, 15, 7);
+        call.run(other, w, out);
+        assertArrayEquals(other.mmul(w).ravel().toFloatVector(), out.ravel().toFloatVector(), 1e-5f, "rebound to other memory");
     }
 
     @Test
