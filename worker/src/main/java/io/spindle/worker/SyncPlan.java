@@ -16,6 +16,11 @@ public record SyncPlan(SyncMode mode, int averagingFrequency, long bucketBytes, 
         if (bucketBytes < 0) throw new IllegalArgumentException("bucketBytes must be >= 0, got " + bucketBytes);
     }
 
+    /** This plan reducing after backward: the same buckets, so the same bits. */
+    public SyncPlan serial() {
+        return new SyncPlan(mode, averagingFrequency, bucketBytes, false);
+    }
+
     /** Gradients all-reduced every step, after backward. */
     public static SyncPlan allReduce() {
         return new SyncPlan(SyncMode.ALLREDUCE, 1, 0, false);

@@ -26,6 +26,11 @@ public record TrainingPlan(int epochs, int localBatch, int stepsPerEpoch, long s
         if (checkpointEverySteps < 0) throw new IllegalArgumentException("checkpointEverySteps must be >= 0");
     }
 
+    /** This plan with another sync. */
+    public TrainingPlan withSync(SyncPlan other) {
+        return new TrainingPlan(epochs, localBatch, stepsPerEpoch, seed, shuffle, other, stopOnRequest, checkpointEverySteps, rows, virtualShards);
+    }
+
     /**
      * A plan without mid-epoch checkpoints and without buckets, whose ranks each order their own rows (one virtual
      * shard per rank, seeded by the rank): for callers that hand every rank rows of their choosing.

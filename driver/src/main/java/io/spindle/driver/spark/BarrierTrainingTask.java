@@ -18,7 +18,9 @@ import io.spindle.worker.StepReporter;
 import io.spindle.worker.TrainingPlan;
 import io.spindle.worker.WorkerLoop;
 import io.spindle.worker.collective.Collective;
+import io.spindle.worker.collective.ExecutorGroups;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.BarrierTaskInfo;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import scala.collection.Iterator;
@@ -27,6 +29,7 @@ import scala.runtime.AbstractFunction1;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -64,7 +67,11 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<WorkerPart>, 
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TrainingPlan plan = spec.plan();
+        // Ranks on one host reduce over loopback: an overlapping communication thread would only take CPU from the
+        // training threads beside it (bench/RESULTS.md, "what overlap costs on two cores"). The same bits either way,
+        // and the same answer on every rank.
+        boolean oneHost = ExecutorGroups.oneHost(Arrays.stream(ctx.getTaskInfos()).map(BarrierTaskInfo::address).toArray(String[]::new));
+        TrainingPlan plan = oneHost ? spec.plan().withSync(spec.plan().sync().serial()) : spec.plan();
         ResumeState resume = spec.resume();
         // Other ranks' initial values are overwritten by rank 0's broadcast; only rank 0's seed matters.
         long rankSeed = rank == 0 ? plan.seed() : plan.seed() + 7919L * rank;

@@ -35,6 +35,20 @@ public final class ExecutorGroups {
         return new ExecutorGroups(groupOf, localIndex, List.copyOf(members));
     }
 
+    /**
+     * Whether every executor address ({@code host:port}, as Spark's barrier task infos give it) names one host. Ranks
+     * that share one host's cores reduce over loopback, where a transfer is copies and additions on those cores with no
+     * network wait for an overlapped step to hide behind.
+     */
+    public static boolean oneHost(String[] executorAddresses) {
+        return java.util.Arrays.stream(executorAddresses).map(ExecutorGroups::host).distinct().count() <= 1;
+    }
+
+    private static String host(String address) {
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? address : address.substring(0, colon);
+    }
+
     /** Whether some executor runs more than one rank: only then does a hierarchy save anything. */
     public boolean anyShared() {
         return members.size() < groupOf.length;
