@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </pre>
  * The seven libnd4j ops it replaces made seven passes and overwrote the gradient. Values too small to move a
  * parameter are zero ({@link TinyValues}), so the running mean square of a weight that gets no gradient never decays
- * into float's subnormal range. Both together: fashion-mlp on raw pixels, batch 64, 30.4k -> 71.3k samples/s.
+ * into float's subnormal range (both together: bench/RESULTS.md, fashion-mlp on raw pixels).
  */
 public final class RmsPropKernel {
     private final INDArray params, grads, meanSquare;   // kept: they own the memory below

@@ -325,7 +325,7 @@ final class TrainCommand {
 
     /**
      * The last epoch's figures when there were several: the whole run's include the first epochs, while the JIT
-     * compiles the step (a 5-epoch fashion-mlp: 22% in the all-reduce over the run, 12% in its last epoch).
+     * compiles the step, so the last epoch's share of time in the all-reduce is the steady one.
      */
     private static String lastEpoch(History history, double[] epochShares) {
         if (history.epochs().size() < 2 || epochShares.length < 2) return "";

@@ -169,8 +169,8 @@ final class MetricsClient implements StepReporter, AutoCloseable {
     /**
      * The count, then the values' memory as raw little-endian floats in 64 KiB pieces. Copying parameters and
      * Adam's state to heap arrays made megabyte arrays every epoch, which G1 allocates outside the young
-     * generation; each such allocation could start a concurrent marking cycle, whose thread took ~10% of a core
-     * from the two workers of a 2-core machine.
+     * generation; each such allocation could start a concurrent marking cycle, whose thread took CPU from the
+     * workers of a small machine.
      */
     private void writeValues(INDArray values) throws IOException {
         out.writeInt(Math.toIntExact(values.length()));
