@@ -124,10 +124,7 @@ public final class DistributedTrainer {
      */
     public Outcome trainFromCsv(JobConfig job, CsvSplits splits, RowSelection selected, String fingerprint, HeldOutRows validation,
                                 TrainingListener listener) throws IOException {
-        if (selected.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", selected.rows() + " rows", "at most " + Integer.MAX_VALUE);
-        CsvShardReader csv = new CsvShardReader(splits, selected);
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, csv, splits.layout().width()), (int) selected.rows(),
-                fingerprint, validation, listener);
+        return trainFromSource(job, new CsvShardReader(splits, selected), selected, splits.layout().width(), fingerprint, validation, listener);
     }
 
     /**
@@ -137,20 +134,21 @@ public final class DistributedTrainer {
      */
     public Outcome trainFromIdx(JobConfig job, IdxRecords.Header header, RowSelection selected, String fingerprint, HeldOutRows validation,
                                 TrainingListener listener) throws IOException {
-        if (selected.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", selected.rows() + " rows", "at most " + Integer.MAX_VALUE);
         Storage storage = Storage.withDefaults();
         int classes = job.loss().classification() ? (int) job.model().outputShape()[0] : 0;
         IdxShardReader idx = new IdxShardReader(storage.qualify(job.data().train()), storage.qualify(job.data().trainLabels()),
                 selected, header.sampleShape(), classes);
-        return train(job, (n, v, cache) -> fromSource(job, n, v, cache, idx, (int) header.pixels()), (int) selected.rows(), fingerprint,
-                validation, listener);
+        return trainFromSource(job, idx, selected, (int) header.pixels(), fingerprint, validation, listener);
     }
 
-    private JavaRDD<Shard> fromSource(JobConfig job, int workers, int virtualShards, ShardCache cache, SourcePart part, int width) {
+    /** Each worker reads its own {@code selected} rows, {@code width} values each, through {@code part}. */
+    private Outcome trainFromSource(JobConfig job, SourcePart part, RowSelection selected, int width, String fingerprint,
+                                    HeldOutRows validation, TrainingListener listener) throws IOException {
+        if (selected.rows() > Integer.MAX_VALUE) throw new ConfigException("data.train", selected.rows() + " rows", "at most " + Integer.MAX_VALUE);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Integer> ranks = java.util.stream.IntStream.range(0, workers).boxed().toList();
-        return sc.parallelize(ranks, workers).map(new ShardSource(job.data().train(), part, ShardCodecs.forSource(job.data(), width),
-                workers, virtualShards, cache));
+        ValueCodec codec = ShardCodecs.forSource(job.data(), width);
+        return train(job, (n, v, cache) -> sc.parallelize(java.util.stream.IntStream.range(0, n).boxed().toList(), n)
+                .map(new ShardSource(job.data().train(), part, codec, n, v, cache)), (int) selected.rows(), fingerprint, validation, listener);
     }
 
     /**
