@@ -11,23 +11,24 @@ import java.util.SplittableRandom;
 
 /**
  * Single-thread rates of the kernels the sharded step's ring runs, measured here on a bucket-sized buffer in
- * chunk-sized pieces: float32's add (its reduce-scatter), bfloat16's add, encode and decode, and a memory copy
+ * chunk-sized pieces: float32's add (its reduce-scatter), bfloat16's add with the encode of the sum (one pass), encode and
+ * decode, and a memory copy
  * standing for a socket's. A cluster node runs them on a core of its own, so these, not the lab's figures (its
  * workers share two cores and a loopback network stack), give the extrapolation its CPU.
  *
  * @param float32AddNs {@code FloatLoops.addInto}, per value
- * @param bfloat16AddNs {@code Bfloat16Loops.addInto}, per value
+ * @param bfloat16AddEncodeNs {@code Bfloat16Loops.addIntoAndEncode}, per value
  * @param bfloat16EncodeNs {@code Bfloat16Loops.encode}, per value
  * @param bfloat16DecodeNs {@code Bfloat16Loops.decode}, per value
  * @param copyNsPerByte a bulk copy between direct buffers, per byte
  */
-public record KernelRates(double float32AddNs, double bfloat16AddNs, double bfloat16EncodeNs, double bfloat16DecodeNs,
+public record KernelRates(double float32AddNs, double bfloat16AddEncodeNs, double bfloat16EncodeNs, double bfloat16DecodeNs,
                           double copyNsPerByte) {
     private static final int WARMUP_PASSES = 40;
     private static final int PASSES_PER_REPETITION = 3;
 
     public KernelRates {
-        for (double v : new double[] {float32AddNs, bfloat16AddNs, bfloat16EncodeNs, bfloat16DecodeNs, copyNsPerByte}) {
+        for (double v : new double[] {float32AddNs, bfloat16AddEncodeNs, bfloat16EncodeNs, bfloat16DecodeNs, copyNsPerByte}) {
             if (!(v >= 0 && v < Double.POSITIVE_INFINITY)) {
                 throw new IllegalArgumentException("kernel rates must be finite and >= 0, got " + v);
             }
@@ -36,14 +37,14 @@ public record KernelRates(double float32AddNs, double bfloat16AddNs, double bflo
 
     /**
      * A rank's CPU per value reduced and per byte sent. float32: one add (the gather sends and receives in place).
-     * bfloat16: in the reduce-scatter an add and an encode (to pass the sum on), in the gather a decode and an encode
-     * (to pass the update on), then the parameters take the gathered update (a float32 add, libnd4j's; FloatLoops'
-     * rate stands for it). The owner's rounding of its own chunk, 1/(N-1) of the rest, is left out. Each byte sent is
-     * copied twice, into the sender's kernel and out of the receiver's. Nothing is fixed per step.
+     * bfloat16: in the reduce-scatter an add that also encodes the sum it passes on (one pass), in the gather a decode
+     * (the received bytes are passed on as they came), then the parameters take the gathered update (a float32 add,
+     * libnd4j's; FloatLoops' rate stands for it). The encode of a rank's own chunk before the first step and the
+     * owner's rounding, each 1/(N-1) of the rest, are left out. Each byte sent is copied twice, into the sender's
+     * kernel and out of the receiver's. Nothing is fixed per step.
      */
     public CpuTerms cpuTerms() {
-        return new CpuTerms(float32AddNs, bfloat16AddNs + 2 * bfloat16EncodeNs + bfloat16DecodeNs + float32AddNs,
-                2 * copyNsPerByte, 0);
+        return new CpuTerms(float32AddNs, bfloat16AddEncodeNs + bfloat16DecodeNs + float32AddNs, 2 * copyNsPerByte, 0);
     }
 
     /**
@@ -63,13 +64,14 @@ public record KernelRates(double float32AddNs, double bfloat16AddNs, double bflo
                     + pieceValues + ", " + bucketValues + ", " + repetitions);
         }
         ByteBuffer work = direct(4L * bucketValues), wide = direct(4L * pieceValues), narrow = direct(2L * pieceValues);
+        ByteBuffer stage = direct(2L * bucketValues);
         SplittableRandom random = new SplittableRandom(15);
         for (int i = 0; i < bucketValues; i++) work.putFloat(4 * i, (float) random.nextGaussian() * 1e-3f);
         for (int i = 0; i < pieceValues; i++) wide.putFloat(4 * i, (float) random.nextGaussian() * 1e-3f);
         Bfloat16Loops.encode(wide, 0, narrow, pieceValues);
         Pass[] kernels = {
             (at, n) -> FloatLoops.addInto(work, at, wide, n, 1),
-            (at, n) -> Bfloat16Loops.addInto(work, at, narrow, n, 1),
+            (at, n) -> Bfloat16Loops.addIntoAndEncode(work, at, narrow, n, 1, stage, at, false),
             (at, n) -> Bfloat16Loops.encode(work, at, narrow, n),
             (at, n) -> Bfloat16Loops.decode(narrow, work, at, n),
             (at, n) -> work.put(4 * at, wide, 0, 4 * n)};

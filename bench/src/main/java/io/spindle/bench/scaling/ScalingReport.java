@@ -145,9 +145,9 @@ public final class ScalingReport {
                 + " the best stands for a core of a node's own):%n", io.spindle.core.kernel.Simd.available() ? "on" : "off");
         for (KernelRates r : List.of(kernels.best(), kernels.median())) {
             CpuTerms cpu = r.cpuTerms();
-            out.printf(Locale.ROOT, "  %-6s fp32 add %.3f, bf16 add %.3f, encode %.3f, decode %.3f; copy %.3f ns per byte (in cache:"
+            out.printf(Locale.ROOT, "  %-6s fp32 add %.3f, bf16 add+encode %.3f, encode %.3f, decode %.3f; copy %.3f ns per byte (in cache:"
                             + " a socket's costs more, and streams with the wire); per value reduced fp32 %.2f, bf16 %.2f%n",
-                    r == kernels.best() ? "best" : "median", r.float32AddNs(), r.bfloat16AddNs(), r.bfloat16EncodeNs(),
+                    r == kernels.best() ? "best" : "median", r.float32AddNs(), r.bfloat16AddEncodeNs(), r.bfloat16EncodeNs(),
                     r.bfloat16DecodeNs(), r.copyNsPerByte(), cpu.float32NsPerValue(), cpu.bfloat16NsPerValue());
         }
         out.println("   N slots dilation mode          step ms  model ms  error  efficiency  model eff  ideal eff  wire MB/worker/step"

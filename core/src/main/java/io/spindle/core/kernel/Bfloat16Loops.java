@@ -41,6 +41,21 @@ public final class Bfloat16Loops {
         }
     }
 
+    /**
+     * {@code addInto}, and the bfloat16 of each result into {@code wire[wireFrom + i]} in the same pass: a ring rank's
+     * reduction of a received piece, with the bytes it passes on. With {@code round} the float32 result is replaced by
+     * the bfloat16 it sends (the owner of a chunk keeps the bits every other rank will receive). The bits are those of
+     * {@code addInto}, then {@code encode} (then {@code decode}, with {@code round}).
+     */
+    public static void addIntoAndEncode(ByteBuffer out, int outFrom, ByteBuffer in, int n, float divisor,
+                                        ByteBuffer wire, int wireFrom, boolean round) {
+        if (Simd.available()) {
+            VectorBfloat16.addIntoAndEncode(out, outFrom, in, n, divisor, wire, wireFrom, round);
+        } else {
+            scalarAddIntoAndEncode(out, outFrom, in, 0, n, divisor, wire, wireFrom, round);
+        }
+    }
+
     /** The bfloat16 bits of {@code value}: rounded to nearest, ties to even; a NaN stays a (quiet) NaN. */
     public static short toBfloat16(float value) {
         int bits = Float.floatToRawIntBits(value);
@@ -54,6 +69,18 @@ public final class Bfloat16Loops {
 
     static void scalarEncode(ByteBuffer in, int inFrom, ByteBuffer out, int from, int n) {
         for (int i = from; i < n; i++) out.putShort(i * 2, toBfloat16(in.getFloat((inFrom + i) * 4)));
+    }
+
+    static void scalarAddIntoAndEncode(ByteBuffer out, int outFrom, ByteBuffer in, int from, int n, float divisor,
+                                       ByteBuffer wire, int wireFrom, boolean round) {
+        for (int i = from; i < n; i++) {
+            int at = (outFrom + i) * 4;
+            float sum = out.getFloat(at) + fromBfloat16(in.getShort(i * 2));
+            float result = divisor == 1 ? sum : sum / divisor;
+            short half = toBfloat16(result);
+            wire.putShort((wireFrom + i) * 2, half);
+            out.putFloat(at, round ? fromBfloat16(half) : result);
+        }
     }
 
     static void scalarAddInto(ByteBuffer out, int outFrom, ByteBuffer in, int from, int n, float divisor, boolean add) {

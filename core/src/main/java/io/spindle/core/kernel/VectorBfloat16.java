@@ -49,4 +49,24 @@ final class VectorBfloat16 {
         }
         Bfloat16Loops.scalarAddInto(out, outFrom, in, bound, n, divisor, add);
     }
+
+    static void addIntoAndEncode(ByteBuffer out, int outFrom, ByteBuffer in, int n, float divisor, ByteBuffer wire,
+                                 int wireFrom, boolean round) {
+        int bound = FLOATS.loopBound(n);
+        for (int i = 0; i < bound; i += FLOATS.length()) {
+            int at = (outFrom + i) * 4;
+            ShortVector received = ShortVector.fromByteBuffer(SHORTS, in, i * 2, ORDER);
+            FloatVector value = ((IntVector) received.convertShape(VectorOperators.S2I, INTS, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector sum = FloatVector.fromByteBuffer(FLOATS, out, at, ORDER).add(value);
+            FloatVector result = divisor == 1 ? sum : sum.div(divisor);
+            IntVector bits = result.reinterpretAsInts();
+            IntVector rounded = bits.add(0x7FFF).add(bits.lanewise(VectorOperators.LSHR, 16).and(1)).lanewise(VectorOperators.LSHR, 16);
+            VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
+            IntVector half = rounded.blend(bits.lanewise(VectorOperators.LSHR, 16).or(0x40), nan);
+            ((ShortVector) half.convertShape(VectorOperators.I2S, SHORTS, 0)).intoByteBuffer(wire, (wireFrom + i) * 2, ORDER);
+            (round ? half.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats() : result).intoByteBuffer(out, at, ORDER);
+        }
+        Bfloat16Loops.scalarAddIntoAndEncode(out, outFrom, in, bound, n, divisor, wire, wireFrom, round);
+    }
 }

@@ -44,6 +44,29 @@ class Bfloat16LoopsTest {
         for (int i = 0; i < N; i++) assertEquals(Bfloat16Loops.fromBfloat16(wire.getShort(i * 2)), out.getFloat(i * 4), "decode " + i);
     }
 
+    /** The fused reduction gives the bits of addInto then encode (then decode, when it rounds), at any offsets. */
+    @Test
+    void addIntoAndEncodeGivesTheBitsOfItsParts() {
+        ByteBuffer received = direct(N * 2);
+        Bfloat16Loops.encode(floats(values(9), 0), 0, received, N);
+        for (boolean round : new boolean[] {false, true}) {
+            for (float divisor : new float[] {1, 3}) {
+                ByteBuffer fused = floats(values(10), 2), parts = floats(values(10), 2);
+                ByteBuffer fusedWire = direct((N + 5) * 2), partsWire = direct((N + 5) * 2);
+                Bfloat16Loops.addIntoAndEncode(fused, 2, received, N, divisor, fusedWire, 5, round);
+                Bfloat16Loops.addInto(parts, 2, received, N, divisor);
+                Bfloat16Loops.encode(parts, 2, partsWire.slice(10, N * 2).order(ByteOrder.nativeOrder()), N);
+                if (round) Bfloat16Loops.decode(partsWire.slice(10, N * 2).order(ByteOrder.nativeOrder()), parts, 2, N);
+                for (int i = 0; i < N; i++) {
+                    String what = (round ? "rounded" : "exact") + " / " + divisor + " at " + i;
+                    assertEquals(partsWire.getShort((5 + i) * 2), fusedWire.getShort((5 + i) * 2), "wire bits, " + what);
+                    assertEquals(Float.floatToRawIntBits(parts.getFloat((2 + i) * 4)), Float.floatToRawIntBits(fused.getFloat((2 + i) * 4)),
+                            "result bits, " + what);
+                }
+            }
+        }
+    }
+
     private static float[] values(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] v = new float[N];

@@ -97,10 +97,10 @@ final class RingLinks {
         for (int step = 0; step < size - 1; step++) {
             boolean forward = step < size - 2;
             for (Partition.Span piece : chunks.pieces(chunk(rank - step))) {
-                reader.readData(receiveCodec.copyTarget(work, piece), Operation.ALL_REDUCE);
-                receiveCodec.finishCopy(work, piece);
+                reader.readData(receiveCodec.gatherTarget(work, piece), Operation.ALL_REDUCE);
+                receiveCodec.finishGather(work, piece);
                 if (forward) {
-                    send(work, piece, sendCodec);
+                    forward(work, piece);
                 }
             }
         }
@@ -122,6 +122,7 @@ final class RingLinks {
      */
     private Partition reduceSteps(WorkBuffer work, OpHeader header, boolean intoGather, long from, long to) {
         Partition chunks = Partition.window(work.length(), size, options.pieceValues(), from, to);
+        receiveCodec.startWindow(from, to);
         sender.sendOpHeader(header);
         for (Partition.Span piece : chunks.pieces(rank)) {
             send(work, piece, sendCodec);
@@ -131,12 +132,10 @@ final class RingLinks {
             boolean owned = step == size - 2;
             for (Partition.Span piece : chunks.pieces(chunk(rank - step - 1))) {
                 reader.readData(receiveCodec.slot(piece.length()), header.op());
-                receiveCodec.addInto(work, piece, owned ? size : 1);   // the owner's sum is complete: the mean
-                if (owned) {
-                    receiveCodec.roundInPlace(work, piece);   // every rank hands out the owner's bits
-                }
+                // The owner's sum is complete: the mean, rounded, since every rank hands out the owner's bits.
+                receiveCodec.reduce(work, piece, owned ? size : 1, owned);
                 if (!owned || intoGather) {
-                    send(work, piece, sendCodec);
+                    forward(work, piece);
                 }
             }
         }
@@ -172,19 +171,20 @@ final class RingLinks {
      */
     void allGatherInWireFormat(WorkBuffer work, OpHeader header, long from, long to) {
         Partition chunks = Partition.window(work.length(), size, options.pieceValues(), from, to);
+        receiveCodec.startWindow(from, to);
         sender.sendOpHeader(header);
         for (Partition.Span piece : chunks.pieces(ownedChunk(rank, size))) {
-            receiveCodec.roundInPlace(work, piece);   // the caller's codec: the sender's is busy on its own thread
-            send(work, piece, sendCodec);
+            receiveCodec.roundAndStage(work, piece);   // the caller's codec: the sender's is busy on its own thread
+            forward(work, piece);
         }
         header.requireSame(reader.readOpHeader(Operation.ALL_GATHER), reader.peer(), self);
         for (int step = 0; step < size - 1; step++) {
             boolean forward = step < size - 2;
             for (Partition.Span piece : chunks.pieces(chunk(rank - step))) {
-                reader.readData(receiveCodec.copyTarget(work, piece), Operation.ALL_GATHER);
-                receiveCodec.finishCopy(work, piece);
+                reader.readData(receiveCodec.gatherTarget(work, piece), Operation.ALL_GATHER);
+                receiveCodec.finishGather(work, piece);
                 if (forward) {
-                    send(work, piece, sendCodec);
+                    forward(work, piece);
                 }
             }
         }
@@ -271,6 +271,16 @@ final class RingLinks {
 
     private void send(WorkBuffer work, Partition.Span piece, WireCodec codec) {
         sender.sendData(() -> codec.encode(work, piece), NOTHING);
+    }
+
+    /** Passes {@code work[piece]} on: as the wire bytes this rank already holds for it, or encoded on the sender's thread. */
+    private void forward(WorkBuffer work, Partition.Span piece) {
+        ByteBuffer staged = receiveCodec.staged(piece);
+        if (staged == null) {
+            send(work, piece, sendCodec);
+        } else {
+            sender.sendData(() -> staged, NOTHING);
+        }
     }
 
     private int chunk(int i) {

@@ -23,6 +23,8 @@ final class WireCodec {
     private ByteBuffer stagingMemory;  // the same memory in native order, for the Java loops
     private PrefixViews wide;          // FLOAT16 only: a received piece cast to float32, for the Java add
     private ByteBuffer wideMemory;
+    private ByteBuffer stage;          // BFLOAT16 only: the window's wire bytes, each piece as this rank received or made it
+    private long stageFrom;            // the window's first value
 
     WireCodec(WireFormat format, int pieceValues) {
         this.format = format;
@@ -72,6 +74,77 @@ final class WireCodec {
         }
         wide.first(span.length()).assign(received);
         FloatLoops.addInto(work.memory(), Math.toIntExact(span.offset()), wideMemory, span.length(), divisor);
+    }
+
+    /**
+     * Starts an operation on the window [from, to) of the work buffer. In BFLOAT16 each piece of the window keeps its
+     * wire bytes here for the operation: a reduced piece is encoded in the pass that adds it and a gathered one arrives
+     * encoded, so passing either on costs no second encode. A stage position is written at most once per operation,
+     * and the sender has written its earlier bytes before then: the piece that overwrites them is built from them.
+     */
+    void startWindow(long from, long to) {
+        if (format != WireFormat.BFLOAT16) return;
+        long bytes = (to - from) * format.bytesPerValue;
+        if (stage == null || stage.capacity() < bytes) {
+            stage = ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+        }
+        stageFrom = from;
+    }
+
+    /**
+     * The wire bytes of {@code work[span]} already at hand, to pass on as they are (a slice the sender's thread may read
+     * while this codec goes on); null where the format keeps none.
+     */
+    ByteBuffer staged(Partition.Span span) {
+        if (stage == null || format != WireFormat.BFLOAT16) return null;
+        return stageSlice(span);
+    }
+
+    /**
+     * {@code work[span] += received}, then {@code /= divisor} unless it is 1, then, with {@code round}, the result
+     * rounded to what the wire carries ({@link #roundInPlace}); in BFLOAT16 the piece's wire bytes are staged in the
+     * same pass ({@link #staged}).
+     */
+    void reduce(WorkBuffer work, Partition.Span span, int divisor, boolean round) {
+        if (format != WireFormat.BFLOAT16) {
+            addInto(work, span, divisor);
+            if (round) roundInPlace(work, span);
+            return;
+        }
+        allocate();
+        Bfloat16Loops.addIntoAndEncode(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length(), divisor,
+                stage, Math.toIntExact(span.offset() - stageFrom), round);
+    }
+
+    /** Rounds {@code work[span]} as {@link #roundInPlace} does, staging its wire bytes in BFLOAT16. */
+    void roundAndStage(WorkBuffer work, Partition.Span span) {
+        if (format != WireFormat.BFLOAT16) {
+            roundInPlace(work, span);
+            return;
+        }
+        int from = Math.toIntExact(span.offset());
+        ByteBuffer wire = stageSlice(span);
+        Bfloat16Loops.encode(work.memory(), from, wire, span.length());
+        Bfloat16Loops.decode(wire, work.memory(), from, span.length());
+    }
+
+    /** Where to receive a gathered piece that replaces {@code work[span]}: the buffer itself for FLOAT32, the stage in BFLOAT16. */
+    ByteBuffer gatherTarget(WorkBuffer work, Partition.Span span) {
+        return format == WireFormat.BFLOAT16 ? stageSlice(span) : copyTarget(work, span);
+    }
+
+    /** Completes a piece received into {@link #gatherTarget}. */
+    void finishGather(WorkBuffer work, Partition.Span span) {
+        if (format == WireFormat.BFLOAT16) {
+            Bfloat16Loops.decode(stageSlice(span), work.memory(), Math.toIntExact(span.offset()), span.length());
+        } else {
+            finishCopy(work, span);
+        }
+    }
+
+    private ByteBuffer stageSlice(Partition.Span span) {
+        int at = Math.toIntExact((span.offset() - stageFrom) * format.bytesPerValue);
+        return stage.slice(at, span.length() * format.bytesPerValue).order(ByteOrder.nativeOrder());
     }
 
     /** Where to receive a piece that replaces {@code work[span]}: the buffer itself for FLOAT32. */

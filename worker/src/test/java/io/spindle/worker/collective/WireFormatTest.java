@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spindle.core.kernel.Bfloat16Loops;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +29,42 @@ class WireFormatTest {
         assertEquals(expected, float32Bytes, expected * 0.01, "float32 bytes sent per rank");
         assertEquals(0.5, (double) float16Bytes / float32Bytes, 0.005);
         assertEquals(0.5, (double) bfloat16Bytes / float32Bytes, 0.005);
+    }
+
+    /**
+     * The bfloat16 ring's bits, against its definition written out here: chunk c is summed in the order c, c+1, ...,
+     * c-1, each partial sum crossing the wire as bfloat16 and added in float32, and the owner's mean, rounded to
+     * bfloat16, is what every rank gets. Several pieces per chunk, and ring sizes from 2 to 4.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Ranks.Kind.class, names = {"RING"})
+    void theBfloat16RingGivesTheBitsOfItsDefinition(Ranks.Kind kind) {
+        int length = 1_001;
+        for (int n = 2; n <= 4; n++) {
+            List<float[]> inputs = new ArrayList<>();
+            for (int r = 0; r < n; r++) inputs.add(Ranks.inputs(5, r, length));
+            try (Ranks group = Ranks.open(kind, n, Ranks.options().withWireFormat(WireFormat.BFLOAT16).withChunkBytes(64))) {
+                List<INDArray> results = group.onAll(c -> {
+                    INDArray buffer = Ranks.array(inputs.get(c.rank()));
+                    c.allReduceMean(buffer);
+                    return buffer;
+                });
+                for (int c = 0; c < n; c++) {
+                    for (long i = (long) length * c / n; i < (long) length * (c + 1) / n; i++) {
+                        float partial = inputs.get(c)[(int) i];
+                        for (int k = 1; k < n; k++) partial = inputs.get((c + k) % n)[(int) i] + wire(partial);
+                        int expected = Float.floatToRawIntBits(wire(partial / n));
+                        for (int r = 0; r < n; r++) {
+                            assertEquals(expected, Float.floatToRawIntBits(results.get(r).getFloat(i)), n + " ranks: rank " + r + " element " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float wire(float value) {
+        return Bfloat16Loops.fromBfloat16(Bfloat16Loops.toBfloat16(value));
     }
 
     /** One all-reduce in {@code format}; returns the bytes rank 0 sent, after checking the result. */
