@@ -40,8 +40,11 @@ public final class SoftmaxRows {
         else forwardFloat(s, from, n, stride, causal);
     }
 
-    /** {@code dp[r, j] ← p[r, j]·(dp[r, j] − Σ_k dp[r, k]·p[r, k])}: the score gradient from the probabilities' one, in dp's place. */
-    public static void backward(ByteBuffer p, int pFrom, ByteBuffer dp, int dpFrom, int n, int stride) {
+    /**
+     * {@code dp[r, j] ← p[r, j]·(dp[r, j] − Σ_k dp[r, k]·p[r, k])}: the score gradient from the probabilities' one, in
+     * dp's place; on Java arrays, as the forward.
+     */
+    public static void backward(float[] p, int pFrom, float[] dp, int dpFrom, int n, int stride) {
         requireStride(n, stride);
         if (Simd.available()) VectorSoftmax.backward(p, pFrom, dp, dpFrom, n, stride);
         else backwardFloat(p, pFrom, dp, dpFrom, n, stride);
@@ -78,16 +81,16 @@ public final class SoftmaxRows {
         }
     }
 
-    static void backwardFloat(ByteBuffer p, int pFrom, ByteBuffer dp, int dpFrom, int n, int stride) {
+    static void backwardFloat(float[] p, int pFrom, float[] dp, int dpFrom, int n, int stride) {
         float[] lanes = new float[RowLoops.LANES];
         for (int r = 0; r < n; r++) {
             int pAt = pFrom + r * stride, dAt = dpFrom + r * stride;
             java.util.Arrays.fill(lanes, 0f);
-            for (int j = 0; j < stride; j++) lanes[j % RowLoops.LANES] += dp.getFloat((dAt + j) * 4) * p.getFloat((pAt + j) * 4);
+            for (int j = 0; j < stride; j++) lanes[j % RowLoops.LANES] += dp[dAt + j] * p[pAt + j];
             float dot = RowLoops.inOrder(lanes);
             for (int j = 0; j < stride; j++) {
-                float ds = p.getFloat((pAt + j) * 4) * (dp.getFloat((dAt + j) * 4) - dot);
-                dp.putFloat((dAt + j) * 4, Math.abs(ds) < TinyValues.LOSS_GRADIENT ? 0f : ds);
+                float ds = p[pAt + j] * (dp[dAt + j] - dot);
+                dp[dAt + j] = Math.abs(ds) < TinyValues.LOSS_GRADIENT ? 0f : ds;
             }
         }
     }

@@ -2,8 +2,6 @@ package io.spindle.core.kernel;
 
 import static io.spindle.core.kernel.Transcendentals.*;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -17,7 +15,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorSoftmax {
     private static final VectorSpecies<Float> EIGHT = VectorWidth.FLOATS;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final float[] LANE_INDEX = {0, 1, 2, 3, 4, 5, 6, 7};
 
     private VectorSoftmax() {
@@ -72,19 +69,19 @@ final class VectorSoftmax {
         }
     }
 
-    static void backward(ByteBuffer p, int pFrom, ByteBuffer dp, int dpFrom, int n, int stride) {
+    static void backward(float[] p, int pFrom, float[] dp, int dpFrom, int n, int stride) {
         FloatVector zero = FloatVector.zero(EIGHT);
         for (int r = 0; r < n; r++) {
-            int pAt = (pFrom + r * stride) * 4, dAt = (dpFrom + r * stride) * 4;
+            int pAt = pFrom + r * stride, dAt = dpFrom + r * stride;
             FloatVector products = zero;
-            for (int j = 0; j < stride * 4; j += 32) {
-                products = products.add(FloatVector.fromByteBuffer(EIGHT, dp, dAt + j, ORDER).mul(FloatVector.fromByteBuffer(EIGHT, p, pAt + j, ORDER)));
+            for (int j = 0; j < stride; j += 8) {
+                products = products.add(FloatVector.fromArray(EIGHT, dp, dAt + j).mul(FloatVector.fromArray(EIGHT, p, pAt + j)));
             }
             float dot = products.lane(0);
             for (int l = 1; l < 8; l++) dot += products.lane(l);
-            for (int j = 0; j < stride * 4; j += 32) {
-                FloatVector ds = FloatVector.fromByteBuffer(EIGHT, p, pAt + j, ORDER).mul(FloatVector.fromByteBuffer(EIGHT, dp, dAt + j, ORDER).sub(dot));
-                ds.blend(zero, ds.abs().compare(VectorOperators.LT, TinyValues.LOSS_GRADIENT)).intoByteBuffer(dp, dAt + j, ORDER);
+            for (int j = 0; j < stride; j += 8) {
+                FloatVector ds = FloatVector.fromArray(EIGHT, p, pAt + j).mul(FloatVector.fromArray(EIGHT, dp, dAt + j).sub(dot));
+                ds.blend(zero, ds.abs().compare(VectorOperators.LT, TinyValues.LOSS_GRADIENT)).intoArray(dp, dAt + j);
             }
         }
     }

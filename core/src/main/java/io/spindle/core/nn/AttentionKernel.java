@@ -1,6 +1,7 @@
 package io.spindle.core.nn;
 
 import io.spindle.core.kernel.Elementwise;
+import io.spindle.core.kernel.HeadProducts;
 import io.spindle.core.kernel.Memory;
 import io.spindle.core.kernel.Sgemm;
 import io.spindle.core.kernel.SoftmaxRows;
@@ -9,18 +10,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.ByteBuffer;
-
 /**
  * Multi-head self-attention of float batches. The four projections are single GEMMs over [B·T, ·] through kept
  * native op contexts ({@link GemmCall}: libnd4j's matmul, oneDNN on this build, faster than OpenBLAS at these shapes).
- * The per-head products are OpenBLAS sgemm calls at element offsets into kept buffers, with no INDArray view and no
- * permute: head h of sample b reads its queries, keys and values in place in the projection qkv [B·T, 3·H·K]
- * (leading dimension 3·H·K), and writes its output straight into its K columns of concat [B·T, H·K].
- * Softmax and its backward are one pass per block of rows ({@link SoftmaxRows}); the rows of P are padded to whole
- * vectors. Legend as {@link MultiHeadSelfAttention}: B batch, T steps, D features, H heads, K key size, L = T padded.
- * Shapes: x [B, T, D]; qkv [B·T, 3·H·K]; probs [B, H, T, L]; dProbs [T, L] (one head at a time); concat, dConcat
- * [B·T, H·K]; dQkv [B·T, 3·H·K]; y, dx [B, T, D]. Once the batch shape is known, a step allocates only two 2-D views.
+ * The per-head products, the softmax and their backward run in Java on arrays ({@link HeadProducts},
+ * {@link SoftmaxRows}): the projection qkv [B·T, 3·H·K] is copied into a Java array once per step, head h of sample b
+ * reads its queries, keys and values in place there (leading dimension 3·H·K), and writes its output into its K
+ * columns of concat [B·T, H·K], copied back once. A BLAS call per head product cost more than its arithmetic, and
+ * Java 17's vector loops on native memory at times lost their intrinsics (bench/RESULTS.md, issue 18).
+ * Legend as {@link MultiHeadSelfAttention}: B batch, T steps, D features, H heads, K key size, L = T padded to whole
+ * vectors. Shapes: x [B, T, D]; qkv [B·T, 3·H·K]; probs [B, H, T, L]; dProbs [T, L] (one head at a time); keys
+ * [K, L] (one head's keys or values transposed); concat, dConcat [B·T, H·K]; dQkv [B·T, 3·H·K]; y, dx [B, T, D].
+ * Once the batch shape is known, a step allocates only two 2-D views.
  */
 final class AttentionKernel {
     private final int heads, keySize, width;
@@ -31,10 +32,9 @@ final class AttentionKernel {
     private final GemmCall qkvWeightGrad = new GemmCall(true, false, 1.0, 1.0), inputGradProduct = new GemmCall(false, true, 1.0, 0.0);
     private long[] inputShape = new long[0];
     private int batch, steps, stride;
-    private INDArray input, qkv, probs, concat, output, output2, dConcat, dProbs, dQkv, inputGrad, inputGrad2;
-    private FloatPointer qkvP, keysP, probsP, concatP, dConcatP, dProbsP, dQkvP;
-    private ByteBuffer probsB, dProbsB;
-    private float[] headScores = new float[0];   // one head's scores [T, L], for the softmax
+    private INDArray input, qkv, concat, output, output2, dConcat, dQkv, inputGrad, inputGrad2;
+    private FloatPointer qkvP, concatP, dConcatP, dQkvP;
+    private float[] qkvA, probsA, concatA, dConcatA, dQkvA, dProbsA, keysA;   // the Java twins of the arrays above
 
     /** The layer's parameter and gradient views; the biases may be null. */
     AttentionKernel(int heads, int keySize, int width, boolean causal, INDArray[] params, INDArray[] grads) {
@@ -74,21 +74,22 @@ final class AttentionKernel {
         return output;
     }
 
-    /** Every head of every sample, from qkv into concat. */
+    /** Every head of every sample, from qkv into concat (and P, kept for the backward pass). */
     private void attend() {
         int hk = heads * keySize, ld = 3 * hk;
         float scale = (float) (1 / Math.sqrt(keySize));
+        qkvP.position(0).get(qkvA);
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 int q = b * steps * ld + h * keySize, p = (b * heads + h) * steps * stride;
-                // S = q·kᵀ/√K into P's rows, softmax in place, then P·v into this head's columns of concat
-                Sgemm.gemm(false, true, steps, steps, keySize, scale, qkvP, q, ld, keysP, q + hk, ld, 0f, probsP, p, stride);
-                probsP.position(p).get(headScores, 0, headScores.length);   // softmax on a Java array (see SoftmaxRows.forward(float[], ...))
-                SoftmaxRows.forward(headScores, 0, steps, stride, causal);
-                probsP.position(p).put(headScores, 0, headScores.length);
-                Sgemm.gemm(false, false, steps, keySize, steps, 1f, probsP, p, stride, qkvP, q + 2 * hk, ld, 0f, concatP, b * steps * hk + h * keySize, hk);
+                // S = q·kᵀ/√K into P's rows (kᵀ's padding columns are 0), softmax in place, then P·v into concat
+                HeadProducts.transpose(qkvA, q + hk, ld, keySize, steps, keysA, stride);
+                HeadProducts.multiply(qkvA, q, ld, 1, steps, keySize, keysA, 0, stride, stride, scale, probsA, p, stride);
+                SoftmaxRows.forward(probsA, p, steps, stride, causal);
+                HeadProducts.multiply(probsA, p, stride, 1, steps, steps, qkvA, q + 2 * hk, ld, keySize, 1f, concatA, b * steps * hk + h * keySize, hk);
             }
         }
+        concatP.position(0).put(concatA);
     }
 
     /** Adds the parameter gradients of the last forward's batch (dy [B, T, D], contiguous); returns dx [B, T, D] when asked, else null. */
@@ -111,20 +112,23 @@ final class AttentionKernel {
     private void attendBackward() {
         int hk = heads * keySize, ld = 3 * hk;
         float scale = (float) (1 / Math.sqrt(keySize));
+        dConcatP.position(0).get(dConcatA);
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 int q = b * steps * ld + h * keySize, p = (b * heads + h) * steps * stride, a = b * steps * hk + h * keySize;
                 // dP = dA·vᵀ ; dv = Pᵀ·dA ; dS = P ⊙ (dP − rowsum(dP ⊙ P)) ; dq = dS·k/√K ; dk = dSᵀ·q/√K
-                Sgemm.gemm(false, true, steps, steps, keySize, 1f, dConcatP, a, hk, qkvP, q + 2 * hk, ld, 0f, dProbsP, 0, stride);
-                Sgemm.gemm(true, false, steps, keySize, steps, 1f, probsP, p, stride, dConcatP, a, hk, 0f, dQkvP, q + 2 * hk, ld);
-                SoftmaxRows.backward(probsB, p, dProbsB, 0, steps, stride);
-                Sgemm.gemm(false, false, steps, keySize, steps, scale, dProbsP, 0, stride, qkvP, q + hk, ld, 0f, dQkvP, q, ld);
-                Sgemm.gemm(true, false, steps, keySize, steps, scale, dProbsP, 0, stride, qkvP, q, ld, 0f, dQkvP, q + hk, ld);
+                HeadProducts.transpose(qkvA, q + 2 * hk, ld, keySize, steps, keysA, stride);
+                HeadProducts.multiply(dConcatA, a, hk, 1, steps, keySize, keysA, 0, stride, stride, 1f, dProbsA, 0, stride);
+                HeadProducts.multiply(probsA, p, 1, stride, steps, steps, dConcatA, a, hk, keySize, 1f, dQkvA, q + 2 * hk, ld);
+                SoftmaxRows.backward(probsA, p, dProbsA, 0, steps, stride);
+                HeadProducts.multiply(dProbsA, 0, stride, 1, steps, steps, qkvA, q + hk, ld, keySize, scale, dQkvA, q, ld);
+                HeadProducts.multiply(dProbsA, 0, 1, stride, steps, steps, qkvA, q, ld, keySize, scale, dQkvA, q + hk, ld);
             }
         }
+        dQkvP.position(0).put(dQkvA);
     }
 
-    /** Sizes the work arrays for this input shape; dProbs' padding columns stay 0 from here on (no GEMM writes them). */
+    /** Sizes the work arrays for this input shape. */
     private void prepare(INDArray x) {
         if (java.util.Arrays.equals(inputShape, x.shape())) return;
         inputShape = x.shape();
@@ -133,24 +137,23 @@ final class AttentionKernel {
         stride = SoftmaxRows.stride(steps);
         int rows = batch * steps, hk = heads * keySize;
         qkv = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, 3L * hk}, 'c');
-        probs = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) batch * heads * steps * stride}, 'c');
         concat = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, hk}, 'c');
         output = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, steps, width}, 'c');
         dConcat = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, hk}, 'c');
-        dProbs = Nd4j.zeros(DataType.FLOAT, (long) steps * stride);
         dQkv = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, 3L * hk}, 'c');
         inputGrad = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, steps, width}, 'c');
         output2 = output.reshape('c', rows, width);
         inputGrad2 = inputGrad.reshape('c', rows, width);
         qkvP = Sgemm.pointer(qkv);
-        keysP = Sgemm.pointer(qkv);   // Q·Kᵀ reads qkv twice: one pointer per operand, as each call sets its position
-        probsP = Sgemm.pointer(probs);
         concatP = Sgemm.pointer(concat);
         dConcatP = Sgemm.pointer(dConcat);
-        dProbsP = Sgemm.pointer(dProbs);
         dQkvP = Sgemm.pointer(dQkv);
-        headScores = new float[steps * stride];
-        probsB = Memory.of(probs);
-        dProbsB = Memory.of(dProbs);
+        qkvA = new float[rows * 3 * hk];
+        probsA = new float[batch * heads * steps * stride];
+        concatA = new float[rows * hk];
+        dConcatA = new float[rows * hk];
+        dQkvA = new float[rows * 3 * hk];
+        dProbsA = new float[steps * stride];
+        keysA = new float[keySize * stride];   // columns [T, L) stay 0: no head writes them
     }
 }

@@ -48,6 +48,8 @@ class JavaKernelLayersTest {
         for (String layer : SEQUENCE_LAYERS) agree(layer, 7, 6, 5);
         // Rows of more than one vector of softmax, and heads that split the features.
         agree("{\"type\": \"multi_head_attention\", \"heads\": 2, \"causal\": true}", 3, 11, 4);
+        // Heads of whole vectors and steps past several four-row tiles: the products' SIMD tiles, not only their tails.
+        agree("{\"type\": \"multi_head_attention\", \"heads\": 2, \"key_size\": 16}", 3, 19, 8);
     }
 
     private static void agree(String layer, long batch, long... inputShape) throws Exception {
