@@ -29,22 +29,31 @@ final class VectorMath {
      */
     static int tanh(ByteBuffer in, int inAt, ByteBuffer out, int outAt, int n, float a, float b, float c) {
         int bound = FLOATS.loopBound(n);
-        FloatVector one = FloatVector.broadcast(FLOATS, 1f), two = FloatVector.broadcast(FLOATS, 2f);
-        for (int e = 0; e < bound; e += FLOATS.length()) {
-            FloatVector x = FloatVector.fromByteBuffer(FLOATS, in, (inAt + e) * 4, ORDER).mul(a);
-            FloatVector abs = x.abs(), z = x.mul(x);
-            FloatVector small = z.mul(T1).add(T2).mul(z).add(T3).mul(z).add(T4).mul(z).add(T5).mul(z).mul(x).add(x);
-            // e^{2|x|} as Transcendentals.exp: reduction by ln 2, polynomial, 2^k from the rounded value's low bits.
-            FloatVector clamped = abs.add(abs).max(-CLAMP).min(CLAMP);
-            FloatVector shifted = clamped.mul(LOG2E).add(ROUNDER), k = shifted.sub(ROUNDER);
-            FloatVector r = clamped.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-            FloatVector p = r.mul(E1).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(r).add(E6);
-            FloatVector scale = ((IntVector) shifted.reinterpretAsInts()).sub(ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector t = one.sub(two.div(p.mul(r.mul(r)).add(r).add(1f).mul(scale).add(1f)));
-            FloatVector large = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
-            large.blend(small, abs.compare(VectorOperators.LT, SMALL_TANH)).mul(b).add(c).intoByteBuffer(out, (outAt + e) * 4, ORDER);
-        }
+        for (int e = 0; e < bound; e += FLOATS.length()) tanhAt(in, (inAt + e) * 4, null, 0, out, (outAt + e) * 4, a, b, c);
         return bound;
+    }
+
+    /**
+     * One vector's worth of {@code out = tanh((in + shift)·a)·b + c} at byte offsets, the lanes of
+     * {@link Transcendentals#tanh(float, float, float, float)} on {@code in + shift}; no shift where {@code shift} is null.
+     * It loads and stores its own vectors, so a loop that calls it passes none across the call (see the class note).
+     */
+    static void tanhAt(ByteBuffer in, int inByte, ByteBuffer shift, int shiftByte, ByteBuffer out, int outByte, float a, float b, float c) {
+        FloatVector x = FloatVector.fromByteBuffer(FLOATS, in, inByte, ORDER);
+        if (shift != null) x = x.add(FloatVector.fromByteBuffer(FLOATS, shift, shiftByte, ORDER));
+        x = x.mul(a);
+        FloatVector abs = x.abs(), z = x.mul(x);
+        FloatVector small = z.mul(T1).add(T2).mul(z).add(T3).mul(z).add(T4).mul(z).add(T5).mul(z).mul(x).add(x);
+        // e^{2|x|} as Transcendentals.exp: reduction by ln 2, polynomial, 2^k from the rounded value's low bits.
+        FloatVector clamped = abs.add(abs).max(-CLAMP).min(CLAMP);
+        FloatVector shifted = clamped.mul(LOG2E).add(ROUNDER), k = shifted.sub(ROUNDER);
+        FloatVector r = clamped.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+        FloatVector p = r.mul(E1).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(r).add(E6);
+        FloatVector scale = ((IntVector) shifted.reinterpretAsInts()).sub(ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        FloatVector t = one.sub(FloatVector.broadcast(FLOATS, 2f).div(p.mul(r.mul(r)).add(r).add(1f).mul(scale).add(1f)));
+        FloatVector large = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
+        large.blend(small, abs.compare(VectorOperators.LT, SMALL_TANH)).mul(b).add(c).intoByteBuffer(out, outByte, ORDER);
     }
 
     /** {@code out = g·(1 − y²)} from tanh's output y. */
