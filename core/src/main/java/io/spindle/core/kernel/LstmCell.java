@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
  * One LSTM step's element-wise work in Java over float buffers, SIMD when it can (the same operations per element,
  * so the same bits), instead of ~15 native calls a step. The buffers are whole time-major arrays
  * [T(+1), B, H]; step t's slice of n = B·H values starts at element t·n. Gate buffers arrive holding x_t·W_k + h_{t−1}·U_k
- * (the bias not yet added) and leave holding the activations; the sigmoid gates i, f, o take σ(a) = ½ + ½·tanh(a/2).
+ * (the bias not yet added) and leave holding the activations; the sigmoid gates i, f, o take σ(a) = 1/(e^{−a} + 1)
+ * ({@link Transcendentals#logistic}).
  */
 public final class LstmCell {
     private LstmCell() {
@@ -30,9 +31,9 @@ public final class LstmCell {
         for (int row = 0; row < batch; row++) {
             for (int j = from; j < units; j++) {
                 int at = (t * n + row * units + j) * 4, next = at + n * 4, b = j * 4;
-                float ii = Transcendentals.tanh(gates[0].getFloat(at) + bias[0].getFloat(b), 0.5f, 0.5f, 0.5f);
-                float ff = Transcendentals.tanh(gates[1].getFloat(at) + bias[1].getFloat(b), 0.5f, 0.5f, 0.5f);
-                float oo = Transcendentals.tanh(gates[2].getFloat(at) + bias[2].getFloat(b), 0.5f, 0.5f, 0.5f);
+                float ii = Transcendentals.logistic(gates[0].getFloat(at) + bias[0].getFloat(b));
+                float ff = Transcendentals.logistic(gates[1].getFloat(at) + bias[1].getFloat(b));
+                float oo = Transcendentals.logistic(gates[2].getFloat(at) + bias[2].getFloat(b));
                 float gg = Transcendentals.tanh(gates[3].getFloat(at) + bias[3].getFloat(b), 1f, 1f, 0f);
                 float c = ff * cells.getFloat(at) + ii * gg, tc = Transcendentals.tanh(c, 1f, 1f, 0f);
                 gates[0].putFloat(at, ii);

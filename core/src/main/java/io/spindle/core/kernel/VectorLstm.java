@@ -18,7 +18,7 @@ final class VectorLstm {
 
     /**
      * {@link LstmCell#forward}'s step over the columns of each row that whole vectors cover, lane by lane in its order;
-     * returns the first column left to the scalar loop. Each activation goes through {@link VectorMath#tanhAt}, which
+     * returns the first column left to the scalar loop. Each activation goes through {@link VectorMath#activationAt}, which
      * stores its result: the cell update reads it back from the cache, so no vector crosses a call.
      */
     static int forward(ByteBuffer[] gates, ByteBuffer[] bias, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
@@ -28,14 +28,14 @@ final class VectorLstm {
         for (int row = 0; row < batch; row++) {
             for (int j = 0; j < bound; j += FLOATS.length()) {
                 int at = (t * n + row * units + j) * 4, next = at + n * 4, b = j * 4;
-                VectorMath.tanhAt(i, at, bias[0], b, i, at, 0.5f, 0.5f, 0.5f);
-                VectorMath.tanhAt(f, at, bias[1], b, f, at, 0.5f, 0.5f, 0.5f);
-                VectorMath.tanhAt(o, at, bias[2], b, o, at, 0.5f, 0.5f, 0.5f);
-                VectorMath.tanhAt(g, at, bias[3], b, g, at, 1f, 1f, 0f);
+                VectorMath.activationAt(i, at, bias[0], b, i, at, true, 1f, 1f, 0f);
+                VectorMath.activationAt(f, at, bias[1], b, f, at, true, 1f, 1f, 0f);
+                VectorMath.activationAt(o, at, bias[2], b, o, at, true, 1f, 1f, 0f);
+                VectorMath.activationAt(g, at, bias[3], b, g, at, false, 1f, 1f, 0f);
                 FloatVector.fromByteBuffer(FLOATS, f, at, ORDER).mul(FloatVector.fromByteBuffer(FLOATS, cells, at, ORDER))
                         .add(FloatVector.fromByteBuffer(FLOATS, i, at, ORDER).mul(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER)))
                         .intoByteBuffer(cells, next, ORDER);
-                VectorMath.tanhAt(cells, next, null, 0, cellTanh, at, 1f, 1f, 0f);
+                VectorMath.activationAt(cells, next, null, 0, cellTanh, at, false, 1f, 1f, 0f);
                 FloatVector.fromByteBuffer(FLOATS, o, at, ORDER).mul(FloatVector.fromByteBuffer(FLOATS, cellTanh, at, ORDER))
                         .intoByteBuffer(hidden, next, ORDER);
             }
