@@ -14,37 +14,55 @@ public final class LstmCell {
     }
 
     /**
-     * One pass over the step: a_k = (gate k) + b_k, i, f, o = σ, g = tanh; c_t = f⊙c_{t−1} + i⊙g (c_{t−1} at slot t of
-     * {@code cells}, c_t into slot t + 1), tanh(c_t) into slot t of {@code cellTanh}, h_t = o⊙tanh(c_t) into slot t + 1
-     * of {@code hidden}. {@code gates} and {@code bias} in the order i, f, o, g; each bias buffer holds H values.
+     * a_k = (gate k) + b_k, i, f, o = σ, g = tanh; c_t = f⊙c_{t−1} + i⊙g (c_{t−1} at slot t of {@code cells}, c_t into
+     * slot t + 1), tanh(c_t) into slot t of {@code cellTanh}, h_t = o⊙tanh(c_t) into slot t + 1 of {@code hidden}.
+     * {@code gates} and {@code bias} in the order i, f, o, g; each bias buffer holds H values. In SIMD as passes over
+     * the step (each a loop of its own, see VectorMath), the same operations per element.
      */
     public static void forward(ByteBuffer[] gates, ByteBuffer[] bias, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
                                int t, int batch, int units) {
-        int done = Simd.available() ? VectorLstm.forward(gates, bias, cells, cellTanh, hidden, t, batch, units) : 0;
-        forwardFloat(gates, bias, cells, cellTanh, hidden, t, batch, units, done);
+        int n = batch * units, s = t * n, done = 0;
+        if (Simd.available()) {
+            for (int k = 0; k < 4; k++) done = VectorMath.activation(gates[k], s, bias[k], gates[k], s, batch, units, k != 3, 1f, 1f, 0f);
+        }
+        activationsFloat(gates, bias, t, batch, units, done);
+        if (!Simd.available()) {
+            cellFloat(gates, cells, cellTanh, hidden, t, n, 0);
+            return;
+        }
+        VectorLstm.cell(gates[0], gates[1], gates[3], cells, t, n);
+        Activations.tanh(cells, s + n, cellTanh, s, n, 1f, 1f, 0f);
+        VectorLstm.hidden(gates[2], cellTanh, hidden, t, n);
     }
 
-    /** Columns {@code from}..H of every row, in scalar code. */
-    static void forwardFloat(ByteBuffer[] gates, ByteBuffer[] bias, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
-                             int t, int batch, int units, int from) {
-        int n = batch * units;
+    /** The gates' activations in columns {@code from}..H of every row, in scalar code. */
+    static void activationsFloat(ByteBuffer[] gates, ByteBuffer[] bias, int t, int batch, int units, int from) {
         for (int row = 0; row < batch; row++) {
             for (int j = from; j < units; j++) {
-                int at = (t * n + row * units + j) * 4, next = at + n * 4, b = j * 4;
-                float ii = Transcendentals.logistic(gates[0].getFloat(at) + bias[0].getFloat(b));
-                float ff = Transcendentals.logistic(gates[1].getFloat(at) + bias[1].getFloat(b));
-                float oo = Transcendentals.logistic(gates[2].getFloat(at) + bias[2].getFloat(b));
-                float gg = Transcendentals.tanh(gates[3].getFloat(at) + bias[3].getFloat(b), 1f, 1f, 0f);
-                float c = ff * cells.getFloat(at) + ii * gg, tc = Transcendentals.tanh(c, 1f, 1f, 0f);
-                gates[0].putFloat(at, ii);
-                gates[1].putFloat(at, ff);
-                gates[2].putFloat(at, oo);
-                gates[3].putFloat(at, gg);
-                cells.putFloat(next, c);
-                cellTanh.putFloat(at, tc);
-                hidden.putFloat(next, oo * tc);
+                int at = (t * batch * units + row * units + j) * 4, b = j * 4;
+                for (int k = 0; k < 3; k++) gates[k].putFloat(at, Transcendentals.logistic(gates[k].getFloat(at) + bias[k].getFloat(b)));
+                gates[3].putFloat(at, Transcendentals.tanh(gates[3].getFloat(at) + bias[3].getFloat(b), 1f, 1f, 0f));
             }
         }
+    }
+
+    /** c_t, tanh(c_t) and h_t from the step's activations, elements {@code from}..n, in scalar code. */
+    static void cellFloat(ByteBuffer[] gates, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden, int t, int n, int from) {
+        for (int e = from; e < n; e++) {
+            int at = (t * n + e) * 4, next = at + n * 4;
+            float c = gates[1].getFloat(at) * cells.getFloat(at) + gates[0].getFloat(at) * gates[3].getFloat(at);
+            float tc = Transcendentals.tanh(c, 1f, 1f, 0f);
+            cells.putFloat(next, c);
+            cellTanh.putFloat(at, tc);
+            hidden.putFloat(next, gates[2].getFloat(at) * tc);
+        }
+    }
+
+    /** The whole step in scalar code: the twin of {@link #forward}'s SIMD passes. */
+    static void forwardFloat(ByteBuffer[] gates, ByteBuffer[] bias, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
+                             int t, int batch, int units) {
+        activationsFloat(gates, bias, t, batch, units, 0);
+        cellFloat(gates, cells, cellTanh, hidden, t, batch * units, 0);
     }
 
     /**

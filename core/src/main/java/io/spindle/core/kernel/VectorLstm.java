@@ -16,31 +16,33 @@ final class VectorLstm {
     private VectorLstm() {
     }
 
-    /**
-     * {@link LstmCell#forward}'s step over the columns of each row that whole vectors cover, lane by lane in its order;
-     * returns the first column left to the scalar loop. Each activation goes through {@link VectorMath#activationAt}, which
-     * stores its result: the cell update reads it back from the cache, so no vector crosses a call.
-     */
-    static int forward(ByteBuffer[] gates, ByteBuffer[] bias, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
-                       int t, int batch, int units) {
-        int bound = FLOATS.loopBound(units), n = batch * units;
-        ByteBuffer i = gates[0], f = gates[1], o = gates[2], g = gates[3];
-        for (int row = 0; row < batch; row++) {
-            for (int j = 0; j < bound; j += FLOATS.length()) {
-                int at = (t * n + row * units + j) * 4, next = at + n * 4, b = j * 4;
-                VectorMath.activationAt(i, at, bias[0], b, i, at, true, 1f, 1f, 0f);
-                VectorMath.activationAt(f, at, bias[1], b, f, at, true, 1f, 1f, 0f);
-                VectorMath.activationAt(o, at, bias[2], b, o, at, true, 1f, 1f, 0f);
-                VectorMath.activationAt(g, at, bias[3], b, g, at, false, 1f, 1f, 0f);
-                FloatVector.fromByteBuffer(FLOATS, f, at, ORDER).mul(FloatVector.fromByteBuffer(FLOATS, cells, at, ORDER))
-                        .add(FloatVector.fromByteBuffer(FLOATS, i, at, ORDER).mul(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER)))
-                        .intoByteBuffer(cells, next, ORDER);
-                VectorMath.activationAt(cells, next, null, 0, cellTanh, at, false, 1f, 1f, 0f);
-                FloatVector.fromByteBuffer(FLOATS, o, at, ORDER).mul(FloatVector.fromByteBuffer(FLOATS, cellTanh, at, ORDER))
-                        .intoByteBuffer(hidden, next, ORDER);
-            }
+    /** c_t = f⊙c_{t−1} + i⊙g from the step's activations, into slot t + 1 of {@code cells}. */
+    static void cell(ByteBuffer i, ByteBuffer f, ByteBuffer g, ByteBuffer cells, int t, int n) {
+        int bound = FLOATS.loopBound(n);
+        for (int e = 0; e < bound; e += FLOATS.length()) {
+            int at = (t * n + e) * 4;
+            FloatVector ff = FloatVector.fromByteBuffer(FLOATS, f, at, ORDER), ii = FloatVector.fromByteBuffer(FLOATS, i, at, ORDER);
+            ff.mul(FloatVector.fromByteBuffer(FLOATS, cells, at, ORDER)).add(ii.mul(FloatVector.fromByteBuffer(FLOATS, g, at, ORDER)))
+                    .intoByteBuffer(cells, at + n * 4, ORDER);
         }
-        return bound;
+        for (int e = bound; e < n; e++) {
+            int at = (t * n + e) * 4;
+            cells.putFloat(at + n * 4, f.getFloat(at) * cells.getFloat(at) + i.getFloat(at) * g.getFloat(at));
+        }
+    }
+
+    /** h_t = o⊙tanh(c_t), into slot t + 1 of {@code hidden}. */
+    static void hidden(ByteBuffer o, ByteBuffer cellTanh, ByteBuffer hidden, int t, int n) {
+        int bound = FLOATS.loopBound(n);
+        for (int e = 0; e < bound; e += FLOATS.length()) {
+            int at = (t * n + e) * 4;
+            FloatVector.fromByteBuffer(FLOATS, o, at, ORDER).mul(FloatVector.fromByteBuffer(FLOATS, cellTanh, at, ORDER))
+                    .intoByteBuffer(hidden, at + n * 4, ORDER);
+        }
+        for (int e = bound; e < n; e++) {
+            int at = (t * n + e) * 4;
+            hidden.putFloat(at + n * 4, o.getFloat(at) * cellTanh.getFloat(at));
+        }
     }
 
     /** {@link LstmCell#backward}'s step, lane by lane in its order; returns the elements done (the tail is the scalar loop's). */

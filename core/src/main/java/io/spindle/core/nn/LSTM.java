@@ -13,9 +13,9 @@ import java.util.List;
  * i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g), c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t); h₋₁ = c₋₁ = 0.
  * Shapes: x [B, T, F], W [4, F, H], U [4, H, H], b [4, H]; y [B, H] (last step) or [B, T, H].
  * The input projection arrives without b: the cell adds it. Per step, four [B,H]×[H,H] GEMMs each way and the
- * element-wise work: in float one Java pass ({@link LstmCell}) each way, forward with the bias and all activations,
- * backward computing each gate's derivative times the other factor of its product as it goes; in double native ops,
- * backward after fifteen over the whole sequence that precompute those factors.
+ * element-wise work: in float Java passes ({@link LstmCell}), forward a few over the step (the bias with each gate's
+ * activation, then the cell), backward one that computes each gate's derivative times the other factor of its product
+ * as it goes; in double native ops, backward after fifteen over the whole sequence that precompute those factors.
  */
 public final class LSTM extends Recurrent {
     private static final int I = 0, F = 1, O = 2, G = 3;
@@ -50,7 +50,7 @@ public final class LSTM extends Recurrent {
         return g != G;
     }
 
-    /** The cell adds b: in float inside its one pass a step, so the projection needs no passes over all steps. */
+    /** The cell adds b: in float inside its activation passes, so the projection needs no passes over all steps. */
     @Override
     protected boolean cellAddsBias() {
         return true;

@@ -23,7 +23,7 @@ class LstmCellTest {
         INDArray[] fast = buffers(), plain = buffers(), before = buffers(), bias = KernelRuns.gaussians(40, 4, H);
         ByteBuffer[] f = KernelRuns.memory(fast), p = KernelRuns.memory(plain), b = KernelRuns.memory(bias);
         LstmCell.forward(new ByteBuffer[] {f[0], f[1], f[2], f[3]}, b, f[4], f[5], f[6], T, B, H);
-        LstmCell.forwardFloat(new ByteBuffer[] {p[0], p[1], p[2], p[3]}, b, p[4], p[5], p[6], T, B, H, 0);
+        LstmCell.forwardFloat(new ByteBuffer[] {p[0], p[1], p[2], p[3]}, b, p[4], p[5], p[6], T, B, H);
         for (int k = 0; k < 7; k++) assertArrayEquals(plain[k].toFloatVector(), fast[k].toFloatVector(), "buffer " + k);
         for (int e = 0; e < N; e += 7) {
             int at = T * N + e, j = e % H;
