@@ -5,47 +5,64 @@ import java.nio.ByteBuffer;
 /**
  * One LSTM step's element-wise work in Java over float buffers, SIMD when it can (the same operations per element,
  * so the same bits), instead of ~15 native calls a step. The buffers are whole time-major arrays
- * [T(+1), B, H]; step t's slice of n = B·H values starts at element t·n. Gate buffers arrive holding the
- * pre-activations (halved for the sigmoid gates i, f, o: σ(a) = ½ + ½·tanh(a/2)) and leave holding the activations.
+ * [T(+1), B, H]; step t's slice of n = B·H values starts at element t·n. Gate buffers arrive holding x_t·W_k + h_{t−1}·U_k
+ * (the bias not yet added) and leave holding the activations; the sigmoid gates i, f, o take σ(a) = 1/(e^{−a} + 1)
+ * ({@link Transcendentals#logistic}).
  */
 public final class LstmCell {
     private LstmCell() {
     }
 
     /**
-     * i, f, o = σ, g = tanh of the step's pre-activations; c_t = f⊙c_{t−1} + i⊙g (c_{t−1} at slot t of {@code cells},
-     * c_t into slot t + 1), tanh(c_t) into slot t of {@code cellTanh}, h_t = o⊙tanh(c_t) into slot t + 1 of {@code hidden}.
+     * a_k = (gate k) + b_k, i, f, o = σ, g = tanh; c_t = f⊙c_{t−1} + i⊙g (c_{t−1} at slot t of {@code cells}, c_t into
+     * slot t + 1), tanh(c_t) into slot t of {@code cellTanh}, h_t = o⊙tanh(c_t) into slot t + 1 of {@code hidden}.
+     * {@code gates} and {@code bias} in the order i, f, o, g; each bias buffer holds H values. In SIMD as passes over
+     * the step (each a loop of its own, see VectorMath), the same operations per element.
      */
-    public static void forward(ByteBuffer i, ByteBuffer f, ByteBuffer o, ByteBuffer g, ByteBuffer cells, ByteBuffer cellTanh,
-                               ByteBuffer hidden, int t, int n) {
+    public static void forward(ByteBuffer[] gates, ByteBuffer[] bias, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
+                               int t, int batch, int units) {
+        int n = batch * units, s = t * n, done = 0;
+        if (Simd.available()) {
+            for (int k = 0; k < 4; k++) done = VectorMath.activation(gates[k], s, bias[k], gates[k], s, batch, units, k != 3, 1f, 1f, 0f);
+        }
+        activationsFloat(gates, bias, t, batch, units, done);
         if (!Simd.available()) {
-            forwardFloat(i, f, o, g, cells, cellTanh, hidden, t, n, 0);
+            cellFloat(gates, cells, cellTanh, hidden, t, n, 0);
             return;
         }
-        // In SIMD as passes over the step (each a loop of its own, see VectorMath), the same operations per element.
-        int s = t * n;
-        for (ByteBuffer gate : new ByteBuffer[] {i, f, o}) Activations.tanh(gate, s, gate, s, n, 1f, 0.5f, 0.5f);
-        Activations.tanh(g, s, g, s, n, 1f, 1f, 0f);
-        VectorLstm.cell(i, f, g, cells, t, n);
+        VectorLstm.cell(gates[0], gates[1], gates[3], cells, t, n);
         Activations.tanh(cells, s + n, cellTanh, s, n, 1f, 1f, 0f);
-        VectorLstm.hidden(o, cellTanh, hidden, t, n);
+        VectorLstm.hidden(gates[2], cellTanh, hidden, t, n);
     }
 
-    static void forwardFloat(ByteBuffer i, ByteBuffer f, ByteBuffer o, ByteBuffer g, ByteBuffer cells, ByteBuffer cellTanh,
-                             ByteBuffer hidden, int t, int n, int from) {
+    /** The gates' activations in columns {@code from}..H of every row, in scalar code. */
+    static void activationsFloat(ByteBuffer[] gates, ByteBuffer[] bias, int t, int batch, int units, int from) {
+        for (int row = 0; row < batch; row++) {
+            for (int j = from; j < units; j++) {
+                int at = (t * batch * units + row * units + j) * 4, b = j * 4;
+                for (int k = 0; k < 3; k++) gates[k].putFloat(at, Transcendentals.logistic(gates[k].getFloat(at) + bias[k].getFloat(b)));
+                gates[3].putFloat(at, Transcendentals.tanh(gates[3].getFloat(at) + bias[3].getFloat(b), 1f, 1f, 0f));
+            }
+        }
+    }
+
+    /** c_t, tanh(c_t) and h_t from the step's activations, elements {@code from}..n, in scalar code. */
+    static void cellFloat(ByteBuffer[] gates, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden, int t, int n, int from) {
         for (int e = from; e < n; e++) {
             int at = (t * n + e) * 4, next = at + n * 4;
-            float ii = 0.5f * Transcendentals.tanh(i.getFloat(at)) + 0.5f, ff = 0.5f * Transcendentals.tanh(f.getFloat(at)) + 0.5f;
-            float oo = 0.5f * Transcendentals.tanh(o.getFloat(at)) + 0.5f, gg = Transcendentals.tanh(g.getFloat(at));
-            float c = ff * cells.getFloat(at) + ii * gg, tc = Transcendentals.tanh(c);
-            i.putFloat(at, ii);
-            f.putFloat(at, ff);
-            o.putFloat(at, oo);
-            g.putFloat(at, gg);
+            float c = gates[1].getFloat(at) * cells.getFloat(at) + gates[0].getFloat(at) * gates[3].getFloat(at);
+            float tc = Transcendentals.tanh(c, 1f, 1f, 0f);
             cells.putFloat(next, c);
             cellTanh.putFloat(at, tc);
-            hidden.putFloat(next, oo * tc);
+            hidden.putFloat(next, gates[2].getFloat(at) * tc);
         }
+    }
+
+    /** The whole step in scalar code: the twin of {@link #forward}'s SIMD passes. */
+    static void forwardFloat(ByteBuffer[] gates, ByteBuffer[] bias, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
+                             int t, int batch, int units) {
+        activationsFloat(gates, bias, t, batch, units, 0);
+        cellFloat(gates, cells, cellTanh, hidden, t, batch * units, 0);
     }
 
     /**

@@ -6,7 +6,8 @@ package io.spindle.core.kernel;
  * Cephes' degree-6 polynomial; tanh: Cephes' odd polynomial below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) above.
  * Error bounds, checked against double-precision references over the float range in {@code TranscendentalsTest}:
  * exp within 2 ulp (relative 2.4e-7) on [-87, 87]; tanh within 3.0e-7 absolute and 4e-7 relative; the logistic
- * function (from tanh) within 2e-7 absolute. Arguments are clamped to [-87, 87] first, so no result is infinite or subnormal (e^-87 is normal):
+ * function (from tanh, and {@link #logistic} from exp) within 2e-7 absolute. Arguments are clamped to [-87, 87] first,
+ * so no result is infinite or subnormal (e^-87 is normal):
  * a subnormal costs a microcode assist in every later instruction that reads it (see {@link TinyValues}).
  */
 public final class Transcendentals {
@@ -48,9 +49,17 @@ public final class Transcendentals {
         return x < 0 ? -t : t;
     }
 
-    /** The logistic function as ½ + ½·tanh(x/2), the form the recurrent gates use: within 2e-7 absolute. */
+    /** The logistic function as ½ + ½·tanh(x/2), the form the activation layers and GRU's gates use: within 2e-7 absolute. */
     public static float sigmoid(float x) {
         return tanh(x * 0.5f) * 0.5f + 0.5f;
+    }
+
+    /**
+     * The logistic function as 1/(e^{−x} + 1), the recurrent gates' form: one exp and one division, about half of
+     * tanh's operations, within 2e-7 absolute (no cancellation: e^{−x} + 1 ≥ 1). Not the same bits as {@link #sigmoid}.
+     */
+    public static float logistic(float x) {
+        return 1f / (exp(-x) + 1f);
     }
 
     /** {@code tanh(x·a)·b + c}: tanh (a = b = 1, c = 0) and the logistic function (½, ½, ½) in one form, as the SIMD loop takes them. */

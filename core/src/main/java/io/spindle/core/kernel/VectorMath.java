@@ -28,21 +28,44 @@ final class VectorMath {
      * loop ({@link Transcendentals#tanh}) takes over. tanh: a = b = 1, c = 0; σ(x) = ½ + ½·tanh(x/2).
      */
     static int tanh(ByteBuffer in, int inAt, ByteBuffer out, int outAt, int n, float a, float b, float c) {
-        int bound = FLOATS.loopBound(n);
+        return activation(in, inAt, null, out, outAt, 1, n, false, a, b, c);
+    }
+
+    /**
+     * {@code out = f(in + shift[column])} over {@code rows} rows of {@code units} values from element offsets inAt and
+     * outAt ({@code shift}: one value per column, or null for none), in the columns that whole vectors cover; returns
+     * the first column left to the scalar loop. With {@code logistic} f is {@link Transcendentals#logistic}; otherwise
+     * {@link Transcendentals#tanh(float, float, float, float)} with a, b, c. One loop: a helper called per vector
+     * costs more than the pass (see the class note on vectors and calls).
+     */
+    static int activation(ByteBuffer in, int inAt, ByteBuffer shift, ByteBuffer out, int outAt, int rows, int units,
+                          boolean logistic, float a, float b, float c) {
+        int bound = FLOATS.loopBound(units);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f), two = FloatVector.broadcast(FLOATS, 2f);
-        for (int e = 0; e < bound; e += FLOATS.length()) {
-            FloatVector x = FloatVector.fromByteBuffer(FLOATS, in, (inAt + e) * 4, ORDER).mul(a);
-            FloatVector abs = x.abs(), z = x.mul(x);
-            FloatVector small = z.mul(T1).add(T2).mul(z).add(T3).mul(z).add(T4).mul(z).add(T5).mul(z).mul(x).add(x);
-            // e^{2|x|} as Transcendentals.exp: reduction by ln 2, polynomial, 2^k from the rounded value's low bits.
-            FloatVector clamped = abs.add(abs).max(-CLAMP).min(CLAMP);
-            FloatVector shifted = clamped.mul(LOG2E).add(ROUNDER), k = shifted.sub(ROUNDER);
-            FloatVector r = clamped.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-            FloatVector p = r.mul(E1).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(r).add(E6);
-            FloatVector scale = ((IntVector) shifted.reinterpretAsInts()).sub(ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector t = one.sub(two.div(p.mul(r.mul(r)).add(r).add(1f).mul(scale).add(1f)));
-            FloatVector large = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
-            large.blend(small, abs.compare(VectorOperators.LT, SMALL_TANH)).mul(b).add(c).intoByteBuffer(out, (outAt + e) * 4, ORDER);
+        for (int row = 0; row < rows; row++) {
+            for (int j = 0; j < bound; j += FLOATS.length()) {
+                FloatVector x = FloatVector.fromByteBuffer(FLOATS, in, (inAt + row * units + j) * 4, ORDER);
+                if (shift != null) x = x.add(FloatVector.fromByteBuffer(FLOATS, shift, j * 4, ORDER));
+                if (!logistic) x = x.mul(a);
+                FloatVector abs = x.abs();
+                // e^{−x} (logistic) or e^{2|x|} (tanh) as Transcendentals.exp: reduction by ln 2, polynomial, 2^k from the rounded value's low bits.
+                FloatVector clamped = (logistic ? x.neg() : abs.add(abs)).max(-CLAMP).min(CLAMP);
+                FloatVector shifted = clamped.mul(LOG2E).add(ROUNDER), k = shifted.sub(ROUNDER);
+                FloatVector r = clamped.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+                FloatVector p = r.mul(E1).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(r).add(E6);
+                FloatVector scale = ((IntVector) shifted.reinterpretAsInts()).sub(ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector denominator = p.mul(r.mul(r)).add(r).add(1f).mul(scale).add(1f);
+                int outByte = (outAt + row * units + j) * 4;
+                if (logistic) {
+                    one.div(denominator).intoByteBuffer(out, outByte, ORDER);
+                    continue;
+                }
+                FloatVector z = x.mul(x);
+                FloatVector small = z.mul(T1).add(T2).mul(z).add(T3).mul(z).add(T4).mul(z).add(T5).mul(z).mul(x).add(x);
+                FloatVector t = one.sub(two.div(denominator));
+                FloatVector large = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
+                large.blend(small, abs.compare(VectorOperators.LT, SMALL_TANH)).mul(b).add(c).intoByteBuffer(out, outByte, ORDER);
+            }
         }
         return bound;
     }

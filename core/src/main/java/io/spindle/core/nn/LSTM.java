@@ -12,10 +12,10 @@ import java.util.List;
  * Long short-term memory. Per step, with gates [i, f, o, g] and a_k = x_t·W_k + h_{t−1}·U_k + b_k:
  * i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g), c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t); h₋₁ = c₋₁ = 0.
  * Shapes: x [B, T, F], W [4, F, H], U [4, H, H], b [4, H]; y [B, H] (last step) or [B, T, H].
- * Backward first computes, for all steps at once, each gate's derivative times the other factor of its
- * product, which leaves four [B,H]×[H,H] GEMMs and the element-wise work per step: in float one Java pass
- * ({@link LstmCell}) each way, which computes those factors per step as it goes; in double seven native ops a step
- * after fifteen over the whole sequence.
+ * The input projection arrives without b: the cell adds it. Per step, four [B,H]×[H,H] GEMMs each way and the
+ * element-wise work: in float Java passes ({@link LstmCell}), forward a few over the step (the bias with each gate's
+ * activation, then the cell), backward one that computes each gate's derivative times the other factor of its product
+ * as it goes; in double native ops, backward after fifteen over the whole sequence that precompute those factors.
  */
 public final class LSTM extends Recurrent {
     private static final int I = 0, F = 1, O = 2, G = 3;
@@ -28,6 +28,10 @@ public final class LSTM extends Recurrent {
     private final TimeSteps[] factors = new TimeSteps[4];
     private TimeSteps cellFactor;
     private INDArray scratch, cellGrad;
+    /** The bias blocks' memory for {@link LstmCell}, kept while the bias views stay the same arrays. */
+    private final INDArray[] boundBias = new INDArray[4];
+    private final ByteBuffer[] biasMemory = new ByteBuffer[4];
+    private final ByteBuffer[] gateMemory = new ByteBuffer[4], gradMemory = new ByteBuffer[4];
 
     LSTM(Config config) {
         super(config);
@@ -46,6 +50,12 @@ public final class LSTM extends Recurrent {
         return g != G;
     }
 
+    /** The cell adds b: in float inside its activation passes, so the projection needs no passes over all steps. */
+    @Override
+    protected boolean cellAddsBias() {
+        return true;
+    }
+
     @Override
     protected void forwardSteps(int time, long batch, DataType type) {
         cells = TimeSteps.reuse(cells, type, time + 1, batch, units);
@@ -53,11 +63,10 @@ public final class LSTM extends Recurrent {
         scratch = Buffers.reuse(scratch, type, batch, units);
         cells.at(0).assign(0);
         if (type == DataType.FLOAT) {
-            int n = (int) (batch * units);
+            keepMemory();
             for (int t = 0; t < time; t++) {
                 for (int k = 0; k < 4; k++) addRecurrent(k, t, gates[k].at(t));
-                LstmCell.forward(gates[I].memory(), gates[F].memory(), gates[O].memory(), gates[G].memory(), cells.memory(),
-                        cellTanh.memory(), hidden.memory(), t, n);
+                LstmCell.forward(gateMemory, biasMemory, cells.memory(), cellTanh.memory(), hidden.memory(), t, (int) batch, (int) units);
             }
             return;
         }
@@ -65,7 +74,8 @@ public final class LSTM extends Recurrent {
             for (int k = 0; k < 4; k++) {
                 INDArray a = gates[k].at(t);
                 addRecurrent(k, t, a);
-                if (k == G) GateMath.tanh(a, a); else GateMath.sigmoidFromHalf(a);
+                a.addiRowVector(bias(k));
+                if (k == G) GateMath.tanh(a, a); else GateMath.sigmoidFromHalf(a.muli(0.5));
             }
             INDArray c = cells.at(t + 1);
             gates[F].at(t).mul(cells.at(t), c);
@@ -106,16 +116,23 @@ public final class LSTM extends Recurrent {
     private void backwardStepsInJava(int time, long batch) {
         int n = (int) (batch * units);
         ByteBuffer carried = Memory.of(cellGrad);
-        ByteBuffer[] gateMemory = new ByteBuffer[4], gradMemory = new ByteBuffer[4];
-        for (int k = 0; k < 4; k++) {
-            gateMemory[k] = gates[k].memory();
-            gradMemory[k] = gateGrads[k].memory();
-        }
+        for (int k = 0; k < 4; k++) gradMemory[k] = gateGrads[k].memory();
         for (int t = time - 1; t >= 0; t--) {
             if (t < time - 1) {
                 for (int k = 0; k < 4; k++) addRecurrentGrad(k, t, gateGrads[k].at(t + 1), hiddenGrad.at(t));
             }
             LstmCell.backward(hiddenGrad.memory(), gateMemory, cells.memory(), cellTanh.memory(), carried, gradMemory, t, n);
+        }
+    }
+
+    /** The gates' and bias blocks' memory for the float kernels: a buffer object is made only when its array changes. */
+    private void keepMemory() {
+        for (int k = 0; k < 4; k++) {
+            gateMemory[k] = gates[k].memory();
+            if (bias(k) != boundBias[k]) {
+                boundBias[k] = bias(k);
+                biasMemory[k] = Memory.of(boundBias[k]);
+            }
         }
     }
 

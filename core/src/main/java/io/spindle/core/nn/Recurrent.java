@@ -6,7 +6,6 @@ import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
@@ -109,6 +108,8 @@ public abstract class Recurrent implements Layer {
      * (LSTM: 8 per step, 224 a batch at 28 steps).
      */
     private GemmCall[][] stepProducts, stepGradProducts;
+    /** The whole-sequence GEMMs' kept contexts, per gate: x·W_g, dW_g, dU_g and dX (their arrays are kept across steps). */
+    private GemmCall[] projections, kernelGradProducts, recurrentGradProducts, inputGradProducts;
 
     protected Recurrent(Config config) {
         this.config = config;
@@ -164,6 +165,19 @@ public abstract class Recurrent implements Layer {
                 offset + (g + 1) * rows * cols)).reshape('c', rows, cols)).toArray(INDArray[]::new);
     }
 
+    /** Gate g's bias b_g, [1, H] (a view of the parameters). */
+    protected final INDArray bias(int g) {
+        return biases[g];
+    }
+
+    /**
+     * Whether the cell adds b itself and takes the sigmoid gates' pre-activations whole, so that the projection is
+     * x·W alone; otherwise (the default) it arrives as x·W + b, halved for the sigmoid gates ({@link GateMath}).
+     */
+    protected boolean cellAddsBias() {
+        return false;
+    }
+
     /** Binds parameters after b, if the cell has any. */
     protected void bindExtra(INDArray params, INDArray grads) {
     }
@@ -181,7 +195,7 @@ public abstract class Recurrent implements Layer {
         }
     }
 
-    /** Whether gate g is a sigmoid gate, whose pre-activations are kept halved (see {@link GateMath}). */
+    /** Whether gate g is a sigmoid gate, whose pre-activations are kept halved unless the cell adds b (see {@link GateMath}). */
     protected abstract boolean sigmoidGate(int g);
 
     @Override
@@ -191,12 +205,16 @@ public abstract class Recurrent implements Layer {
         inputT = Buffers.reuse(inputT, type, time, batch, features);
         inputT.assign(x.permute(1, 0, 2));
         INDArray xFlat = inputT.reshape('c', time * batch, features);
-        if (gates == null) gates = new TimeSteps[gateCount];
+        if (gates == null) {
+            gates = new TimeSteps[gateCount];
+            projections = calls(false, false, 0.0);
+        }
         for (int g = 0; g < gateCount; g++) {
-            // x_t·W + b for every step in one GEMM; the cell adds h_{t−1}·U step by step.
+            // x_t·W (+ b) for every step in one GEMM; the cell adds h_{t−1}·U step by step.
             gates[g] = TimeSteps.reuse(gates[g], type, time, batch, units);
             INDArray a = gates[g].flat();
-            Nd4j.gemm(xFlat, kernels[g], a, false, false, 1.0, 0.0);
+            projections[g].run(xFlat, kernels[g], a);
+            if (cellAddsBias()) continue;
             a.addiRowVector(biases[g]);
             if (sigmoidGate(g)) a.muli(0.5);
         }
@@ -208,10 +226,17 @@ public abstract class Recurrent implements Layer {
         return output.assign(hidden.steps(1, time + 1).permute(1, 0, 2));
     }
 
-    /** {@code target += h_{t−1}·U_g}, halved for a sigmoid gate. */
+    /** One kept GEMM call per gate. */
+    private GemmCall[] calls(boolean transposeA, boolean transposeB, double beta) {
+        return IntStream.range(0, gateCount).mapToObj(g -> new GemmCall(transposeA, transposeB, 1.0, beta)).toArray(GemmCall[]::new);
+    }
+
+    /** {@code target += h_{t−1}·U_g}, halved for a sigmoid gate unless the cell adds b; nothing at t = 0, where h₋₁ = 0. */
     protected void addRecurrent(int g, int t, INDArray target) {
+        if (t == 0) return;
         if (stepProducts == null) stepProducts = new GemmCall[gateCount][0];
-        stepCall(stepProducts, g, t, false, sigmoidGate(g) ? 0.5 : 1.0).run(hidden.at(t), recurrentKernels[g], target);
+        double alpha = sigmoidGate(g) && !cellAddsBias() ? 0.5 : 1.0;
+        stepCall(stepProducts, g, t, false, alpha).run(hidden.at(t), recurrentKernels[g], target);
     }
 
     /** {@code dh += dq·U_gᵀ}: the gradient that reaches h_{t−1} (step {@code t} of the hidden gradients) through gate g's recurrent product. */
@@ -241,19 +266,28 @@ public abstract class Recurrent implements Layer {
             hiddenGrad.at((int) time - 1).assign(gradOutput);
         }
         backwardSteps((int) time, batch, type);
-        // Weight gradients of all steps at once: dW_g += Xᵀ·dA_g, dU_g += H_prevᵀ·dq_g, db_g += Σ dA_g.
-        INDArray x = inputT.reshape('c', time * batch, features), hPrev = hidden.stepsFlat(0, time);
+        // Weight gradients of all steps at once: dW_g += Xᵀ·dA_g, dU_g += H_prevᵀ·dq_g, db_g += Σ dA_g;
+        // dU over steps 1..T−1 only, since h₋₁ = 0.
+        if (kernelGradProducts == null) {
+            kernelGradProducts = calls(true, false, 1.0);
+            recurrentGradProducts = calls(true, false, 1.0);
+        }
+        INDArray x = inputT.reshape('c', time * batch, features), hPrev = time > 1 ? hidden.stepsFlat(1, time) : null;
         for (int g = 0; g < gateCount; g++) {
             INDArray dA = gateGrads[g].flat();
-            Nd4j.gemm(x, dA, kernelGrads[g], true, false, 1.0, 1.0);
-            Nd4j.gemm(hPrev, recurrentPreActivationGrad(g).flat(), recurrentGrads[g], true, false, 1.0, 1.0);
+            kernelGradProducts[g].run(x, dA, kernelGrads[g]);
+            if (hPrev != null) recurrentGradProducts[g].run(hPrev, recurrentPreActivationGrad(g).stepsFlat(1, time), recurrentGrads[g]);
             rows.addColumnSums(dA, biasGrads[g]);
         }
         accumulateExtra();
         if (!needInputGradient) return null;
         inputGradT = Buffers.reuse(inputGradT, type, time, batch, features);
         INDArray dx = inputGradT.reshape('c', time * batch, features);
-        for (int g = 0; g < gateCount; g++) Nd4j.gemm(gateGrads[g].flat(), kernels[g], dx, false, true, 1.0, g == 0 ? 0.0 : 1.0);
+        if (inputGradProducts == null) {
+            inputGradProducts = calls(false, true, 1.0);
+            inputGradProducts[0] = new GemmCall(false, true, 1.0, 0.0);   // the first gate's product sets dX, the others add
+        }
+        for (int g = 0; g < gateCount; g++) inputGradProducts[g].run(gateGrads[g].flat(), kernels[g], dx);
         inputGrad = Buffers.reuse(inputGrad, type, batch, time, features);
         return inputGrad.assign(inputGradT.permute(1, 0, 2));
     }

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** One LSTM step's pass: the formulas, and the SIMD loop's bits against the scalar loop's (n leaves a tail). */
+/** One LSTM step's pass: the formulas, and the SIMD loop's bits against the scalar loop's (rows of H leave a tail). */
 class LstmCellTest {
-    private static final int N = 3 * 37, T = 1;
+    private static final int B = 3, H = 37, N = B * H, T = 1;
 
     /** gates i, f, o, g, cells, cellTanh, hidden: T + 2 steps of N (step T + 1 of cells and hidden is written). */
     private static INDArray[] buffers() {
@@ -20,24 +20,26 @@ class LstmCellTest {
 
     @Test
     void forwardStepMatchesTheFormulasAndTheScalarLoop() {
-        INDArray[] fast = buffers(), plain = buffers(), before = buffers();
-        ByteBuffer[] f = KernelRuns.memory(fast), p = KernelRuns.memory(plain);
-        LstmCell.forward(f[0], f[1], f[2], f[3], f[4], f[5], f[6], T, N);
-        LstmCell.forwardFloat(p[0], p[1], p[2], p[3], p[4], p[5], p[6], T, N, 0);
+        INDArray[] fast = buffers(), plain = buffers(), before = buffers(), bias = KernelRuns.gaussians(40, 4, H);
+        ByteBuffer[] f = KernelRuns.memory(fast), p = KernelRuns.memory(plain), b = KernelRuns.memory(bias);
+        LstmCell.forward(new ByteBuffer[] {f[0], f[1], f[2], f[3]}, b, f[4], f[5], f[6], T, B, H);
+        LstmCell.forwardFloat(new ByteBuffer[] {p[0], p[1], p[2], p[3]}, b, p[4], p[5], p[6], T, B, H);
         for (int k = 0; k < 7; k++) assertArrayEquals(plain[k].toFloatVector(), fast[k].toFloatVector(), "buffer " + k);
         for (int e = 0; e < N; e += 7) {
-            int at = T * N + e;
-            double i = sigmoidOfHalf(before[0].getDouble(at)), fg = sigmoidOfHalf(before[1].getDouble(at));
-            double o = sigmoidOfHalf(before[2].getDouble(at)), g = Math.tanh(before[3].getDouble(at));
+            int at = T * N + e, j = e % H;
+            double i = sigmoid(before[0].getDouble(at) + bias[0].getDouble(j)), fg = sigmoid(before[1].getDouble(at) + bias[1].getDouble(j));
+            double o = sigmoid(before[2].getDouble(at) + bias[2].getDouble(j)), g = Math.tanh(before[3].getDouble(at) + bias[3].getDouble(j));
             double c = fg * before[4].getDouble(at) + i * g;
+            assertEquals(i, fast[0].getDouble(at), 1e-6, "i");
+            assertEquals(g, fast[3].getDouble(at), 1e-6, "g");
             assertEquals(c, fast[4].getDouble(at + N), 1e-6, "c_t");
             assertEquals(o * Math.tanh(c), fast[6].getDouble(at + N), 1e-6, "h_t");
             assertEquals(before[4].getDouble(at), fast[4].getDouble(at), 0, "c_{t-1} is left alone");
         }
     }
 
-    private static double sigmoidOfHalf(double half) {
-        return 1 / (1 + Math.exp(-2 * half));
+    private static double sigmoid(double a) {
+        return 1 / (1 + Math.exp(-a));
     }
 
     @Test

@@ -33,30 +33,33 @@ class TranscendentalsTest {
 
     @Test
     void tanhAndSigmoidAreWithinTheirBounds() {
-        double[] worst = new double[3];
+        double[] worst = new double[4];
         sweep(x -> {
             double t = Math.tanh(x), gotT = Transcendentals.tanh((float) x);
             worst[0] = Math.max(worst[0], Math.abs(gotT - t));
             if (t != 0) worst[1] = Math.max(worst[1], Math.abs(gotT - t) / Math.abs(t));
             double s = 1 / (1 + Math.exp(-x)), gotS = Transcendentals.sigmoid((float) x);
             worst[2] = Math.max(worst[2], Math.abs(gotS - s));
+            worst[3] = Math.max(worst[3], Math.abs(Transcendentals.logistic((float) x) - s));
         });
         assertTrue(worst[0] <= 3.0e-7, "tanh: worst absolute error " + worst[0]);
         assertTrue(worst[1] <= 4e-7, "tanh: worst relative error " + worst[1]);
         assertTrue(worst[2] <= 2e-7, "sigmoid: worst absolute error " + worst[2]);
+        assertTrue(worst[3] <= 2e-7, "logistic: worst absolute error " + worst[3]);
     }
 
     @Test
     void outsideTheRangeResultsStayFiniteAndNormalAndNaNGoesThrough() {
         for (float x : new float[] {-1e30f, -200f, -88f, Float.NEGATIVE_INFINITY}) {
-            float e = Transcendentals.exp(x), s = Transcendentals.sigmoid(x);
-            assertTrue(e >= Float.MIN_NORMAL && (s == 0 || s >= Float.MIN_NORMAL), x + ": " + e + ", " + s);
+            float e = Transcendentals.exp(x), s = Transcendentals.sigmoid(x), l = Transcendentals.logistic(x);
+            assertTrue(e >= Float.MIN_NORMAL && (s == 0 || s >= Float.MIN_NORMAL) && l >= Float.MIN_NORMAL, x + ": " + e + ", " + s + ", " + l);
             assertEquals(-1f, Transcendentals.tanh(x), x + "");
         }
         assertEquals(1f, Transcendentals.tanh(Float.POSITIVE_INFINITY));
         assertEquals(1f, Transcendentals.sigmoid(1e30f));
+        assertEquals(1f, Transcendentals.logistic(1e30f));
         assertTrue(Float.isNaN(Transcendentals.exp(Float.NaN)) && Float.isNaN(Transcendentals.tanh(Float.NaN))
-                && Float.isNaN(Transcendentals.sigmoid(Float.NaN)));
+                && Float.isNaN(Transcendentals.sigmoid(Float.NaN)) && Float.isNaN(Transcendentals.logistic(Float.NaN)));
     }
 
     @Test
