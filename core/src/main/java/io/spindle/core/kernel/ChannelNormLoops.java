@@ -60,12 +60,12 @@ public final class ChannelNormLoops {
 
     /** The channel's first sum: its lanes in lane order, then its rest. */
     public static float first(float[] sums, int at) {
-        return inOrder(sums, at) + sums[at + REST];
+        return RowLoops.inOrder(sums, at) + sums[at + REST];
     }
 
     /** The channel's second sum (of squares, or of products). */
     public static float second(float[] sums, int at) {
-        return inOrder(sums, at + SECOND) + sums[at + REST + 1];
+        return RowLoops.inOrder(sums, at + SECOND) + sums[at + REST + 1];
     }
 
     /** In place over [0, n): {@code x = (x − mean)·scale + shift}, one rounding for the multiply-add. */
@@ -135,13 +135,6 @@ public final class ChannelNormLoops {
             sums[at + l] += (s0 + s1) + (s2 + s3);
             sums[at + SECOND + l] += (p0 + p1) + (p2 + p3);
         }
-    }
-
-    /** A sum's eight channel lanes added in lane order. */
-    private static float inOrder(float[] sums, int at) {
-        float sum = sums[at];
-        for (int l = 1; l < LANES; l++) sum += sums[at + l];
-        return sum;
     }
 
     static void normalizeFloat(float[] x, int from, int to, float mean, float scale, float shift) {

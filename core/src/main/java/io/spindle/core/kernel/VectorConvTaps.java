@@ -104,7 +104,7 @@ final class VectorConvTaps {
                 a20.intoArray(scratch, 64); a21.intoArray(scratch, 72); a22.intoArray(scratch, 80); a23.intoArray(scratch, 88);
                 a30.intoArray(scratch, 96); a31.intoArray(scratch, 104); a32.intoArray(scratch, 112); a33.intoArray(scratch, 120);
                 for (int i = 0; i < 4; i++) {
-                    for (int j = 0; j < 4; j++) dw[(r + i) * filters + f + j] += inOrder(scratch, (4 * i + j) * L);
+                    for (int j = 0; j < 4; j++) dw[(r + i) * filters + f + j] += RowLoops.inOrder(scratch, (4 * i + j) * L);
                 }
             }
             for (; f < filters; f++) {
@@ -118,7 +118,7 @@ final class VectorConvTaps {
                     a3 = gv.fma(FloatVector.fromArray(S, x, x3At + p), a3);
                 }
                 a0.intoArray(scratch, 0); a1.intoArray(scratch, L); a2.intoArray(scratch, 2 * L); a3.intoArray(scratch, 3 * L);
-                for (int i = 0; i < 4; i++) dw[(r + i) * filters + f] += inOrder(scratch, i * L);
+                for (int i = 0; i < 4; i++) dw[(r + i) * filters + f] += RowLoops.inOrder(scratch, i * L);
             }
         }
         for (; r < rows; r++) {
@@ -128,7 +128,7 @@ final class VectorConvTaps {
                 FloatVector a = FloatVector.zero(S);
                 for (int p = 0; p < n; p += L) a = FloatVector.fromArray(S, g, gfAt + p).fma(FloatVector.fromArray(S, x, xrAt + p), a);
                 a.intoArray(scratch, 0);
-                dw[r * filters + f] += inOrder(scratch, 0);
+                dw[r * filters + f] += RowLoops.inOrder(scratch, 0);
             }
         }
     }
@@ -139,15 +139,8 @@ final class VectorConvTaps {
             FloatVector a = FloatVector.zero(S);
             for (int p = 0; p < n; p += L) a = a.add(FloatVector.fromArray(S, g, gfAt + p));
             a.intoArray(scratch, 0);
-            db[f] += inOrder(scratch, 0);
+            db[f] += RowLoops.inOrder(scratch, 0);
         }
-    }
-
-    /** Eight lane sums from {@code at} on, added in lane order as {@link RowLoops#inOrder}. */
-    private static float inOrder(float[] lanes, int at) {
-        float sum = lanes[at];
-        for (int l = 1; l < L; l++) sum += lanes[at + l];
-        return sum;
     }
 
     static void keepWherePositive(float[] g, int gAt, int gStride, float[] y, int yAt, int yStride, int filters, int n) {

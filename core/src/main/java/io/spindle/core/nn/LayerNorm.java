@@ -91,14 +91,16 @@ public final class LayerNorm implements Layer {
     public INDArray forward(INDArray x, boolean training) {
         shape = x.shape();
         long d = shape[shape.length - 1], n = x.length() / d;
-        INDArray x2 = x.reshape('c', n, d);
-        output = Buffers.reuse(output, x.dataType(), n, d);
         if (RowNormKernel.applies(x, gain, bias, gainGrad, biasGrad)) {
+            // The output in x's shape, the same array every step: no view made per step, and the kernel keeps its memory.
+            output = Buffers.reuse(output, x.dataType(), shape);
             if (kernel == null) kernel = new RowNormKernel();
             kernel.forward(x, output, gain, bias, (int) d, epsilon);
-            return output.reshape('c', shape);
+            return output;
         }
         kernel = null;
+        INDArray x2 = x.reshape('c', n, d);
+        output = Buffers.reuse(output, x.dataType(), n, d);
         normalized = Buffers.reuse(normalized, x.dataType(), n, d);
         rowStat = Buffers.reuse(rowStat, x.dataType(), n, 1);
         invStd = Buffers.reuse(invStd, x.dataType(), n, 1);
@@ -115,13 +117,13 @@ public final class LayerNorm implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
-        long d = shape[shape.length - 1];
         if (kernel != null) {
             INDArray dy = Memory.isContiguous(gradOutput) ? gradOutput : gradOutput.dup('c');
             INDArray dx = needInputGradient ? (inputGrad = Buffers.reuse(inputGrad, dy.dataType(), shape)) : null;
-            kernel.backward(dy, dx, gain, gainGrad, biasGrad, (int) d);
+            kernel.backward(dy, dx, gain, gainGrad, biasGrad);
             return dx;
         }
+        long d = shape[shape.length - 1];
         INDArray dY = gradOutput.reshape('c', normalized.shape());
         // dg += Σ_rows dY·x̂ ; db += Σ_rows dY
         work = Buffers.reuse(work, dY.dataType(), dY.shape());

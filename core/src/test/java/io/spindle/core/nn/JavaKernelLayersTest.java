@@ -46,6 +46,9 @@ class JavaKernelLayersTest {
         for (String layer : LAYERS) agree(layer, 5, 3, 9, 11);
         agree("{\"type\": \"max_pool2d\", \"pool_size\": 2, \"padding\": \"same\"}", 3, 2, 6, 36);   // rows of whole blocks of eight
         for (String layer : SEQUENCE_LAYERS) agree(layer, 7, 6, 5);
+        // Layer norm over more than one block of rows copied to the heap, of whole vectors and with a tail.
+        agree("{\"type\": \"layer_norm\"}", 7, 12, 64);
+        agree("{\"type\": \"layer_norm\"}", 5, 9, 100);
         // Rows of more than one vector of softmax, and heads that split the features.
         agree("{\"type\": \"multi_head_attention\", \"heads\": 2, \"causal\": true}", 3, 11, 4);
         // Heads of whole vectors and steps past several four-row tiles: the products' SIMD tiles, not only their tails.
