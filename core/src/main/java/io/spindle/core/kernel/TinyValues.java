@@ -4,8 +4,8 @@ package io.spindle.core.kernel;
  * Values too small to move a parameter, which the optimizer kernels make exactly zero. Left alone, the moments of
  * a weight whose gradient is (nearly) always zero (an image's corner pixels, a dead ReLU) decay geometrically into
  * float's subnormal range, where x86 arithmetic takes a microcode assist per instruction: with 3.5% of
- * fashion-mlp's Adam moments subnormal after one epoch, the whole SIMD update ran ~8x slower. The kernels flush a
- * gradient before they square it and every average before they store it (compares take no assist), so no input or
+ * fashion-mlp's Adam moments subnormal after one epoch, the whole SIMD update ran several times slower. The kernels
+ * flush a gradient before they square it and every average before they store it (compares take no assist), so no input or
  * result of their arithmetic is ever subnormal.
  */
 public final class TinyValues {

@@ -167,6 +167,6 @@ public final class Conv2D implements Layer {
         Nd4j.matmul(dy, cols.reshape('c', b, k, oH * oW), perSample, false, true, false);
         // Σ_b, then [F, C, kH, kW] → the weight layout [kH, kW, C, F]
         weightGrad.addi(perSample.sum(0).reshape('c', config.filters, c, g.kernelH(), g.kernelW()).permute(2, 3, 1, 0));
-        if (config.useBias) biasGrad.addi(dy.sum(2).sum(0));   // contiguous axis first: ~4x faster than sum(0, 2, 3)
+        if (config.useBias) biasGrad.addi(dy.sum(2).sum(0));   // contiguous axis first: faster than sum(0, 2, 3)
     }
 }

@@ -112,7 +112,7 @@ abstract class FlatOptimizer implements Optimizer {
     }
 
     private static void clipByGlobalNorm(INDArray grads, double clipNorm) {
-        // BLAS dot is one SIMD pass; norm2Number() measured ~4x slower on 235k floats.
+        // BLAS dot is one SIMD pass; norm2Number() measured several times slower (bench/RESULTS.md).
         double norm = Math.sqrt(Nd4j.getBlasWrapper().dot(grads, grads));
         if (norm > clipNorm) grads.muli(clipNorm / norm);
     }
@@ -172,7 +172,7 @@ abstract class FlatOptimizer implements Optimizer {
     /**
      * The same memory as a c-ordered view. libnd4j takes its fast (SIMD, no index arithmetic) loops only
      * when all operands share one ordering, and rank-1 views from {@code get(interval)} (Network's buffers,
-     * our state rows) report 'f' while new arrays report 'c': mixed, adam_updater ran 2.3x slower.
+     * our state rows) report 'f' while new arrays report 'c': mixed, adam_updater ran far slower.
      */
     static INDArray cOrdered(INDArray flat) {
         if (flat.ordering() == 'c') return flat;

@@ -18,7 +18,7 @@ final class MomentumSgd extends FlatOptimizer {
     @Override
     protected void update(INDArray params, INDArray grads, double lr, long iteration) {
         // libnd4j has no classical-momentum op; nesterovs_updater's state update is this v, but its
-        // scalar loop measured 2x slower than these three vectorised passes.
+        // scalar loop measured slower than these three vectorised passes (bench/RESULTS.md).
         velocity.muli(config.momentum());
         Nd4j.exec(new Axpy(grads, velocity, velocity, -lr));
         params.addi(velocity);

@@ -22,7 +22,7 @@ final class NesterovSgd extends FlatOptimizer {
     @Override
     protected void update(INDArray params, INDArray grads, double lr, long iteration) {
         // libnd4j's nesterovs_updater computes this exact step (FusedUpdaterSemanticsTest), but its scalar
-        // loop measured ~1.7x slower on 235k floats than these four vectorised passes.
+        // loop measured slower than these four vectorised passes (bench/RESULTS.md).
         double mu = config.momentum();
         velocity.muli(mu);
         Nd4j.exec(new Axpy(grads, velocity, velocity, -lr));

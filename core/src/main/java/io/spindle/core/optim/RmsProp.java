@@ -24,7 +24,7 @@ final class RmsProp extends FlatOptimizer {
     @Override
     protected void update(INDArray params, INDArray grads, double lr, long iteration) {
         // Not libnd4j's rms_prop_updater: it divides by sqrt(s) + ε instead of Keras' sqrt(s + ε), a
-        // different step while s is small, and even used for its state update alone it was 2x slower.
+        // different step while s is small, and even used for its state update alone it was slower (bench/RESULTS.md).
         double rho = config.rho();
         if (params.length() * params.data().getElementSize() <= Integer.MAX_VALUE) {
             if (kernel == null || !kernel.boundTo(params, grads)) {
