@@ -1,8 +1,5 @@
 package io.spindle.core.kernel;
 
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
-
 /**
  * Softmax over the rows of a float block and its backward pass, in place, one call per block of rows. A row is
  * {@code stride} floats, a multiple of {@link RowLoops#LANES}, of which the first {@code valid} take part (all
@@ -18,21 +15,10 @@ public final class SoftmaxRows {
     }
 
     /**
-     * {@code p[r, j] = exp(s[r, j] − max_r) / Σ_r} over each row's valid values, rows [0, n) from float offset {@code from};
-     * through a Java array made per call (a caller in a training step keeps one: the overload below).
-     */
-    public static void forward(ByteBuffer s, int from, int n, int stride, boolean causal) {
-        float[] rows = new float[n * stride];
-        FloatBuffer floats = s.asFloatBuffer();
-        floats.get(from, rows);
-        forward(rows, 0, n, stride, causal);
-        floats.put(from, rows);
-    }
-
-    /**
-     * {@link #forward(ByteBuffer, int, int, int, boolean)} on a Java array, the form a caller with a kept array uses: the
-     * SIMD twin reads and writes arrays, not native memory, because C2 in Java 17 at times compiled its store into a
-     * direct buffer without the Vector API intrinsic and boxed every vector (bench/RESULTS.md, issue 18).
+     * {@code p[r, j] = exp(s[r, j] − max_r) / Σ_r} over each row's valid values, rows [0, n) from offset {@code from},
+     * in place on a Java array: the SIMD twin reads and writes arrays, not native memory, because C2 in Java 17 at
+     * times compiled its store into a direct buffer without the Vector API intrinsic and boxed every vector
+     * (bench/RESULTS.md, issue 18).
      */
     public static void forward(float[] s, int from, int n, int stride, boolean causal) {
         requireStride(n, stride);

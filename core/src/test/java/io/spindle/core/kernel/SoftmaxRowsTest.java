@@ -18,11 +18,11 @@ class SoftmaxRowsTest {
             for (boolean causal : new boolean[] {false, true}) {
                 int from = 5, stride = SoftmaxRows.stride(n), size = from + n * stride;
                 // Scores spread wide enough that some probabilities fall below the flush threshold.
-                INDArray s = TestArrays.gaussian(n, DataType.FLOAT, size).muli(30), sScalar = s.dup();
-                float[] plain = sScalar.toFloatVector(), array = sScalar.toFloatVector();
-                SoftmaxRows.forward(Memory.of(s), from, n, stride, causal);
+                INDArray s = TestArrays.gaussian(n, DataType.FLOAT, size).muli(30);
+                float[] plain = s.toFloatVector(), array = s.toFloatVector();
                 SoftmaxRows.forward(array, from, n, stride, causal);
                 SoftmaxRows.forwardFloat(plain, from, n, stride, causal);
+                s.assign(Nd4j.createFromArray(array));
                 String what = "n = " + n + ", causal " + causal;
                 assertArrayEquals(plain, s.toFloatVector(), "forward, " + what);
                 assertArrayEquals(plain, array, "forward on an array, " + what);
@@ -41,7 +41,9 @@ class SoftmaxRowsTest {
         int n = 13, stride = SoftmaxRows.stride(n);
         for (boolean causal : new boolean[] {false, true}) {
             INDArray scores = TestArrays.gaussian(3, DataType.FLOAT, n * stride).muli(3), p = scores.dup();
-            SoftmaxRows.forward(Memory.of(p), 0, n, stride, causal);
+            float[] pArray = p.toFloatVector();
+            SoftmaxRows.forward(pArray, 0, n, stride, causal);
+            p.assign(Nd4j.createFromArray(pArray));
             INDArray dp = TestArrays.gaussian(4, DataType.FLOAT, n * stride), ds = dp.dup();
             float[] dsArray = ds.toFloatVector();
             SoftmaxRows.backward(p.toFloatVector(), 0, dsArray, 0, n, stride);
@@ -69,7 +71,9 @@ class SoftmaxRowsTest {
         for (int r = 0; r < n; r++) {
             for (int j = n; j < stride; j++) s.putScalar(r * stride + j, j % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY);
         }
-        SoftmaxRows.forward(Memory.of(s), 0, n, stride, false);
+        float[] rows = s.toFloatVector();
+        SoftmaxRows.forward(rows, 0, n, stride, false);
+        s.assign(Nd4j.createFromArray(rows));
         for (int r = 0; r < n; r++) {
             double rowSum = 0;
             for (int j = 0; j < stride; j++) {

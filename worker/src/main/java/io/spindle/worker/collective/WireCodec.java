@@ -96,8 +96,7 @@ final class WireCodec {
      * while this codec goes on); null where the format keeps none.
      */
     ByteBuffer staged(Partition.Span span) {
-        if (stage == null || format != WireFormat.BFLOAT16) return null;
-        return stageSlice(span);
+        return stage == null ? null : stageSlice(span);   // only BFLOAT16 keeps a stage
     }
 
     /**
