@@ -13,8 +13,7 @@ import java.util.List;
 
 /**
  * 2-D convolution over NCHW images: with few input channels at stride 1 in float, a direct convolution on a padded copy
- * ({@link ConvKernel}); a 5×5 kernel over more channels at stride 1 in float, Winograd's F(4×4, 5×5) ({@link WinogradKernel});
- * otherwise (double, as in the gradient checks, strides, dilation, other kernels) libnd4j's conv2d / conv2d_bp.
+ * ({@link ConvKernel}); otherwise (double, as in the gradient checks, strides, more channels) libnd4j's conv2d / conv2d_bp.
  * Shapes: x [B, C, H, W], W [kH, kW, C, F] (libnd4j's weight format 0), b [F], y [B, F, H', W'].
  */
 public final class Conv2D implements Layer {
@@ -62,7 +61,6 @@ public final class Conv2D implements Layer {
     private INDArray weights, bias, weightGrad, biasGrad, zeroBias;
     private INDArray input, output, inputGrad, weightGradStep, biasGradStep, cols, perSample, reluGrad;
     private ConvKernel kernel;
-    private WinogradKernel winograd;
 
     public Conv2D(Config config) {
         this.config = config;
@@ -120,11 +118,6 @@ public final class Conv2D implements Layer {
             kernel.forward(x, weights, bias, relu != null, output);
             return output;
         }
-        if (WinogradKernel.applies(config.geometry, config.filters, x, weights, bias, weightGrad, biasGrad)) {
-            if (winograd == null) winograd = new WinogradKernel(config.geometry, config.filters);
-            winograd.forward(x, weights, bias, relu != null, output);
-            return output;
-        }
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, weights, config.useBias ? bias : zeroBias)
                 .addOutputs(output).addIntegerArguments(config.geometry.opArgs(0, 0)).build());
         if (relu != null) relu.forward(output, output, training);
@@ -136,11 +129,6 @@ public final class Conv2D implements Layer {
         if (ConvKernel.applies(config.geometry, input, weights, bias, weightGrad, biasGrad, gradOutput)) {
             INDArray dx = needInputGradient ? (inputGrad = Buffers.reuse(inputGrad, input.dataType(), input.shape())) : null;
             kernel.backward(gradOutput, relu != null, weightGrad, biasGrad, dx);
-            return dx;
-        }
-        if (WinogradKernel.applies(config.geometry, config.filters, input, weights, bias, weightGrad, biasGrad, gradOutput)) {
-            INDArray dx = needInputGradient ? (inputGrad = Buffers.reuse(inputGrad, input.dataType(), input.shape())) : null;
-            winograd.backward(gradOutput, relu != null, weightGrad, biasGrad, dx);
             return dx;
         }
         if (relu != null) {
