@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
+import io.spindle.core.kernel.Memory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /**
  * What the recurrent layers share: the input projection of all steps in one GEMM, the last step or
@@ -90,26 +92,28 @@ public abstract class Recurrent implements Layer {
     protected final Config config;
     protected final long units;
     private final int gateCount;
-    private INDArray[] kernels, recurrentKernels, biases, kernelGrads, recurrentGrads, biasGrads;
-    /** Per gate, the pre-activations x_t·W + b (halved for sigmoid gates), then, as the cell overwrites them, the activations. */
-    protected TimeSteps[] gates;
+    private GateWeights kernel, recurrentKernel;
+    /** b [1, G·H] and its gradient (views of the flat buffers); b's memory for the float cells. */
+    private INDArray bias, biasGrad;
+    private ByteBuffer biasMemory;
+    /** Pre-activations [T, B, G·H]: x_t·W (+ b unless the cell adds it), to which the cell adds h_{t−1}·U; then, as the cell overwrites them, the activations. */
+    protected TimeSteps gates;
     /** Bias gradients as a GEMM against ones: a [T·B, H] sum along rows was several times slower. */
     protected final RowReductions rows = new RowReductions();
     /** h_{t−1} at step t: [T + 1, B, H] with h₋₁ = 0 in slot 0, so slots 0..T−1 are every step's recurrent input. */
     protected TimeSteps hidden;
     /** dLoss/dh_t: [T, B, H], first the output's gradient, then the recurrent part added by the cell. */
     protected TimeSteps hiddenGrad;
-    /** Per gate, dLoss/d(pre-activation): written by the cell. */
-    protected TimeSteps[] gateGrads;
+    /** dLoss/d(pre-activation) [T, B, G·H], laid out as the gates: written by the cell. */
+    protected TimeSteps gateGrads;
     private INDArray inputT, output, inputGradT, inputGrad;
     /**
-     * The per-step recurrent products' kept GEMM contexts, by gate and step ({@link GemmCall}): the step views are
-     * kept too ({@link TimeSteps}), so each binds once per batch shape instead of building an op every call
-     * (LSTM: 8 per step, 224 a batch at 28 steps).
+     * Each step's recurrent product's kept GEMM context, forward and back ({@link GemmCall}): the step views are kept
+     * too ({@link TimeSteps}), so each binds once per batch shape instead of building an op every call.
      */
-    private GemmCall[][] stepProducts, stepGradProducts;
-    /** The whole-sequence GEMMs' kept contexts, per gate: x·W_g, dW_g, dU_g and dX (their arrays are kept across steps). */
-    private GemmCall[] projections, kernelGradProducts, recurrentGradProducts, inputGradProducts;
+    private GemmCall[] stepProducts = new GemmCall[0], stepGradProducts = new GemmCall[0];
+    /** The whole-sequence GEMMs' kept contexts: x·W and dX. */
+    private final GemmCall projection = new GemmCall(false, false, 1.0, 0.0), inputGradProduct = new GemmCall(false, true, 1.0, 0.0);
 
     protected Recurrent(Config config) {
         this.config = config;
@@ -147,33 +151,38 @@ public abstract class Recurrent implements Layer {
     @Override
     public void bind(long[] in, INDArray params, INDArray grads) {
         long f = in[1], nW = gateCount * f * units, nU = gateCount * units * units, nB = gateCount * units;
-        kernels = blocks(params, 0, f, units);
-        kernelGrads = blocks(grads, 0, f, units);
-        recurrentKernels = blocks(params, nW, units, units);
-        recurrentGrads = blocks(grads, nW, units, units);
-        biases = blocks(params, nW + nU, 1, units);
-        biasGrads = blocks(grads, nW + nU, 1, units);
+        kernel = new GateWeights(params, grads, 0, gateCount, f, units);
+        recurrentKernel = new GateWeights(params, grads, nW, gateCount, units, units);
+        bias = params.get(NDArrayIndex.interval(nW + nU, nW + nU + nB)).reshape('c', 1, nB);
+        biasGrad = grads.get(NDArrayIndex.interval(nW + nU, nW + nU + nB)).reshape('c', 1, nB);
+        biasMemory = Memory.of(bias);
         long end = nW + nU + nB;
         if (params.length() > end) {
             bindExtra(params.get(NDArrayIndex.interval(end, params.length())), grads.get(NDArrayIndex.interval(end, grads.length())));
         }
     }
 
-    /** G consecutive [rows, cols] views starting at {@code offset} of a flat buffer. */
-    private INDArray[] blocks(INDArray flat, long offset, long rows, long cols) {
-        return IntStream.range(0, gateCount).mapToObj(g -> flat.get(NDArrayIndex.interval(offset + g * rows * cols,
-                offset + (g + 1) * rows * cols)).reshape('c', rows, cols)).toArray(INDArray[]::new);
+    /** b [1, G·H] (a view of the parameters). */
+    protected final INDArray bias() {
+        return bias;
     }
 
-    /** Gate g's bias b_g, [1, H] (a view of the parameters). */
-    protected final INDArray bias(int g) {
-        return biases[g];
+    /** b's memory, G·H values, for the float cells. */
+    protected final ByteBuffer biasMemory() {
+        return biasMemory;
     }
 
-    /**
-     * Whether the cell adds b itself and takes the sigmoid gates' pre-activations whole, so that the projection is
-     * x·W alone; otherwise (the default) it arrives as x·W + b, halved for the sigmoid gates ({@link GateMath}).
-     */
+    /** Gate k's block of every step of {@code steps} (laid out as the gates), [T, B, H]: a strided view made per call, for the double paths. */
+    protected final INDArray gate(TimeSteps steps, int k) {
+        return steps.columns(k * units, (k + 1) * units);
+    }
+
+    /** Gate k's block of step t, [B, H]: a strided view made per call, for the double paths. */
+    protected final INDArray gate(TimeSteps steps, int t, int k) {
+        return steps.columns(t, k * units, (k + 1) * units);
+    }
+
+    /** Whether the cell adds b itself, so that the projection is x·W alone; otherwise (the default) it arrives as x·W + b. */
     protected boolean cellAddsBias() {
         return false;
     }
@@ -182,42 +191,18 @@ public abstract class Recurrent implements Layer {
     protected void bindExtra(INDArray params, INDArray grads) {
     }
 
-    /**
-     * For all steps at once, each gate's activation derivative from its output a: σ' = a − a² for the
-     * sigmoid gates, tanh' = 1 − a² for the others; the cells multiply in their own factors.
-     */
-    protected final void activationDerivatives(TimeSteps[] factors, int time, long batch, DataType type) {
-        for (int k = 0; k < gateCount; k++) {
-            factors[k] = TimeSteps.reuse(factors[k], type, time, batch, units);
-            INDArray a = gates[k].all(), d = factors[k].all();
-            a.mul(a, d);
-            if (sigmoidGate(k)) a.sub(d, d); else d.rsubi(1.0);
-        }
-    }
-
-    /** Whether gate g is a sigmoid gate, whose pre-activations are kept halved unless the cell adds b (see {@link GateMath}). */
-    protected abstract boolean sigmoidGate(int g);
-
     @Override
     public INDArray forward(INDArray x, boolean training) {
         long batch = x.size(0), time = x.size(1), features = x.size(2);
         DataType type = x.dataType();
         inputT = Buffers.reuse(inputT, type, time, batch, features);
         inputT.assign(x.permute(1, 0, 2));
-        INDArray xFlat = inputT.reshape('c', time * batch, features);
-        if (gates == null) {
-            gates = new TimeSteps[gateCount];
-            projections = calls(false, false, 0.0);
-        }
-        for (int g = 0; g < gateCount; g++) {
-            // x_t·W (+ b) for every step in one GEMM; the cell adds h_{t−1}·U step by step.
-            gates[g] = TimeSteps.reuse(gates[g], type, time, batch, units);
-            INDArray a = gates[g].flat();
-            projections[g].run(xFlat, kernels[g], a);
-            if (cellAddsBias()) continue;
-            a.addiRowVector(biases[g]);
-            if (sigmoidGate(g)) a.muli(0.5);
-        }
+        gates = TimeSteps.reuse(gates, type, time, batch, gateCount * units);
+        recurrentKernel.refresh();
+        // x_t·W (+ b) for every step and gate in one GEMM; the cell adds h_{t−1}·U step by step.
+        INDArray a = gates.flat();
+        projection.run(inputT.reshape('c', time * batch, features), kernel.refresh(), a);
+        if (!cellAddsBias()) a.addiRowVector(bias);
         hidden = TimeSteps.reuse(hidden, type, time + 1, batch, units);
         hidden.at(0).assign(0);
         forwardSteps((int) time, batch, type);
@@ -226,30 +211,22 @@ public abstract class Recurrent implements Layer {
         return output.assign(hidden.steps(1, time + 1).permute(1, 0, 2));
     }
 
-    /** One kept GEMM call per gate. */
-    private GemmCall[] calls(boolean transposeA, boolean transposeB, double beta) {
-        return IntStream.range(0, gateCount).mapToObj(g -> new GemmCall(transposeA, transposeB, 1.0, beta)).toArray(GemmCall[]::new);
-    }
-
-    /** {@code target += h_{t−1}·U_g}, halved for a sigmoid gate unless the cell adds b; nothing at t = 0, where h₋₁ = 0. */
-    protected void addRecurrent(int g, int t, INDArray target) {
+    /**
+     * {@code target = beta·target + h_{t−1}·U} for every gate at once, target [B, G·H] laid out as the gates; nothing at
+     * t = 0, where h₋₁ = 0. A layer passes the same beta at every step (the step's kept call is made with the first).
+     */
+    protected void recurrentProduct(int t, INDArray target, double beta) {
         if (t == 0) return;
-        if (stepProducts == null) stepProducts = new GemmCall[gateCount][0];
-        double alpha = sigmoidGate(g) && !cellAddsBias() ? 0.5 : 1.0;
-        stepCall(stepProducts, g, t, false, alpha).run(hidden.at(t), recurrentKernels[g], target);
+        if (t >= stepProducts.length) stepProducts = Arrays.copyOf(stepProducts, t + 1);
+        if (stepProducts[t] == null) stepProducts[t] = new GemmCall(false, false, 1.0, beta);
+        stepProducts[t].run(hidden.at(t), recurrentKernel.sideBySide(), target);
     }
 
-    /** {@code dh += dq·U_gᵀ}: the gradient that reaches h_{t−1} (step {@code t} of the hidden gradients) through gate g's recurrent product. */
-    protected void addRecurrentGrad(int g, int t, INDArray dq, INDArray dh) {
-        if (stepGradProducts == null) stepGradProducts = new GemmCall[gateCount][0];
-        stepCall(stepGradProducts, g, t, true, 1.0).run(dq, recurrentKernels[g], dh);
-    }
-
-    /** Gate g's call at step t, made at first use (a longer sequence grows the row). */
-    private static GemmCall stepCall(GemmCall[][] calls, int g, int t, boolean transposeB, double alpha) {
-        if (t >= calls[g].length) calls[g] = java.util.Arrays.copyOf(calls[g], t + 1);
-        if (calls[g][t] == null) calls[g][t] = new GemmCall(false, transposeB, alpha, 1.0);
-        return calls[g][t];
+    /** {@code dh += dq·Uᵀ}, dq [B, G·H] laid out as the gates: the gradient that reaches h_{t−1} (step {@code t} of the hidden gradients) through the recurrent products. */
+    protected void addRecurrentGrad(int t, INDArray dq, INDArray dh) {
+        if (t >= stepGradProducts.length) stepGradProducts = Arrays.copyOf(stepGradProducts, t + 1);
+        if (stepGradProducts[t] == null) stepGradProducts[t] = new GemmCall(false, true, 1.0, 1.0);
+        stepGradProducts[t].run(dq, recurrentKernel.sideBySide(), dh);
     }
 
     @Override
@@ -257,8 +234,7 @@ public abstract class Recurrent implements Layer {
         long time = inputT.size(0), batch = inputT.size(1), features = inputT.size(2);
         DataType type = gradOutput.dataType();
         hiddenGrad = TimeSteps.reuse(hiddenGrad, type, time, batch, units);
-        if (gateGrads == null) gateGrads = new TimeSteps[gateCount];
-        for (int g = 0; g < gateCount; g++) gateGrads[g] = TimeSteps.reuse(gateGrads[g], type, time, batch, units);
+        gateGrads = TimeSteps.reuse(gateGrads, type, time, batch, gateCount * units);
         if (config.returnSequences) {
             hiddenGrad.all().assign(gradOutput.permute(1, 0, 2));
         } else {
@@ -266,42 +242,30 @@ public abstract class Recurrent implements Layer {
             hiddenGrad.at((int) time - 1).assign(gradOutput);
         }
         backwardSteps((int) time, batch, type);
-        // Weight gradients of all steps at once: dW_g += Xᵀ·dA_g, dU_g += H_prevᵀ·dq_g, db_g += Σ dA_g;
+        // Weight gradients of all steps and gates at once: dW += Xᵀ·dA, dU += H_prevᵀ·dq, db += Σ dA;
         // dU over steps 1..T−1 only, since h₋₁ = 0.
-        if (kernelGradProducts == null) {
-            kernelGradProducts = calls(true, false, 1.0);
-            recurrentGradProducts = calls(true, false, 1.0);
-        }
-        INDArray x = inputT.reshape('c', time * batch, features), hPrev = time > 1 ? hidden.stepsFlat(1, time) : null;
-        for (int g = 0; g < gateCount; g++) {
-            INDArray dA = gateGrads[g].flat();
-            kernelGradProducts[g].run(x, dA, kernelGrads[g]);
-            if (hPrev != null) recurrentGradProducts[g].run(hPrev, recurrentPreActivationGrad(g).stepsFlat(1, time), recurrentGrads[g]);
-            rows.addColumnSums(dA, biasGrads[g]);
-        }
+        INDArray dA = gateGrads.flat();
+        kernel.accumulateGradient(inputT.reshape('c', time * batch, features), dA);
+        if (time > 1) recurrentKernel.accumulateGradient(hidden.stepsFlat(1, time), recurrentPreActivationGrads().stepsFlat(1, time));
+        rows.addColumnSums(dA, biasGrad);
         accumulateExtra();
         if (!needInputGradient) return null;
         inputGradT = Buffers.reuse(inputGradT, type, time, batch, features);
-        INDArray dx = inputGradT.reshape('c', time * batch, features);
-        if (inputGradProducts == null) {
-            inputGradProducts = calls(false, true, 1.0);
-            inputGradProducts[0] = new GemmCall(false, true, 1.0, 0.0);   // the first gate's product sets dX, the others add
-        }
-        for (int g = 0; g < gateCount; g++) inputGradProducts[g].run(gateGrads[g].flat(), kernels[g], dx);
+        inputGradProduct.run(dA, kernel.sideBySide(), inputGradT.reshape('c', time * batch, features));
         inputGrad = Buffers.reuse(inputGrad, type, batch, time, features);
         return inputGrad.assign(inputGradT.permute(1, 0, 2));
     }
 
-    /** dLoss/d(h_{t−1}·U_g) over all steps; the gate's gradient unless the cell separates them (GRU's candidate). */
-    protected TimeSteps recurrentPreActivationGrad(int g) {
-        return gateGrads[g];
+    /** dLoss/d(h_{t−1}·U) over all steps, laid out as the gates; the gates' gradients unless the cell separates them (GRU's candidate). */
+    protected TimeSteps recurrentPreActivationGrads() {
+        return gateGrads;
     }
 
     /** Adds gradients of the parameters bound in {@link #bindExtra}. */
     protected void accumulateExtra() {
     }
 
-    /** Runs the recurrence: reads gates (x_t·W + b), writes hidden slots 1..T and anything backward needs. */
+    /** Runs the recurrence: reads gates (x_t·W, + b unless the cell adds it), writes hidden slots 1..T and anything backward needs. */
     protected abstract void forwardSteps(int time, long batch, DataType type);
 
     /** Back-propagates through time: reads hiddenGrad (adding the recurrent part to it), writes gateGrads. */
