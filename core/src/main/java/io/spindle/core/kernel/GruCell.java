@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * One GRU step's element-wise work (reset after the recurrent product) in Java over float buffers, SIMD when it
  * can (the same operations per element, so the same bits). The gates lie side by side: {@code gates} and
  * {@code recurrent} are [T, B, 3H], each row the blocks z, r, n of H values, step t's rows from element t·B·3H;
- * {@code hidden} is [T + 1, B, H]. Gate rows arrive holding x_t·W_k (no bias), recurrent rows h_{t−1}·U_k; the sigmoid
+ * {@code hidden} is [T + 1, B, H]. Gate rows arrive holding x_t·W_k + b_k, recurrent rows h_{t−1}·U_k; the sigmoid
  * gates take σ(a) = 1/(e^{−a} + 1) ({@link Transcendentals#logistic}).
  */
 public final class GruCell {
@@ -14,39 +14,39 @@ public final class GruCell {
     }
 
     /**
-     * z, r = σ((x·W + h·U) + b) and q = h_{t−1}·U_n + b_hn (left in the recurrent row's n block, backward reads it),
+     * z, r = σ((x·W + b) + h·U) and q = h_{t−1}·U_n + b_hn (left in the recurrent row's n block, backward reads it),
      * n = tanh((x·W_n + b_n) + r⊙q) and h_t = n + (h_{t−1} − n)⊙z, from slot t of {@code hidden} into slot t + 1; the gate
-     * rows leave holding z, r, n. {@code bias}: b's 3H values; {@code recurrentBias}: b_hn's H. In SIMD as passes over
+     * rows leave holding z, r, n. {@code recurrentBias}: b_hn's H values. In SIMD as passes over
      * the step (each a loop of its own, see VectorMath); the columns past the last whole vector of each block go
      * through the scalar loop, which does a column's whole step (no column reads another's).
      */
-    public static void forward(ByteBuffer gates, ByteBuffer bias, ByteBuffer recurrentBias, ByteBuffer recurrent, ByteBuffer hidden,
+    public static void forward(ByteBuffer gates, ByteBuffer recurrentBias, ByteBuffer recurrent, ByteBuffer hidden,
                                int t, int batch, int units) {
         if (!Simd.available()) {
-            forwardFloat(gates, bias, recurrentBias, recurrent, hidden, t, batch, units, 0);
+            forwardFloat(gates, recurrentBias, recurrent, hidden, t, batch, units, 0);
             return;
         }
         int width = 3 * units, s = t * batch * width;
         int done = VectorGru.addRecurrent(gates, recurrent, t, batch, units);
-        VectorMath.activation(gates, s, bias, gates, s, batch, width, 0, units, true, 1f, 1f, 0f);
-        VectorMath.activation(gates, s, bias, gates, s, batch, width, units, 2 * units, true, 1f, 1f, 0f);
-        VectorGru.candidate(gates, bias, recurrentBias, recurrent, t, batch, units, done);
-        VectorMath.activation(gates, s, null, gates, s, batch, width, 2 * units, 2 * units + done, false, 1f, 1f, 0f);
+        VectorMath.activation(gates, s, gates, s, batch, width, 0, units, true, 1f, 1f, 0f);
+        VectorMath.activation(gates, s, gates, s, batch, width, units, 2 * units, true, 1f, 1f, 0f);
+        VectorGru.candidate(gates, recurrentBias, recurrent, t, batch, units, done);
+        VectorMath.activation(gates, s, gates, s, batch, width, 2 * units, 2 * units + done, false, 1f, 1f, 0f);
         VectorGru.hidden(gates, hidden, t, batch, units, done);
-        forwardFloat(gates, bias, recurrentBias, recurrent, hidden, t, batch, units, done);
+        forwardFloat(gates, recurrentBias, recurrent, hidden, t, batch, units, done);
     }
 
     /** The whole step in scalar code for columns {@code from}..H of every row: the twin of {@link #forward}'s SIMD passes. */
-    static void forwardFloat(ByteBuffer gates, ByteBuffer bias, ByteBuffer recurrentBias, ByteBuffer recurrent, ByteBuffer hidden,
+    static void forwardFloat(ByteBuffer gates, ByteBuffer recurrentBias, ByteBuffer recurrent, ByteBuffer hidden,
                              int t, int batch, int units, int from) {
         int n = batch * units, block = units * 4;
         for (int row = 0; row < batch; row++) {
             for (int j = from; j < units; j++) {
                 int at = ((t * batch + row) * 3 * units + j) * 4, cell = (t * n + row * units + j) * 4;
-                float zz = Transcendentals.logistic((gates.getFloat(at) + recurrent.getFloat(at)) + bias.getFloat(j * 4));
-                float rr = Transcendentals.logistic((gates.getFloat(at + block) + recurrent.getFloat(at + block)) + bias.getFloat(j * 4 + block));
+                float zz = Transcendentals.logistic(gates.getFloat(at) + recurrent.getFloat(at));
+                float rr = Transcendentals.logistic(gates.getFloat(at + block) + recurrent.getFloat(at + block));
                 float q = recurrent.getFloat(at + 2 * block) + recurrentBias.getFloat(j * 4);
-                float nn = Transcendentals.tanh((gates.getFloat(at + 2 * block) + bias.getFloat(j * 4 + 2 * block)) + rr * q, 1f, 1f, 0f);
+                float nn = Transcendentals.tanh(gates.getFloat(at + 2 * block) + rr * q, 1f, 1f, 0f);
                 gates.putFloat(at, zz);
                 gates.putFloat(at + block, rr);
                 gates.putFloat(at + 2 * block, nn);

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * so the same bits), instead of ~15 native calls a step. The gates lie side by side: {@code gates} is [T, B, 4H], each
  * row the blocks i, f, o, g of H values, so that one GEMM a step covers all four; step t's rows start at element
  * t·B·4H. The other buffers are [T(+1), B, H], step t's n = B·H values from element t·n. Gate rows arrive holding
- * x_t·W_k + h_{t−1}·U_k (the bias not yet added) and leave holding the activations; the sigmoid gates i, f, o take
+ * x_t·W_k + b_k + h_{t−1}·U_k and leave holding the activations; the sigmoid gates i, f, o take
  * σ(a) = 1/(e^{−a} + 1) ({@link Transcendentals#logistic}).
  */
 public final class LstmCell {
@@ -15,39 +15,39 @@ public final class LstmCell {
     }
 
     /**
-     * a_k = (gate k) + b_k, i, f, o = σ, g = tanh; c_t = f⊙c_{t−1} + i⊙g (c_{t−1} at slot t of {@code cells}, c_t into
+     * i, f, o = σ, g = tanh of the gates' pre-activations; c_t = f⊙c_{t−1} + i⊙g (c_{t−1} at slot t of {@code cells}, c_t into
      * slot t + 1), tanh(c_t) into slot t of {@code cellTanh}, h_t = o⊙tanh(c_t) into slot t + 1 of {@code hidden}.
-     * {@code bias} holds the 4H values of b, in the gates' order. In SIMD as passes over the step (each a loop of its
+     * In SIMD as passes over the step (each a loop of its
      * own, see VectorMath), the same operations per element (g, the fourth block, through tanh); the columns past the last whole vector of each block go
      * through the scalar loop, which does a column's whole step (no column reads another's).
      */
-    public static void forward(ByteBuffer gates, ByteBuffer bias, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
+    public static void forward(ByteBuffer gates, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
                                int t, int batch, int units) {
         if (!Simd.available()) {
-            forwardFloat(gates, bias, cells, cellTanh, hidden, t, batch, units, 0);
+            forwardFloat(gates, cells, cellTanh, hidden, t, batch, units, 0);
             return;
         }
         int n = batch * units, width = 4 * units, s = t * batch * width, done = 0;
         for (int k = 0; k < 4; k++) {
-            done = VectorMath.activation(gates, s, bias, gates, s, batch, width, k * units, (k + 1) * units, k != 3, 1f, 1f, 0f) - k * units;
+            done = VectorMath.activation(gates, s, gates, s, batch, width, k * units, (k + 1) * units, k != 3, 1f, 1f, 0f) - k * units;
         }
         VectorLstm.cell(gates, cells, t, batch, units, done);
-        VectorMath.activation(cells, (t + 1) * n, null, cellTanh, t * n, batch, units, 0, done, false, 1f, 1f, 0f);
+        VectorMath.activation(cells, (t + 1) * n, cellTanh, t * n, batch, units, 0, done, false, 1f, 1f, 0f);
         VectorLstm.hidden(gates, cellTanh, hidden, t, batch, units, done);
-        forwardFloat(gates, bias, cells, cellTanh, hidden, t, batch, units, done);
+        forwardFloat(gates, cells, cellTanh, hidden, t, batch, units, done);
     }
 
     /** The whole step in scalar code for columns {@code from}..H of every row: the twin of {@link #forward}'s SIMD passes. */
-    static void forwardFloat(ByteBuffer gates, ByteBuffer bias, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
+    static void forwardFloat(ByteBuffer gates, ByteBuffer cells, ByteBuffer cellTanh, ByteBuffer hidden,
                              int t, int batch, int units, int from) {
         int n = batch * units, width = 4 * units;
         for (int row = 0; row < batch; row++) {
             for (int j = from; j < units; j++) {
                 int at = ((t * batch + row) * width + j) * 4, cell = (t * n + row * units + j) * 4, next = cell + n * 4;
-                float ii = Transcendentals.logistic(gates.getFloat(at) + bias.getFloat(j * 4));
-                float ff = Transcendentals.logistic(gates.getFloat(at + units * 4) + bias.getFloat((units + j) * 4));
-                float oo = Transcendentals.logistic(gates.getFloat(at + 2 * units * 4) + bias.getFloat((2 * units + j) * 4));
-                float gg = Transcendentals.tanh(gates.getFloat(at + 3 * units * 4) + bias.getFloat((3 * units + j) * 4), 1f, 1f, 0f);
+                float ii = Transcendentals.logistic(gates.getFloat(at));
+                float ff = Transcendentals.logistic(gates.getFloat(at + units * 4));
+                float oo = Transcendentals.logistic(gates.getFloat(at + 2 * units * 4));
+                float gg = Transcendentals.tanh(gates.getFloat(at + 3 * units * 4), 1f, 1f, 0f);
                 gates.putFloat(at, ii);
                 gates.putFloat(at + units * 4, ff);
                 gates.putFloat(at + 2 * units * 4, oo);

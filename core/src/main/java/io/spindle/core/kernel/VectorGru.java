@@ -33,15 +33,15 @@ final class VectorGru {
     }
 
     /** q = h·U_n + b_hn into the recurrent row, and n's pre-activation (x·W_n + b_n) + r⊙q into the gate row. */
-    static void candidate(ByteBuffer gates, ByteBuffer bias, ByteBuffer recurrentBias, ByteBuffer recurrent, int t, int batch, int units, int to) {
+    static void candidate(ByteBuffer gates, ByteBuffer recurrentBias, ByteBuffer recurrent, int t, int batch, int units, int to) {
         int block = units * 4;
         for (int row = 0; row < batch; row++) {
             for (int j = 0; j < to; j += FLOATS.length()) {
                 int at = ((t * batch + row) * 3 * units + j) * 4;
                 FloatVector q = FloatVector.fromByteBuffer(FLOATS, recurrent, at + 2 * block, ORDER).add(FloatVector.fromByteBuffer(FLOATS, recurrentBias, j * 4, ORDER));
                 q.intoByteBuffer(recurrent, at + 2 * block, ORDER);
-                FloatVector.fromByteBuffer(FLOATS, gates, at + 2 * block, ORDER).add(FloatVector.fromByteBuffer(FLOATS, bias, j * 4 + 2 * block, ORDER))
-                        .add(FloatVector.fromByteBuffer(FLOATS, gates, at + block, ORDER).mul(q)).intoByteBuffer(gates, at + 2 * block, ORDER);
+                FloatVector.fromByteBuffer(FLOATS, gates, at + 2 * block, ORDER).add(FloatVector.fromByteBuffer(FLOATS, gates, at + block, ORDER).mul(q))
+                        .intoByteBuffer(gates, at + 2 * block, ORDER);
             }
         }
     }

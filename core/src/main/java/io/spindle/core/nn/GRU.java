@@ -16,7 +16,7 @@ import java.util.List;
  * n = tanh(x_t·W_n + b_n + r⊙(h_{t−1}·U_n + b_hn)), h_t = z⊙h_{t−1} + (1 − z)⊙n; h₋₁ = 0.
  * Shapes: x [B, T, F], W [3, F, H], U [3, H, H], b [3, H], b_hn [H]; y [B, H] (last step) or [B, T, H].
  * Keras' recurrent biases of z and r are left out: they only ever add to b_z and b_r.
- * The input projection arrives without b: the cell adds it. Each step's h_{t−1}·U, one [B,H]×[H,3H] GEMM, goes to
+ * Each step's h_{t−1}·U, one [B,H]×[H,3H] GEMM, goes to
  * its own array (n's block must stay apart from x_t·W_n); in float each step's element-wise work is a few Java passes
  * forward and one back ({@link GruCell}); in double native ops on strided views.
  */
@@ -47,12 +47,6 @@ public final class GRU extends Recurrent {
         recurrentBiasMemory = Memory.of(recurrentBias);
     }
 
-    /** The cell adds b, as the LSTM's does. */
-    @Override
-    protected boolean cellAddsBias() {
-        return true;
-    }
-
     @Override
     protected void forwardSteps(int time, long batch, DataType type) {
         recurrent = TimeSteps.reuse(recurrent, type, time, batch, 3 * units);
@@ -61,13 +55,12 @@ public final class GRU extends Recurrent {
         if (type == DataType.FLOAT) {
             for (int t = 0; t < time; t++) {
                 recurrentProduct(t, recurrent.at(t), 0.0);
-                GruCell.forward(gates.memory(), biasMemory(), recurrentBiasMemory, recurrent.memory(), hidden.memory(), t, (int) batch, (int) units);
+                GruCell.forward(gates.memory(), recurrentBiasMemory, recurrent.memory(), hidden.memory(), t, (int) batch, (int) units);
             }
             return;
         }
         for (int t = 0; t < time; t++) {
             recurrentProduct(t, recurrent.at(t), 0.0);
-            gates.at(t).addiRowVector(bias());
             INDArray zr = gates.columns(t, 0, 2 * units), q = gate(recurrent, t, N), n = gate(gates, t, N);
             Transforms.sigmoid(zr.addi(recurrent.columns(t, 0, 2 * units)), false);
             q.addiRowVector(recurrentBias);

@@ -13,9 +13,9 @@ import java.util.List;
  * Long short-term memory. Per step, with gates [i, f, o, g] and a_k = x_t·W_k + h_{t−1}·U_k + b_k:
  * i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g), c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t); h₋₁ = c₋₁ = 0.
  * Shapes: x [B, T, F], W [4, F, H], U [4, H, H], b [4, H]; y [B, H] (last step) or [B, T, H].
- * The input projection arrives without b: the cell adds it. Per step, one [B,H]×[H,4H] GEMM forward, one
+ * Per step, one [B,H]×[H,4H] GEMM forward, one
  * [B,4H]×[4H,H] back, and the element-wise work: in float Java passes ({@link LstmCell}), forward a few over the step
- * (the bias with each gate's activation, then the cell), backward one that computes each gate's derivative times the
+ * (each gate's activation, then the cell), backward one that computes each gate's derivative times the
  * other factor of its product as it goes; in double native ops on the gates' strided views, backward after passes
  * over the whole sequence that precompute those factors.
  */
@@ -43,12 +43,6 @@ public final class LSTM extends Recurrent {
                 ParamSpec.bias("b_o", units, config.biasInit()), ParamSpec.bias("b_g", units, config.biasInit()));
     }
 
-    /** The cell adds b: in float inside its activation passes, so the projection needs no pass over all steps. */
-    @Override
-    protected boolean cellAddsBias() {
-        return true;
-    }
-
     @Override
     protected void forwardSteps(int time, long batch, DataType type) {
         cells = TimeSteps.reuse(cells, type, time + 1, batch, units);
@@ -58,14 +52,13 @@ public final class LSTM extends Recurrent {
         if (type == DataType.FLOAT) {
             for (int t = 0; t < time; t++) {
                 recurrentProduct(t, gates.at(t), 1.0);
-                LstmCell.forward(gates.memory(), biasMemory(), cells.memory(), cellTanh.memory(), hidden.memory(), t, (int) batch, (int) units);
+                LstmCell.forward(gates.memory(), cells.memory(), cellTanh.memory(), hidden.memory(), t, (int) batch, (int) units);
             }
             return;
         }
         for (int t = 0; t < time; t++) {
             INDArray a = gates.at(t);
             recurrentProduct(t, a, 1.0);
-            a.addiRowVector(bias());
             INDArray i = gate(gates, t, I), f = gate(gates, t, F), o = gate(gates, t, O), g = gate(gates, t, G);
             Transforms.sigmoid(i, false);
             Transforms.sigmoid(f, false);

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
 import io.spindle.core.kernel.Memory;
+import io.spindle.core.kernel.StepMajor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +22,12 @@ import java.util.function.Function;
  *
  * <p>Shapes: x [B, T, F] → y [B, H] (last step) or [B, T, H] (return_sequences); kernel W [G, F, H],
  * recurrent kernel U [G, H, H], bias b [G, H]: one [F, H], [H, H] and [H] block per gate (G gates).
- * Inside, each gate has its own time-major array [T, B, H]: every step of every gate is a contiguous
- * [B, H] slice, because libnd4j's element-wise ops on strided views are an order of magnitude slower.
+ * Inside, the gates lie side by side: one time-major array [T, B, G·H] whose rows hold the G blocks one after another,
+ * with W and U copied into the same layout ({@link GateWeights}), so that one GEMM covers every gate: the projection,
+ * each step's recurrent product each way, and the weight and input gradients. Each step is a contiguous [B, G·H] slice;
+ * the float cells read a gate's block by its offset in the row, the double paths through strided views. The time-major
+ * input [T, B, F + 1] ends each row with a 1 and W's copy has b as one more row, so the projection adds b and dW's GEMM
+ * gives db.
  */
 public abstract class Recurrent implements Layer {
 
@@ -92,13 +96,11 @@ public abstract class Recurrent implements Layer {
     protected final Config config;
     protected final long units;
     private final int gateCount;
+    /** W (with b as its last row) and U, side by side. */
     private GateWeights kernel, recurrentKernel;
-    /** b [1, G·H] and its gradient (views of the flat buffers); b's memory for the float cells. */
-    private INDArray bias, biasGrad;
-    private ByteBuffer biasMemory;
-    /** Pre-activations [T, B, G·H]: x_t·W (+ b unless the cell adds it), to which the cell adds h_{t−1}·U; then, as the cell overwrites them, the activations. */
+    /** Pre-activations [T, B, G·H]: x_t·W + b, to which the cell adds h_{t−1}·U; then, as the cell overwrites them, the activations. */
     protected TimeSteps gates;
-    /** Bias gradients as a GEMM against ones: a [T·B, H] sum along rows was several times slower. */
+    /** Column sums as a GEMM against ones, for a cell's extra bias: a [T·B, H] sum along rows was several times slower. */
     protected final RowReductions rows = new RowReductions();
     /** h_{t−1} at step t: [T + 1, B, H] with h₋₁ = 0 in slot 0, so slots 0..T−1 are every step's recurrent input. */
     protected TimeSteps hidden;
@@ -106,7 +108,9 @@ public abstract class Recurrent implements Layer {
     protected TimeSteps hiddenGrad;
     /** dLoss/d(pre-activation) [T, B, G·H], laid out as the gates: written by the cell. */
     protected TimeSteps gateGrads;
-    private INDArray inputT, output, inputGradT, inputGrad;
+    /** x time-major with a column of ones, [T, B, F + 1]; dX in the same layout. */
+    private INDArray inputT, inputGradT;
+    private INDArray output, inputGrad;
     /**
      * Each step's recurrent product's kept GEMM context, forward and back ({@link GemmCall}): the step views are kept
      * too ({@link TimeSteps}), so each binds once per batch shape instead of building an op every call.
@@ -151,25 +155,12 @@ public abstract class Recurrent implements Layer {
     @Override
     public void bind(long[] in, INDArray params, INDArray grads) {
         long f = in[1], nW = gateCount * f * units, nU = gateCount * units * units, nB = gateCount * units;
-        kernel = new GateWeights(params, grads, 0, gateCount, f, units);
-        recurrentKernel = new GateWeights(params, grads, nW, gateCount, units, units);
-        bias = params.get(NDArrayIndex.interval(nW + nU, nW + nU + nB)).reshape('c', 1, nB);
-        biasGrad = grads.get(NDArrayIndex.interval(nW + nU, nW + nU + nB)).reshape('c', 1, nB);
-        biasMemory = Memory.of(bias);
+        kernel = GateWeights.withBiasRow(params, grads, 0, gateCount, f, units, nW + nU);
+        recurrentKernel = GateWeights.of(params, grads, nW, gateCount, units, units);
         long end = nW + nU + nB;
         if (params.length() > end) {
             bindExtra(params.get(NDArrayIndex.interval(end, params.length())), grads.get(NDArrayIndex.interval(end, grads.length())));
         }
-    }
-
-    /** b [1, G·H] (a view of the parameters). */
-    protected final INDArray bias() {
-        return bias;
-    }
-
-    /** b's memory, G·H values, for the float cells. */
-    protected final ByteBuffer biasMemory() {
-        return biasMemory;
     }
 
     /** Gate k's block of every step of {@code steps} (laid out as the gates), [T, B, H]: a strided view made per call, for the double paths. */
@@ -182,11 +173,6 @@ public abstract class Recurrent implements Layer {
         return steps.columns(t, k * units, (k + 1) * units);
     }
 
-    /** Whether the cell adds b itself, so that the projection is x·W alone; otherwise (the default) it arrives as x·W + b. */
-    protected boolean cellAddsBias() {
-        return false;
-    }
-
     /** Binds parameters after b, if the cell has any. */
     protected void bindExtra(INDArray params, INDArray grads) {
     }
@@ -195,14 +181,16 @@ public abstract class Recurrent implements Layer {
     public INDArray forward(INDArray x, boolean training) {
         long batch = x.size(0), time = x.size(1), features = x.size(2);
         DataType type = x.dataType();
-        inputT = Buffers.reuse(inputT, type, time, batch, features);
-        inputT.assign(x.permute(1, 0, 2));
+        INDArray in = Buffers.reuse(inputT, type, time, batch, features + 1);
+        if (in != inputT) in.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(features)).assign(1);
+        inputT = in;
+        int bytes = type.width();
+        StepMajor.fromBatchMajor(Memory.of(Memory.isContiguous(x) ? x : x.dup('c')), Memory.of(inputT), (int) batch, (int) time,
+                (int) features * bytes, (int) (features + 1) * bytes);
         gates = TimeSteps.reuse(gates, type, time, batch, gateCount * units);
         recurrentKernel.refresh();
-        // x_t·W (+ b) for every step and gate in one GEMM; the cell adds h_{t−1}·U step by step.
-        INDArray a = gates.flat();
-        projection.run(inputT.reshape('c', time * batch, features), kernel.refresh(), a);
-        if (!cellAddsBias()) a.addiRowVector(bias);
+        // x_t·W + b for every step and gate in one GEMM; the cell adds h_{t−1}·U step by step.
+        projection.run(inputT.reshape('c', time * batch, features + 1), kernel.refresh(), gates.flat());
         hidden = TimeSteps.reuse(hidden, type, time + 1, batch, units);
         hidden.at(0).assign(0);
         forwardSteps((int) time, batch, type);
@@ -231,7 +219,7 @@ public abstract class Recurrent implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
-        long time = inputT.size(0), batch = inputT.size(1), features = inputT.size(2);
+        long time = inputT.size(0), batch = inputT.size(1), features = inputT.size(2) - 1;
         DataType type = gradOutput.dataType();
         hiddenGrad = TimeSteps.reuse(hiddenGrad, type, time, batch, units);
         gateGrads = TimeSteps.reuse(gateGrads, type, time, batch, gateCount * units);
@@ -242,18 +230,19 @@ public abstract class Recurrent implements Layer {
             hiddenGrad.at((int) time - 1).assign(gradOutput);
         }
         backwardSteps((int) time, batch, type);
-        // Weight gradients of all steps and gates at once: dW += Xᵀ·dA, dU += H_prevᵀ·dq, db += Σ dA;
-        // dU over steps 1..T−1 only, since h₋₁ = 0.
+        // Weight gradients of all steps and gates at once: dW += Xᵀ·dA and db += Σ dA in one GEMM (the column of ones),
+        // dU += H_prevᵀ·dq; dU over steps 1..T−1 only, since h₋₁ = 0.
         INDArray dA = gateGrads.flat();
-        kernel.accumulateGradient(inputT.reshape('c', time * batch, features), dA);
+        kernel.accumulateGradient(inputT.reshape('c', time * batch, features + 1), dA);
         if (time > 1) recurrentKernel.accumulateGradient(hidden.stepsFlat(1, time), recurrentPreActivationGrads().stepsFlat(1, time));
-        rows.addColumnSums(dA, biasGrad);
         accumulateExtra();
         if (!needInputGradient) return null;
-        inputGradT = Buffers.reuse(inputGradT, type, time, batch, features);
-        inputGradProduct.run(dA, kernel.sideBySide(), inputGradT.reshape('c', time * batch, features));
+        inputGradT = Buffers.reuse(inputGradT, type, time, batch, features + 1);
+        inputGradProduct.run(dA, kernel.sideBySide(), inputGradT.reshape('c', time * batch, features + 1));
         inputGrad = Buffers.reuse(inputGrad, type, batch, time, features);
-        return inputGrad.assign(inputGradT.permute(1, 0, 2));
+        int bytes = type.width();
+        StepMajor.toBatchMajor(Memory.of(inputGradT), Memory.of(inputGrad), (int) batch, (int) time, (int) features * bytes, (int) (features + 1) * bytes);
+        return inputGrad;
     }
 
     /** dLoss/d(h_{t−1}·U) over all steps, laid out as the gates; the gates' gradients unless the cell separates them (GRU's candidate). */
@@ -265,7 +254,7 @@ public abstract class Recurrent implements Layer {
     protected void accumulateExtra() {
     }
 
-    /** Runs the recurrence: reads gates (x_t·W, + b unless the cell adds it), writes hidden slots 1..T and anything backward needs. */
+    /** Runs the recurrence: reads gates (x_t·W + b), writes hidden slots 1..T and anything backward needs. */
     protected abstract void forwardSteps(int time, long batch, DataType type);
 
     /** Back-propagates through time: reads hiddenGrad (adding the recurrent part to it), writes gateGrads. */

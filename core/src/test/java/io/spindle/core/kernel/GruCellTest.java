@@ -34,18 +34,18 @@ class GruCellTest {
     @Test
     void forwardStepMatchesTheFormulasAndTheScalarLoop() {
         INDArray[] fast = buffers(10), plain = buffers(10), before = buffers(10);
-        INDArray bias = TestArrays.gaussian(40, DataType.FLOAT, WIDTH), recurrentBias = TestArrays.gaussian(41, DataType.FLOAT, H);
+        INDArray recurrentBias = TestArrays.gaussian(41, DataType.FLOAT, H);
         ByteBuffer[] f = KernelRuns.memory(fast), p = KernelRuns.memory(plain);
-        ByteBuffer b = Memory.of(bias), bhn = Memory.of(recurrentBias);
-        GruCell.forward(f[0], b, bhn, f[1], f[2], T, B, H);
-        GruCell.forwardFloat(p[0], b, bhn, p[1], p[2], T, B, H, 0);
+        ByteBuffer bhn = Memory.of(recurrentBias);
+        GruCell.forward(f[0], bhn, f[1], f[2], T, B, H);
+        GruCell.forwardFloat(p[0], bhn, p[1], p[2], T, B, H, 0);
         for (int k = 0; k < 3; k++) assertArrayEquals(plain[k].toFloatVector(), fast[k].toFloatVector(), "buffer " + k);
         for (int e = 0; e < N; e += 7) {
             int r = e / H, j = e % H, cell = T * N + e;
-            double z = sigmoid(before[0].getDouble(at(0, r, j)) + before[1].getDouble(at(0, r, j)) + bias.getDouble(j));
-            double rr = sigmoid(before[0].getDouble(at(1, r, j)) + before[1].getDouble(at(1, r, j)) + bias.getDouble(H + j));
+            double z = sigmoid(before[0].getDouble(at(0, r, j)) + before[1].getDouble(at(0, r, j)));
+            double rr = sigmoid(before[0].getDouble(at(1, r, j)) + before[1].getDouble(at(1, r, j)));
             double q = before[1].getDouble(at(2, r, j)) + recurrentBias.getDouble(j);
-            double n = Math.tanh(before[0].getDouble(at(2, r, j)) + bias.getDouble(2 * H + j) + rr * q);
+            double n = Math.tanh(before[0].getDouble(at(2, r, j)) + rr * q);
             assertEquals(z, fast[0].getDouble(at(0, r, j)), 1e-6, "z");
             assertEquals(rr, fast[0].getDouble(at(1, r, j)), 1e-6, "r");
             assertEquals(q, fast[1].getDouble(at(2, r, j)), 1e-6, "q");
