@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -185,8 +186,10 @@ public abstract class Recurrent implements Layer {
         if (in != inputT) in.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(features)).assign(1);
         inputT = in;
         int bytes = type.width();
-        StepMajor.fromBatchMajor(Memory.of(Memory.isContiguous(x) ? x : x.dup('c')), Memory.of(inputT), (int) batch, (int) time,
-                (int) features * bytes, (int) (features + 1) * bytes);
+        INDArray source = Memory.isContiguous(x) ? x : x.dup('c');
+        StepMajor.fromBatchMajor(Memory.of(source), Memory.of(inputT), (int) batch, (int) time, (int) features * bytes,
+                (int) (features + 1) * bytes);
+        Reference.reachabilityFence(source);   // a copy's memory lives only as long as its array
         gates = TimeSteps.reuse(gates, type, time, batch, gateCount * units);
         recurrentKernel.refresh();
         // x_t·W + b for every step and gate in one GEMM; the cell adds h_{t−1}·U step by step.
