@@ -49,7 +49,7 @@ public final class Transcendentals {
         return x < 0 ? -t : t;
     }
 
-    /** The logistic function as ½ + ½·tanh(x/2), the form the activation layers and GRU's gates use: within 2e-7 absolute. */
+    /** The logistic function as ½ + ½·tanh(x/2), the form the activation layers use: within 2e-7 absolute. */
     public static float sigmoid(float x) {
         return tanh(x * 0.5f) * 0.5f + 0.5f;
     }

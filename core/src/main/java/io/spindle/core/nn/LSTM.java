@@ -4,6 +4,7 @@ import io.spindle.core.kernel.LstmCell;
 import io.spindle.core.kernel.Memory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -12,10 +13,11 @@ import java.util.List;
  * Long short-term memory. Per step, with gates [i, f, o, g] and a_k = x_t·W_k + h_{t−1}·U_k + b_k:
  * i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g), c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t); h₋₁ = c₋₁ = 0.
  * Shapes: x [B, T, F], W [4, F, H], U [4, H, H], b [4, H]; y [B, H] (last step) or [B, T, H].
- * The input projection arrives without b: the cell adds it. Per step, four [B,H]×[H,H] GEMMs each way and the
- * element-wise work: in float Java passes ({@link LstmCell}), forward a few over the step (the bias with each gate's
- * activation, then the cell), backward one that computes each gate's derivative times the other factor of its product
- * as it goes; in double native ops, backward after fifteen over the whole sequence that precompute those factors.
+ * Per step, one [B,H]×[H,4H] GEMM forward, one
+ * [B,4H]×[4H,H] back, and the element-wise work: in float Java passes ({@link LstmCell}), forward a few over the step
+ * (each gate's activation, then the cell), backward one that computes each gate's derivative times the
+ * other factor of its product as it goes; in double native ops on the gates' strided views, backward after passes
+ * over the whole sequence that precompute those factors.
  */
 public final class LSTM extends Recurrent {
     private static final int I = 0, F = 1, O = 2, G = 3;
@@ -28,10 +30,6 @@ public final class LSTM extends Recurrent {
     private final TimeSteps[] factors = new TimeSteps[4];
     private TimeSteps cellFactor;
     private INDArray scratch, cellGrad;
-    /** The bias blocks' memory for {@link LstmCell}, kept while the bias views stay the same arrays. */
-    private final INDArray[] boundBias = new INDArray[4];
-    private final ByteBuffer[] biasMemory = new ByteBuffer[4];
-    private final ByteBuffer[] gateMemory = new ByteBuffer[4], gradMemory = new ByteBuffer[4];
 
     LSTM(Config config) {
         super(config);
@@ -46,42 +44,31 @@ public final class LSTM extends Recurrent {
     }
 
     @Override
-    protected boolean sigmoidGate(int g) {
-        return g != G;
-    }
-
-    /** The cell adds b: in float inside its activation passes, so the projection needs no passes over all steps. */
-    @Override
-    protected boolean cellAddsBias() {
-        return true;
-    }
-
-    @Override
     protected void forwardSteps(int time, long batch, DataType type) {
         cells = TimeSteps.reuse(cells, type, time + 1, batch, units);
         cellTanh = TimeSteps.reuse(cellTanh, type, time, batch, units);
         scratch = Buffers.reuse(scratch, type, batch, units);
         cells.at(0).assign(0);
         if (type == DataType.FLOAT) {
-            keepMemory();
             for (int t = 0; t < time; t++) {
-                for (int k = 0; k < 4; k++) addRecurrent(k, t, gates[k].at(t));
-                LstmCell.forward(gateMemory, biasMemory, cells.memory(), cellTanh.memory(), hidden.memory(), t, (int) batch, (int) units);
+                recurrentProduct(t, gates.at(t), 1.0);
+                LstmCell.forward(gates.memory(), cells.memory(), cellTanh.memory(), hidden.memory(), t, (int) batch, (int) units);
             }
             return;
         }
         for (int t = 0; t < time; t++) {
-            for (int k = 0; k < 4; k++) {
-                INDArray a = gates[k].at(t);
-                addRecurrent(k, t, a);
-                a.addiRowVector(bias(k));
-                if (k == G) GateMath.tanh(a, a); else GateMath.sigmoidFromHalf(a.muli(0.5));
-            }
+            INDArray a = gates.at(t);
+            recurrentProduct(t, a, 1.0);
+            INDArray i = gate(gates, t, I), f = gate(gates, t, F), o = gate(gates, t, O), g = gate(gates, t, G);
+            Transforms.sigmoid(i, false);
+            Transforms.sigmoid(f, false);
+            Transforms.sigmoid(o, false);
+            Transforms.tanh(g, false);
             INDArray c = cells.at(t + 1);
-            gates[F].at(t).mul(cells.at(t), c);
-            c.addi(gates[I].at(t).mul(gates[G].at(t), scratch));
+            f.mul(cells.at(t), c);
+            c.addi(i.mul(g, scratch));
             GateMath.tanh(c, cellTanh.at(t));
-            gates[O].at(t).mul(cellTanh.at(t), hidden.at(t + 1));
+            o.mul(cellTanh.at(t), hidden.at(t + 1));
         }
     }
 
@@ -96,55 +83,46 @@ public final class LSTM extends Recurrent {
         precomputeFactors(time, batch, type);
         for (int t = time - 1; t >= 0; t--) {
             INDArray dh = hiddenGrad.at(t);
-            if (t < time - 1) {
-                for (int k = 0; k < 4; k++) addRecurrentGrad(k, t, gateGrads[k].at(t + 1), dh);
-            }
+            if (t < time - 1) addRecurrentGrad(t, gateGrads.at(t + 1), dh);
             // dc_t = dc carried from t+1 (already ⊙ f_{t+1}) + dh_t ⊙ o ⊙ (1 − tanh² c_t)
             cellGrad.addi(dh.mul(cellFactor.at(t), scratch));
-            cellGrad.mul(factors[I].at(t), gateGrads[I].at(t));
-            cellGrad.mul(factors[F].at(t), gateGrads[F].at(t));
-            cellGrad.mul(factors[G].at(t), gateGrads[G].at(t));
-            dh.mul(factors[O].at(t), gateGrads[O].at(t));
-            cellGrad.muli(gates[F].at(t));
+            cellGrad.mul(factors[I].at(t), gate(gateGrads, t, I));
+            cellGrad.mul(factors[F].at(t), gate(gateGrads, t, F));
+            cellGrad.mul(factors[G].at(t), gate(gateGrads, t, G));
+            dh.mul(factors[O].at(t), gate(gateGrads, t, O));
+            cellGrad.muli(gate(gates, t, F));
         }
     }
 
     /**
-     * The float steps: the recurrent products, then one pass of {@link LstmCell} a step, which computes each gate's
+     * The float steps: the recurrent product, then one pass of {@link LstmCell} a step, which computes each gate's
      * factor from the kept activations as it goes (no whole-sequence passes before the loop).
      */
     private void backwardStepsInJava(int time, long batch) {
-        int n = (int) (batch * units);
         ByteBuffer carried = Memory.of(cellGrad);
-        for (int k = 0; k < 4; k++) gradMemory[k] = gateGrads[k].memory();
         for (int t = time - 1; t >= 0; t--) {
-            if (t < time - 1) {
-                for (int k = 0; k < 4; k++) addRecurrentGrad(k, t, gateGrads[k].at(t + 1), hiddenGrad.at(t));
-            }
-            LstmCell.backward(hiddenGrad.memory(), gateMemory, cells.memory(), cellTanh.memory(), carried, gradMemory, t, n);
-        }
-    }
-
-    /** The gates' and bias blocks' memory for the float kernels: a buffer object is made only when its array changes. */
-    private void keepMemory() {
-        for (int k = 0; k < 4; k++) {
-            gateMemory[k] = gates[k].memory();
-            if (bias(k) != boundBias[k]) {
-                boundBias[k] = bias(k);
-                biasMemory[k] = Memory.of(boundBias[k]);
-            }
+            if (t < time - 1) addRecurrentGrad(t, gateGrads.at(t + 1), hiddenGrad.at(t));
+            LstmCell.backward(hiddenGrad.memory(), gates.memory(), cells.memory(), cellTanh.memory(), carried, gateGrads.memory(),
+                    t, (int) batch, (int) units);
         }
     }
 
     /** Double only, for all steps at once: i: σ'·g, f: σ'·c_{t−1}, o: σ'·tanh(c_t), g: tanh'·i (σ' = s − s², tanh' = 1 − g²); o ⊙ (1 − tanh² c_t). */
     private void precomputeFactors(int time, long batch, DataType type) {
-        activationDerivatives(factors, time, batch, type);
-        factors[I].all().muli(gates[G].all());
+        INDArray[] a = new INDArray[4];
+        for (int k = 0; k < 4; k++) {
+            factors[k] = TimeSteps.reuse(factors[k], type, time, batch, units);
+            a[k] = gate(gates, k);
+            INDArray d = factors[k].all();
+            a[k].mul(a[k], d);
+            if (k == G) d.rsubi(1.0); else a[k].sub(d, d);
+        }
+        factors[I].all().muli(a[G]);
         factors[F].all().muli(cells.steps(0, time));
         factors[O].all().muli(cellTanh.all());
-        factors[G].all().muli(gates[I].all());
+        factors[G].all().muli(a[I]);
         cellFactor = TimeSteps.reuse(cellFactor, type, time, batch, units);
         INDArray tc = cellTanh.all();
-        tc.mul(tc, cellFactor.all()).rsubi(1.0).muli(gates[O].all());
+        tc.mul(tc, cellFactor.all()).rsubi(1.0).muli(a[O]);
     }
 }

@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.config.ConfigNode;
+import io.spindle.core.kernel.Memory;
+import io.spindle.core.kernel.StepMajor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /**
  * What the recurrent layers share: the input projection of all steps in one GEMM, the last step or
@@ -20,8 +23,12 @@ import java.util.stream.IntStream;
  *
  * <p>Shapes: x [B, T, F] → y [B, H] (last step) or [B, T, H] (return_sequences); kernel W [G, F, H],
  * recurrent kernel U [G, H, H], bias b [G, H]: one [F, H], [H, H] and [H] block per gate (G gates).
- * Inside, each gate has its own time-major array [T, B, H]: every step of every gate is a contiguous
- * [B, H] slice, because libnd4j's element-wise ops on strided views are an order of magnitude slower.
+ * Inside, the gates lie side by side: one time-major array [T, B, G·H] whose rows hold the G blocks one after another,
+ * with W and U copied into the same layout ({@link GateWeights}), so that one GEMM covers every gate: the projection,
+ * each step's recurrent product each way, and the weight and input gradients. Each step is a contiguous [B, G·H] slice;
+ * the float cells read a gate's block by its offset in the row, the double paths through strided views. The time-major
+ * input [T, B, F + 1] ends each row with a 1 and W's copy has b as one more row, so the projection adds b and dW's GEMM
+ * gives db.
  */
 public abstract class Recurrent implements Layer {
 
@@ -90,26 +97,28 @@ public abstract class Recurrent implements Layer {
     protected final Config config;
     protected final long units;
     private final int gateCount;
-    private INDArray[] kernels, recurrentKernels, biases, kernelGrads, recurrentGrads, biasGrads;
-    /** Per gate, the pre-activations x_t·W + b (halved for sigmoid gates), then, as the cell overwrites them, the activations. */
-    protected TimeSteps[] gates;
-    /** Bias gradients as a GEMM against ones: a [T·B, H] sum along rows was several times slower. */
+    /** W (with b as its last row) and U, side by side. */
+    private GateWeights kernel, recurrentKernel;
+    /** Pre-activations [T, B, G·H]: x_t·W + b, to which the cell adds h_{t−1}·U; then, as the cell overwrites them, the activations. */
+    protected TimeSteps gates;
+    /** Column sums as a GEMM against ones, for a cell's extra bias: a [T·B, H] sum along rows was several times slower. */
     protected final RowReductions rows = new RowReductions();
     /** h_{t−1} at step t: [T + 1, B, H] with h₋₁ = 0 in slot 0, so slots 0..T−1 are every step's recurrent input. */
     protected TimeSteps hidden;
     /** dLoss/dh_t: [T, B, H], first the output's gradient, then the recurrent part added by the cell. */
     protected TimeSteps hiddenGrad;
-    /** Per gate, dLoss/d(pre-activation): written by the cell. */
-    protected TimeSteps[] gateGrads;
-    private INDArray inputT, output, inputGradT, inputGrad;
+    /** dLoss/d(pre-activation) [T, B, G·H], laid out as the gates: written by the cell. */
+    protected TimeSteps gateGrads;
+    /** x time-major with a column of ones, [T, B, F + 1]; dX in the same layout. */
+    private INDArray inputT, inputGradT;
+    private INDArray output, inputGrad;
     /**
-     * The per-step recurrent products' kept GEMM contexts, by gate and step ({@link GemmCall}): the step views are
-     * kept too ({@link TimeSteps}), so each binds once per batch shape instead of building an op every call
-     * (LSTM: 8 per step, 224 a batch at 28 steps).
+     * Each step's recurrent product's kept GEMM context, forward and back ({@link GemmCall}): the step views are kept
+     * too ({@link TimeSteps}), so each binds once per batch shape instead of building an op every call.
      */
-    private GemmCall[][] stepProducts, stepGradProducts;
-    /** The whole-sequence GEMMs' kept contexts, per gate: x·W_g, dW_g, dU_g and dX (their arrays are kept across steps). */
-    private GemmCall[] projections, kernelGradProducts, recurrentGradProducts, inputGradProducts;
+    private GemmCall[] stepProducts = new GemmCall[0], stepGradProducts = new GemmCall[0];
+    /** The whole-sequence GEMMs' kept contexts: x·W and dX. */
+    private final GemmCall projection = new GemmCall(false, false, 1.0, 0.0), inputGradProduct = new GemmCall(false, true, 1.0, 0.0);
 
     protected Recurrent(Config config) {
         this.config = config;
@@ -147,77 +156,44 @@ public abstract class Recurrent implements Layer {
     @Override
     public void bind(long[] in, INDArray params, INDArray grads) {
         long f = in[1], nW = gateCount * f * units, nU = gateCount * units * units, nB = gateCount * units;
-        kernels = blocks(params, 0, f, units);
-        kernelGrads = blocks(grads, 0, f, units);
-        recurrentKernels = blocks(params, nW, units, units);
-        recurrentGrads = blocks(grads, nW, units, units);
-        biases = blocks(params, nW + nU, 1, units);
-        biasGrads = blocks(grads, nW + nU, 1, units);
+        kernel = GateWeights.withBiasRow(params, grads, 0, gateCount, f, units, nW + nU);
+        recurrentKernel = GateWeights.of(params, grads, nW, gateCount, units, units);
         long end = nW + nU + nB;
         if (params.length() > end) {
             bindExtra(params.get(NDArrayIndex.interval(end, params.length())), grads.get(NDArrayIndex.interval(end, grads.length())));
         }
     }
 
-    /** G consecutive [rows, cols] views starting at {@code offset} of a flat buffer. */
-    private INDArray[] blocks(INDArray flat, long offset, long rows, long cols) {
-        return IntStream.range(0, gateCount).mapToObj(g -> flat.get(NDArrayIndex.interval(offset + g * rows * cols,
-                offset + (g + 1) * rows * cols)).reshape('c', rows, cols)).toArray(INDArray[]::new);
+    /** Gate k's block of every step of {@code steps} (laid out as the gates), [T, B, H]: a strided view made per call, for the double paths. */
+    protected final INDArray gate(TimeSteps steps, int k) {
+        return steps.columns(k * units, (k + 1) * units);
     }
 
-    /** Gate g's bias b_g, [1, H] (a view of the parameters). */
-    protected final INDArray bias(int g) {
-        return biases[g];
-    }
-
-    /**
-     * Whether the cell adds b itself and takes the sigmoid gates' pre-activations whole, so that the projection is
-     * x·W alone; otherwise (the default) it arrives as x·W + b, halved for the sigmoid gates ({@link GateMath}).
-     */
-    protected boolean cellAddsBias() {
-        return false;
+    /** Gate k's block of step t, [B, H]: a strided view made per call, for the double paths. */
+    protected final INDArray gate(TimeSteps steps, int t, int k) {
+        return steps.columns(t, k * units, (k + 1) * units);
     }
 
     /** Binds parameters after b, if the cell has any. */
     protected void bindExtra(INDArray params, INDArray grads) {
     }
 
-    /**
-     * For all steps at once, each gate's activation derivative from its output a: σ' = a − a² for the
-     * sigmoid gates, tanh' = 1 − a² for the others; the cells multiply in their own factors.
-     */
-    protected final void activationDerivatives(TimeSteps[] factors, int time, long batch, DataType type) {
-        for (int k = 0; k < gateCount; k++) {
-            factors[k] = TimeSteps.reuse(factors[k], type, time, batch, units);
-            INDArray a = gates[k].all(), d = factors[k].all();
-            a.mul(a, d);
-            if (sigmoidGate(k)) a.sub(d, d); else d.rsubi(1.0);
-        }
-    }
-
-    /** Whether gate g is a sigmoid gate, whose pre-activations are kept halved unless the cell adds b (see {@link GateMath}). */
-    protected abstract boolean sigmoidGate(int g);
-
     @Override
     public INDArray forward(INDArray x, boolean training) {
         long batch = x.size(0), time = x.size(1), features = x.size(2);
         DataType type = x.dataType();
-        inputT = Buffers.reuse(inputT, type, time, batch, features);
-        inputT.assign(x.permute(1, 0, 2));
-        INDArray xFlat = inputT.reshape('c', time * batch, features);
-        if (gates == null) {
-            gates = new TimeSteps[gateCount];
-            projections = calls(false, false, 0.0);
-        }
-        for (int g = 0; g < gateCount; g++) {
-            // x_t·W (+ b) for every step in one GEMM; the cell adds h_{t−1}·U step by step.
-            gates[g] = TimeSteps.reuse(gates[g], type, time, batch, units);
-            INDArray a = gates[g].flat();
-            projections[g].run(xFlat, kernels[g], a);
-            if (cellAddsBias()) continue;
-            a.addiRowVector(biases[g]);
-            if (sigmoidGate(g)) a.muli(0.5);
-        }
+        INDArray in = Buffers.reuse(inputT, type, time, batch, features + 1);
+        if (in != inputT) in.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(features)).assign(1);
+        inputT = in;
+        int bytes = type.width();
+        INDArray source = Memory.isContiguous(x) ? x : x.dup('c');
+        StepMajor.fromBatchMajor(Memory.of(source), Memory.of(inputT), (int) batch, (int) time, (int) features * bytes,
+                (int) (features + 1) * bytes);
+        Reference.reachabilityFence(source);   // a copy's memory lives only as long as its array
+        gates = TimeSteps.reuse(gates, type, time, batch, gateCount * units);
+        recurrentKernel.refresh();
+        // x_t·W + b for every step and gate in one GEMM; the cell adds h_{t−1}·U step by step.
+        projection.run(inputT.reshape('c', time * batch, features + 1), kernel.refresh(), gates.flat());
         hidden = TimeSteps.reuse(hidden, type, time + 1, batch, units);
         hidden.at(0).assign(0);
         forwardSteps((int) time, batch, type);
@@ -226,39 +202,30 @@ public abstract class Recurrent implements Layer {
         return output.assign(hidden.steps(1, time + 1).permute(1, 0, 2));
     }
 
-    /** One kept GEMM call per gate. */
-    private GemmCall[] calls(boolean transposeA, boolean transposeB, double beta) {
-        return IntStream.range(0, gateCount).mapToObj(g -> new GemmCall(transposeA, transposeB, 1.0, beta)).toArray(GemmCall[]::new);
-    }
-
-    /** {@code target += h_{t−1}·U_g}, halved for a sigmoid gate unless the cell adds b; nothing at t = 0, where h₋₁ = 0. */
-    protected void addRecurrent(int g, int t, INDArray target) {
+    /**
+     * {@code target = beta·target + h_{t−1}·U} for every gate at once, target [B, G·H] laid out as the gates; nothing at
+     * t = 0, where h₋₁ = 0. A layer passes the same beta at every step (the step's kept call is made with the first).
+     */
+    protected void recurrentProduct(int t, INDArray target, double beta) {
         if (t == 0) return;
-        if (stepProducts == null) stepProducts = new GemmCall[gateCount][0];
-        double alpha = sigmoidGate(g) && !cellAddsBias() ? 0.5 : 1.0;
-        stepCall(stepProducts, g, t, false, alpha).run(hidden.at(t), recurrentKernels[g], target);
+        if (t >= stepProducts.length) stepProducts = Arrays.copyOf(stepProducts, t + 1);
+        if (stepProducts[t] == null) stepProducts[t] = new GemmCall(false, false, 1.0, beta);
+        stepProducts[t].run(hidden.at(t), recurrentKernel.sideBySide(), target);
     }
 
-    /** {@code dh += dq·U_gᵀ}: the gradient that reaches h_{t−1} (step {@code t} of the hidden gradients) through gate g's recurrent product. */
-    protected void addRecurrentGrad(int g, int t, INDArray dq, INDArray dh) {
-        if (stepGradProducts == null) stepGradProducts = new GemmCall[gateCount][0];
-        stepCall(stepGradProducts, g, t, true, 1.0).run(dq, recurrentKernels[g], dh);
-    }
-
-    /** Gate g's call at step t, made at first use (a longer sequence grows the row). */
-    private static GemmCall stepCall(GemmCall[][] calls, int g, int t, boolean transposeB, double alpha) {
-        if (t >= calls[g].length) calls[g] = java.util.Arrays.copyOf(calls[g], t + 1);
-        if (calls[g][t] == null) calls[g][t] = new GemmCall(false, transposeB, alpha, 1.0);
-        return calls[g][t];
+    /** {@code dh += dq·Uᵀ}, dq [B, G·H] laid out as the gates: the gradient that reaches h_{t−1} (step {@code t} of the hidden gradients) through the recurrent products. */
+    protected void addRecurrentGrad(int t, INDArray dq, INDArray dh) {
+        if (t >= stepGradProducts.length) stepGradProducts = Arrays.copyOf(stepGradProducts, t + 1);
+        if (stepGradProducts[t] == null) stepGradProducts[t] = new GemmCall(false, true, 1.0, 1.0);
+        stepGradProducts[t].run(dq, recurrentKernel.sideBySide(), dh);
     }
 
     @Override
     public INDArray backward(INDArray gradOutput, boolean needInputGradient) {
-        long time = inputT.size(0), batch = inputT.size(1), features = inputT.size(2);
+        long time = inputT.size(0), batch = inputT.size(1), features = inputT.size(2) - 1;
         DataType type = gradOutput.dataType();
         hiddenGrad = TimeSteps.reuse(hiddenGrad, type, time, batch, units);
-        if (gateGrads == null) gateGrads = new TimeSteps[gateCount];
-        for (int g = 0; g < gateCount; g++) gateGrads[g] = TimeSteps.reuse(gateGrads[g], type, time, batch, units);
+        gateGrads = TimeSteps.reuse(gateGrads, type, time, batch, gateCount * units);
         if (config.returnSequences) {
             hiddenGrad.all().assign(gradOutput.permute(1, 0, 2));
         } else {
@@ -266,35 +233,24 @@ public abstract class Recurrent implements Layer {
             hiddenGrad.at((int) time - 1).assign(gradOutput);
         }
         backwardSteps((int) time, batch, type);
-        // Weight gradients of all steps at once: dW_g += Xᵀ·dA_g, dU_g += H_prevᵀ·dq_g, db_g += Σ dA_g;
-        // dU over steps 1..T−1 only, since h₋₁ = 0.
-        if (kernelGradProducts == null) {
-            kernelGradProducts = calls(true, false, 1.0);
-            recurrentGradProducts = calls(true, false, 1.0);
-        }
-        INDArray x = inputT.reshape('c', time * batch, features), hPrev = time > 1 ? hidden.stepsFlat(1, time) : null;
-        for (int g = 0; g < gateCount; g++) {
-            INDArray dA = gateGrads[g].flat();
-            kernelGradProducts[g].run(x, dA, kernelGrads[g]);
-            if (hPrev != null) recurrentGradProducts[g].run(hPrev, recurrentPreActivationGrad(g).stepsFlat(1, time), recurrentGrads[g]);
-            rows.addColumnSums(dA, biasGrads[g]);
-        }
+        // Weight gradients of all steps and gates at once: dW += Xᵀ·dA and db += Σ dA in one GEMM (the column of ones),
+        // dU += H_prevᵀ·dq; dU over steps 1..T−1 only, since h₋₁ = 0.
+        INDArray dA = gateGrads.flat();
+        kernel.accumulateGradient(inputT.reshape('c', time * batch, features + 1), dA);
+        if (time > 1) recurrentKernel.accumulateGradient(hidden.stepsFlat(1, time), recurrentPreActivationGrads().stepsFlat(1, time));
         accumulateExtra();
         if (!needInputGradient) return null;
-        inputGradT = Buffers.reuse(inputGradT, type, time, batch, features);
-        INDArray dx = inputGradT.reshape('c', time * batch, features);
-        if (inputGradProducts == null) {
-            inputGradProducts = calls(false, true, 1.0);
-            inputGradProducts[0] = new GemmCall(false, true, 1.0, 0.0);   // the first gate's product sets dX, the others add
-        }
-        for (int g = 0; g < gateCount; g++) inputGradProducts[g].run(gateGrads[g].flat(), kernels[g], dx);
+        inputGradT = Buffers.reuse(inputGradT, type, time, batch, features + 1);
+        inputGradProduct.run(dA, kernel.sideBySide(), inputGradT.reshape('c', time * batch, features + 1));
         inputGrad = Buffers.reuse(inputGrad, type, batch, time, features);
-        return inputGrad.assign(inputGradT.permute(1, 0, 2));
+        int bytes = type.width();
+        StepMajor.toBatchMajor(Memory.of(inputGradT), Memory.of(inputGrad), (int) batch, (int) time, (int) features * bytes, (int) (features + 1) * bytes);
+        return inputGrad;
     }
 
-    /** dLoss/d(h_{t−1}·U_g) over all steps; the gate's gradient unless the cell separates them (GRU's candidate). */
-    protected TimeSteps recurrentPreActivationGrad(int g) {
-        return gateGrads[g];
+    /** dLoss/d(h_{t−1}·U) over all steps, laid out as the gates; the gates' gradients unless the cell separates them (GRU's candidate). */
+    protected TimeSteps recurrentPreActivationGrads() {
+        return gateGrads;
     }
 
     /** Adds gradients of the parameters bound in {@link #bindExtra}. */

@@ -14,28 +14,23 @@ public final class SimpleRNN extends Recurrent {
     }
 
     @Override
-    protected boolean sigmoidGate(int g) {
-        return false;
-    }
-
-    @Override
     protected void forwardSteps(int time, long batch, DataType type) {
-        TimeSteps a = gates[0];
+        TimeSteps a = gates;
         for (int t = 0; t < time; t++) {
-            addRecurrent(0, t, a.at(t));
+            recurrentProduct(t, a.at(t), 1.0);
             GateMath.tanh(a.at(t), hidden.at(t + 1));
         }
     }
 
     @Override
     protected void backwardSteps(int time, long batch, DataType type) {
-        TimeSteps dA = gateGrads[0];
+        TimeSteps dA = gateGrads;
         // tanh' = 1 − h², for all steps at once; each step then scales it by its dh in place.
         INDArray h = hidden.steps(1, time + 1);
         h.mul(h, dA.all()).rsubi(1.0);
         for (int t = time - 1; t >= 0; t--) {
             // The step after this one reads h_t through U.
-            if (t < time - 1) addRecurrentGrad(0, t, dA.at(t + 1), hiddenGrad.at(t));
+            if (t < time - 1) addRecurrentGrad(t, dA.at(t + 1), hiddenGrad.at(t));
             dA.at(t).muli(hiddenGrad.at(t));
         }
     }

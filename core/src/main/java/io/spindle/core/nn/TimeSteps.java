@@ -49,6 +49,16 @@ final class TimeSteps {
         return steps[t];
     }
 
+    /** Columns [from, to) of every step, [T, B, to − from]: a strided view, made per call. */
+    INDArray columns(long from, long to) {
+        return all.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+    }
+
+    /** Columns [from, to) of step t, [B, to − from]: a strided view, made per call. */
+    INDArray columns(int t, long from, long to) {
+        return steps[t].get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+    }
+
     /** Steps [from, to), [to − from, B, X] (a contiguous view). */
     INDArray steps(long from, long to) {
         return all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all());
