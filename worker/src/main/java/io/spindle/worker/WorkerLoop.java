@@ -95,12 +95,7 @@ public final class WorkerLoop {
 
     private List<EpochStats> run(StoredRows rows, TrainingPlan plan, StartPoint start, GradientSync sync) {
         // The run's global order: the same global batches for any worker count, and after a restart.
-        try (BatchSampler sampler = new BatchSampler(rows, net.dataType(), plan.localBatch(), plan.order(collective.rank(), collective.size(), rows.size()))) {
-            return run(rows, plan, start, sync, sampler);
-        }
-    }
-
-    private List<EpochStats> run(StoredRows rows, TrainingPlan plan, StartPoint start, GradientSync sync, BatchSampler sampler) {
+        BatchSampler sampler = new BatchSampler(rows, net.dataType(), plan.localBatch(), plan.order(collective.rank(), collective.size(), rows.size()));
         TrainingStep step = new TrainingStep(net, loss, sync, " on worker " + collective.rank());
         GlobalTotals totals = new GlobalTotals(collective);
         StepNormalisers normalisers = new StepNormalisers(collective, plan.sync().mode() == SyncMode.ALLREDUCE);

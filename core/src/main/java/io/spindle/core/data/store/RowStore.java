@@ -31,15 +31,13 @@ public final class RowStore {
     private final ValueCodec codec;
     private final Object owner;   // keeps the memory behind the chunks reachable (an INDArray; null for heap and mappings)
     private final FileRows file;  // rows read from a file a row at a time instead of chunks in memory; null otherwise
-    private final boolean inFile; // the rows live in a file (mapped or read), not in this process's memory
 
     private RowStore(ByteBuffer[] chunks, long rows, int width, long rowsPerChunk, ValueCodec codec, Object owner) {
-        this(chunks, rows, width, rowsPerChunk, codec, owner, null, false);
+        this(chunks, rows, width, rowsPerChunk, codec, owner, null);
     }
 
-    private RowStore(ByteBuffer[] chunks, long rows, int width, long rowsPerChunk, ValueCodec codec, Object owner, FileRows file, boolean inFile) {
+    private RowStore(ByteBuffer[] chunks, long rows, int width, long rowsPerChunk, ValueCodec codec, Object owner, FileRows file) {
         this.file = file;
-        this.inFile = inFile;
         this.chunks = chunks;
         this.rows = rows;
         this.width = width;
@@ -97,7 +95,7 @@ public final class RowStore {
                 chunks[c] = ch.map(FileChannel.MapMode.READ_ONLY, position + first * rowBytes, count * rowBytes).order(ByteOrder.nativeOrder());
             }
         }
-        return new RowStore(chunks, rows, width, perChunk, codec, null, null, true);
+        return new RowStore(chunks, rows, width, perChunk, codec, null);
     }
 
     /**
@@ -116,7 +114,7 @@ public final class RowStore {
             ch.close();
             throw e;
         }
-        return new RowStore(new ByteBuffer[0], rows, width, Math.max(rows, 1), codec, null, new FileRows(file, ch, position), true);
+        return new RowStore(new ByteBuffer[0], rows, width, Math.max(rows, 1), codec, null, new FileRows(file, ch, position));
     }
 
     /** A spool file read at positions; the channel is closed by its cleaner once the store is unreachable. */
@@ -153,11 +151,6 @@ public final class RowStore {
 
     public ValueCodec codec() {
         return codec;
-    }
-
-    /** Whether the rows live in a file (mapped or read from it): gathering them may wait for the disk. */
-    public boolean inFile() {
-        return inFile;
     }
 
     /** The bytes the rows take where they are stored. */
