@@ -17,7 +17,8 @@ final class RowReductions {
 
     /**
      * A [1, n] row of ones, kept per length (a layer sees two or three: D, B·T and the last batch's).
-     * Exact-length arrays matter: a view into a longer one or a transpose flag on it sends sgemm down a path ~10× slower.
+     * Exact-length arrays matter: a view into a longer one or a transpose flag on it sends sgemm down a much slower path
+     * (bench/RESULTS.md, "A figure moved out of a code comment").
      */
     private INDArray ones(DataType type, long n) {
         INDArray o = ones.get(n);
