@@ -1,47 +1,38 @@
 package io.spindle.worker.collective;
 
-import io.spindle.core.kernel.Bfloat16Loops;
 import io.spindle.core.kernel.FloatLoops;
-import io.spindle.core.kernel.Memory;
+import io.spindle.core.kernel.HalfFloats;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Moves pieces of a float32 buffer to and from one wire format through a reusable native staging
- * array; the arithmetic (casts and adds) runs in Java loops for FLOAT32 and BFLOAT16, and in libnd4j for FLOAT16.
+ * Moves pieces of a float32 buffer to and from one wire format through a reusable staging buffer; the arithmetic
+ * (casts and adds) runs in Java loops, one pass over the two memories per piece (no view to build, no native call).
  * Not thread-safe: each thread owns its codec.
  */
 final class WireCodec {
 
     private final WireFormat format;
+    private final HalfFloats halves;   // a 16-bit format's loops; null for FLOAT32
     private final int pieceValues;
-    private PrefixViews staging;       // allocated on first use: a FLOAT32 codec that only copies never needs it
-    private ByteBuffer stagingBytes;
+    private ByteBuffer stagingBytes;   // allocated on first use: a FLOAT32 codec that only copies never needs it
     private ByteBuffer stagingMemory;  // the same memory in native order, for the Java loops
-    private PrefixViews wide;          // FLOAT16 only: a received piece cast to float32, for the Java add
-    private ByteBuffer wideMemory;
-    private ByteBuffer stage;          // BFLOAT16 only: the window's wire bytes, each piece as this rank received or made it
+    private ByteBuffer stage;          // 16-bit formats: the window's wire bytes, each piece as this rank received or made it
     private long stageFrom;            // the window's first value
 
     WireCodec(WireFormat format, int pieceValues) {
         this.format = format;
+        this.halves = format.halves;
         this.pieceValues = pieceValues;
     }
 
     /** The wire bytes of {@code work[span]}; valid until this codec's next call. FLOAT32 sends in place. */
     ByteBuffer encode(WorkBuffer work, Partition.Span span) {
-        if (format == WireFormat.FLOAT32) {
+        if (halves == null) {
             return work.bytes(span);
         }
-        if (format == WireFormat.BFLOAT16) {
-            allocate();
-            Bfloat16Loops.encode(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length());
-        } else {
-            stagingView(span.length()).assign(work.view(span));
-        }
+        allocate();
+        halves.encode(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length());
         return stagingSlice(span.length());
     }
 
@@ -50,40 +41,25 @@ final class WireCodec {
         return stagingSlice(length);
     }
 
-    /**
-     * {@code work[span] += received} (the piece last read into {@link #slot}), then {@code /= divisor} unless it
-     * is 1. FLOAT32 and BFLOAT16 pieces are one Java pass over the two memories (no view to build, no native call per
-     * piece); FLOAT16 is cast and added in libnd4j. Either way the bits are those of an add, then a divide.
-     */
+    /** {@code work[span] += received} (the piece last read into {@link #slot}), then {@code /= divisor} unless it is 1. */
     void addInto(WorkBuffer work, Partition.Span span, int divisor) {
-        if (format == WireFormat.FLOAT32) {
-            allocate();
+        allocate();
+        if (halves == null) {
             FloatLoops.addInto(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length(), divisor);
-            return;
+        } else {
+            halves.addInto(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length(), divisor);
         }
-        if (format == WireFormat.BFLOAT16) {
-            allocate();
-            Bfloat16Loops.addInto(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length(), divisor);
-            return;
-        }
-        // libnd4j's mixed-type add is a slow generic loop: cast to float32 (a fast same-kind cast), then add in Java.
-        INDArray received = stagingView(span.length());
-        if (wide == null) {
-            wide = new PrefixViews(Nd4j.createUninitialized(DataType.FLOAT, pieceValues));
-            wideMemory = Memory.of(wide.array());
-        }
-        wide.first(span.length()).assign(received);
-        FloatLoops.addInto(work.memory(), Math.toIntExact(span.offset()), wideMemory, span.length(), divisor);
     }
 
     /**
-     * Starts an operation on the window [from, to) of the work buffer. In BFLOAT16 each piece of the window keeps its
-     * wire bytes here for the operation: a reduced piece is encoded in the pass that adds it and a gathered one arrives
-     * encoded, so passing either on costs no second encode. A stage position is written at most once per operation,
-     * and the sender has written its earlier bytes before then: the piece that overwrites them is built from them.
+     * Starts an operation on the window [from, to) of the work buffer. In a 16-bit format each piece of the window keeps
+     * its wire bytes here for the operation: a reduced piece is encoded in the pass that adds it and a gathered one
+     * arrives encoded, so passing either on costs no second encode. A stage position is written at most once per
+     * operation, and the sender has written its earlier bytes before then: the piece that overwrites them is built
+     * from them.
      */
     void startWindow(long from, long to) {
-        if (format != WireFormat.BFLOAT16) return;
+        if (halves == null) return;
         long bytes = (to - from) * format.bytesPerValue;
         if (stage == null || stage.capacity() < bytes) {
             stage = ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
@@ -96,49 +72,41 @@ final class WireCodec {
      * while this codec goes on); null where the format keeps none.
      */
     ByteBuffer staged(Partition.Span span) {
-        return stage == null ? null : stageSlice(span);   // only BFLOAT16 keeps a stage
+        return stage == null ? null : stageSlice(span);   // only 16-bit formats keep a stage
     }
 
     /**
      * {@code work[span] += received}, then {@code /= divisor} unless it is 1, then, with {@code round}, the result
-     * rounded to what the wire carries ({@link #roundInPlace}); in BFLOAT16 the piece's wire bytes are staged in the
-     * same pass ({@link #staged}).
+     * rounded to what the wire carries ({@link #roundInPlace}); in a 16-bit format the piece's wire bytes are staged in
+     * the same pass ({@link #staged}).
      */
     void reduce(WorkBuffer work, Partition.Span span, int divisor, boolean round) {
-        if (format != WireFormat.BFLOAT16) {
+        if (halves == null) {
             addInto(work, span, divisor);
-            if (round) roundInPlace(work, span);
             return;
         }
         allocate();
-        Bfloat16Loops.addIntoAndEncode(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length(), divisor,
+        halves.addIntoAndEncode(work.memory(), Math.toIntExact(span.offset()), stagingMemory, span.length(), divisor,
                 stage, Math.toIntExact(span.offset() - stageFrom), round);
     }
 
-    /** Rounds {@code work[span]} as {@link #roundInPlace} does, staging its wire bytes in BFLOAT16. */
+    /** Rounds {@code work[span]} as {@link #roundInPlace} does, staging its wire bytes in a 16-bit format. */
     void roundAndStage(WorkBuffer work, Partition.Span span) {
-        if (format != WireFormat.BFLOAT16) {
-            roundInPlace(work, span);
-            return;
-        }
+        if (halves == null) return;
         int from = Math.toIntExact(span.offset());
         ByteBuffer wire = stageSlice(span);
-        Bfloat16Loops.encode(work.memory(), from, wire, span.length());
-        Bfloat16Loops.decode(wire, work.memory(), from, span.length());
+        halves.encode(work.memory(), from, wire, span.length());
+        halves.decode(wire, work.memory(), from, span.length());
     }
 
-    /** Where to receive a gathered piece that replaces {@code work[span]}: the buffer itself for FLOAT32, the stage in BFLOAT16. */
+    /** Where to receive a gathered piece that replaces {@code work[span]}: the buffer itself for FLOAT32, the stage otherwise. */
     ByteBuffer gatherTarget(WorkBuffer work, Partition.Span span) {
-        return format == WireFormat.BFLOAT16 ? stageSlice(span) : copyTarget(work, span);
+        return halves == null ? work.bytes(span) : stageSlice(span);
     }
 
     /** Completes a piece received into {@link #gatherTarget}. */
     void finishGather(WorkBuffer work, Partition.Span span) {
-        if (format == WireFormat.BFLOAT16) {
-            Bfloat16Loops.decode(stageSlice(span), work.memory(), Math.toIntExact(span.offset()), span.length());
-        } else {
-            finishCopy(work, span);
-        }
+        if (halves != null) halves.decode(stageSlice(span), work.memory(), Math.toIntExact(span.offset()), span.length());
     }
 
     private ByteBuffer stageSlice(Partition.Span span) {
@@ -148,16 +116,12 @@ final class WireCodec {
 
     /** Where to receive a piece that replaces {@code work[span]}: the buffer itself for FLOAT32. */
     ByteBuffer copyTarget(WorkBuffer work, Partition.Span span) {
-        return format == WireFormat.FLOAT32 ? work.bytes(span) : slot(span.length());
+        return halves == null ? work.bytes(span) : slot(span.length());
     }
 
     /** Completes a copy received into {@link #copyTarget}. */
     void finishCopy(WorkBuffer work, Partition.Span span) {
-        if (format == WireFormat.BFLOAT16) {
-            Bfloat16Loops.decode(stagingMemory, work.memory(), Math.toIntExact(span.offset()), span.length());
-        } else if (format != WireFormat.FLOAT32) {
-            work.view(span).assign(stagingView(span.length()));
-        }
+        if (halves != null) halves.decode(stagingMemory, work.memory(), Math.toIntExact(span.offset()), span.length());
     }
 
     /**
@@ -165,22 +129,11 @@ final class WireCodec {
      * chunk keeps exactly the bits every other rank will receive.
      */
     void roundInPlace(WorkBuffer work, Partition.Span span) {
-        if (format == WireFormat.BFLOAT16) {
-            allocate();
-            int from = Math.toIntExact(span.offset());
-            Bfloat16Loops.encode(work.memory(), from, stagingMemory, span.length());
-            Bfloat16Loops.decode(stagingMemory, work.memory(), from, span.length());
-        } else if (format != WireFormat.FLOAT32) {
-            INDArray view = work.view(span);
-            INDArray wire = stagingView(span.length());
-            wire.assign(view);
-            view.assign(wire);
-        }
-    }
-
-    private INDArray stagingView(int length) {
+        if (halves == null) return;
         allocate();
-        return staging.first(length);
+        int from = Math.toIntExact(span.offset());
+        halves.encode(work.memory(), from, stagingMemory, span.length());
+        halves.decode(stagingMemory, work.memory(), from, span.length());
     }
 
     private ByteBuffer stagingSlice(int length) {
@@ -190,9 +143,8 @@ final class WireCodec {
     }
 
     private void allocate() {
-        if (staging == null) {
-            staging = new PrefixViews(Nd4j.createUninitialized(format.dataType, pieceValues));
-            stagingMemory = Memory.of(staging.array());
+        if (stagingMemory == null) {
+            stagingMemory = ByteBuffer.allocateDirect(pieceValues * format.bytesPerValue).order(ByteOrder.nativeOrder());
             stagingBytes = stagingMemory.duplicate().order(ByteOrder.LITTLE_ENDIAN);   // the wire's cursor
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.core.kernel.Bfloat16Loops;
+import io.spindle.core.kernel.Float16Loops;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,18 +33,19 @@ class WireFormatTest {
     }
 
     /**
-     * The bfloat16 ring's bits, against its definition written out here: chunk c is summed in the order c, c+1, ...,
-     * c-1, each partial sum crossing the wire as bfloat16 and added in float32, and the owner's mean, rounded to
-     * bfloat16, is what every rank gets. Several pieces per chunk, and ring sizes from 2 to 4.
+     * A 16-bit ring's bits, against its definition written out here: chunk c is summed in the order c, c+1, ...,
+     * c-1, each partial sum crossing the wire in the format and added in float32, and the owner's mean, rounded to
+     * the format, is what every rank gets. Several pieces per chunk, and ring sizes from 2 to 4.
      */
     @ParameterizedTest
-    @EnumSource(value = Ranks.Kind.class, names = {"RING"})
-    void theBfloat16RingGivesTheBitsOfItsDefinition(Ranks.Kind kind) {
+    @EnumSource(value = WireFormat.class, names = {"FLOAT16", "BFLOAT16"})
+    void aSixteenBitRingGivesTheBitsOfItsDefinition(WireFormat format) {
+        Ranks.Kind kind = Ranks.Kind.RING;
         int length = 1_001;
         for (int n = 2; n <= 4; n++) {
             List<float[]> inputs = new ArrayList<>();
             for (int r = 0; r < n; r++) inputs.add(Ranks.inputs(5, r, length));
-            try (Ranks group = Ranks.open(kind, n, Ranks.options().withWireFormat(WireFormat.BFLOAT16).withChunkBytes(64))) {
+            try (Ranks group = Ranks.open(kind, n, Ranks.options().withWireFormat(format).withChunkBytes(64))) {
                 List<INDArray> results = group.onAll(c -> {
                     INDArray buffer = Ranks.array(inputs.get(c.rank()));
                     c.allReduceMean(buffer);
@@ -52,8 +54,8 @@ class WireFormatTest {
                 for (int c = 0; c < n; c++) {
                     for (long i = (long) length * c / n; i < (long) length * (c + 1) / n; i++) {
                         float partial = inputs.get(c)[(int) i];
-                        for (int k = 1; k < n; k++) partial = inputs.get((c + k) % n)[(int) i] + wire(partial);
-                        int expected = Float.floatToRawIntBits(wire(partial / n));
+                        for (int k = 1; k < n; k++) partial = inputs.get((c + k) % n)[(int) i] + wire(format, partial);
+                        int expected = Float.floatToRawIntBits(wire(format, partial / n));
                         for (int r = 0; r < n; r++) {
                             assertEquals(expected, Float.floatToRawIntBits(results.get(r).getFloat(i)), n + " ranks: rank " + r + " element " + i);
                         }
@@ -63,8 +65,9 @@ class WireFormatTest {
         }
     }
 
-    private static float wire(float value) {
-        return Bfloat16Loops.fromBfloat16(Bfloat16Loops.toBfloat16(value));
+    private static float wire(WireFormat format, float value) {
+        return format == WireFormat.BFLOAT16 ? Bfloat16Loops.fromBfloat16(Bfloat16Loops.toBfloat16(value))
+                : Float16Loops.toFloat(Float16Loops.fromFloat(value));
     }
 
     /** One all-reduce in {@code format}; returns the bytes rank 0 sent, after checking the result. */

@@ -1,6 +1,7 @@
 package io.spindle.core.data.store;
 
 import io.spindle.core.data.DataFormatException;
+import io.spindle.core.kernel.Float16Loops;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -97,8 +98,8 @@ public final class ValueCodec implements java.io.Serializable {
             case FLOAT64 -> out.putDouble(at, v);
             case FLOAT32 -> out.putFloat(at, v);
             case FLOAT16 -> {
-                if (Math.abs(v) > Half.MAX && Float.isFinite(v)) throw unfit(v, feature, row, "float16 holds magnitudes up to 65504");
-                out.putShort(at, Half.fromFloat(v));
+                if (Math.abs(v) > Float16Loops.MAX && Float.isFinite(v)) throw unfit(v, feature, row, "float16 holds magnitudes up to 65504");
+                out.putShort(at, Float16Loops.fromFloat(v));
             }
             case UINT8 -> {
                 long code = Math.round((double) (v - offset[feature]) * divisor[feature]);
@@ -129,7 +130,7 @@ public final class ValueCodec implements java.io.Serializable {
             }
             case FLOAT32 -> out.put(to, in, from, 4 * width);
             case FLOAT16 -> {
-                for (int j = 0; j < width; j++) out.putFloat(to + 4 * j, Half.toFloat(in.getShort(from + 2 * j)));
+                for (int j = 0; j < width; j++) out.putFloat(to + 4 * j, Float16Loops.toFloat(in.getShort(from + 2 * j)));
             }
             case UINT8 -> {
                 if (table != null) {
@@ -155,14 +156,15 @@ public final class ValueCodec implements java.io.Serializable {
             }
             return;
         }
-        for (int j = 0; j < width; j++) out[j] = Half.toFloat(in.getShort(from + 2 * j));
+        in.get(from, codes, 0, 2 * width);
+        Float16Loops.decode(codes, 0, out, 0, width);
     }
 
     private double valueAt(ByteBuffer in, int from, int j) {
         return switch (encoding) {
             case FLOAT64 -> in.getDouble(from + 8 * j);
             case FLOAT32 -> in.getFloat(from + 4 * j);
-            case FLOAT16 -> Half.toFloat(in.getShort(from + 2 * j));
+            case FLOAT16 -> Float16Loops.toFloat(in.getShort(from + 2 * j));
             case UINT8 -> decode(in.get(from + j) & 0xff, j);
         };
     }

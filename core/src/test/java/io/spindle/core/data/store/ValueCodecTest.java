@@ -3,6 +3,7 @@ package io.spindle.core.data.store;
 import io.spindle.core.config.ConfigException;
 import io.spindle.core.data.DataFormatException;
 import io.spindle.core.data.IdxReader;
+import io.spindle.core.kernel.Float16Loops;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -64,8 +65,8 @@ class ValueCodecTest {
     @Test
     void halfConversionMatchesNd4jAndRoundTripsEveryHalf() throws DataFormatException {
         for (int h = 0; h < 65536; h++) {
-            float f = Half.toFloat((short) h);
-            if (!Float.isNaN(f)) assertEquals((short) h, Half.fromFloat(f), "half " + Integer.toHexString(h));
+            float f = Float16Loops.toFloat((short) h);
+            if (!Float.isNaN(f)) assertEquals((short) h, Float16Loops.fromFloat(f), "half " + Integer.toHexString(h));
         }
         SplittableRandom rng = new SplittableRandom(3);
         float[] values = new float[20000];
@@ -76,7 +77,7 @@ class ValueCodecTest {
         ValueCodec codec = ValueCodec.plain(Encoding.FLOAT16);
         for (int i = 0; i < values.length; i++) {
             codec.encode(values[i], 0, i, ONE, 0);
-            assertEquals(Float.floatToIntBits(viaNd4j[i]), Float.floatToIntBits(Half.toFloat(ONE.getShort(0))), "float " + values[i]);
+            assertEquals(Float.floatToIntBits(viaNd4j[i]), Float.floatToIntBits(Float16Loops.toFloat(ONE.getShort(0))), "float " + values[i]);
         }
         assertThrows(DataFormatException.class, () -> codec.encode(70000f, 1, 2, ONE, 0));
     }
