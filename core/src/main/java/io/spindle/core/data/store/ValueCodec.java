@@ -2,6 +2,7 @@ package io.spindle.core.data.store;
 
 import io.spindle.core.data.DataFormatException;
 import io.spindle.core.kernel.Float16Loops;
+import io.spindle.core.kernel.Uint8Loops;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -9,8 +10,8 @@ import java.util.Arrays;
 /**
  * The one conversion between stored values and the floats a batch holds. float32 and float16 values are the floats
  * themselves (float16 rounded to nearest even). A uint8 code of feature j is {@code offset[j] + code / divisor[j]}, in
- * float32 arithmetic, the addition left out where the offset is 0: an IDX pixel is {@code code / 255f}, exactly what the
- * IDX reader has always made. Encoding checks the round trip, so a value storage cannot hold is an error, never clamped.
+ * float32 arithmetic ({@link Uint8Loops#value}): an IDX pixel is {@code code / 255f}, exactly what the IDX reader has
+ * always made. Encoding checks the round trip, so a value storage cannot hold is an error, never clamped.
  */
 public final class ValueCodec implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -74,8 +75,7 @@ public final class ValueCodec implements java.io.Serializable {
     }
 
     private static float value(int code, float divisor, float offset) {
-        float scaled = code / divisor;
-        return offset == 0f ? scaled : offset + scaled;
+        return Uint8Loops.value(code, divisor, offset);
     }
 
     private static float[] lookup(float divisor, float offset) {
@@ -149,11 +149,7 @@ public final class ValueCodec implements java.io.Serializable {
     void decodeRow(ByteBuffer in, int from, int width, byte[] codes, float[] out) {
         if (encoding == Encoding.UINT8) {
             in.get(from, codes, 0, width);
-            if (table != null) {
-                for (int j = 0; j < width; j++) out[j] = table[codes[j] & 0xff];
-            } else {
-                for (int j = 0; j < width; j++) out[j] = value(codes[j] & 0xff, divisor[j], offset[j]);
-            }
+            Uint8Loops.decode(codes, 0, divisor, offset, out, 0, width);
             return;
         }
         in.get(from, codes, 0, 2 * width);
