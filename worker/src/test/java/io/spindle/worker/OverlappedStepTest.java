@@ -124,7 +124,7 @@ class OverlappedStepTest {
         WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
         loop.synchronizeParameters();
         loop.run(Shard.of(rank, all, mine).toDataset(), new TrainingPlan(EPOCHS, local, mine.length / local, 1, false,
-                new SyncPlan(SyncMode.ALLREDUCE, 1, TINY_BUCKETS, overlap), false, 0, 0, 0));
+                new SyncPlan(SyncMode.ALLREDUCE, 1, TINY_BUCKETS, overlap), false, 0, 0, 0, 1));
         return new Run(net.params().toFloatVector(), opt.state().toFloatVector());
     }
 
@@ -286,7 +286,7 @@ class OverlappedStepTest {
         WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), opt, c, StepReporter.NONE);
         loop.synchronizeParameters();
         TrainingPlan plan = new TrainingPlan(EPOCHS, LOCAL_BATCH, ROWS_PER_RANK / LOCAL_BATCH, 1, true,
-                new SyncPlan(SyncMode.ALLREDUCE, 1, TINY_BUCKETS, overlap), false, 0, 0, 0);
+                new SyncPlan(SyncMode.ALLREDUCE, 1, TINY_BUCKETS, overlap), false, 0, 0, 0, 1);
         loop.run(shard(rank, n), plan);
         return new Run(net.params().toFloatVector(), opt.state().toFloatVector());
     }

@@ -89,7 +89,7 @@ class WeightedWorkersTest {
                     Network net = Network.initialized(MODEL, 5, DataType.FLOAT);
                     WorkerLoop loop = new WorkerLoop(net, Loss.softmaxCrossEntropy(), optimizer.create(net.layout(), DataType.FLOAT), c, StepReporter.NONE);
                     loop.synchronizeParameters();
-                    loop.run(shard, new TrainingPlan(3, localBatch, shard.size() / localBatch, 1, false, sync, false, 0, 0, 0));
+                    loop.run(shard, new TrainingPlan(3, localBatch, shard.size() / localBatch, 1, false, sync, false, 0, 0, 0, 1));
                     return net.params().toFloatVector();
                 }));
             }

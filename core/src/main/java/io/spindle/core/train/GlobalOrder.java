@@ -10,19 +10,31 @@ import java.util.SplittableRandom;
  * being a seeded affine shuffle of the V shards per epoch. Step s is positions {@code [s·B, (s+1)·B)}. Worker k of
  * N owns shards k, k+N, … ({@link VirtualShards}) and takes the positions of its shards, exactly B/N per step when N
  * divides V and B; so every such N trains on the same global batches, and a checkpoint resumes on any of them.
+ * A shard may be shuffled in blocks of neighbouring rows ({@code shuffleBlock}): the blocks in a seeded order, each
+ * block's rows in a seeded order of their own. Its rows then come in runs from one small stretch of the source, which
+ * a worker gathering from a spool file reads as a few neighbouring pages instead of a page per row.
  */
 public final class GlobalOrder {
     private final VirtualShards shards;
     private final int globalBatch;
     private final long seed;
     private final boolean shuffle;
+    private final int shuffleBlock;
 
+    /** Each shard's rows shuffled one by one (or dealt in source order, without {@code shuffle}). */
     public GlobalOrder(VirtualShards shards, int globalBatch, long seed, boolean shuffle) {
+        this(shards, globalBatch, seed, shuffle, 1);
+    }
+
+    /** Each shard shuffled in blocks of {@code shuffleBlock} neighbouring rows (1: row by row). */
+    public GlobalOrder(VirtualShards shards, int globalBatch, long seed, boolean shuffle, int shuffleBlock) {
         if (globalBatch < 1) throw new IllegalArgumentException("the global batch must be >= 1, got " + globalBatch);
+        if (shuffleBlock < 1) throw new IllegalArgumentException("the shuffle block must be >= 1 rows, got " + shuffleBlock);
         this.shards = shards;
         this.globalBatch = globalBatch;
         this.seed = seed;
         this.shuffle = shuffle;
+        this.shuffleBlock = shuffleBlock;
     }
 
     /**
@@ -93,7 +105,7 @@ public final class GlobalOrder {
         int local = 0;
         for (VirtualShards.Range r : shards.ownedBy(worker, workers)) {
             offset[r.shard()] = local;
-            perm[r.shard()] = permutation(Math.toIntExact(r.size()), shuffle ? random(epoch, r.shard()) : null);
+            perm[r.shard()] = permutation(Math.toIntExact(r.size()), shuffleBlock, shuffle ? random(epoch, r.shard()) : null);
             local += Math.toIntExact(r.size());
         }
         long rounds = (shards.rows() + count - 1) / count;
@@ -145,14 +157,35 @@ public final class GlobalOrder {
     static int[] permutation(int n, SplittableRandom rng) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
-        if (rng != null) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = p[i];
-                p[i] = p[j];
-                p[j] = t;
-            }
+        if (rng != null) shuffle(p, 0, n, rng);
+        return p;
+    }
+
+    /**
+     * The identity order, or the blocks [b·k, (b+1)·k) of {@code k} neighbouring rows (the last one shorter) in a
+     * shuffled order, each block's rows shuffled in place after it. k = 1 is {@link #permutation(int, SplittableRandom)}.
+     */
+    static int[] permutation(int n, int k, SplittableRandom rng) {
+        if (k == 1 || rng == null) return permutation(n, rng);
+        int[] blocks = permutation((n + k - 1) / k, rng);
+        int[] p = new int[n];
+        int at = 0;
+        for (int b : blocks) {
+            int from = b * k, size = Math.min(k, n - from);
+            for (int i = 0; i < size; i++) p[at + i] = from + i;
+            shuffle(p, at, size, rng);
+            at += size;
         }
         return p;
+    }
+
+    /** Fisher–Yates on {@code p[from, from + n)}. */
+    private static void shuffle(int[] p, int from, int n, SplittableRandom rng) {
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[from + i];
+            p[from + i] = p[from + j];
+            p[from + j] = t;
+        }
     }
 }

@@ -30,7 +30,8 @@ public final class Trainer {
         Dataset rows = train.features().dataType() == net.dataType() ? train : train.as(net.dataType());
         // The workers' order (GlobalOrder), so one process and N workers train on the same global batches.
         int shards = GlobalOrder.effectiveShards(rows.size(), config.virtualShards(), Math.min(config.batchSize(), rows.size()));
-        GlobalOrder order = new GlobalOrder(new VirtualShards(rows.size(), shards), config.batchSize(), config.seed(), config.shuffle());
+        GlobalOrder order = new GlobalOrder(new VirtualShards(rows.size(), shards), config.batchSize(), config.seed(), config.shuffle(),
+                config.shuffleBlock());
         BatchSampler sampler = new BatchSampler(rows, config.batchSize(), order.whole());
         History history = new History();
         EarlyStoppingMonitor monitor = new EarlyStoppingMonitor(config.earlyStopping());

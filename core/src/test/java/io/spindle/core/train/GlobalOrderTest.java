@@ -38,18 +38,57 @@ class GlobalOrderTest {
 
     @Test
     void everyWorkerCountDividingTheShardsTakesTheSameGlobalBatches() {
-        // Uneven shards (1003 rows), a batch that is no multiple of the shard count, and one smaller than it.
-        for (int batch : new int[] {96, 40}) {
-            VirtualShards shards = new VirtualShards(1003, 64);
-            GlobalOrder order = new GlobalOrder(shards, batch, 5, true);
-            int[] whole = order.whole().epoch(2);
-            for (int step = 0; step < order.balancedSteps(); step++) {
-                long[] one = Arrays.stream(Arrays.copyOfRange(whole, step * batch, step * batch + batch)).asLongStream().sorted().toArray();
-                for (int workers : new int[] {1, 2, 4, 8}) {
-                    assertArrayEquals(one, globalBatch(order, shards, workers, batch, 2, step), "batch " + batch + ", step " + step + ", " + workers + " workers");
+        // Uneven shards (1003 rows), a batch that is no multiple of the shard count, and one smaller than it; shards
+        // shuffled row by row and in blocks of 4 rows (which do not divide the shards' 15 or 16 rows).
+        for (int block : new int[] {1, 4}) {
+            for (int batch : new int[] {96, 40}) {
+                VirtualShards shards = new VirtualShards(1003, 64);
+                GlobalOrder order = new GlobalOrder(shards, batch, 5, true, block);
+                int[] whole = order.whole().epoch(2);
+                for (int step = 0; step < order.balancedSteps(); step++) {
+                    long[] one = Arrays.stream(Arrays.copyOfRange(whole, step * batch, step * batch + batch)).asLongStream().sorted().toArray();
+                    for (int workers : new int[] {1, 2, 4, 8}) {
+                        assertArrayEquals(one, globalBatch(order, shards, workers, batch, 2, step),
+                                "block " + block + ", batch " + batch + ", step " + step + ", " + workers + " workers");
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Shuffled in blocks, a shard deals its rows block by block: every aligned block of k neighbouring rows (the last
+     * one shorter) comes as one run, the blocks in a shuffled order and each block's rows shuffled, once per epoch.
+     */
+    @Test
+    void aShardShuffledInBlocksDealsItsRowsBlockByBlock() {
+        int k = 8, size = 251;
+        VirtualShards shards = new VirtualShards(4 * size, 4);
+        GlobalOrder order = new GlobalOrder(shards, 16, 5, true, k);
+        int[] whole = order.whole().epoch(0);
+        for (int shard = 0; shard < 4; shard++) {
+            final int first = shard * size;
+            int[] rows = Arrays.stream(whole).filter(r -> r >= first && r < first + size).map(r -> r - first).toArray();
+            assertEquals(size, rows.length);
+            assertEquals(size, Arrays.stream(rows).distinct().count(), "each row once");
+            boolean blocksShuffled = false, rowsShuffled = false;
+            int previousBlock = -1;
+            for (int at = 0; at < size; ) {
+                int block = rows[at] / k, blockSize = Math.min(k, size - block * k);
+                for (int i = at; i < at + blockSize; i++) {
+                    assertEquals(block, rows[i] / k, "shard " + shard + ": row " + rows[i] + " at " + i + " breaks the run of block " + block);
+                    if (i > at && rows[i] < rows[i - 1]) rowsShuffled = true;
+                }
+                if (block < previousBlock) blocksShuffled = true;
+                previousBlock = block;
+                at += blockSize;
+            }
+            assertTrue(blocksShuffled && rowsShuffled, "shard " + shard + ": the blocks and the rows within them are shuffled");
+        }
+        assertFalse(Arrays.equals(whole, order.whole().epoch(1)), "each epoch reshuffles");
+        assertArrayEquals(new GlobalOrder(shards, 16, 5, true).whole().epoch(0), new GlobalOrder(shards, 16, 5, true, 1).whole().epoch(0),
+                "blocks of one row are the row-by-row shuffle");
+        assertThrows(IllegalArgumentException.class, () -> new GlobalOrder(shards, 16, 5, true, 0));
     }
 
     @Test

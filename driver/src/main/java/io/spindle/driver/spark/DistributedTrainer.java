@@ -235,7 +235,7 @@ public final class DistributedTrainer {
                 job.distributed().bucketBytes(), job.distributed().overlap());
         TrainingPlan plan = new TrainingPlan(job.training().epochs(), localBatch, GlobalSteps.perEpoch(job, rows), job.training().seed(),
                 job.training().shuffle(), sync, job.training().earlyStopping() != null, checkpoints == null ? 0 : job.checkpoint().everySteps(),
-                rows, GlobalSteps.shards(job, rows));
+                rows, GlobalSteps.shards(job, rows), job.training().shuffleBlock());
         return plan;
     }
 

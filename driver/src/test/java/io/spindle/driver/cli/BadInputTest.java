@@ -56,6 +56,7 @@ class BadInputTest {
         assertRejected(train(out, "training.bucket_mib=0"), out, "training.bucket_mib", "a number > 0.0 and <= 1024");
         assertRejected(train(out, "training.bucket_mib=64"), out, "training.bucket_mib", "at most the model's gradients", "235146 parameters");
         assertRejected(train(out, "training.overlap=maybe"), out, "training.overlap", "true or false");
+        assertRejected(train(out, "training.shuffle_block=0"), out, "training.shuffle_block", "0", "integer in [1,");
         assertRejected(train(out, "data.class_names=[\"a\", \"b\"]"), out, "data.class_names", "2 names", "one per class", "10 units");
         assertRejected(train(out, "data.class_names=[\"a\", \"a\"]"), out, "data.class_names", "distinct");
         assertRejected(train(out, "data.validation_split=1.5"), out, "data.validation_split", "1.5", "strictly between 0 and 1");

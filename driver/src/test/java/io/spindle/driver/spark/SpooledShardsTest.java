@@ -21,6 +21,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,12 +109,15 @@ class SpooledShardsTest {
     @Test
     void aDataFrameIsDealtBySeedNotByHowItWasSplitAndSpoolsAsItStreams(@TempDir Path dir) throws Exception {
         Dataset rows = FashionMini.train().rows(0, 1280);
-        JobConfig memory = AutomaticResumeTest.job("ring", "data.cache=memory");
-        JobConfig disk = AutomaticResumeTest.job("ring", "data.cache=disk");
+        JobConfig memory = AutomaticResumeTest.job("ring", "data.cache=memory", "training.shuffle_block=4");
+        JobConfig disk = AutomaticResumeTest.job("ring", "data.cache=disk", "training.shuffle_block=4");
         DistributedTrainer.Outcome a = new DistributedTrainer(spark).trainFrame(memory, frame(rows, 3), 1280, "f", null, TrainingListener.NONE);
         DistributedTrainer.Outcome b = new DistributedTrainer(spark).trainFrame(disk, frame(rows, 7), 1280, "f", null, TrainingListener.NONE);
         assertArrayEquals(a.params(), b.params(), "3 or 7 input partitions, in memory or spooled: the same shards, the same bits");
         assertEquals(List.of(), spoolFiles());
+        JobConfig rowByRow = AutomaticResumeTest.job("ring", "data.cache=memory");
+        DistributedTrainer.Outcome c = new DistributedTrainer(spark).trainFrame(rowByRow, frame(rows, 3), 1280, "f", null, TrainingListener.NONE);
+        assertFalse(java.util.Arrays.equals(a.params(), c.params()), "the workers shuffle in the blocks the job asks for");
     }
 
     @Test
