@@ -38,8 +38,13 @@ public final class Activations {
 
     /** {@code out = g·(1 − y²)}, y = tanh(x). */
     public static void tanhBackward(INDArray y, INDArray g, INDArray out) {
-        ByteBuffer yb = Memory.of(y), gb = Memory.of(g), o = Memory.of(out);
-        if (Simd.available()) VectorMath.tanhBackward(yb, gb, o, (int) y.length()); else tanhBackwardFloat(yb, gb, o, 0, (int) y.length());
+        tanhBackward(Memory.of(y), 0, Memory.of(g), 0, Memory.of(out), 0, (int) y.length());
+    }
+
+    /** {@code out[outAt + e] = g[gAt + e]·(1 − y[yAt + e]²)} for e in [0, n), y = tanh(x): one step of a sequence. */
+    public static void tanhBackward(ByteBuffer y, int yAt, ByteBuffer g, int gAt, ByteBuffer out, int outAt, int n) {
+        int done = Simd.available() ? VectorMath.tanhBackward(y, yAt, g, gAt, out, outAt, n) : 0;
+        tanhBackwardFloat(y, yAt, g, gAt, out, outAt, done, n);
     }
 
     /** {@code out = g·(y·(1 − y))}, y = σ(x). */
@@ -56,10 +61,10 @@ public final class Activations {
         for (int at = from * 4; at < to * 4; at += 4) out.putFloat(at, Transcendentals.sigmoid(in.getFloat(at)));
     }
 
-    static void tanhBackwardFloat(ByteBuffer y, ByteBuffer g, ByteBuffer out, int from, int to) {
-        for (int at = from * 4; at < to * 4; at += 4) {
-            float yi = y.getFloat(at);
-            out.putFloat(at, g.getFloat(at) * (1f - yi * yi));
+    static void tanhBackwardFloat(ByteBuffer y, int yAt, ByteBuffer g, int gAt, ByteBuffer out, int outAt, int from, int to) {
+        for (int e = from; e < to; e++) {
+            float yi = y.getFloat((yAt + e) * 4);
+            out.putFloat((outAt + e) * 4, g.getFloat((gAt + e) * 4) * (1f - yi * yi));
         }
     }
 

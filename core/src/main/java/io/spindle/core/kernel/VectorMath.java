@@ -68,15 +68,15 @@ final class VectorMath {
         return bound;
     }
 
-    /** {@code out = g·(1 − y²)} from tanh's output y. */
-    static void tanhBackward(ByteBuffer y, ByteBuffer g, ByteBuffer out, int n) {
-        int bound = FLOATS.loopBound(n), step = FLOATS.length() * 4;
-        for (int at = 0; at < bound * 4; at += step) {
-            FloatVector yi = FloatVector.fromByteBuffer(FLOATS, y, at, ORDER);
+    /** {@code out[outAt + e] = g[gAt + e]·(1 − y[yAt + e]²)} from tanh's output y; returns where the scalar loop takes over. */
+    static int tanhBackward(ByteBuffer y, int yAt, ByteBuffer g, int gAt, ByteBuffer out, int outAt, int n) {
+        int bound = FLOATS.loopBound(n);
+        for (int e = 0; e < bound; e += FLOATS.length()) {
+            FloatVector yi = FloatVector.fromByteBuffer(FLOATS, y, (yAt + e) * 4, ORDER);
             FloatVector d = FloatVector.broadcast(FLOATS, 1f).sub(yi.mul(yi));
-            FloatVector.fromByteBuffer(FLOATS, g, at, ORDER).mul(d).intoByteBuffer(out, at, ORDER);
+            FloatVector.fromByteBuffer(FLOATS, g, (gAt + e) * 4, ORDER).mul(d).intoByteBuffer(out, (outAt + e) * 4, ORDER);
         }
-        Activations.tanhBackwardFloat(y, g, out, bound, n);
+        return bound;
     }
 
     /** {@code out = g·(y·(1 − y))} from the logistic function's output y. */

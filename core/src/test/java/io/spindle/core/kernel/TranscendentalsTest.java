@@ -76,7 +76,7 @@ class TranscendentalsTest {
             if (tanh) Activations.tanhBackward(out, g, back); else Activations.sigmoidBackward(out, g, back);
             float[] kernel = out.toFloatVector(), kernelBack = back.toFloatVector();
             if (tanh) Activations.tanhFloat(in, o, 0, n); else Activations.sigmoidFloat(in, o, 0, n);
-            if (tanh) Activations.tanhBackwardFloat(o, gb, b, 0, n); else Activations.sigmoidBackwardFloat(o, gb, b, 0, n);
+            if (tanh) Activations.tanhBackwardFloat(o, 0, gb, 0, b, 0, 0, n); else Activations.sigmoidBackwardFloat(o, gb, b, 0, n);
             String what = (tanh ? "tanh" : "sigmoid") + (Simd.available() ? " (SIMD)" : " (plain)");
             assertArrayEquals(out.toFloatVector(), kernel, what);
             assertArrayEquals(back.toFloatVector(), kernelBack, what + " backward");

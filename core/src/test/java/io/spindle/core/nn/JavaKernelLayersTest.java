@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, layer norm, convolution with few channels, max pooling, lstm, gru,
+ * The layers whose float path runs in Java kernels (tanh, sigmoid, batch norm of images, layer norm, convolution with few channels, max pooling, lstm, gru, simple_rnn,
  * multi-head attention alone and in a transformer block) against the
  * same layer in double, which runs on libnd4j and passes the finite-difference gradient checks: outputs, input and
  * parameter gradients, and running statistics agree to float precision, in training and at inference.
@@ -35,6 +35,7 @@ class JavaKernelLayersTest {
     private static final String[] SEQUENCE_LAYERS = {
             "{\"type\": \"lstm\", \"units\": 20, \"return_sequences\": true}",
             "{\"type\": \"gru\", \"units\": 20, \"return_sequences\": true}",
+            "{\"type\": \"simple_rnn\", \"units\": 20, \"return_sequences\": true}",
             "{\"type\": \"layer_norm\", \"epsilon\": 0.001}",
             "{\"type\": \"multi_head_attention\", \"heads\": 2, \"key_size\": 3}",
             "{\"type\": \"multi_head_attention\", \"heads\": 3, \"key_size\": 2, \"causal\": true, \"use_bias\": false}",
