@@ -4,12 +4,14 @@ import io.spindle.core.kernel.Activations;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+
 /**
  * Elman recurrence, {@code h_t = tanh(x_t·W + h_{t−1}·U + b)}, h₋₁ = 0.
  * Shapes: x [B, T, F], W [1, F, H], U [1, H, H], b [1, H]; y [B, H] (last step) or [B, T, H].
  * Per step, one [B,H]×[H,H] GEMM each way and one element-wise pass: forward libnd4j's tanh (oneDNN's kernel, which
- * measured faster here than the Java one), backward in float one Java pass ({@link Activations}) over the step's slice
- * of the kept arrays, as the LSTM's cell does; in double, native ops.
+ * measured faster here than the Java one) through a kept native context, backward in float one Java pass
+ * ({@link Activations}) over the step's slice of the kept arrays, as the LSTM's cell does; in double, native ops.
  */
 public final class SimpleRNN extends Recurrent {
 
@@ -17,12 +19,20 @@ public final class SimpleRNN extends Recurrent {
         super(config);
     }
 
+    /** Each step's tanh, its native context kept ({@link TanhCall}). */
+    private TanhCall[] stepTanh = new TanhCall[0];
+
     @Override
     protected void forwardSteps(int time, long batch, DataType type) {
         TimeSteps a = gates;
+        if (stepTanh.length < time) {
+            int kept = stepTanh.length;
+            stepTanh = Arrays.copyOf(stepTanh, time);
+            for (int t = kept; t < time; t++) stepTanh[t] = new TanhCall();
+        }
         for (int t = 0; t < time; t++) {
             recurrentProduct(t, a.at(t), 1.0);
-            GateMath.tanh(a.at(t), hidden.at(t + 1));
+            stepTanh[t].run(a.at(t), hidden.at(t + 1));
         }
     }
 
