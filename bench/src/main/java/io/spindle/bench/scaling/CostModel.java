@@ -63,9 +63,14 @@ public record CostModel(double alphaMs, double betaMsPerByte, CpuTerms cpu, int 
         return cpu.bfloat16NsPerValue() * 1e-6;
     }
 
-    /** The bound a link of {@code gbit} allows: bandwidth only, no latency and free reduction. */
+    /** The bound a link of {@code gbit} allows if every bit were payload: bandwidth only, no latency and free reduction. */
     public static CostModel ideal(double gbit) {
         return new CostModel(0, 8.0 / (gbit * 1e9) * 1e3, CpuTerms.NONE);
+    }
+
+    /** The bound a link of {@code gbit} allows TCP's payload in {@code framing}'s full-sized frames; else as {@link #ideal(double)}. */
+    public static CostModel ideal(double gbit, EthernetFraming framing) {
+        return new CostModel(0, ideal(gbit).betaMsPerByte() / framing.payloadShare(), CpuTerms.NONE);
     }
 
     /** This model on a link {@code toGbit} fast, its per-byte time scaled from a link {@code fromGbit} fast. */

@@ -27,10 +27,15 @@ import java.util.Locale;
  *              one host's JVM, reducing hierarchically (in memory, then over the ring of the hosts' leaders)
  * @param pieceKib the ring's pipelined piece on the wire, in KiB (Spindle's ring uses 1024; smaller pieces let a rank
  *                 reduce one while the next travels, which the cost model says and the lab can check)
+ * @param mtu the links' MTU: 1500 is Ethernet's own; 9000, jumbo frames, is a setting real clusters make, and carries
+ *            more payload per frame ({@link EthernetFraming})
+ * @param burstUs each HTB class's burst, in microseconds at its (dilated) rate, at least one frame: how late the
+ *                shaper's timer may fire before the link loses the time, and the most an idle link may send ahead
+ *                of a real port's pace; 0 leaves tc's default of about one frame
  */
 public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameters, double computeMs,
                         double forwardShare, int layers, double bucketMib, double linkGbit,
-                        int warmupSteps, int steps, double dilation, int slots, int pieceKib) {
+                        int warmupSteps, int steps, double dilation, int slots, int pieceKib, int mtu, double burstUs) {
 
     /** {@code dilation}'s "auto": N workers over the host's cores, at least 1. */
     public static final double AUTO_DILATION = 0;
@@ -38,6 +43,8 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
     static final int QUICK_WARMUP = 2, QUICK_STEPS = 8;
     public static final int MAX_NODES = 64;   // the lab's /24 and its veth names bound it
     static final int MAX_PIECE_KIB = 1 << 14;
+    static final double DEFAULT_BURST_US = 125;
+    static final double MAX_BURST_US = 10_000;
 
     public LabConfig {
         nodes = List.copyOf(nodes);
@@ -65,6 +72,9 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
         require(dilation == AUTO_DILATION || dilation >= 1 && dilation <= 64, "dilation", "[1, 64] or auto", dilation);
         require(slots >= 1 && slots <= MAX_NODES / 2, "slots", "[1, " + MAX_NODES / 2 + "]", slots);
         require(pieceKib >= 1 && pieceKib <= MAX_PIECE_KIB, "piece-kib", "[1, " + MAX_PIECE_KIB + "]", pieceKib);
+        require(mtu >= EthernetFraming.MIN_MTU && mtu <= EthernetFraming.MAX_MTU, "mtu",
+                "[" + EthernetFraming.MIN_MTU + ", " + EthernetFraming.MAX_MTU + "]", mtu);
+        require(burstUs >= 0 && burstUs <= MAX_BURST_US, "burst-us", "[0, " + (long) MAX_BURST_US + "]", burstUs);
         for (int n : nodes) {
             if (n % slots != 0 || n / slots < 2) {
                 throw new IllegalArgumentException("nodes must each be a multiple of slots (" + slots
@@ -86,19 +96,21 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
     /** The scenario as the lab runs it, {@code d} times slower: what its network and workers are given. */
     public LabConfig dilatedBy(double d) {
         return new LabConfig(nodes, modes, parameters, computeMs * d, forwardShare, layers, bucketMib, linkGbit / d,
-                warmupSteps, steps, 1, slots, pieceKib);
+                warmupSteps, steps, 1, slots, pieceKib, mtu, burstUs);
     }
 
     /** The default scenario of issue 15: N = 2, 4, 8, 2.5 M parameters, one tenth of a second of compute, 1 Gbit/s links. */
     public static LabConfig defaults() {
         return new LabConfig(List.of(2, 4, 8), List.of(LabMode.values()), 2_500_000, 100, 1.0 / 3, 20, 1.0,
-                1.0, 3, 20, AUTO_DILATION, 1, CostModel.RING_PIECE_BYTES >> 10);
+                1.0, 3, 20, AUTO_DILATION, 1, CostModel.RING_PIECE_BYTES >> 10, EthernetFraming.STANDARD_MTU,
+                DEFAULT_BURST_US);
     }
 
     /**
      * Parses {@code --quick} (N = 4 and 8, fewer steps), {@code --nodes 2,4,8}, {@code --modes fp32-serial,...}, {@code --parameters},
      * {@code --compute-ms}, {@code --forward-share}, {@code --layers}, {@code --bucket-mib}, {@code --link-gbit},
-     * {@code --warmup}, {@code --steps}, {@code --dilation}, {@code --slots} and {@code --piece-kib} over the defaults.
+     * {@code --warmup}, {@code --steps}, {@code --dilation}, {@code --slots}, {@code --piece-kib}, {@code --mtu} and
+     * {@code --burst-us} over the defaults.
      */
     public static LabConfig parse(List<String> args) {
         LabConfig c = defaults();
@@ -107,7 +119,8 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
         long parameters = c.parameters;
         double computeMs = c.computeMs, forwardShare = c.forwardShare, bucketMib = c.bucketMib, linkGbit = c.linkGbit;
         double dilation = c.dilation;
-        int slots = c.slots, pieceKib = c.pieceKib;
+        int slots = c.slots, pieceKib = c.pieceKib, mtu = c.mtu;
+        double burstUs = c.burstUs;
         int layers = c.layers;
         Integer warmup = null, steps = null;
         boolean quick = false;
@@ -136,17 +149,19 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
                 case "--dilation" -> dilation = value.equals("auto") ? AUTO_DILATION : number(name, value);
                 case "--slots" -> slots = (int) number(name, value);
                 case "--piece-kib" -> pieceKib = (int) number(name, value);
+                case "--mtu" -> mtu = (int) number(name, value);
+                case "--burst-us" -> burstUs = number(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name + "; allowed: " + USAGE);
             }
         }
         // --quick also measures fewer steps, unless they are given: N = 4 and 8 in all modes then take minutes.
         return new LabConfig(nodes, modes, parameters, computeMs, forwardShare, layers, bucketMib, linkGbit,
                 warmup != null ? warmup : quick ? QUICK_WARMUP : c.warmupSteps, steps != null ? steps : quick ? QUICK_STEPS : c.steps,
-                dilation, slots, pieceKib);
+                dilation, slots, pieceKib, mtu, burstUs);
     }
 
     public static final String USAGE = "--quick --nodes 2,4,8 --modes fp32-serial,bf16-serial,fp32-overlap,bf16-overlap"
-            + " --parameters N --compute-ms MS --forward-share F --layers L --bucket-mib MIB --link-gbit G --warmup S --steps S --dilation D|auto --slots K --piece-kib K";
+            + " --parameters N --compute-ms MS --forward-share F --layers L --bucket-mib MIB --link-gbit G --warmup S --steps S --dilation D|auto --slots K --piece-kib K --mtu M --burst-us U";
 
     private static List<Integer> parseNodes(String value) {
         List<Integer> out = new ArrayList<>();
@@ -192,11 +207,17 @@ public record LabConfig(List<Integer> nodes, List<LabMode> modes, long parameter
                 "--bucket-mib", String.valueOf(bucketMib), "--link-gbit", String.valueOf(linkGbit),
                 "--warmup", String.valueOf(warmupSteps), "--steps", String.valueOf(steps),
                 "--dilation", dilation == AUTO_DILATION ? "auto" : String.valueOf(dilation), "--slots", String.valueOf(slots),
-                "--piece-kib", String.valueOf(pieceKib));
+                "--piece-kib", String.valueOf(pieceKib), "--mtu", String.valueOf(mtu),
+                "--burst-us", String.valueOf(burstUs));
     }
 
     private static String join(List<String> values) {
         return String.join(",", values);
+    }
+
+    /** What a full-sized frame of the links' MTU carries and costs. */
+    public EthernetFraming framing() {
+        return new EthernetFraming(mtu);
     }
 
     /** The ring's piece in bytes. */

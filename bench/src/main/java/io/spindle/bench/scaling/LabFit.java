@@ -56,11 +56,11 @@ public record LabFit(CostModel network, double hostCores) {
      * Fits α, β, γ and the host's cores to every measurement, serial and overlapped, minimising the squared relative
      * error of the predicted steps. The overlapped steps pin α down: they pay it once per bucket. The search runs
      * on the logarithms (so every value stays positive) from a few starting points, and keeps the best. β is held
-     * at or above the line rate of a {@code linkGbit} link: where the CPU floor takes the blame for a slow step,
-     * the link must not be credited with more than it can carry. The ring runs pieces of {@code pieceBytes}.
+     * at or above {@code bound}'s: where the CPU floor takes the blame for a slow step, the link must not be credited
+     * with more than it can carry. The ring runs pieces of {@code pieceBytes}.
      */
-    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit, int pieceBytes) {
-        double lineBeta = CostModel.ideal(linkGbit).betaMsPerByte();
+    public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, CostModel bound, int pieceBytes) {
+        double lineBeta = bound.betaMsPerByte();
         java.util.function.ToDoubleFunction<double[]> error = x -> {
             LabFit candidate = of(x, lineBeta, pieceBytes);
             double sum = 0;
@@ -87,9 +87,9 @@ public record LabFit(CostModel network, double hostCores) {
         return of(best, lineBeta, pieceBytes);
     }
 
-    /** {@link #fit} for the ring's own pieces. */
+    /** {@link #fit} for the ring's own pieces, β held at or above the line rate of a {@code linkGbit} link. */
     public static LabFit fit(SyntheticModel model, List<CostModel.Observation> observations, double linkGbit) {
-        return fit(model, observations, linkGbit, CostModel.RING_PIECE_BYTES);
+        return fit(model, observations, CostModel.ideal(linkGbit), CostModel.RING_PIECE_BYTES);
     }
 
     private static LabFit of(double[] logs, double lineBeta, int pieceBytes) {

@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
  * The emulated network: one namespace per worker, each with a veth pair into a bridge that lives in a hub
  * namespace of the lab's own, every link shaped with a tc HTB class in both directions. Nothing is created in
  * the host's namespace, so deleting the lab's namespaces removes every veth, the bridge and every qdisc.
- * Addresses are 10.77.0.10 upwards, private to these namespaces.
+ * Addresses are 10.77.0.10 upwards, private to these namespaces. A link carries what a real Ethernet port of its rate
+ * and MTU carries: each class is shaped to the rate at which HTB's count of a full frame (from its Ethernet header)
+ * takes the time the port needs for it with its FCS, preamble and inter-frame gap ({@link EthernetFraming#htbGbit}).
  */
 public final class NetworkLab implements AutoCloseable {
     private static final long COMMAND_SECONDS = 20;
@@ -25,10 +27,10 @@ public final class NetworkLab implements AutoCloseable {
     }
 
     /**
-     * Builds the network for {@code workers} workers at {@code gbit} per link, or throws {@link Unavailable}
-     * naming what is missing. {@code prefix} names every namespace (keep it unique to this run).
+     * Builds the network for {@code workers} workers with {@code link}'s rate, MTU and burst, or
+     * throws {@link Unavailable} naming what is missing. {@code prefix} names every namespace (keep it unique to this run).
      */
-    public static NetworkLab create(String prefix, int workers, double gbit) {
+    public static NetworkLab create(String prefix, int workers, LabConfig link) {
         if (!prefix.matches("[a-z][a-z0-9]{1,9}")) {
             throw new IllegalArgumentException("prefix must be 2-10 lower-case letters or digits, got '" + prefix + "'");
         }
@@ -39,18 +41,19 @@ public final class NetworkLab implements AutoCloseable {
         lab.hook = hook;
         try {
             String hub = lab.namespace("h");
-            lab.run("ip", "-n", hub, "link", "add", "br0", "type", "bridge");
+            String mtu = String.valueOf(link.mtu());
+            lab.run("ip", "-n", hub, "link", "add", "br0", "mtu", mtu, "type", "bridge");
             lab.run("ip", "-n", hub, "link", "set", "br0", "up");
-            String rate = String.format(Locale.ROOT, "%dmbit", Math.round(gbit * 1000));
+            List<String> shaping = shaping(link);
             for (int w = 0; w < workers; w++) {
                 String ns = lab.namespace("w" + w), port = "v" + w;
-                lab.run("ip", "-n", hub, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
+                lab.run("ip", "-n", hub, "link", "add", port, "mtu", mtu, "type", "veth", "peer", "name", "eth0", "mtu", mtu, "netns", ns);
                 lab.run("ip", "-n", hub, "link", "set", port, "master", "br0", "up");
                 lab.run("ip", "-n", ns, "addr", "add", address(w) + "/24", "dev", "eth0");
                 lab.run("ip", "-n", ns, "link", "set", "eth0", "up");
                 lab.run("ip", "-n", ns, "link", "set", "lo", "up");
-                lab.shape(ns, "eth0", rate);   // the worker's uplink
-                lab.shape(hub, port, rate);    // its downlink
+                lab.shape(ns, "eth0", shaping);   // the worker's uplink
+                lab.shape(hub, port, shaping);    // its downlink
             }
             return lab;
         } catch (RuntimeException e) {
@@ -76,9 +79,24 @@ public final class NetworkLab implements AutoCloseable {
         return ns;
     }
 
-    private void shape(String ns, String dev, String rate) {
+    /** The HTB class's rate, ceiling and, where {@code link} sets one, the burst of both, as tc's arguments. */
+    static List<String> shaping(LabConfig link) {
+        EthernetFraming framing = link.framing();
+        double bitsPerSecond = framing.htbGbit(link.linkGbit()) * 1e9;
+        String rate = String.format(Locale.ROOT, "%dbit", Math.round(bitsPerSecond));
+        List<String> args = new ArrayList<>(List.of("rate", rate, "ceil", rate));
+        if (link.burstUs() > 0) {
+            long bytes = Math.max(framing.countedBytes(), Math.round(bitsPerSecond / 8 * link.burstUs() * 1e-6));
+            args.addAll(List.of("burst", bytes + "b", "cburst", bytes + "b"));
+        }
+        return args;
+    }
+
+    private void shape(String ns, String dev, List<String> shaping) {
         run("tc", "-n", ns, "qdisc", "add", "dev", dev, "root", "handle", "1:", "htb", "default", "10");
-        run("tc", "-n", ns, "class", "add", "dev", dev, "parent", "1:", "classid", "1:10", "htb", "rate", rate, "ceil", rate);
+        List<String> command = new ArrayList<>(List.of("tc", "-n", ns, "class", "add", "dev", dev, "parent", "1:", "classid", "1:10", "htb"));
+        command.addAll(shaping);
+        exec(command);
     }
 
     /** Deletes every namespace this lab made, and with them its veths, bridge and qdiscs. */

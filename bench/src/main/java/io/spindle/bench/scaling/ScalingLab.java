@@ -43,13 +43,18 @@ public final class ScalingLab {
                         + "time dilation %s: the lab runs N workers d times slower than the scenario (links / d, compute x d) and"
                         + " divides the step times by d, so that its workers, sharing %d cores, get the CPU per scenario second"
                         + " that nodes with cores of their own have; all times below are scenario times%n"
-                        + "%s%n",
+                        + "%s%n"
+                        + "links: MTU %d; each HTB class at %.4f of the rate (a full frame as HTB counts it, %d bytes, in the"
+                        + " time a real port sends %d), so TCP's payload gets at most %.4f of the line rate; burst %s%n",
                 config.parameters(), config.parameters() * 4e-6, config.layers(), model.buckets().size(), config.bucketMib(),
                 config.computeMs(), config.forwardMs(), config.linkGbit(), config.pieceKib(), config.warmupSteps(), config.steps(),
                 config.dilation() == LabConfig.AUTO_DILATION ? "auto (d = N / cores, at least 1)" : "d = " + config.dilation(),
                 Runtime.getRuntime().availableProcessors(),
                 config.slots() == 1 ? "one worker per emulated host: the flat ring"
-                        : config.slots() + " workers per emulated host (threads of one JVM): hierarchical, in memory then over the hosts' ring");
+                        : config.slots() + " workers per emulated host (threads of one JVM): hierarchical, in memory then over the hosts' ring",
+                config.mtu(), config.framing().htbGbit(1), config.framing().countedBytes(), config.framing().wireBytes(),
+                config.framing().payloadShare(),
+                config.burstUs() > 0 ? String.format(Locale.ROOT, "%.0f us at the lab's rate", config.burstUs()) : "tc's default");
         List<Measurement> measured = new ArrayList<>();
         try {
             for (int n : config.nodes()) {
@@ -80,7 +85,7 @@ public final class ScalingLab {
         long perMode = (long) ((run.warmupSteps() + run.steps()) * Math.max(2000, 10 * run.computeMs()) / 1000) + 120;
         List<Measurement> out = new ArrayList<>();
         int hosts = config.hostsFor(n);
-        try (NetworkLab net = NetworkLab.create(prefix, hosts, run.linkGbit());
+        try (NetworkLab net = NetworkLab.create(prefix, hosts, run);
              WorkerGroup workers = WorkerGroup.start(net, hosts, run, logs)) {
             for (LabMode mode : config.modes()) {
                 List<String[]> results = workers.runMode(perMode);

@@ -64,12 +64,12 @@ public final class ScalingReport {
     public ScalingReport(LabConfig config, SyntheticModel model, List<Measurement> measurements, KernelRates.Timed kernels) {
         this.config = config;
         this.kernels = kernels;
-        this.lab = LabFit.fit(model, measurements.stream().map(Measurement::inScenarioTime).toList(), config.linkGbit(),
-                config.pieceBytes());
+        this.lab = LabFit.fit(model, measurements.stream().map(Measurement::inScenarioTime).toList(),
+                CostModel.ideal(config.linkGbit(), config.framing()), config.pieceBytes());
         this.fitted = lab.network();
         this.labCpu = LabFit.cpuTerms(measurements.stream().map(Measurement::withCpuAsMeasured).toList(), model);
         this.cluster = fitted.withCpu(kernels.best().cpuTerms()).withPieceBytes(CostModel.RING_PIECE_BYTES);   // what jobs run
-        CostModel ideal = CostModel.ideal(config.linkGbit());
+        CostModel ideal = CostModel.ideal(config.linkGbit(), config.framing());
         for (Measurement m : measurements) {
             CostModel.Observation seen = m.inScenarioTime();   // the model sees the ring of hosts
             measured.add(new Row("measured", m.nodes(), config.parameters(), config.linkGbit(), m.mode(), config.computeMs(),
@@ -81,7 +81,7 @@ public final class ScalingReport {
         for (long p : EXTRAPOLATED_PARAMETERS) {
             SyntheticModel big = scenario(p);
             for (double gbit : EXTRAPOLATED_GBIT) {
-                CostModel bound = CostModel.ideal(gbit);
+                CostModel bound = CostModel.ideal(gbit, config.framing());
                 for (CostModel there : List.of(on(gbit), on(gbit).withAlphaMs(STATED_ALPHA_MS))) {
                     for (int n : EXTRAPOLATED_NODES) {
                         for (LabMode mode : LabMode.values()) {
@@ -136,9 +136,13 @@ public final class ScalingReport {
         out.printf(Locale.ROOT, "lab host: the %s workers got %.2f cores between them (fitted); a step is at least their"
                 + " CPU work over those cores, in the host's time (so over dilation x those cores in scenario time)%n", "N", lab.hostCores());
         out.printf(Locale.ROOT, "network model fitted with it to every measurement: alpha %.1f us per hop, beta %.3f ns per byte"
-                        + " (%.0f MB/s effective, fp32 reduction included; held >= the line rate), gamma %.2f ns per value for bf16's casts%n",
+                        + " (%.0f MB/s effective, fp32 reduction included; held >= the ideal bound's), gamma %.2f ns per value for bf16's casts%n",
                 fitted.alphaMs() * 1e3, fitted.betaMsPerByte() * 1e6,
                 fitted.betaMsPerByte() > 0 ? 1e-3 / fitted.betaMsPerByte() : Double.POSITIVE_INFINITY, fitted.gammaMsPerValue() * 1e6);
+        out.printf(Locale.ROOT, "ideal bound (ideal eff): TCP's payload at the line rate less the frames' overhead at MTU %d, beta %.3f ns"
+                        + " per byte (%.4f of the line rate; with every bit on the wire payload it would be %.3f)%n", config.mtu(),
+                CostModel.ideal(config.linkGbit(), config.framing()).betaMsPerByte() * 1e6, config.framing().payloadShare(),
+                CostModel.ideal(config.linkGbit()).betaMsPerByte() * 1e6);
         out.printf(Locale.ROOT, "lab CPU (fitted to the workers' CPU seconds): %.2f ns per wire byte, %.2f ns per value bf16 reduces"
                 + " beyond its bytes, %.2f ms fixed per step%n", labCpu.nsPerByte(), labCpu.bfloat16NsPerValue(), labCpu.fixedMsPerStep());
         out.printf(Locale.ROOT, "kernels on one thread here, ns per value (SIMD %s; best and median of the repetitions' CPU time;"
@@ -189,7 +193,7 @@ public final class ScalingReport {
         out.println("  alpha fitted:            " + efficiencies(model, big, LabMode.BF16_OVERLAP));
         out.println("  alpha " + String.format(Locale.ROOT, "%.0f us", STATED_ALPHA_MS * 1e3) + " (stated):   "
                 + efficiencies(model.withAlphaMs(STATED_ALPHA_MS), big, LabMode.BF16_OVERLAP));
-        out.println("  ideal bound:             " + efficiencies(CostModel.ideal(TARGET_GBIT), big, LabMode.BF16_OVERLAP));
+        out.println("  ideal bound:             " + efficiencies(CostModel.ideal(TARGET_GBIT, config.framing()), big, LabMode.BF16_OVERLAP));
         out.println("  fp32-serial, as fitted:  " + efficiencies(model, big, LabMode.FP32_SERIAL));
         out.println("  what moves it (alpha fitted):");
         out.println("    the median kernel rates instead of the best:  " + efficiencies(model.withCpu(kernels.median().cpuTerms()), big,

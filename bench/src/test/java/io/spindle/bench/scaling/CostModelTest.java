@@ -18,6 +18,13 @@ class CostModelTest {
     }
 
     @Test
+    void theFramedBoundCarriesOnlyTCPsPayload() {
+        double line = CostModel.ideal(1).betaMsPerByte();
+        assertEquals(8e-6, line, 1e-18);
+        assertEquals(8e-6 * 1538 / 1448, CostModel.ideal(1, EthernetFraming.standard()).betaMsPerByte(), 1e-18);
+    }
+
+    @Test
     void theFitRecoversTheModelThatMadeTheMeasurements() {
         CostModel truth = new CostModel(0.05, 9e-6, 4e-6);
         List<CostModel.Observation> seen = new ArrayList<>();

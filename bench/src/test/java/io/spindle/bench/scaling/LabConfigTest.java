@@ -35,6 +35,9 @@ class LabConfigTest {
         assertEquals(4, LabConfig.parse(List.of("--nodes", "8", "--slots", "2")).hostsFor(8));
         assertTrue(rejection("--piece-kib", "0").startsWith("piece-kib must be in [1, 16384]"));
         assertEquals(64 << 10, LabConfig.parse(List.of("--piece-kib", "64")).pieceBytes());
+        assertTrue(rejection("--mtu", "100").startsWith("mtu must be in [576, 9216], got 100"));
+        assertEquals(9000, LabConfig.parse(List.of("--mtu", "9000")).framing().mtu());
+        assertTrue(rejection("--burst-us", "-1").startsWith("burst-us must be in [0, 10000], got -1"));
     }
 
     @Test
@@ -60,6 +63,7 @@ class LabConfigTest {
         assertEquals(1.0, c.linkGbit());
         assertEquals(List.of(LabMode.values()), c.modes());
         assertEquals(CostModel.RING_PIECE_BYTES, c.pieceBytes(), "the ring's own pieces");
+        assertEquals(EthernetFraming.STANDARD_MTU, c.mtu(), "Ethernet's own frames");
     }
 
     @Test
@@ -73,7 +77,8 @@ class LabConfigTest {
     @Test
     void theArgumentsAWorkerGetsParseBackToTheSameConfig() {
         LabConfig c = LabConfig.parse(List.of("--nodes", "4,8", "--modes", "bf16-overlap,fp32-serial",
-                "--parameters", "1000000", "--compute-ms", "80", "--link-gbit", "2.5", "--bucket-mib", "2", "--slots", "2", "--piece-kib", "64"));
+                "--parameters", "1000000", "--compute-ms", "80", "--link-gbit", "2.5", "--bucket-mib", "2", "--slots", "2", "--piece-kib", "64",
+                "--mtu", "9000", "--burst-us", "250"));
         assertEquals(c, LabConfig.parse(c.toArgs()));
         assertEquals(c.dilatedBy(2.5), LabConfig.parse(c.dilatedBy(2.5).toArgs()));
     }

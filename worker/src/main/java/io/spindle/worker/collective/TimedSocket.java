@@ -88,6 +88,10 @@ final class TimedSocket implements AutoCloseable {
             if (n > 0) {
                 bytesRead.add(n);
                 lastProgress = System.nanoTime();
+                // A short read emptied the socket: asking again at once would only return nothing, a wasted system call.
+                if (dst.hasRemaining() && interruption == null) {
+                    await(readSelector, lastProgress, idleNanos, deadlineNanos);
+                }
             } else {
                 // Only once nothing is left to read: a peer's abort frame, already here, explains more
                 // than the failure that interrupted us.
@@ -105,6 +109,10 @@ final class TimedSocket implements AutoCloseable {
             if (n > 0) {
                 bytesWritten.add(n);
                 lastProgress = System.nanoTime();
+                // A short write filled the socket's buffer: wait for room rather than try again at once.
+                if (anyRemaining(srcs)) {
+                    await(writeSelector, lastProgress, idleNanos, NO_DEADLINE);
+                }
             } else {
                 await(writeSelector, lastProgress, idleNanos, NO_DEADLINE);
             }
