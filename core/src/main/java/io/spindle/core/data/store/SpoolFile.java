@@ -73,8 +73,14 @@ public final class SpoolFile implements Closeable {
         }
     }
 
-    /** Checks the length and renames the part file to its final name. */
+    /**
+     * Writes the file through to the disk, checks the length and renames the part file to its final name. Forcing it
+     * first is the atomic write's order (a renamed file is a whole one, also after a crash), and it leaves the pages a
+     * worker then gathers from clean: the kernel writes back what the spool left dirty now, not while the epoch reads
+     * the mapping, and under memory pressure it can drop them without a write.
+     */
     public Path commit() throws IOException {
+        ch.force(false);
         ch.close();
         long size = Files.size(part);
         if (size != length) throw new IOException(part + ": wrote " + size + " bytes, expected " + length);
